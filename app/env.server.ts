@@ -1,0 +1,40 @@
+import { z } from "zod";
+
+// Parsed once at boot: a bad value stops the process with a message naming the variable,
+// instead of surfacing later as a confusing auth or database error.
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SHOPIFY_API_KEY: z.string().min(1, "SHOPIFY_API_KEY is required (the app's client id)"),
+  SHOPIFY_API_SECRET: z.string().min(1, "SHOPIFY_API_SECRET is required (the app's client secret)"),
+  SHOPIFY_APP_URL: z.url("SHOPIFY_APP_URL must be the app's public https URL"),
+  SCOPES: z
+    .string()
+    .default("read_customers,write_customers,read_orders,write_orders,read_fulfillments,read_returns,write_returns"),
+  /** pglite:<dir> | pglite:memory (embedded Postgres) or postgres(ql)://… (a real server). */
+  DATABASE_URL: z
+    .string()
+    .default("pglite:./.shopdesk/db")
+    .refine((url) => /^(pglite:|postgres(ql)?:\/\/)/.test(url), "DATABASE_URL must start with pglite: or postgresql://"),
+  /** Run job workers inside the web process (always on for PGlite, which allows one process). */
+  JOBS_IN_PROCESS: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === "true")),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  SHOP_CUSTOM_DOMAIN: z.string().optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`).join("\n");
+    throw new Error(`Invalid environment:\n${problems}`);
+  }
+  return parsed.data;
+}
+
+export const env = parseEnv(process.env);
+
+export const isPglite = env.DATABASE_URL.startsWith("pglite:");

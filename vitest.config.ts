@@ -1,0 +1,51 @@
+import { defineConfig } from "vitest/config";
+import tsconfigPaths from "vite-tsconfig-paths";
+
+// The app reads the same variables in tests as in production; only their values are local.
+const appEnv = {
+  NODE_ENV: "test",
+  SHOPIFY_API_KEY: "shopdesk-test-key",
+  SHOPIFY_API_SECRET: "shopdesk-test-secret",
+  SHOPIFY_APP_URL: "http://127.0.0.1:3999",
+  LOG_LEVEL: "silent",
+};
+
+export default defineConfig({
+  plugins: [tsconfigPaths()],
+  test: {
+    env: appEnv,
+    onConsoleLog: undefined,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["app/**/*.test.{ts,tsx}", "dev/**/*.test.ts", "prisma/**/*.test.ts"],
+          setupFiles: ["./tests/support/setup-unit.ts"],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["tests/integration/**/*.test.ts"],
+          globalSetup: ["./tests/support/global-setup.ts"],
+          setupFiles: ["./tests/support/setup-integration.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: "forks",
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "e2e",
+          include: ["tests/e2e/**/*.test.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
