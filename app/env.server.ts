@@ -21,7 +21,6 @@ const EnvSchema = z.object({
     .optional()
     .transform((value) => (value === undefined ? undefined : value === "true")),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
-  SHOP_CUSTOM_DOMAIN: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;
