@@ -1,0 +1,73 @@
+import { db } from "~/db.server";
+import { isNewerThanStored } from "~/domain/freshness";
+import { logger } from "~/lib/logger.server";
+import type { AdminGraphqlClient } from "~/services/shopify/admin-graphql.server";
+import { fetchShopDetails } from "~/services/shopify/shop-details.server";
+
+/**
+ * First install creates the Shop and a Workspace of its own (a merchant links more shops to it
+ * later); a reinstall clears uninstalledAt and keeps everything else. Safe to run on every
+ * token exchange.
+ */
+export async function recordInstall(domain: string, admin: AdminGraphqlClient) {
+  const details = await fetchShopDetails(admin);
+  const profile = {
+    name: details.name,
+    email: details.email,
+    planName: details.plan.displayName,
+    currencyCode: details.currencyCode,
+    ianaTimezone: details.ianaTimezone,
+  };
+  const shop = await db.$transaction(async (tx) => {
+    const existing = await tx.shop.findUnique({ where: { domain } });
+    if (existing) {
+      return tx.shop.update({
+        where: { domain },
+        data: { ...profile, ...(existing.uninstalledAt ? { uninstalledAt: null, installedAt: new Date() } : {}) },
+      });
+    }
+    return tx.shop.create({ data: { domain, ...profile, workspace: { create: { name: details.name } } } });
+  });
+  logger.info("shop installed", { shop: domain, workspaceId: shop.workspaceId });
+  return shop;
+}
+
+export function findShop(domain: string) {
+  return db.shop.findUnique({ where: { domain }, include: { workspace: { include: { shops: true } } } });
+}
+
+export async function requireShop(domain: string) {
+  const shop = await findShop(domain);
+  if (!shop) throw new Response(`Shop ${domain} is not installed`, { status: 404 });
+  return shop;
+}
+
+/**
+ * app/uninstalled: the token is dead, so drop sessions; keep the shop's data until shop/redact
+ * (Shopify sends it 48 hours later) so a quick reinstall loses nothing. An uninstall triggered
+ * before the latest install is stale (the merchant reinstalled since) and changes nothing.
+ */
+export async function recordUninstall(domain: string, triggeredAt: Date | null): Promise<"processed" | "skipped"> {
+  const uninstalledAt = triggeredAt ?? new Date();
+  const shop = await db.shop.findUnique({ where: { domain }, select: { installedAt: true, uninstalledAt: true } });
+  if (shop && shop.installedAt > uninstalledAt) return "skipped";
+  await db.session.deleteMany({ where: { shop: domain } });
+  if (!shop) return "skipped";
+  if (!shop.uninstalledAt) await db.shop.update({ where: { domain }, data: { uninstalledAt } });
+  return "processed";
+}
+
+/** app/scopes_update: applied only when newer than what we hold (deliveries are unordered). */
+export async function applyScopesUpdate(domain: string, scopes: string[], updatedAt: Date | null) {
+  const shop = await db.shop.findUnique({ where: { domain }, select: { scopesUpdatedAt: true } });
+  if (!shop || !isNewerThanStored(shop.scopesUpdatedAt, updatedAt)) return "skipped" as const;
+  // Conditional update: a concurrent newer delivery that landed first must still win.
+  const result = await db.shop.updateMany({
+    where: {
+      domain,
+      OR: [{ scopesUpdatedAt: null }, ...(updatedAt ? [{ scopesUpdatedAt: { lt: updatedAt } }] : [])],
+    },
+    data: { grantedScopes: scopes.join(","), scopesUpdatedAt: updatedAt },
+  });
+  return result.count > 0 ? ("processed" as const) : ("skipped" as const);
+}

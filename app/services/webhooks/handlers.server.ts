@@ -1,0 +1,96 @@
+import { z } from "zod";
+import type { Logger } from "~/lib/logger.server";
+import { recordComplianceRequest } from "~/models/compliance.server";
+import { applyScopesUpdate, recordUninstall } from "~/models/shop.server";
+import { collectCustomerData, eraseCustomerData, eraseShop } from "~/services/privacy/personal-data.server";
+
+export interface WebhookContext<T> {
+  shopDomain: string;
+  topic: string;
+  eventId: string;
+  triggeredAt: Date | null;
+  payload: T;
+  log: Logger;
+}
+
+export type WebhookOutcome = "processed" | "skipped";
+
+export interface WebhookHandler<T = unknown> {
+  topic: string;
+  /** What we rely on in the payload; anything else Shopify sends passes through untouched. */
+  payload: z.ZodType<T>;
+  handle(context: WebhookContext<T>): Promise<WebhookOutcome>;
+}
+
+// Each handler is typed by its own payload schema; the registry holds them all as one type.
+function defineHandler<T>(handler: WebhookHandler<T>): WebhookHandler {
+  return handler as unknown as WebhookHandler;
+}
+
+const numericId = z.union([z.number(), z.string()]).transform(String);
+const isoDate = z
+  .string()
+  .nullish()
+  .transform((value) => (value ? new Date(value) : null));
+
+const CompliancePayload = z.object({
+  shop_domain: z.string(),
+  customer: z.object({ id: numericId.nullish(), email: z.string().nullish(), phone: z.string().nullish() }),
+});
+
+const handlers = [
+  defineHandler({
+    topic: "app/uninstalled",
+    payload: z.object({ id: numericId }).loose(),
+    handle: ({ shopDomain, triggeredAt }) => recordUninstall(shopDomain, triggeredAt),
+  }),
+  defineHandler({
+    topic: "app/scopes_update",
+    payload: z.object({ current: z.array(z.string()), updated_at: isoDate }),
+    handle: ({ shopDomain, payload }) => applyScopesUpdate(shopDomain, payload.current, payload.updated_at),
+  }),
+  defineHandler({
+    topic: "customers/data_request",
+    payload: CompliancePayload.extend({ data_request: z.object({ id: numericId }).nullish() }),
+    async handle({ shopDomain, payload }) {
+      const report = await collectCustomerData(shopDomain, payload.customer);
+      await recordComplianceRequest({
+        shopDomain,
+        topic: "customers/data_request",
+        customerId: payload.customer.id,
+        email: payload.customer.email,
+        report: { dataRequestId: payload.data_request?.id ?? null, customer: payload.customer, data: report },
+      });
+      return "processed";
+    },
+  }),
+  defineHandler({
+    topic: "customers/redact",
+    payload: CompliancePayload,
+    async handle({ shopDomain, payload, log }) {
+      const erased = await eraseCustomerData(shopDomain, payload.customer);
+      // Keep proof of the erasure, without the address we just erased.
+      await recordComplianceRequest({
+        shopDomain,
+        topic: "customers/redact",
+        customerId: payload.customer.id,
+        report: { erased },
+      });
+      log.info("customer redacted", { erased });
+      return "processed";
+    },
+  }),
+  defineHandler({
+    topic: "shop/redact",
+    payload: z.object({ shop_domain: z.string() }),
+    async handle({ shopDomain }) {
+      await eraseShop(shopDomain);
+      await recordComplianceRequest({ shopDomain, topic: "shop/redact" });
+      return "processed";
+    },
+  }),
+];
+
+export const webhookHandlers: ReadonlyMap<string, WebhookHandler> = new Map(
+  handlers.map((handler) => [handler.topic, handler]),
+);

@@ -1,0 +1,37 @@
+import "@shopify/shopify-app-remix/adapters/node";
+import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { env } from "~/env.server";
+import { recordInstall } from "~/models/shop.server";
+import { PrismaSessionStorage } from "~/services/shopify/session-storage.server";
+
+// The only shopifyApp({...}) in the codebase. It talks to real Shopify; in dev and tests the
+// network preload dev/intercept.mjs routes *.myshopify.com to the store emulator instead.
+const shopify = shopifyApp({
+  apiKey: env.SHOPIFY_API_KEY,
+  apiSecretKey: env.SHOPIFY_API_SECRET,
+  // @shopify/shopify-api 15 has no default version; 2026-07 is the schema we validate against.
+  apiVersion: ApiVersion.July26,
+  scopes: env.SCOPES.split(","),
+  appUrl: env.SHOPIFY_APP_URL,
+  authPathPrefix: "/auth",
+  sessionStorage: new PrismaSessionStorage(),
+  distribution: AppDistribution.AppStore,
+  future: {
+    unstable_newEmbeddedAuthStrategy: true,
+    expiringOfflineAccessTokens: true,
+  },
+  hooks: {
+    // Runs after every token exchange that produced a new offline token: first install, reinstall,
+    // and refreshes. recordInstall is idempotent.
+    afterAuth: async ({ session, admin }) => {
+      await recordInstall(session.shop, admin);
+    },
+  },
+});
+
+export default shopify;
+export const apiVersion = ApiVersion.July26;
+export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
+export const authenticate = shopify.authenticate;
+export const unauthenticated = shopify.unauthenticated;
+export const sessionStorage = shopify.sessionStorage;
