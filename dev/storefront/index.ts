@@ -1,0 +1,225 @@
+// Demo storefront for the Shopdesk theme app extension: a local stand-in for a Shopify store's
+// online store. It renders a small theme with the real app embed from extensions/shopdesk-portal
+// and emulates the App Proxy (/apps/shopdesk/* → ${appUrl}/proxy/*, signed like Shopify signs it).
+//   Dev/test only; production storefronts are rendered by Shopify.
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { signAppProxyUrl } from "../store-emulator/signing.ts";
+import { createEngine, extensionAssetPath, renderAppEmbed } from "./app-embed.ts";
+import { demoProducts } from "./catalog.ts";
+
+const themeDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "theme");
+const EXTENSION = "shopdesk-portal";
+const EMBED_BLOCK = "portal-embed";
+/** Mirrors shopify.app.toml [app_proxy]: prefix "apps", subpath "shopdesk", url "/proxy". */
+export const APP_PROXY = { pathPrefix: "/apps/shopdesk", appPath: "/proxy" } as const;
+const CUSTOMER_COOKIE = "shopdesk_demo_customer";
+const LOCALE_COOKIE = "shopdesk_demo_locale";
+
+export interface DemoCustomer {
+  firstName: string;
+  lastName?: string;
+  email?: string;
+}
+
+export interface StorefrontOptions {
+  port?: number;
+  /** Where the app runs, e.g. http://127.0.0.1:3000 (the App Proxy target is `${appUrl}/proxy`). */
+  appUrl: string;
+  /** The app's client secret: App Proxy requests are signed with it. */
+  apiSecret: string;
+  /** e.g. shopdesk-demo.myshopify.com */
+  shop: string;
+  shopName: string;
+  /** The store emulator; accepted so the demo launcher can pass it, not used by the storefront yet. */
+  emulatorUrl?: string;
+  /** Names for the header and the Liquid `customer` object; default: "Customer <id>". */
+  lookupCustomer?: (id: string) => DemoCustomer | null | Promise<DemoCustomer | null>;
+}
+
+export interface Storefront {
+  url: string;
+  close(): Promise<void>;
+}
+
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "content-length", "host", "cookie"]);
+
+function cookies(req: http.IncomingMessage): Map<string, string> {
+  const jar = new Map<string, string>();
+  for (const part of (req.headers.cookie ?? "").split(";")) {
+    const [name, ...value] = part.trim().split("=");
+    if (name) jar.set(name, decodeURIComponent(value.join("=")));
+  }
+  return jar;
+}
+
+async function readBody(req: http.IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function send(res: http.ServerResponse, status: number, type: string, body: string | Buffer, headers = {}) {
+  res.writeHead(status, { "content-type": type, "cache-control": "no-store", ...headers });
+  res.end(body);
+}
+
+export async function startStorefront(options: StorefrontOptions): Promise<Storefront> {
+  const assetUrl = (file: string) => `/extensions/${EXTENSION}/assets/${path.basename(file)}`;
+  const { engine, locales, defaultLocale } = createEngine({ extension: EXTENSION, assetUrl, root: themeDir });
+  const appUrl = options.appUrl.replace(/\/+$/, "");
+
+  async function customerFor(req: http.IncomingMessage) {
+    const id = cookies(req).get(CUSTOMER_COOKIE);
+    if (!id || !/^\d+$/.test(id)) return null;
+    const found = (await options.lookupCustomer?.(id)) ?? { firstName: "Customer", lastName: id };
+    const name = [found.firstName, found.lastName].filter(Boolean).join(" ");
+    return {
+      id: Number(id),
+      first_name: found.firstName,
+      last_name: found.lastName ?? "",
+      name,
+      email: found.email ?? "",
+    };
+  }
+
+  /** `template` is a theme file name, or `{ liquid }` for source the app sent (application/liquid). */
+  async function renderPage(
+    req: http.IncomingMessage,
+    url: URL,
+    template: string | { liquid: string },
+    vars: Record<string, unknown>,
+  ) {
+    const requested = url.searchParams.get("locale") ?? cookies(req).get(LOCALE_COOKIE) ?? defaultLocale;
+    const locale = locales.includes(requested) ? requested : defaultLocale;
+    const context = {
+      shop: { name: options.shopName, permanent_domain: options.shop, url: `https://${options.shop}` },
+      customer: await customerFor(req),
+      request: { locale: { iso_code: locale }, path: url.pathname, host: url.host },
+      routes: { root_url: "/", account_login_url: "/account/login", account_logout_url: "/account/logout" },
+      available_locales: locales,
+      ...vars,
+    };
+    const embed = await renderAppEmbed(engine, { extension: EXTENSION, block: EMBED_BLOCK, assetUrl, context });
+    const content =
+      typeof template === "string"
+        ? await engine.renderFile(template, context)
+        : await engine.parseAndRender(template.liquid, context);
+    return engine.renderFile("layout", {
+      ...context,
+      content_for_layout: content,
+      content_for_header: embed.head,
+      content_for_app_embeds: embed.body,
+    });
+  }
+
+  async function proxy(req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
+    const rest = url.pathname.slice(APP_PROXY.pathPrefix.length);
+    const customerId = cookies(req).get(CUSTOMER_COOKIE);
+    const target = signAppProxyUrl(`${appUrl}${APP_PROXY.appPath}${rest}${url.search}`, {
+      apiSecret: options.apiSecret,
+      shop: options.shop,
+      pathPrefix: APP_PROXY.pathPrefix,
+      loggedInCustomerId: customerId && /^\d+$/.test(customerId) ? customerId : "",
+    });
+    // Shopify forwards the request without the shopper's cookies; the signed query is the identity.
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined || HOP_BY_HOP.has(name)) continue;
+      headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+    }
+    headers.set("x-forwarded-host", url.host);
+    const hasBody = req.method !== "GET" && req.method !== "HEAD";
+    let upstream: Response;
+    try {
+      upstream = await fetch(target, {
+        method: req.method,
+        headers,
+        body: hasBody ? new Uint8Array(await readBody(req)) : undefined,
+        redirect: "manual",
+      });
+    } catch (error) {
+      return send(
+        res,
+        502,
+        "text/plain; charset=utf-8",
+        `App Proxy: the app at ${appUrl} did not answer (${String(error)})`,
+      );
+    }
+    const type = upstream.headers.get("content-type") ?? "text/plain";
+    const location = upstream.headers.get("location");
+    const body = Buffer.from(await upstream.arrayBuffer());
+    if (type.startsWith("application/liquid")) {
+      // Shopify renders Liquid answers with the storefront's objects, inside the theme layout.
+      const html = await renderPage(req, url, { liquid: body.toString("utf8") }, { page_title: options.shopName });
+      return send(res, upstream.status, "text/html; charset=utf-8", html);
+    }
+    send(res, upstream.status, type, body, location ? { location } : {});
+  }
+
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
+    try {
+      if (url.pathname === APP_PROXY.pathPrefix || url.pathname.startsWith(`${APP_PROXY.pathPrefix}/`)) {
+        return await proxy(req, res, url);
+      }
+      const setLocale = url.searchParams.get("locale");
+      const localeCookie = setLocale && locales.includes(setLocale) ? [`${LOCALE_COOKIE}=${setLocale}; Path=/`] : [];
+      if (url.pathname.startsWith(`/extensions/${EXTENSION}/assets/`)) {
+        const file = extensionAssetPath(EXTENSION, decodeURIComponent(url.pathname));
+        if (!file) return send(res, 404, "text/plain", "Not found");
+        return send(
+          res,
+          200,
+          file.endsWith(".js") ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8",
+          readFileSync(file),
+        );
+      }
+      if (url.pathname === "/theme/theme.css") {
+        return send(res, 200, "text/css; charset=utf-8", readFileSync(path.join(themeDir, "theme.css")));
+      }
+      if (url.pathname === "/account/login") {
+        const id = url.searchParams.get("customer");
+        if (id && /^\d+$/.test(id)) {
+          res.writeHead(303, {
+            location: "/",
+            "set-cookie": `${CUSTOMER_COOKIE}=${id}; Path=/; HttpOnly; SameSite=Lax`,
+          });
+          return res.end();
+        }
+        const html = await renderPage(req, url, "login", { page_title: "Log in" });
+        return send(res, 200, "text/html; charset=utf-8", html, { "set-cookie": localeCookie });
+      }
+      if (url.pathname === "/account/logout") {
+        res.writeHead(303, { location: "/", "set-cookie": `${CUSTOMER_COOKIE}=; Path=/; Max-Age=0` });
+        return res.end();
+      }
+      if (url.pathname === "/") {
+        const html = await renderPage(req, url, "index", { page_title: "Home", products: demoProducts });
+        return send(res, 200, "text/html; charset=utf-8", html, { "set-cookie": localeCookie });
+      }
+      send(res, 404, "text/plain; charset=utf-8", "Not found");
+    } catch (error) {
+      send(
+        res,
+        500,
+        "text/plain; charset=utf-8",
+        `Storefront error: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  });
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
