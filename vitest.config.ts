@@ -1,9 +1,13 @@
 import { defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
 
+// SHOPDESK_TEST_DB=postgres (npm run test:pg) runs the integration suite on a PostgreSQL server,
+// plus the tests that only make sense there (several worker processes on one database).
+const onPostgres = process.env.SHOPDESK_TEST_DB === "postgres";
+
 // The app reads the same variables in tests as in production; only their values are local.
 const appEnv = {
-  NODE_ENV: "test",
+  NODE_ENV: "test" as const,
   SHOPIFY_API_KEY: "shopdesk-test-key",
   SHOPIFY_API_SECRET: "shopdesk-test-secret",
   SHOPIFY_APP_URL: "http://127.0.0.1:3999",
@@ -28,7 +32,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          include: ["tests/integration/**/*.test.ts"],
+          include: ["tests/integration/**/*.test.ts", ...(onPostgres ? ["tests/integration-pg/**/*.test.ts"] : [])],
           globalSetup: ["./tests/support/global-setup.ts"],
           setupFiles: ["./tests/support/setup-integration.ts"],
           testTimeout: 60_000,

@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { PGlite } from "@electric-sql/pglite";
 
 /**
  * @typedef {{ kind: "pglite", dataDir: string | null } | { kind: "postgres", url: string }} DatabaseTarget
@@ -107,25 +108,26 @@ process.once("exit", () => {
 });
 
 /**
- * Opens (creating if missing) a PGlite database and locks its folder for this process.
+ * Opens (creating if missing) a PGlite database and locks its folder for this process. Synchronous
+ * so the app can build its Prisma client at import time; PGlite queues queries until it is ready
+ * (await `pglite.waitReady` to surface a startup failure early).
  * @param {string | null} dataDir absolute folder, or null for memory
- * @returns {Promise<{ pglite: import("@electric-sql/pglite").PGlite, close: () => Promise<void> }>}
+ * @returns {{ pglite: PGlite, close: () => Promise<void> }}
  */
-export async function openPglite(dataDir) {
-  const { PGlite } = await import("@electric-sql/pglite");
+export function openPglite(dataDir) {
   if (dataDir === null) {
-    const pglite = await PGlite.create("memory://");
-    return { pglite, close: () => pglite.close() };
+    const pglite = new PGlite("memory://");
+    return { pglite, close: () => closePglite(pglite) };
   }
   const release = lockPgliteDir(dataDir);
   try {
     mkdirSync(dataDir, { recursive: true });
-    const pglite = await PGlite.create(dataDir);
+    const pglite = new PGlite(dataDir);
     return {
       pglite,
       close: async () => {
         try {
-          if (!pglite.closed) await pglite.close();
+          await closePglite(pglite);
         } finally {
           release();
         }
@@ -135,6 +137,12 @@ export async function openPglite(dataDir) {
     release();
     throw error;
   }
+}
+
+async function closePglite(pglite) {
+  if (pglite.closed) return;
+  await pglite.waitReady.catch(() => {}); // closing while it starts up throws
+  if (!pglite.closed) await pglite.close();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,9 +172,9 @@ export async function createMigrationAdapterFactory(url, { shadowDatabaseUrl } =
 }
 
 async function createPgliteMigrationFactory(dataDir) {
-  const { PGlite } = await import("@electric-sql/pglite");
   const { PrismaPGlite } = await import("pglite-prisma-adapter");
-  const main = await openPglite(dataDir);
+  const main = openPglite(dataDir);
+  await main.pglite.waitReady;
   const shadows = [];
   const factory = new PrismaPGlite(main.pglite);
   const connect = factory.connect.bind(factory);
