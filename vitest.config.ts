@@ -25,6 +25,8 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["app/**/*.test.{ts,tsx}", "dev/**/*.test.ts", "prisma/**/*.test.ts"],
+          // Browser tests of the dev harness run with the end-to-end project (they need Chromium).
+          exclude: ["dev/browser/**", "**/node_modules/**"],
           setupFiles: ["./tests/support/setup-unit.ts"],
         },
       },
@@ -44,7 +46,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "e2e",
-          include: ["tests/e2e/**/*.test.ts"],
+          include: ["tests/e2e/**/*.test.ts", "dev/browser/**/*.test.ts"],
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,

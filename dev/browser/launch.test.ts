@@ -6,7 +6,7 @@ import type {} from "@shopify/app-bridge-types"; // declares window.shopify
 import type { Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminHostParam, verifySessionToken } from "../store-emulator/signing.ts";
-import { findChromium, launchShopdeskBrowser, type ShopdeskBrowser } from "./launch.ts";
+import { requireChromium, launchShopdeskBrowser, type ShopdeskBrowser } from "./launch.ts";
 
 const API_KEY = "browser-test-key";
 const API_SECRET = "browser-test-secret";
@@ -62,9 +62,9 @@ function startPageServer() {
   return { server, seen };
 }
 
-const chromiumPath = findChromium();
+const chromiumPath = requireChromium();
 
-describe.skipIf(!chromiumPath)("browser harness (real Chromium)", () => {
+describe("browser harness (real Chromium)", () => {
   const pages = startPageServer();
   let appUrl = "";
   let harness: ShopdeskBrowser;

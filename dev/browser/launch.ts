@@ -28,6 +28,13 @@ export function findChromium(): string | null {
   return candidates.find((candidate): candidate is string => !!candidate && existsSync(candidate)) ?? null;
 }
 
+/** For tests: a browser test without a browser fails with what to install, it never skips. */
+export function requireChromium(): string {
+  const found = findChromium();
+  if (!found) throw new Error("Chromium not found: apt-get install chromium, or set CHROMIUM_PATH to Chrome/Chromium.");
+  return found;
+}
+
 export interface LaunchOptions {
   headless?: boolean;
   appUrl: string;

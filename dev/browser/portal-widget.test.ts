@@ -5,12 +5,14 @@ import type { AddressInfo } from "node:net";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStorefront, type Storefront } from "../storefront/index.ts";
-import { findChromium, launchShopdeskBrowser, type ShopdeskBrowser } from "./launch.ts";
+import { requireChromium, launchShopdeskBrowser, type ShopdeskBrowser } from "./launch.ts";
 
 const API_SECRET = "widget-test-secret";
 const FIRST_NAMES: Record<string, string> = { "7": "Ada" };
 
-describe.skipIf(!findChromium())("storefront portal widget (real Chromium)", () => {
+requireChromium();
+
+describe("storefront portal widget (real Chromium)", () => {
   let widgetRequests = 0;
   let failNext = false;
   const app = http.createServer((req, res) => {
