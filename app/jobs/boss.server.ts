@@ -1,0 +1,169 @@
+import { randomUUID } from "node:crypto";
+import PgBoss from "pg-boss";
+import { onDatabaseClose, pglite } from "~/db.server";
+import { env } from "~/env.server";
+import { logger } from "~/lib/logger.server";
+import { pgliteExecutor } from "./pglite-executor.server";
+
+// The pg-boss instance of this process (docs/decisions/003-durable-jobs.md). On PGlite it runs on
+// the app's own PGlite instance; on PostgreSQL it has a small pool of its own.
+
+const log = logger.child({ component: "jobs" });
+
+/** pg-boss keeps its tables in this schema; `migrate.mjs reset` drops it too. */
+export const JOB_QUEUE_SCHEMA = "pgboss";
+
+/** How often an idle worker looks for new jobs: a webhook is picked up within about a second. */
+export const POLLING_INTERVAL_SECONDS = 0.5;
+
+/** Dead-letter queues are only read to fill the Job ledger: no hurry. */
+export const DEAD_LETTER_POLLING_INTERVAL_SECONDS = 2;
+
+/** Each job queue has its own dead-letter queue, so the ledger knows where a dead job came from. */
+export const deadLetterQueueName = (queue: string) => `${queue}__dead`;
+
+export interface QueueSettings {
+  name: string;
+  retryLimit: number;
+  retryDelaySeconds: number;
+  retryBackoff: boolean;
+  timeoutSeconds: number;
+}
+
+export interface QueueState {
+  boss: PgBoss;
+  /** Queues created (or updated) by this process, by name. */
+  ensured: Map<string, Promise<void>>;
+  /** Queues this process works on. */
+  subscribed: Set<string>;
+  /** Worker ids per queue, to wake a local worker when a job is sent. */
+  workers: Map<string, string[]>;
+  unregisterCloseHook: () => void;
+}
+
+// On globalThis for the same reason as the database: Vite dev re-evaluates modules.
+const GLOBAL_KEY = Symbol.for("shopdesk.jobQueue");
+type QueueGlobal = typeof globalThis & { [GLOBAL_KEY]?: Promise<QueueState> };
+const holder = globalThis as QueueGlobal;
+
+function createBoss(): PgBoss {
+  const common = {
+    schema: JOB_QUEUE_SCHEMA,
+    migrate: true, // pg-boss installs and upgrades its own schema, under an advisory lock
+    supervise: true, // maintenance (expire, archive, purge); one process does it per interval
+    schedule: false, // no cron jobs yet: spares a timekeeper queue and its polling
+  };
+  if (pglite) return new PgBoss({ ...common, db: pgliteExecutor(pglite) });
+  return new PgBoss({ ...common, connectionString: env.DATABASE_URL, max: 4, application_name: "shopdesk-jobs" });
+}
+
+async function startQueue(): Promise<QueueState> {
+  const boss = createBoss();
+  boss.on("error", (error) => log.error("job queue error", { error }));
+  await boss.start();
+  // Registered before the database closes, so in-flight jobs finish while it still works.
+  const unregisterCloseHook = onDatabaseClose(() => stopQueue());
+  return { boss, ensured: new Map(), subscribed: new Set(), workers: new Map(), unregisterCloseHook };
+}
+
+/** The started queue of this process (started on first use). */
+export function queueState(): Promise<QueueState> {
+  if (!holder[GLOBAL_KEY]) {
+    const starting = startQueue();
+    holder[GLOBAL_KEY] = starting;
+    starting.catch(() => {
+      if (holder[GLOBAL_KEY] === starting) delete holder[GLOBAL_KEY]; // let the next call retry
+    });
+  }
+  return holder[GLOBAL_KEY];
+}
+
+/** The pg-boss instance, for admin tooling and tests (send raw data, inspect a job). */
+export async function jobQueue(): Promise<PgBoss> {
+  return (await queueState()).boss;
+}
+
+/** Whether a queue was started in this process (stopping must not start one). */
+export function isQueueStarted(): boolean {
+  return holder[GLOBAL_KEY] !== undefined;
+}
+
+/**
+ * Stops the queue of this process: workers stop fetching, in-flight jobs get `graceTimeoutMs` to
+ * finish, then any still running are failed back to the queue (another attempt later).
+ */
+export async function stopQueue(graceTimeoutMs = 20_000): Promise<void> {
+  const current = holder[GLOBAL_KEY];
+  if (!current) return;
+  delete holder[GLOBAL_KEY];
+  const state = await current.catch(() => null);
+  if (!state) return;
+  state.unregisterCloseHook();
+  await state.boss.stop({ graceful: true, wait: true, timeout: graceTimeoutMs });
+}
+
+/**
+ * Creates the queue and its dead-letter queue, or brings their settings in line with the job
+ * definition (createQueue ignores an existing queue). Once per process and queue.
+ */
+export function ensureQueue(state: QueueState, settings: QueueSettings): Promise<void> {
+  let ensured = state.ensured.get(settings.name);
+  if (!ensured) {
+    ensured = createOrUpdateQueue(state.boss, settings);
+    state.ensured.set(settings.name, ensured);
+    ensured.catch(() => state.ensured.delete(settings.name));
+  }
+  return ensured;
+}
+
+async function createOrUpdateQueue(boss: PgBoss, settings: QueueSettings): Promise<void> {
+  const deadLetter = deadLetterQueueName(settings.name);
+  // Standard policy: the dead-letter copy is inserted without a singleton key, and under "short"
+  // a second dead job would collide with the first one waiting there.
+  await boss.createQueue(deadLetter, { name: deadLetter, policy: "standard", retryLimit: 5, retryDelay: 5 });
+  const options: PgBoss.Queue = {
+    name: settings.name,
+    // "short": at most one *waiting* job per singletonKey (see sendJob).
+    policy: "short",
+    retryLimit: settings.retryLimit,
+    retryDelay: settings.retryDelaySeconds,
+    retryBackoff: settings.retryBackoff,
+    expireInSeconds: settings.timeoutSeconds,
+    deadLetter,
+  };
+  await boss.createQueue(settings.name, options);
+  await boss.updateQueue(settings.name, options);
+}
+
+export interface SendOptions {
+  /** While a job with this key waits in the queue, sending another one with it is a no-op (null). */
+  singletonKey?: string;
+  /** A Date, or a delay in seconds. */
+  startAfter?: Date | number;
+}
+
+/** Sends data to a queue that ensureQueue created; returns the job id, or null if deduplicated. */
+export async function sendJob(
+  state: QueueState,
+  queue: string,
+  data: object,
+  options: SendOptions = {},
+): Promise<string | null> {
+  const id = await state.boss.send(queue, data, {
+    // Under the "short" policy every job without a key would share the empty key and only one
+    // could wait at a time: a job that does not ask for deduplication gets a key of its own.
+    singletonKey: options.singletonKey ?? `unique:${randomUUID()}`,
+    ...(options.startAfter !== undefined ? { startAfter: options.startAfter } : {}),
+  });
+  // A worker of this process is waiting out its polling interval: wake it now.
+  if (id && options.startAfter === undefined) wakeWorkers(state, queue);
+  return id;
+}
+
+export function wakeWorkers(state: QueueState, queue: string): void {
+  for (const workerId of state.workers.get(queue) ?? []) state.boss.notifyWorker(workerId);
+}
+
+export function addWorker(state: QueueState, queue: string, workerId: string): void {
+  state.workers.set(queue, [...(state.workers.get(queue) ?? []), workerId]);
+}

@@ -1,0 +1,66 @@
+import { closeDatabase } from "~/db.server";
+import { env, isPglite } from "~/env.server";
+import { logger } from "~/lib/logger.server";
+import { startJobWorkers } from "./queue.server";
+
+const log = logger.child({ component: "jobs" });
+
+/**
+ * Whether the web process runs the job workers: always on PGlite (one process owns the database),
+ * otherwise unless JOBS_IN_PROCESS=false (then `npm run worker` processes run them).
+ */
+export function runsWorkersInProcess(): boolean {
+  return isPglite || env.JOBS_IN_PROCESS !== false;
+}
+
+const GLOBAL_KEY = Symbol.for("shopdesk.inProcessWorkers");
+type RuntimeGlobal = typeof globalThis & { [GLOBAL_KEY]?: Promise<void> };
+const holder = globalThis as RuntimeGlobal;
+
+/**
+ * Starts the job workers inside the web process when it should run them (see runsWorkersInProcess).
+ * Idempotent (Vite dev re-evaluates the server entry on each change); a failed start is logged and
+ * retried on the next call instead of crashing the web server.
+ */
+export function ensureInProcessWorkers(): Promise<void> {
+  if (!runsWorkersInProcess()) return Promise.resolve();
+  if (!holder[GLOBAL_KEY]) {
+    installShutdownHandlers();
+    const starting = startJobWorkers().then(
+      () => log.info("job workers running in the web process"),
+      (error: unknown) => {
+        log.error("job workers failed to start; will retry on the next request", { error });
+        delete holder[GLOBAL_KEY];
+      },
+    );
+    holder[GLOBAL_KEY] = starting;
+  }
+  return holder[GLOBAL_KEY];
+}
+
+const SHUTDOWN_KEY = Symbol.for("shopdesk.shutdownHandlers");
+
+/**
+ * On SIGINT/SIGTERM: let running jobs finish (or hand them back to the queue), close the database
+ * (PGlite flushes and frees its folder), exit. A second signal exits at once.
+ */
+export function installShutdownHandlers(): void {
+  const flags = globalThis as typeof globalThis & { [SHUTDOWN_KEY]?: true };
+  if (flags[SHUTDOWN_KEY]) return;
+  flags[SHUTDOWN_KEY] = true;
+  let shuttingDown = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (shuttingDown) process.exit(1);
+    shuttingDown = true;
+    log.info("shutting down", { signal });
+    closeDatabase().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error("shutdown failed", { error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}

@@ -1,0 +1,180 @@
+import { randomUUID } from "node:crypto";
+import { afterAll, describe, expect, it, vi } from "vitest";
+import { z, ZodError } from "zod";
+import { db } from "~/db.server";
+import { jobQueue } from "~/jobs/boss.server";
+import { countDeadJobs, listDeadJobs, retryDeadJob } from "~/jobs/dead-letters.server";
+import { defineJob, enqueue, startJobWorkers, stopJobs, type JobContext } from "~/jobs/queue.server";
+
+// The durable queue on this file's own database (PGlite in-process by default, PostgreSQL under
+// npm run test:pg). Every test uses its own job name, so queues never see each other's jobs.
+
+const uniqueName = (label: string) => `test-${label}-${randomUUID().slice(0, 8)}`;
+
+interface Run {
+  data: unknown;
+  context: Omit<JobContext, "log">;
+  at: number;
+}
+
+/** A job definition whose handler records its runs and behaves as `behaviour` says. */
+function recordingJob(label: string, behaviour: (run: Run, runs: Run[]) => void = () => {}, options = {}) {
+  const runs: Run[] = [];
+  const job = defineJob({
+    name: uniqueName(label),
+    schema: z.object({ shopId: z.string(), n: z.number().int() }),
+    retryDelaySeconds: 1,
+    ...options,
+    async handler(data, { jobId, attempt }) {
+      const run = { data, context: { jobId, attempt }, at: Date.now() };
+      runs.push(run);
+      behaviour(run, runs);
+    },
+  });
+  return { job, runs };
+}
+
+async function pgBossJobsIn(queue: string): Promise<number> {
+  const [{ count }] = await db.$queryRaw<[{ count: bigint }]>`SELECT count(*) FROM pgboss.job WHERE name = ${queue}`;
+  return Number(count);
+}
+
+afterAll(() => stopJobs());
+
+describe("durable jobs", () => {
+  it("runs an enqueued job once, with its validated data, within about a second", async () => {
+    const { job, runs } = recordingJob("runs");
+    await startJobWorkers([job]);
+    const enqueuedAt = Date.now();
+    const jobId = await enqueue(job, { shopId: "shop-1", n: 1 });
+
+    await vi.waitFor(() => expect(runs).toHaveLength(1), { timeout: 5_000, interval: 50 });
+    expect(runs[0]).toMatchObject({ data: { shopId: "shop-1", n: 1 }, context: { jobId, attempt: 1 } });
+    expect(runs[0]!.at - enqueuedAt).toBeLessThan(1_500);
+    await new Promise((resolve) => setTimeout(resolve, 700)); // more than a polling interval
+    expect(runs).toHaveLength(1);
+  });
+
+  it("retries a failing job with growing delays, then succeeds", async () => {
+    const { job, runs } = recordingJob(
+      "flaky",
+      (run) => {
+        if (run.context.attempt < 3) throw new Error(`transient failure ${run.context.attempt}`);
+      },
+      { retryLimit: 3, retryDelaySeconds: 1, retryBackoff: true },
+    );
+    await startJobWorkers([job]);
+    await enqueue(job, { shopId: "shop-1", n: 2 });
+
+    await vi.waitFor(() => expect(runs).toHaveLength(3), { timeout: 20_000, interval: 100 });
+    expect(runs.map((run) => run.context.attempt)).toEqual([1, 2, 3]);
+    expect(new Set(runs.map((run) => run.context.jobId)).size).toBe(1);
+    // Backoff with a 1 s base: 1–2 s before the 1st retry, 2–4 s before the 2nd.
+    const [first, second, third] = runs.map((run) => run.at) as [number, number, number];
+    expect(second - first).toBeGreaterThanOrEqual(900);
+    expect(third - second).toBeGreaterThanOrEqual(1_900);
+    const boss = await jobQueue();
+    await vi.waitFor(async () =>
+      expect((await boss.getJobById(job.name, runs[2]!.context.jobId))?.state).toBe("completed"),
+    );
+    expect(await countDeadJobs({ queue: job.name })).toBe(0);
+  });
+
+  it("dead-letters a job that always fails, shows it in the ledger, and retries it on request", async () => {
+    let healed = false;
+    const { job, runs } = recordingJob(
+      "doomed",
+      () => {
+        if (!healed) throw new TypeError("payload points at a deleted order");
+      },
+      { retryLimit: 1, retryDelaySeconds: 1, retryBackoff: false },
+    );
+    await startJobWorkers([job]);
+    await enqueue(job, { shopId: "shop-dead", n: 3 });
+
+    await vi.waitFor(async () => expect(await countDeadJobs({ queue: job.name })).toBe(1), {
+      timeout: 20_000,
+      interval: 200,
+    });
+    expect(runs.map((run) => run.context.attempt)).toEqual([1, 2]);
+    const [entry] = await listDeadJobs({ queue: job.name });
+    expect(entry).toMatchObject({
+      queue: job.name,
+      shopId: "shop-dead",
+      data: { shopId: "shop-dead", n: 3 },
+      error: "TypeError: payload points at a deleted order",
+      attempts: 2,
+      status: "dead",
+    });
+    expect(await countDeadJobs({ shopId: "shop-dead" })).toBe(1);
+
+    healed = true;
+    const retryJobId = await retryDeadJob(entry!.id);
+    expect(retryJobId).toEqual(expect.any(String));
+    await vi.waitFor(() => expect(runs).toHaveLength(3), { timeout: 5_000, interval: 50 });
+    expect(runs[2]).toMatchObject({ data: { shopId: "shop-dead", n: 3 }, context: { jobId: retryJobId, attempt: 1 } });
+    expect(await db.job.findUniqueOrThrow({ where: { id: entry!.id } })).toMatchObject({
+      status: "retried",
+      retryJobId,
+    });
+    expect(await countDeadJobs({ queue: job.name })).toBe(0);
+    expect(await retryDeadJob(entry!.id)).toBeNull(); // a second click does nothing
+  });
+
+  it("rejects data that does not match the job's schema, at enqueue and at run time", async () => {
+    const { job, runs } = recordingJob("strict");
+    await startJobWorkers([job]);
+
+    // @ts-expect-error -- wrong data on purpose
+    await expect(enqueue(job, { shopId: 42, n: "x" })).rejects.toBeInstanceOf(ZodError);
+    expect(await pgBossJobsIn(job.name)).toBe(0);
+
+    // Data queued by other means (an older release, a raw send) never reaches the handler.
+    const rawId = await (await jobQueue()).send(job.name, { shopId: "shop-raw" }, { singletonKey: randomUUID() });
+    await vi.waitFor(async () => expect(await countDeadJobs({ queue: job.name })).toBe(1), {
+      timeout: 5_000,
+      interval: 100,
+    });
+    expect(runs).toHaveLength(0);
+    const [entry] = await listDeadJobs({ queue: job.name });
+    expect(entry).toMatchObject({ sourceJobId: rawId, shopId: "shop-raw", attempts: 1 });
+    expect(entry!.error).toMatch(/^Invalid job data: .*n/s);
+  });
+
+  it("drops an enqueue whose singletonKey matches a job still waiting", async () => {
+    const { job, runs } = recordingJob("singleton");
+    const key = `order-${randomUUID()}`;
+    const first = await enqueue(job, { shopId: "shop-1", n: 1 }, { singletonKey: key });
+    const duplicate = await enqueue(job, { shopId: "shop-1", n: 2 }, { singletonKey: key });
+    const other = await enqueue(job, { shopId: "shop-1", n: 3 }, { singletonKey: `${key}-other` });
+    const unkeyed = [await enqueue(job, { shopId: "shop-1", n: 4 }), await enqueue(job, { shopId: "shop-1", n: 5 })];
+    expect(first).toEqual(expect.any(String));
+    expect(duplicate).toBeNull();
+    expect(other).toEqual(expect.any(String));
+    expect(unkeyed).toEqual([expect.any(String), expect.any(String)]); // no key: never deduplicated
+
+    await startJobWorkers([job]);
+    await vi.waitFor(() => expect(runs).toHaveLength(4), { timeout: 5_000, interval: 50 });
+    expect(runs.map((run) => (run.data as { n: number }).n).sort()).toEqual([1, 3, 4, 5]);
+    // Once it ran, the key is free again.
+    expect(await enqueue(job, { shopId: "shop-1", n: 6 }, { singletonKey: key })).toEqual(expect.any(String));
+    await vi.waitFor(() => expect(runs).toHaveLength(5), { timeout: 5_000, interval: 50 });
+  });
+
+  // Last: it closes and reopens the database, so the modules imported above are stale after it.
+  it("processes a job enqueued before a restart once a new instance starts on the same database", async () => {
+    const { job, runs } = recordingJob("durable");
+    const jobId = await enqueue(job, { shopId: "shop-1", n: 7 }); // nobody works on this queue yet
+    const { closeDatabase } = await import("~/db.server");
+    await stopJobs();
+    await closeDatabase(); // PGlite: the folder is flushed and unlocked, as in a real shutdown
+    expect(runs).toHaveLength(0);
+
+    vi.resetModules();
+    const restarted = await import("~/jobs/queue.server");
+    await restarted.startJobWorkers([job]);
+    await vi.waitFor(() => expect(runs).toHaveLength(1), { timeout: 5_000, interval: 50 });
+    expect(runs[0]).toMatchObject({ data: { shopId: "shop-1", n: 7 }, context: { jobId, attempt: 1 } });
+    await restarted.stopJobs();
+  });
+});
