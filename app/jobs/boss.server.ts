@@ -118,9 +118,6 @@ export function ensureQueue(state: QueueState, settings: QueueSettings): Promise
 
 async function createOrUpdateQueue(boss: PgBoss, settings: QueueSettings): Promise<void> {
   const deadLetter = deadLetterQueueName(settings.name);
-  // Standard policy: the dead-letter copy is inserted without a singleton key, and under "short"
-  // a second dead job would collide with the first one waiting there.
-  await boss.createQueue(deadLetter, { name: deadLetter, policy: "standard", retryLimit: 5, retryDelay: 5 });
   const options: PgBoss.Queue = {
     name: settings.name,
     // "short": at most one *waiting* job per singletonKey (see sendJob).
@@ -131,8 +128,34 @@ async function createOrUpdateQueue(boss: PgBoss, settings: QueueSettings): Promi
     expireInSeconds: settings.timeoutSeconds,
     deadLetter,
   };
-  await boss.createQueue(settings.name, options);
-  await boss.updateQueue(settings.name, options);
+  await createQueueOnce(boss, deadLetter, {
+    name: deadLetter,
+    // Standard policy: pg-boss inserts dead-letter copies without a singleton key, so under
+    // "short" a second dead job would collide with the first one still waiting there.
+    policy: "standard",
+  });
+  await createQueueOnce(boss, settings.name, options);
+  await boss.updateQueue(settings.name, options); // createQueue leaves an existing queue as it was
+}
+
+const DEADLOCK = "40P01";
+
+/**
+ * pg-boss creates a queue as a partition of its job table. Two processes starting together (two
+ * workers after a deploy) can deadlock attaching partitions; PostgreSQL aborts one of them, which
+ * then finds the queue created or tries again.
+ */
+async function createQueueOnce(boss: PgBoss, name: string, options: PgBoss.Queue): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    if (await boss.getQueue(name)) return;
+    try {
+      await boss.createQueue(name, options);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== DEADLOCK || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200 * attempt));
+    }
+  }
 }
 
 export interface SendOptions {
