@@ -8,7 +8,7 @@
 // prisma/migrations/<timestamp>_<name>/migration.sql folders, same migration_lock.toml, same
 // `_prisma_migrations` table and checksums.
 //
-// Usage: node prisma/tools/migrate.mjs <command> [--url URL] [--config prisma.config.ts]
+// Usage: node prisma/tools/migrate.mjs <command> [--url URL] [--schema FILE] [--config prisma.config.ts]
 //   dev --name <n> [--create-only] [--accept-data-loss]
 //                      apply pending migrations, then create (and apply) one for schema changes
 //   deploy             apply pending migrations (CI, production)
@@ -46,6 +46,7 @@ function parseCommandLine(argv) {
     options: {
       config: { type: "string" },
       url: { type: "string" },
+      schema: { type: "string" },
       name: { type: "string", short: "n" },
       "create-only": { type: "boolean" },
       "accept-data-loss": { type: "boolean" },
@@ -79,7 +80,9 @@ async function loadProjectConfig(opts) {
   const { config, error, resolvedPath } = await loadConfigFromFile({ configFile: opts.config });
   if (error) throw new Error(`Could not load the Prisma config (${error._tag}): ${error.error?.message ?? ""}`);
   const baseDir = resolvedPath ? path.dirname(resolvedPath) : process.cwd();
-  const schemaPath = path.resolve(baseDir, config.schema ?? "prisma/schema.prisma");
+  const schemaPath = opts.schema
+    ? path.resolve(opts.schema)
+    : path.resolve(baseDir, config.schema ?? "prisma/schema.prisma");
   const migrationsDir = path.resolve(
     baseDir,
     config.migrations?.path ?? path.join(path.dirname(schemaPath), "migrations"),
