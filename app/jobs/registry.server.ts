@@ -1,7 +1,8 @@
+import { processWebhookJob } from "./process-webhook.server";
 import type { AnyJobDefinition } from "./queue.server";
 
 /**
  * Every job kind the workers run (`npm run worker`, or the web process on PGlite). A job that is
  * enqueued but missing here waits in its queue until a process that knows it starts.
  */
-export const jobDefinitions: readonly AnyJobDefinition[] = [];
+export const jobDefinitions: readonly AnyJobDefinition[] = [processWebhookJob];
