@@ -1,6 +1,7 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { env } from "~/env.server";
+import { logger } from "~/lib/logger.server";
 import { recordInstall } from "~/models/shop.server";
 import { PrismaSessionStorage } from "~/services/shopify/session-storage.server";
 
@@ -19,6 +20,25 @@ const shopify = shopifyApp({
   future: {
     unstable_newEmbeddedAuthStrategy: true,
     expiringOfflineAccessTokens: true,
+  },
+  // The library's own log lines go through our structured logger, at our level.
+  logger: {
+    level: {
+      debug: LogSeverity.Debug,
+      info: LogSeverity.Info,
+      warn: LogSeverity.Warning,
+      error: LogSeverity.Error,
+      silent: LogSeverity.Error,
+    }[env.LOG_LEVEL],
+    log: (severity, message) => {
+      const write = {
+        [LogSeverity.Error]: logger.error,
+        [LogSeverity.Warning]: logger.warn,
+        [LogSeverity.Info]: logger.info,
+        [LogSeverity.Debug]: logger.debug,
+      }[severity];
+      write(message, { component: "shopify" });
+    },
   },
   hooks: {
     // Runs after every token exchange that produced a new offline token: first install, reinstall,
