@@ -94,7 +94,9 @@ describe("bulk operations", () => {
     expect(firstRoot).toMatchObject({ name: first.name });
     expect(firstRoot).not.toHaveProperty("lineItems");
     expect((firstRoot.fulfillments as unknown[]).length).toBe(first.fulfillments.length);
-    expect(children.filter((child) => child.__parentId === firstRoot.id).map((child) => child.sku)).toEqual(first.lineItems.map((item) => item.sku));
+    expect(children.filter((child) => child.__parentId === firstRoot.id).map((child) => child.sku)).toEqual(
+      first.lineItems.map((item) => item.sku),
+    );
   });
 
   it("reports a running operation and rejects invalid bulk queries as userErrors", async () => {
@@ -108,13 +110,31 @@ describe("bulk operations", () => {
     expect(again.data.bulkOperationRunQuery.userErrors[0].code).toBe("OPERATION_IN_PROGRESS");
     await emulator.waitForBulkOperations();
     const current = await graphql("{ currentBulkOperation { id status objectCount } }");
-    expect(current.data.currentBulkOperation).toMatchObject({ id: started.data.bulkOperationRunQuery.bulkOperation.id, status: "COMPLETED", objectCount: "20" });
+    expect(current.data.currentBulkOperation).toMatchObject({
+      id: started.data.bulkOperationRunQuery.bulkOperation.id,
+      status: "COMPLETED",
+      objectCount: "20",
+    });
   });
 
   it("streams a large export (20k orders with line items)", async () => {
     const big = await startStoreEmulator({
       app: { apiKey: "bulk-key", apiSecret: "bulk-secret", url: "http://127.0.0.1:9" },
-      seed: { ordersPerShop: 20_000, customersPerShop: 100, shops: [{ domain: "big.myshopify.com", name: "Big", ownerEmail: "b@example.com", ownerName: "B", currencyCode: "USD", ianaTimezone: "UTC", region: "US" }] },
+      seed: {
+        ordersPerShop: 20_000,
+        customersPerShop: 100,
+        shops: [
+          {
+            domain: "big.myshopify.com",
+            name: "Big",
+            ownerEmail: "b@example.com",
+            ownerName: "B",
+            currencyCode: "USD",
+            ianaTimezone: "UTC",
+            region: "US",
+          },
+        ],
+      },
       bulkStepDelayMs: 0,
     });
     const bigFetch = shopFetcher(big.url);
