@@ -61,7 +61,11 @@ export async function startTestAppServer(port = 0): Promise<TestAppServer> {
       const module = load ? await load() : undefined;
       const handler = request.method === "GET" ? module?.loader : module?.action;
       response = handler
-        ? await toResponse(await Promise.resolve().then(() => handler({ request, params: {}, context: {} })).catch(thrownResponse))
+        ? await toResponse(
+            await Promise.resolve()
+              .then(() => handler({ request, params: {}, context: {} }))
+              .catch(thrownResponse),
+          )
         : new Response("Not found", { status: 404 });
     } catch (error) {
       response = new Response(error instanceof Error ? error.message : String(error), { status: 500 });
