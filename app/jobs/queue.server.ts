@@ -97,7 +97,7 @@ export async function startJobWorkers(definitions?: readonly AnyJobDefinition[])
     if (state.subscribed.has(definition.name)) continue;
     state.subscribed.add(definition.name);
     try {
-      await subscribe(state, definition);
+      await startWorkersFor(state, definition);
     } catch (error) {
       state.subscribed.delete(definition.name);
       throw error;
@@ -105,12 +105,11 @@ export async function startJobWorkers(definitions?: readonly AnyJobDefinition[])
   }
 }
 
-async function subscribe(state: QueueState, definition: AnyJobDefinition): Promise<void> {
+async function startWorkersFor(state: QueueState, definition: AnyJobDefinition): Promise<void> {
   await ensureQueue(state, queueSettings(definition));
   const concurrency = Math.max(1, definition.concurrency ?? DEFAULTS.concurrency);
   for (let i = 0; i < concurrency; i++) {
-    let workerId = "";
-    workerId = await state.boss.work<unknown>(
+    const workerId: string = await state.boss.work<unknown>(
       definition.name,
       { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS },
       async ([job]) => {

@@ -1,4 +1,5 @@
 import { db } from "~/db.server";
+import { Prisma } from "~/generated/prisma/client";
 import { isNewerThanStored } from "~/domain/freshness";
 import { logger } from "~/lib/logger.server";
 import type { AdminGraphqlClient } from "~/services/shopify/admin-graphql.server";
@@ -18,28 +19,39 @@ export async function recordInstall(domain: string, admin: AdminGraphqlClient) {
     currencyCode: details.currencyCode,
     ianaTimezone: details.ianaTimezone,
   };
-  const shop = await db.$transaction(async (tx) => {
-    const existing = await tx.shop.findUnique({ where: { domain } });
-    if (existing) {
-      return tx.shop.update({
-        where: { domain },
-        data: { ...profile, ...(existing.uninstalledAt ? { uninstalledAt: null, installedAt: new Date() } : {}) },
-      });
-    }
-    return tx.shop.create({ data: { domain, ...profile, workspace: { create: { name: details.name } } } });
+  const upsert = () =>
+    db.$transaction(async (tx) => {
+      const existing = await tx.shop.findUnique({ where: { domain } });
+      if (existing) {
+        return tx.shop.update({
+          where: { domain },
+          data: { ...profile, ...(existing.uninstalledAt ? { uninstalledAt: null, installedAt: new Date() } : {}) },
+        });
+      }
+      return tx.shop.create({ data: { domain, ...profile, workspace: { create: { name: details.name } } } });
+    });
+  // The admin's first page load runs two loaders at once, both of which may install: the loser of
+  // the unique-domain race simply updates the row the winner created.
+  const shop = await upsert().catch((error: unknown) => {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return upsert();
+    throw error;
   });
   logger.info("shop installed", { shop: domain, workspaceId: shop.workspaceId });
   return shop;
 }
 
-export function findShop(domain: string) {
-  return db.shop.findUnique({ where: { domain }, include: { workspace: { include: { shops: true } } } });
+/**
+ * The shop behind an authenticated admin request. Normally recorded by the afterAuth hook; when a
+ * parallel loader got here first (the session exists, the hook is still running), record it now.
+ */
+export async function requireInstalledShop(domain: string, admin: AdminGraphqlClient) {
+  const shop = await db.shop.findUnique({ where: { domain } });
+  if (shop && !shop.uninstalledAt) return shop;
+  return recordInstall(domain, admin);
 }
 
-export async function requireShop(domain: string) {
-  const shop = await findShop(domain);
-  if (!shop) throw new Response(`Shop ${domain} is not installed`, { status: 404 });
-  return shop;
+export function findShop(domain: string) {
+  return db.shop.findUnique({ where: { domain }, include: { workspace: { include: { shops: true } } } });
 }
 
 /**

@@ -16,11 +16,13 @@ import {
 } from "@shopify/polaris";
 import { formatCount, formatShopTime } from "~/components/formatting";
 import { getShopOverview } from "~/models/overview.server";
+import { requireInstalledShop } from "~/models/shop.server";
 import { fetchShopDetails } from "~/services/shopify/shop-details.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
+  await requireInstalledShop(session.shop, admin);
   const [shop, overview] = await Promise.all([fetchShopDetails(admin), getShopOverview(session.shop)]);
   const zone = shop.ianaTimezone;
   return {
@@ -69,7 +71,9 @@ export default function Home() {
                     {shop.name}
                   </Text>
                   <Badge tone={shop.plan.shopifyPlus ? "info" : undefined}>{shop.plan.displayName}</Badge>
-                  {shop.plan.partnerDevelopment && <Badge>Development store</Badge>}
+                  {shop.plan.partnerDevelopment && !/development/i.test(shop.plan.displayName) && (
+                    <Badge>Development store</Badge>
+                  )}
                 </InlineStack>
                 <Text as="p" tone="subdued">
                   {shop.myshopifyDomain} · {shop.currencyCode} · {shop.ianaTimezone}

@@ -4,13 +4,13 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { Badge, BlockStack, Card, EmptyState, IndexTable, Layout, Page, Text } from "@shopify/polaris";
 import { formatShopTime } from "~/components/formatting";
 import { listComplianceRequests } from "~/models/compliance.server";
-import { requireShop } from "~/models/shop.server";
+import { requireInstalledShop } from "~/models/shop.server";
 import { webhookActivity } from "~/models/webhook-event.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session } = await authenticate.admin(request);
-  const shop = await requireShop(session.shop);
+  const { admin, session } = await authenticate.admin(request);
+  const shop = await requireInstalledShop(session.shop, admin);
   const [activity, privacy] = await Promise.all([webhookActivity(shop.domain), listComplianceRequests(shop.domain)]);
   const zone = shop.ianaTimezone;
   return {

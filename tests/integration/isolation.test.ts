@@ -1,3 +1,4 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mintSessionToken, webhookHeaders } from "../../dev/store-emulator/signing.ts";
 import { startIntegrationStack, TEST_APP, type IntegrationStack } from "../support/integration-stack.ts";
@@ -37,7 +38,7 @@ const home = await import("~/routes/app._index");
 const activity = await import("~/routes/app.activity");
 
 const call = <T>(
-  loader: (args: { request: Request; params: object; context: object }) => Promise<T>,
+  loader: (args: LoaderFunctionArgs) => Promise<T>,
   shop: string,
   path: string,
 ) => loader({ request: stack.adminRequest(shop, path), params: {}, context: {} });

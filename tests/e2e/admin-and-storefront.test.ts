@@ -1,0 +1,112 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it, onTestFailed, onTestFinished } from "vitest";
+import { launchShopdeskBrowser, requireChromium, type ShopdeskBrowser } from "../../dev/browser/launch.ts";
+import { DEV_APP_CREDENTIALS, repoRoot, startStack, type Stack } from "../../dev/stack.ts";
+
+// A person's path through Shopdesk, in Chromium against the production build: open the app from
+// the Shopify admin (which installs it), move around it, then use the portal on the storefront.
+requireChromium();
+const SHOP = "maple-goods-eu.myshopify.com";
+const screenshots = path.join(repoRoot, "test-results");
+
+let stack: Stack;
+let browser: ShopdeskBrowser;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), "shopdesk-e2e-"));
+  stack = await startStack({
+    mode: "build",
+    databaseUrl: `pglite:${path.join(dataDir, "db")}`,
+    seed: { ordersPerShop: 20, customersPerShop: 10 },
+  });
+  browser = await launchShopdeskBrowser({
+    headless: true,
+    appUrl: stack.appUrl,
+    ...DEV_APP_CREDENTIALS,
+    storefrontUrl: stack.storefront.url,
+    shopNames: Object.fromEntries(stack.emulator.shops().map((shop) => [shop.domain, shop.name])),
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** Keeps a screenshot of the page when the running test fails (always, with SHOPDESK_SCREENSHOTS=1). */
+function screenshotOnFailure(page: Page, name: string) {
+  const take = async () => {
+    mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+  };
+  onTestFailed(take);
+  if (process.env.SHOPDESK_SCREENSHOTS === "1") onTestFinished(take);
+}
+
+describe("merchant in the Shopify admin", () => {
+  let admin: Page;
+
+  it("installs Shopdesk by opening it, and sees the store's name and plan from Shopify", async () => {
+    expect(stack.emulator.isInstalled(SHOP)).toBe(false);
+    admin = await browser.openAdmin(SHOP);
+    screenshotOnFailure(admin, "admin-home");
+    const app = admin.frameLocator("iframe[name=app-iframe]");
+    await expect
+      .poll(() => app.getByRole("heading", { name: "Maple Goods EU" }).isVisible(), { timeout: 60_000 })
+      .toBe(true);
+    await expect.poll(() => app.getByText("Sync with Shopify").isVisible()).toBe(true);
+    expect(stack.emulator.isInstalled(SHOP)).toBe(true);
+    expect(browser.blocked).toEqual([]);
+  });
+
+  it("moves to the Activity page client-side, without reloading the app", async () => {
+    screenshotOnFailure(admin, "admin-activity");
+    const frame = admin.frame({ name: "app-iframe" })!;
+    await frame.waitForFunction(
+      () =>
+        (window as unknown as { __remixRouter?: { state: { initialized: boolean } } }).__remixRouter?.state.initialized,
+    );
+    await frame.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+
+    await admin.locator("[data-app-nav] a", { hasText: "Activity" }).click();
+    const app = admin.frameLocator("iframe[name=app-iframe]");
+    await expect.poll(() => frame.evaluate(() => location.pathname), { timeout: 30_000 }).toBe("/app/activity");
+    await expect.poll(() => app.getByRole("heading", { name: "Privacy requests" }).isVisible()).toBe(true);
+    expect(await frame.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+    expect(await frame.evaluate(() => location.pathname)).toBe("/app/activity");
+  });
+
+  it("shows a webhook Shopify sends while the merchant watches", async () => {
+    screenshotOnFailure(admin, "admin-activity-webhook");
+    stack.emulator.sendCompliance(SHOP, "customers/data_request", {
+      customer: stack.emulator.shop(SHOP).customers()[0]!.id,
+    });
+    await stack.emulator.waitForDeliveries();
+    const app = admin.frameLocator("iframe[name=app-iframe]");
+    await expect
+      .poll(
+        async () => {
+          await admin.locator("[data-app-nav] a", { hasText: "Activity" }).click();
+          return app.getByText("Customer data request: report prepared").isVisible();
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toBe(true);
+  });
+});
+
+describe("shopper on the storefront", () => {
+  it("opens the Shopdesk launcher and is greeted by the store through the App Proxy", async () => {
+    const store = await browser.openStorefront();
+    screenshotOnFailure(store, "storefront");
+    const launcher = store.getByRole("button", { name: /help|support|question/i }).first();
+    await launcher.click();
+    const panel = store.getByRole("dialog");
+    await expect.poll(() => panel.getByText("Maple Goods EU").isVisible(), { timeout: 30_000 }).toBe(true);
+  });
+});
