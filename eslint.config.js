@@ -18,7 +18,12 @@ export default tseslint.config(
     files: ["**/*.tsx"],
     plugins: { react, "react-hooks": reactHooks },
     settings: { react: { version: "18" } },
-    rules: { ...react.configs.recommended.rules, ...reactHooks.configs.recommended.rules, "react/react-in-jsx-scope": "off", "react/prop-types": "off" },
+    rules: {
+      ...react.configs.recommended.rules,
+      ...reactHooks.configs.recommended.rules,
+      "react/react-in-jsx-scope": "off",
+      "react/prop-types": "off",
+    },
   },
   {
     // Production code runs unchanged against real Shopify: it may not reach into dev/ or tests/.
@@ -27,7 +32,14 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ group: ["**/dev/**", "**/tests/**", "**/store-emulator/**"], message: "app/ must not import dev/ or tests/ code." }] },
+        {
+          patterns: [
+            {
+              group: ["**/dev/**", "**/tests/**", "**/store-emulator/**"],
+              message: "app/ must not import dev/ or tests/ code.",
+            },
+          ],
+        },
       ],
     },
   },
@@ -39,7 +51,20 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["~/models/*", "~/services/*", "~/jobs/*", "~/db.server", "~/shopify.server", "@remix-run/*", "@prisma/*", "@shopify/*", "**/generated/**"], message: "app/domain is pure TypeScript." },
+            {
+              group: [
+                "~/models/*",
+                "~/services/*",
+                "~/jobs/*",
+                "~/db.server",
+                "~/shopify.server",
+                "@remix-run/*",
+                "@prisma/*",
+                "@shopify/*",
+                "**/generated/**",
+              ],
+              message: "app/domain is pure TypeScript.",
+            },
           ],
         },
       ],

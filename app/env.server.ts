@@ -14,7 +14,10 @@ const EnvSchema = z.object({
   DATABASE_URL: z
     .string()
     .default("pglite:./.shopdesk/db")
-    .refine((url) => /^(pglite:|postgres(ql)?:\/\/)/.test(url), "DATABASE_URL must start with pglite: or postgresql://"),
+    .refine(
+      (url) => /^(pglite:|postgres(ql)?:\/\/)/.test(url),
+      "DATABASE_URL must start with pglite: or postgresql://",
+    ),
   /** Run job workers inside the web process (always on for PGlite, which allows one process). */
   JOBS_IN_PROCESS: z
     .enum(["true", "false"])

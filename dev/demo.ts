@@ -48,7 +48,8 @@ const shops = stack.emulator.shops();
 for (const shop of shops) await stack.installShop(shop.domain);
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
 
-const adminUrl = (domain: string) => `https://admin.shopify.com/store/${domain.replace(".myshopify.com", "")}/apps/shopdesk`;
+const adminUrl = (domain: string) =>
+  `https://admin.shopify.com/store/${domain.replace(".myshopify.com", "")}/apps/shopdesk`;
 const [first] = shops;
 console.log(`
 Shopdesk is running (ready in ${seconds}s), installed on ${shops.length} emulated stores:
@@ -66,7 +67,9 @@ Press Ctrl-C to stop.`);
 let browser: Awaited<ReturnType<typeof launchShopdeskBrowser>> | undefined;
 if (!flags["no-open"]) {
   if (!findChromium()) {
-    console.log("\n(No Chromium or Chrome found: install one to have the demo open it, e.g. apt-get install chromium.)");
+    console.log(
+      "\n(No Chromium or Chrome found: install one to have the demo open it, e.g. apt-get install chromium.)",
+    );
   } else if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
     console.log("\n(No display: nothing to open a window on. Run with a display, or use --no-open.)");
   } else {

@@ -11,7 +11,9 @@ describe("mentionsCustomer", () => {
     expect(mentionsCustomer({ billing_address: { note: "x" }, contact_email: "John@Example.com" }, john)).toBe(true);
   });
   it("finds a phone written another way", () => {
-    expect(mentionsCustomer({ shipping_address: { phone: "+1 (555) 625-1199" } }, { phone: "555-625-1199" })).toBe(true);
+    expect(mentionsCustomer({ shipping_address: { phone: "+1 (555) 625-1199" } }, { phone: "555-625-1199" })).toBe(
+      true,
+    );
   });
   it("finds a customer GID and a customer_id field", () => {
     expect(mentionsCustomer({ admin_graphql_api_id: "gid://shopify/Customer/191167" }, { id: "191167" })).toBe(true);

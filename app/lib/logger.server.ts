@@ -30,7 +30,12 @@ function redact(fields: Fields): Fields {
 function createLogger(bindings: Fields, threshold: number): Logger {
   const write = (level: Level, message: string, fields?: Fields) => {
     if (ORDER[level] < threshold) return;
-    const line = JSON.stringify({ time: new Date().toISOString(), level, msg: message, ...redact({ ...bindings, ...fields }) });
+    const line = JSON.stringify({
+      time: new Date().toISOString(),
+      level,
+      msg: message,
+      ...redact({ ...bindings, ...fields }),
+    });
     // One JSON line per event on stderr for warn/error, stdout otherwise: collectors split on that.
     if (ORDER[level] >= ORDER.warn) process.stderr.write(line + "\n");
     else process.stdout.write(line + "\n");

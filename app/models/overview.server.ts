@@ -6,7 +6,9 @@ import { webhookActivity } from "./webhook-event.server";
 export async function getShopOverview(domain: string) {
   const shop = await db.shop.findUnique({
     where: { domain },
-    include: { workspace: { include: { shops: { select: { domain: true, name: true }, orderBy: { installedAt: "asc" } } } } },
+    include: {
+      workspace: { include: { shops: { select: { domain: true, name: true }, orderBy: { installedAt: "asc" } } } },
+    },
   });
   if (!shop) throw new Response(`Shop ${domain} is not installed`, { status: 404 });
 
@@ -14,7 +16,11 @@ export async function getShopOverview(domain: string) {
     webhookActivity(domain),
     db.complianceRequest.count({ where: { shopDomain: domain } }),
     db.session.count({ where: { shop: domain } }),
-    db.webhookEvent.findFirst({ where: { shopDomain: domain }, orderBy: { receivedAt: "desc" }, select: { receivedAt: true, topic: true } }),
+    db.webhookEvent.findFirst({
+      where: { shopDomain: domain },
+      orderBy: { receivedAt: "desc" },
+      select: { receivedAt: true, topic: true },
+    }),
   ]);
 
   const granted = new Set((shop.grantedScopes ?? "").split(",").filter(Boolean));
@@ -25,7 +31,11 @@ export async function getShopOverview(domain: string) {
     ianaTimezone: shop.ianaTimezone,
     workspace: { name: shop.workspace.name, shops: shop.workspace.shops },
     missingScopes,
-    webhooks: { ...activity.counts, lastReceivedAt: lastEvent?.receivedAt.toISOString() ?? null, lastTopic: lastEvent?.topic ?? null },
+    webhooks: {
+      ...activity.counts,
+      lastReceivedAt: lastEvent?.receivedAt.toISOString() ?? null,
+      lastTopic: lastEvent?.topic ?? null,
+    },
     held: {
       webhookEvents: Object.values(activity.counts).reduce((sum, count) => sum + count, 0),
       complianceRequests,

@@ -58,7 +58,15 @@ export async function webhookActivity(shopDomain: string) {
       where: { shopDomain },
       orderBy: { receivedAt: "desc" },
       take: 25,
-      select: { id: true, topic: true, status: true, receivedAt: true, processedAt: true, attempts: true, lastError: true },
+      select: {
+        id: true,
+        topic: true,
+        status: true,
+        receivedAt: true,
+        processedAt: true,
+        attempts: true,
+        lastError: true,
+      },
     }),
   ]);
   const counts = { received: 0, processed: 0, skipped: 0, failed: 0 };

@@ -13,8 +13,8 @@ export default function Landing() {
     <main style={{ fontFamily: "system-ui, sans-serif", maxWidth: 560, margin: "15vh auto", lineHeight: 1.5 }}>
       <h1>Shopdesk</h1>
       <p>
-        A helpdesk for Shopify stores, built around orders. Install it from the Shopify App Store and open it from
-        your Shopify admin.
+        A helpdesk for Shopify stores, built around orders. Install it from the Shopify App Store and open it from your
+        Shopify admin.
       </p>
     </main>
   );

@@ -38,7 +38,12 @@ describe("webhook subscriptions in shopify.app.toml", () => {
   it("subscribes every webhook route", () => {
     const routed = readdirSync(path.join(root, "app/routes"))
       .filter((name) => /^webhooks\..+\.tsx$/.test(name))
-      .map((name) => name.replace(/^webhooks\./, "").replace(/\.tsx$/, "").replace(/\./g, "/"));
+      .map((name) =>
+        name
+          .replace(/^webhooks\./, "")
+          .replace(/\.tsx$/, "")
+          .replace(/\./g, "/"),
+      );
     expect(routed.sort()).toEqual(subscriptions.map((s) => s.topic).sort());
   });
 });

@@ -62,7 +62,7 @@ function startPageServer() {
   return { server, seen };
 }
 
-const chromiumPath = requireChromium();
+requireChromium();
 
 describe("browser harness (real Chromium)", () => {
   const pages = startPageServer();

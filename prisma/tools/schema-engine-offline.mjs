@@ -13,7 +13,13 @@ if (args.includes("--version")) {
 if (args.includes("cli")) {
   // One-shot mode: the CLI skips the first stderr line and parses the rest as JSON log lines.
   console.error("schema-engine offline placeholder");
-  console.error(JSON.stringify({ level: "ERROR", target: "schema_engine::logger", fields: { error_code: "OFFLINE", message: MESSAGE } }));
+  console.error(
+    JSON.stringify({
+      level: "ERROR",
+      target: "schema_engine::logger",
+      fields: { error_code: "OFFLINE", message: MESSAGE },
+    }),
+  );
   process.exit(1);
 }
 // JSON-RPC mode: answer every request with an error, exit when stdin closes.
@@ -31,7 +37,11 @@ process.stdin.on("data", (chunk) => {
     } catch {
       // not JSON: answer with id null
     }
-    const error = { code: 4466, message: MESSAGE, data: { is_panic: false, message: MESSAGE, error_code: "OFFLINE", meta: {} } };
+    const error = {
+      code: 4466,
+      message: MESSAGE,
+      data: { is_panic: false, message: MESSAGE, error_code: "OFFLINE", meta: {} },
+    };
     process.stdout.write(JSON.stringify({ jsonrpc: "2.0", id, error }) + "\n");
   }
 });

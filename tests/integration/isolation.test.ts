@@ -37,11 +37,8 @@ const { db } = await import("~/db.server");
 const home = await import("~/routes/app._index");
 const activity = await import("~/routes/app.activity");
 
-const call = <T>(
-  loader: (args: LoaderFunctionArgs) => Promise<T>,
-  shop: string,
-  path: string,
-) => loader({ request: stack.adminRequest(shop, path), params: {}, context: {} });
+const call = <T>(loader: (args: LoaderFunctionArgs) => Promise<T>, shop: string, path: string) =>
+  loader({ request: stack.adminRequest(shop, path), params: {}, context: {} });
 
 describe("one shop never sees another's data", () => {
   it("the activity page of A lists only A's webhook events and privacy requests", async () => {

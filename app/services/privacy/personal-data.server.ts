@@ -21,7 +21,10 @@ async function webhookEventsMentioning(shopDomain: string, who: CustomerIdentity
   const candidates = await db.$queryRaw<{ id: string }[]>`
     SELECT id FROM "WebhookEvent"
     WHERE "shopDomain" = ${shopDomain} AND "redactedAt" IS NULL
-      AND (${Prisma.join(needles.map((needle) => Prisma.sql`payload::text ILIKE ${"%" + needle + "%"}`), " OR ")})`;
+      AND (${Prisma.join(
+        needles.map((needle) => Prisma.sql`payload::text ILIKE ${"%" + needle + "%"}`),
+        " OR ",
+      )})`;
   if (candidates.length === 0) return [];
   const rows = await db.webhookEvent.findMany({
     where: { id: { in: candidates.map((row) => row.id) } },

@@ -11,8 +11,7 @@ const SCHEMA_FILE = path.join(root, "dev/store-emulator/schema/admin-2026-07.sch
 
 function loadSchema(): GraphQLSchema {
   const json = JSON.parse(gunzipSync(readFileSync(SCHEMA_FILE)).toString("utf8")) as
-    | { data: IntrospectionQuery }
-    | IntrospectionQuery;
+    { data: IntrospectionQuery } | IntrospectionQuery;
   return buildClientSchema("data" in json ? json.data : json);
 }
 

@@ -35,7 +35,8 @@ export async function receiveWebhook(request: Request, routeTopic: string): Prom
     log.info("duplicate webhook acknowledged", { webhookEventId: recorded.id, status: recorded.status });
     // Still unprocessed (e.g. we crashed between storing and enqueuing): make sure a job exists.
     // The singleton key makes this a no-op when the job is already queued.
-    if (recorded.status === "received") await enqueue(processWebhookJob, { webhookEventId: recorded.id }, { singletonKey: recorded.id });
+    if (recorded.status === "received")
+      await enqueue(processWebhookJob, { webhookEventId: recorded.id }, { singletonKey: recorded.id });
     return new Response(null, { status: 200 });
   }
 
