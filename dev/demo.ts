@@ -9,12 +9,14 @@ const { values: flags } = parseArgs({
   options: {
     "no-open": { type: "boolean", default: false },
     port: { type: "string", default: "3000" },
+    "emulator-port": { type: "string", default: "4010" },
+    "storefront-port": { type: "string", default: "4020" },
     help: { type: "boolean", default: false },
   },
 });
 
 if (flags.help) {
-  console.log(`npm run demo [-- --no-open] [-- --port 3000]
+  console.log(`npm run demo [-- --no-open] [--port 3000] [--emulator-port 4010] [--storefront-port 4020]
 
 Starts the store emulator (3 stores, customers and orders), Shopdesk and a demo storefront on
 127.0.0.1, installs Shopdesk on every store and prints where to look. Ctrl-C stops everything.`);
@@ -29,6 +31,8 @@ const stack = await startStack({
   mode: "dev",
   databaseUrl: `pglite:${path.join(dataDir, "db")}`,
   appPort: Number(flags.port),
+  emulatorPort: Number(flags["emulator-port"]),
+  storefrontPort: Number(flags["storefront-port"]),
   log: (line) => console.log(`  ${line}`),
 });
 
