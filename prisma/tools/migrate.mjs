@@ -295,6 +295,10 @@ async function main(argv) {
   const run = commands[command];
   if (!run) throw new UsageError(`Unknown command "${command}". ${USAGE}`);
   const cfg = await loadProjectConfig(opts);
+  // `diff` compares the migrations (replayed on a shadow database) with the schema and never reads
+  // the main database: on PGlite, use a throwaway one, so it also works while the dev server holds
+  // the real folder.
+  if (command === "diff" && !opts.url && parseDatabaseUrl(cfg.url).kind === "pglite") cfg.url = "pglite:memory";
   databaseUrl = cfg.url;
   parseDatabaseUrl(cfg.url); // fail on a bad URL before loading the engine
   const schemaFiles = await readSchemaFiles(cfg.schemaPath);
