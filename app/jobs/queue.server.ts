@@ -77,6 +77,10 @@ export type EnqueueOptions = SendOptions;
 /**
  * Queues a job. Throws a ZodError if `data` does not match the job's schema (nothing is queued).
  * Returns the job id, or null when `singletonKey` matched a job that is still waiting.
+ *
+ * Call it after `db.$transaction(…)` returns, never inside the callback: on PGlite the queue shares
+ * the single connection, which the transaction holds, so the enqueue waits until Prisma's
+ * transaction timeout (5 s) fails the transaction.
  */
 export async function enqueue<T>(job: JobDefinition<T>, data: T, options: EnqueueOptions = {}): Promise<string | null> {
   job.schema.parse(data);
