@@ -89,12 +89,20 @@ export async function enqueue<T>(job: JobDefinition<T>, data: T, options: Enqueu
   return sendJob(state, job.name, data as object, options);
 }
 
+// The newest definition of each job, which running workers look up on every job: Vite dev
+// re-evaluates an edited handler's module, and the next job runs the new code without a restart.
+const LATEST_KEY = Symbol.for("shopdesk.jobDefinitions");
+type DefinitionsGlobal = typeof globalThis & { [LATEST_KEY]?: Map<string, AnyJobDefinition> };
+const latestDefinitions = ((globalThis as DefinitionsGlobal)[LATEST_KEY] ??= new Map());
+
 /**
  * Starts workers for every job definition (default: app/jobs/registry.server.ts) that has none in
- * this process yet. Idempotent; tests pass their own definitions.
+ * this process yet, and makes running workers use these definitions from now on. Idempotent; tests
+ * pass their own definitions.
  */
 export async function startJobWorkers(definitions?: readonly AnyJobDefinition[]): Promise<void> {
   const list = definitions ?? (await import("./registry.server")).jobDefinitions;
+  for (const definition of list) latestDefinitions.set(definition.name, definition);
   const state = await queueState();
   for (const definition of list) {
     // Claimed before the first await, so two concurrent calls cannot both subscribe it.
@@ -118,7 +126,7 @@ async function startWorkersFor(state: QueueState, definition: AnyJobDefinition):
       { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS },
       async ([job]) => {
         if (!job) return;
-        await runJob(definition, job);
+        await runJob(latestDefinitions.get(definition.name) ?? definition, job);
         // A job was waiting, so more may be: fetch again now instead of after the polling interval.
         state.boss.notifyWorker(workerId);
       },

@@ -17,25 +17,34 @@ const GLOBAL_KEY = Symbol.for("shopdesk.inProcessWorkers");
 type RuntimeGlobal = typeof globalThis & { [GLOBAL_KEY]?: Promise<void> };
 const holder = globalThis as RuntimeGlobal;
 
+/** After a failed start (database not reachable yet, say), try again this much later. */
+const RETRY_START_AFTER_MS = 5_000;
+
 /**
  * Starts the job workers inside the web process when it should run them (see runsWorkersInProcess).
- * Idempotent (Vite dev re-evaluates the server entry on each change); a failed start is logged and
- * retried on the next call instead of crashing the web server.
+ * Idempotent: Vite dev re-evaluates the server entry on each change, and a later call only hands
+ * the running workers the re-evaluated job definitions. A failed start is logged and retried in
+ * the background instead of crashing the web server.
  */
 export function ensureInProcessWorkers(): Promise<void> {
   if (!runsWorkersInProcess()) return Promise.resolve();
-  if (!holder[GLOBAL_KEY]) {
-    installShutdownHandlers();
-    const starting = startJobWorkers().then(
-      () => log.info("job workers running in the web process"),
-      (error: unknown) => {
-        log.error("job workers failed to start; will retry on the next request", { error });
-        delete holder[GLOBAL_KEY];
-      },
+  const running = holder[GLOBAL_KEY];
+  if (running) {
+    return running.then(() =>
+      startJobWorkers().catch((error: unknown) => log.error("job workers failed to refresh", { error })),
     );
-    holder[GLOBAL_KEY] = starting;
   }
-  return holder[GLOBAL_KEY];
+  installShutdownHandlers();
+  const starting = startJobWorkers().then(
+    () => log.info("job workers running in the web process"),
+    (error: unknown) => {
+      log.error("job workers failed to start; retrying", { error, retryInMs: RETRY_START_AFTER_MS });
+      delete holder[GLOBAL_KEY];
+      setTimeout(() => void ensureInProcessWorkers(), RETRY_START_AFTER_MS).unref();
+    },
+  );
+  holder[GLOBAL_KEY] = starting;
+  return starting;
 }
 
 const SHUTDOWN_KEY = Symbol.for("shopdesk.shutdownHandlers");

@@ -161,6 +161,17 @@ describe("durable jobs", () => {
     await vi.waitFor(() => expect(runs).toHaveLength(5), { timeout: 5_000, interval: 50 });
   });
 
+  it("hands running workers a re-evaluated definition of the same job (Vite dev edits)", async () => {
+    const name = uniqueName("edited");
+    const ran: string[] = [];
+    const version = (label: string) =>
+      defineJob({ name, schema: z.object({ n: z.number() }), handler: async () => void ran.push(label) });
+    await startJobWorkers([version("before the edit")]);
+    await startJobWorkers([version("after the edit")]);
+    await enqueue(version("after the edit"), { n: 1 });
+    await vi.waitFor(() => expect(ran).toEqual(["after the edit"]), { timeout: 5_000, interval: 50 });
+  });
+
   // Last: it closes and reopens the database, so the modules imported above are stale after it.
   it("processes a job enqueued before a restart once a new instance starts on the same database", async () => {
     const { job, runs } = recordingJob("durable");
