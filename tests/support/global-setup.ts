@@ -95,6 +95,7 @@ async function preparePostgresTemplate(runId: string): Promise<TestDatabaseTempl
   }
   const templateName = `shopdesk_tpl_${templateHash()}`;
   await withAdmin(adminUrl, async (admin) => {
+    await dropOtherTemplates(admin, templateName);
     const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [templateName]);
     if (exists.rowCount) return;
     const building = `${templateName}_b${runId}`;
@@ -109,6 +110,17 @@ async function preparePostgresTemplate(runId: string): Promise<TestDatabaseTempl
     }
   });
   return { kind: "postgres", adminUrl, templateName, databasePrefix: `shopdesk_test_${runId}_` };
+}
+
+/** Templates of older migrations. One another run is copying right now stays (DROP refuses). */
+async function dropOtherTemplates(admin: pg.Client, keep: string): Promise<void> {
+  const others = await admin.query<{ datname: string }>(
+    "SELECT datname FROM pg_database WHERE starts_with(datname, 'shopdesk_tpl_') AND datname <> $1",
+    [keep],
+  );
+  for (const { datname } of others.rows) {
+    await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => {});
+  }
 }
 
 /** Databases of this run that a crashed test file left behind. */
