@@ -83,11 +83,6 @@ export async function jobQueue(): Promise<PgBoss> {
   return (await queueState()).boss;
 }
 
-/** Whether a queue was started in this process (stopping must not start one). */
-export function isQueueStarted(): boolean {
-  return holder[GLOBAL_KEY] !== undefined;
-}
-
 /**
  * Stops the queue of this process: workers stop fetching, in-flight jobs get `graceTimeoutMs` to
  * finish, then any still running are failed back to the queue (another attempt later).
@@ -183,7 +178,7 @@ export async function sendJob(
   return id;
 }
 
-export function wakeWorkers(state: QueueState, queue: string): void {
+function wakeWorkers(state: QueueState, queue: string): void {
   for (const workerId of state.workers.get(queue) ?? []) state.boss.notifyWorker(workerId);
 }
 
