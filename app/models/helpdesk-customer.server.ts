@@ -1,0 +1,89 @@
+import { db } from "~/db.server";
+import { findSamePerson, normalizeEmail, normalizePhone, withIdentity } from "~/domain/customer-identity";
+import type { Prisma } from "~/generated/prisma/client";
+
+type Tx = Prisma.TransactionClient;
+
+export interface PersonDetails {
+  email: string | null;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+}
+
+const displayName = (person: PersonDetails) => [person.firstName, person.lastName].filter(Boolean).join(" ") || null;
+
+/**
+ * Serialises matching for one identity inside a workspace: two shops' webhooks for the same
+ * person arriving at once must end with one helpdesk customer, not two.
+ */
+async function lockIdentity(tx: Tx, workspaceId: string, key: string) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${workspaceId + "|" + key}))`;
+}
+
+async function candidatesFor(tx: Tx, workspaceId: string, email: string | null, phone: string | null) {
+  const conditions: Prisma.HelpdeskCustomerWhereInput[] = [];
+  if (email) conditions.push({ emails: { has: email } });
+  if (phone) conditions.push({ phones: { hasSome: [phone, phone.replace(/^\+/, "")] } });
+  if (conditions.length === 0) return [];
+  return tx.helpdeskCustomer.findMany({ where: { workspaceId, OR: conditions }, orderBy: { createdAt: "asc" } });
+}
+
+/**
+ * The helpdesk customer a Shopify customer belongs to in this workspace — an existing person with
+ * the same email (then phone), or a new one. Identities learnt from Shopify are added to the person.
+ */
+export async function resolveHelpdeskCustomer(tx: Tx, workspaceId: string, person: PersonDetails): Promise<string> {
+  const email = normalizeEmail(person.email);
+  const phone = normalizePhone(person.phone);
+  if (email) await lockIdentity(tx, workspaceId, email);
+  else if (phone) await lockIdentity(tx, workspaceId, phone);
+
+  const match = findSamePerson(await candidatesFor(tx, workspaceId, email, phone), { email, phone });
+  if (match) {
+    await tx.helpdeskCustomer.update({
+      where: { id: match.id },
+      data: {
+        emails: withIdentity(match.emails, email),
+        phones: withIdentity(match.phones, phone),
+        name: match.name ?? displayName(person),
+      },
+    });
+    return match.id;
+  }
+  const created = await tx.helpdeskCustomer.create({
+    data: { workspaceId, name: displayName(person), emails: email ? [email] : [], phones: phone ? [phone] : [] },
+  });
+  return created.id;
+}
+
+/** The helpdesk customer, its linked Shopify customers and their shops — within the workspace only. */
+export function getHelpdeskCustomer(workspaceId: string, id: string) {
+  return db.helpdeskCustomer.findFirst({
+    where: { id, workspaceId },
+    include: {
+      shopifyCustomers: { where: { deletedAt: null }, include: { shop: { select: { domain: true, name: true } } } },
+    },
+  });
+}
+
+export function searchHelpdeskCustomers(workspaceId: string, query: string, take = 50) {
+  const term = query.trim();
+  return db.helpdeskCustomer.findMany({
+    where: {
+      workspaceId,
+      ...(term
+        ? {
+            OR: [
+              { name: { contains: term, mode: "insensitive" } },
+              { emails: { has: term.toLowerCase() } },
+              { phones: { has: normalizePhone(term) ?? term } },
+            ],
+          }
+        : {}),
+    },
+    orderBy: { updatedAt: "desc" },
+    take,
+    include: { _count: { select: { shopifyCustomers: true } } },
+  });
+}
