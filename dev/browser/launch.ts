@@ -76,6 +76,11 @@ export async function launchShopdeskBrowser(options: LaunchOptions): Promise<Sho
     executablePath,
     headless,
     slowMo: options.slowMo,
+    // The caller owns shutdown (the demo stops the app and emulator first on Ctrl-C); Playwright's
+    // own signal handlers would exit the process before that.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
     args: [
       ...(process.getuid?.() === 0 ? ["--no-sandbox"] : []),
       "--disable-dev-shm-usage",
