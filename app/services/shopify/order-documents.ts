@@ -1,0 +1,359 @@
+/**
+ * Admin GraphQL documents (2026-07) for syncing orders and customers: bulk backfill, paged
+ * reconcile and the customer note. Every string tagged #graphql is a whole document written out in
+ * full, because graphql-documents.test.ts validates the source text of each one on its own
+ * (no interpolation, no fragments). ORDER_FIELDS and CUSTOMER_FIELDS are the selections those
+ * documents repeat; order-documents.test.ts checks that the copies have not drifted.
+ *
+ * Limits that shaped them:
+ * - A query may cost at most 1000 points, charged up front from the page sizes (`first`). One
+ *   order with its fulfillments, carrier events and refunds costs about 440, so full orders are
+ *   fetched by id two at a time (ORDERS_BY_IDS_BATCH_SIZE); reconcile first lists what changed
+ *   (`id updatedAt`, 50 a page) and skips what the webhooks already delivered.
+ * - Bulk queries take no `first` on nested connections, allow at most five connections nested
+ *   two deep, and refuse a connection inside a list field ("Queries that contain a connection
+ *   field within a list field are not currently supported"). `Order.fulfillments` and
+ *   `Order.refunds` are lists, so BULK_ORDERS_QUERY cannot reach carrier events, fulfillment line
+ *   items or refund line items: backfill orders that have fulfillments or refunds are completed
+ *   with ORDERS_BY_IDS_QUERY (see bulkOrderNeedsDetails in ~/domain/shopify-mapping).
+ */
+
+/** Orders per ORDERS_BY_IDS_QUERY call: 2 × ~440 points stays under the 1000-point ceiling. */
+export const ORDERS_BY_IDS_BATCH_SIZE = 2;
+/** Rows per page of the "updated since" listings. */
+export const UPDATED_SINCE_PAGE_SIZE = 50;
+
+/**
+ * Everything OrderSnapshot needs for one order. Carrier events come newest first so a busy
+ * parcel keeps its latest news when the page cuts the list. `fulfillableQuantity` is deprecated
+ * in favour of fulfillment-order line items, but it is exactly REST's `fulfillable_quantity`
+ * and needs neither another connection nor the fulfillment-order scopes.
+ */
+export const ORDER_FIELDS = `{
+  id
+  name
+  email
+  phone
+  createdAt
+  updatedAt
+  processedAt
+  cancelledAt
+  cancelReason
+  closedAt
+  displayFinancialStatus
+  displayFulfillmentStatus
+  currencyCode
+  totalPriceSet { shopMoney { amount currencyCode } }
+  subtotalPriceSet { shopMoney { amount currencyCode } }
+  totalRefundedSet { shopMoney { amount currencyCode } }
+  paymentGatewayNames
+  transactions(first: 10) { kind status processedAt }
+  customer { id }
+  shippingAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
+  billingAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
+  note
+  tags
+  lineItems(first: 100) { nodes { id title quantity currentQuantity fulfillableQuantity requiresShipping } }
+  fulfillments(first: 5) {
+    id
+    name
+    status
+    displayStatus
+    createdAt
+    updatedAt
+    deliveredAt
+    estimatedDeliveryAt
+    requiresShipping
+    trackingInfo(first: 3) { company number url }
+    events(first: 10, sortKey: HAPPENED_AT, reverse: true) { nodes { id status happenedAt message city province country } }
+    fulfillmentLineItems(first: 10) { nodes { quantity lineItem { id requiresShipping } } }
+  }
+  refunds(first: 5) {
+    id
+    createdAt
+    totalRefundedSet { shopMoney { amount currencyCode } }
+    refundLineItems(first: 10) { nodes { quantity lineItem { id } } }
+  }
+  returns(first: 5) { nodes { id name status } }
+}`;
+
+/** Full orders by id, for reconcile and to complete bulk-exported orders. Batch ORDERS_BY_IDS_BATCH_SIZE ids. */
+export const ORDERS_BY_IDS_QUERY = `#graphql
+  query ShopdeskOrdersByIds($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Order {
+        id
+        name
+        email
+        phone
+        createdAt
+        updatedAt
+        processedAt
+        cancelledAt
+        cancelReason
+        closedAt
+        displayFinancialStatus
+        displayFulfillmentStatus
+        currencyCode
+        totalPriceSet { shopMoney { amount currencyCode } }
+        subtotalPriceSet { shopMoney { amount currencyCode } }
+        totalRefundedSet { shopMoney { amount currencyCode } }
+        paymentGatewayNames
+        transactions(first: 10) { kind status processedAt }
+        customer { id }
+        shippingAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
+        billingAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
+        note
+        tags
+        lineItems(first: 100) { nodes { id title quantity currentQuantity fulfillableQuantity requiresShipping } }
+        fulfillments(first: 5) {
+          id
+          name
+          status
+          displayStatus
+          createdAt
+          updatedAt
+          deliveredAt
+          estimatedDeliveryAt
+          requiresShipping
+          trackingInfo(first: 3) { company number url }
+          events(first: 10, sortKey: HAPPENED_AT, reverse: true) { nodes { id status happenedAt message city province country } }
+          fulfillmentLineItems(first: 10) { nodes { quantity lineItem { id requiresShipping } } }
+        }
+        refunds(first: 5) {
+          id
+          createdAt
+          totalRefundedSet { shopMoney { amount currencyCode } }
+          refundLineItems(first: 10) { nodes { quantity lineItem { id } } }
+        }
+        returns(first: 5) { nodes { id name status } }
+      }
+    }
+  }
+`;
+
+/**
+ * Reconcile, step 1: which orders changed since the checkpoint (cheap: ~52 points a page).
+ * Compare `updatedAt` with what is stored and fetch only the stale ones with ORDERS_BY_IDS_QUERY.
+ * Variables: { after: cursor | null, query: updatedSinceSearch(checkpoint) }.
+ */
+export const ORDERS_UPDATED_SINCE_QUERY = `#graphql
+  query ShopdeskOrdersUpdatedSince($after: String, $query: String!) {
+    orders(first: 50, after: $after, query: $query, sortKey: UPDATED_AT) {
+      pageInfo { hasNextPage endCursor }
+      nodes { id updatedAt }
+    }
+  }
+`;
+
+/**
+ * Backfill of every order. Carries what a bulk query may reach (see the header): the order,
+ * its line items and returns as child lines, fulfillments and refunds inline without their
+ * nested connections. Run with BULK_OPERATION_RUN; read with assembleBulkOrders.
+ */
+export const BULK_ORDERS_QUERY = `#graphql
+  {
+    orders {
+      edges {
+        node {
+          id
+          name
+          email
+          phone
+          createdAt
+          updatedAt
+          processedAt
+          cancelledAt
+          cancelReason
+          closedAt
+          displayFinancialStatus
+          displayFulfillmentStatus
+          currencyCode
+          totalPriceSet { shopMoney { amount currencyCode } }
+          subtotalPriceSet { shopMoney { amount currencyCode } }
+          totalRefundedSet { shopMoney { amount currencyCode } }
+          paymentGatewayNames
+          transactions { kind status processedAt }
+          customer { id }
+          shippingAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
+          billingAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
+          note
+          tags
+          lineItems { edges { node { id title quantity currentQuantity fulfillableQuantity requiresShipping } } }
+          fulfillments {
+            id
+            name
+            status
+            displayStatus
+            createdAt
+            updatedAt
+            deliveredAt
+            estimatedDeliveryAt
+            requiresShipping
+            trackingInfo { company number url }
+          }
+          refunds { id createdAt totalRefundedSet { shopMoney { amount currencyCode } } }
+          returns { edges { node { id name status } } }
+        }
+      }
+    }
+  }
+`;
+
+/** One customer. `email`/`phone` are deprecated for defaultEmailAddress/defaultPhoneNumber. */
+export const CUSTOMER_FIELDS = `{
+  id
+  firstName
+  lastName
+  displayName
+  defaultEmailAddress { emailAddress }
+  defaultPhoneNumber { phoneNumber }
+  note
+  tags
+  state
+  locale
+  createdAt
+  updatedAt
+  numberOfOrders
+  amountSpent { amount currencyCode }
+  defaultAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
+  addressesV2(first: 10) { nodes { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone } }
+}`;
+
+/** Reconcile of customers: 50 full customers a page (~800 points). Variables as ORDERS_UPDATED_SINCE_QUERY. */
+export const CUSTOMERS_UPDATED_SINCE_QUERY = `#graphql
+  query ShopdeskCustomersUpdatedSince($after: String, $query: String!) {
+    customers(first: 50, after: $after, query: $query, sortKey: UPDATED_AT) {
+      pageInfo { hasNextPage endCursor }
+      nodes {
+        id
+        firstName
+        lastName
+        displayName
+        defaultEmailAddress { emailAddress }
+        defaultPhoneNumber { phoneNumber }
+        note
+        tags
+        state
+        locale
+        createdAt
+        updatedAt
+        numberOfOrders
+        amountSpent { amount currencyCode }
+        defaultAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
+        addressesV2(first: 10) { nodes { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone } }
+      }
+    }
+  }
+`;
+
+/** Backfill of every customer; addresses come as child lines, told apart by their id (assembleBulkCustomers). */
+export const BULK_CUSTOMERS_QUERY = `#graphql
+  {
+    customers {
+      edges {
+        node {
+          id
+          firstName
+          lastName
+          displayName
+          defaultEmailAddress { emailAddress }
+          defaultPhoneNumber { phoneNumber }
+          note
+          tags
+          state
+          locale
+          createdAt
+          updatedAt
+          numberOfOrders
+          amountSpent { amount currencyCode }
+          defaultAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
+          addressesV2 { edges { node { id firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone } } }
+        }
+      }
+    }
+  }
+`;
+
+/**
+ * Starts a bulk export. `groupObjects: true` (the 2026-07 default is false) keeps each parent's
+ * child lines before the next parent, which lets assembleBulkOrders stream instead of holding
+ * the whole file. Variables: { query: BULK_ORDERS_QUERY | BULK_CUSTOMERS_QUERY }.
+ */
+export const BULK_OPERATION_RUN = `#graphql
+  mutation ShopdeskBulkOperationRun($query: String!) {
+    bulkOperationRunQuery(query: $query, groupObjects: true) {
+      bulkOperation { id status createdAt }
+      userErrors { field message code }
+    }
+  }
+`;
+
+/** The operation to poll, by the id BULK_OPERATION_RUN returned (preferred). */
+export const BULK_OPERATION_BY_ID = `#graphql
+  query ShopdeskBulkOperation($id: ID!) {
+    bulkOperation(id: $id) {
+      id
+      status
+      errorCode
+      createdAt
+      completedAt
+      objectCount
+      rootObjectCount
+      fileSize
+      url
+      partialDataUrl
+    }
+  }
+`;
+
+/**
+ * The latest query operation, to find one started before a restart. Deprecated in 2026-07 in
+ * favour of `bulkOperations(query: "status:…")`, which the store emulator does not model yet.
+ */
+export const CURRENT_BULK_OPERATION = `#graphql
+  query ShopdeskCurrentBulkOperation {
+    currentBulkOperation(type: QUERY) {
+      id
+      status
+      errorCode
+      createdAt
+      completedAt
+      objectCount
+      rootObjectCount
+      fileSize
+      url
+      partialDataUrl
+    }
+  }
+`;
+
+export const CUSTOMER_NOTE_QUERY = `#graphql
+  query ShopdeskCustomerNote($id: ID!) {
+    customer(id: $id) {
+      id
+      note
+      updatedAt
+    }
+  }
+`;
+
+/** Variables: { input: { id, note } }. */
+export const CUSTOMER_UPDATE_NOTE_MUTATION = `#graphql
+  mutation ShopdeskCustomerUpdateNote($input: CustomerInput!) {
+    customerUpdate(input: $input) {
+      customer { id note updatedAt }
+      userErrors { field message }
+    }
+  }
+`;
+
+/**
+ * Shopify search syntax for "changed at or after `since`". Inclusive on purpose: several changes
+ * can share the checkpoint's second, and re-reading one is harmless (merges are idempotent).
+ */
+export function updatedSinceSearch(since: Date | string): string {
+  const time = typeof since === "string" ? new Date(since) : since;
+  if (Number.isNaN(time.getTime())) throw new RangeError(`Not a date: ${String(since)}`);
+  return `updated_at:>='${time.toISOString().replace(/\.000Z$/, "Z")}'`;
+}
