@@ -3,6 +3,8 @@ import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/s
 import { env } from "~/env.server";
 import { logger } from "~/lib/logger.server";
 import { recordInstall } from "~/models/shop.server";
+import { adminForShop } from "~/services/shopify/admin-graphql.server";
+import { startSyncAfterInstall } from "~/services/sync/commands.server";
 import { PrismaSessionStorage } from "~/services/shopify/session-storage.server";
 
 // The only shopifyApp({...}) in the codebase. It talks to real Shopify; in dev and tests the
@@ -44,7 +46,8 @@ const shopify = shopifyApp({
     // Runs after every token exchange that produced a new offline token: first install, reinstall,
     // and refreshes. recordInstall is idempotent.
     afterAuth: async ({ session, admin }) => {
-      await recordInstall(session.shop, admin);
+      await recordInstall(session.shop, adminForShop(session.shop, admin));
+      await startSyncAfterInstall(session.shop);
     },
   },
 });

@@ -1,5 +1,5 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link as RemixLink, useLoaderData } from "@remix-run/react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link as RemixLink, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import {
   Badge,
@@ -14,24 +14,89 @@ import {
   Page,
   Text,
 } from "@shopify/polaris";
+import { useEffect, useRef, useState } from "react";
+import { z } from "zod";
 import { formatCount, formatShopTime } from "~/components/formatting";
+import { shouldPoll } from "~/components/sync-progress";
+import { SyncProgressCard, type SyncProgressView } from "~/components/SyncProgressCard";
 import { getShopOverview } from "~/models/overview.server";
 import { requireInstalledShop } from "~/models/shop.server";
+import { getSyncProgress } from "~/models/sync-state.server";
+import { requestBackfill, requestReconcile } from "~/services/sync/commands.server";
 import { fetchShopDetails } from "~/services/shopify/shop-details.server";
 import { authenticate } from "~/shopify.server";
 
+/** How often the page refreshes while the import runs (and while a requested check is pending). */
+const POLL_MS = 4000;
+/** A check-now that never reports back stops the polling after this many refreshes. */
+const MAX_CHECK_POLLS = 30;
+
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
-  await requireInstalledShop(session.shop, admin);
-  const [shop, overview] = await Promise.all([fetchShopDetails(admin), getShopOverview(session.shop)]);
+  const installed = await requireInstalledShop(session.shop, admin);
+  const [shop, overview, sync] = await Promise.all([
+    fetchShopDetails(admin),
+    getShopOverview(session.shop),
+    getSyncProgress(installed.id),
+  ]);
   const zone = shop.ianaTimezone;
+  const at = (date: Date | null) => formatShopTime(date?.toISOString() ?? null, zone);
+  const syncView: SyncProgressView = {
+    status: sync.status,
+    phase: sync.phase,
+    customers: sync.customers,
+    orders: sync.orders,
+    details: sync.details,
+    startedAt: at(sync.startedAt),
+    completedAt: at(sync.completedAt),
+    error: sync.error,
+    lastReconciledAt: at(sync.lastReconciledAt),
+  };
   return {
     shop,
     overview,
+    sync: syncView,
+    // Raw, for "has the requested check finished yet": compared, never shown.
+    lastReconciledIso: sync.lastReconciledAt?.toISOString() ?? null,
+    heldSynced: { orders: sync.heldOrders, customers: sync.heldCustomers },
     installedAt: formatShopTime(overview.installedAt, zone),
     lastWebhookAt: formatShopTime(overview.webhooks.lastReceivedAt, zone),
   };
 };
+
+export const SyncCommandSchema = z.object({
+  intent: z.enum(["retry-import", "check-now"], { error: "Unknown sync command" }),
+});
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { admin, session } = await authenticate.admin(request);
+  await requireInstalledShop(session.shop, admin);
+  const command = SyncCommandSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!command.success) {
+    return data({ ok: false as const, errors: z.flattenError(command.error).fieldErrors }, { status: 400 });
+  }
+  if (command.data.intent === "retry-import") await requestBackfill(session.shop);
+  else await requestReconcile(session.shop);
+  return { ok: true as const, intent: command.data.intent };
+};
+
+/**
+ * Refreshes the page's data every few seconds while `active`, so progress bars move without a
+ * reload. Skips a beat when a refresh is still running or the tab is hidden.
+ */
+function usePolling(active: boolean) {
+  const revalidator = useRevalidator();
+  const revalidatorRef = useRef(revalidator);
+  revalidatorRef.current = revalidator;
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => {
+      const current = revalidatorRef.current;
+      if (current.state === "idle" && document.visibilityState === "visible") current.revalidate();
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [active]);
+}
 
 function Stat({ label, value, tone }: { label: string; value: number; tone?: "critical" | "success" }) {
   return (
@@ -47,8 +112,36 @@ function Stat({ label, value, tone }: { label: string; value: number; tone?: "cr
 }
 
 export default function Home() {
-  const { shop, overview, installedAt, lastWebhookAt } = useLoaderData<typeof loader>();
+  const { shop, overview, sync, lastReconciledIso, heldSynced, installedAt, lastWebhookAt } =
+    useLoaderData<typeof loader>();
   const { webhooks, held, workspace } = overview;
+
+  const command = useFetcher<typeof action>({ key: "sync-command" });
+  const pending =
+    command.state === "idle" ? null : (command.formData?.get("intent") as "retry-import" | "check-now" | null);
+  // After "check now", keep refreshing until the reconcile stamps a newer time (or we give up).
+  const checkSince = useRef<string | null>(null);
+  const [checkFrom, setCheckFrom] = useState<{ since: string | null; polls: number } | null>(null);
+  useEffect(() => {
+    if (command.state === "idle" && command.data?.ok && command.data.intent === "check-now") {
+      setCheckFrom((previous) => previous ?? { since: checkSince.current, polls: 0 });
+    }
+  }, [command.state, command.data]);
+  useEffect(() => {
+    setCheckFrom((previous) => {
+      if (!previous) return previous;
+      if (lastReconciledIso !== previous.since || previous.polls >= MAX_CHECK_POLLS) return null;
+      return { ...previous, polls: previous.polls + 1 };
+    });
+  }, [lastReconciledIso, sync]);
+  usePolling(shouldPoll(sync.status) || checkFrom !== null);
+
+  const submit = (intent: "retry-import" | "check-now") => {
+    // The reconcile time as it was before asking: any other value later means the check ran.
+    checkSince.current = lastReconciledIso;
+    setCheckFrom(null);
+    command.submit({ intent }, { method: "post" });
+  };
 
   return (
     <Page>
@@ -121,6 +214,15 @@ export default function Home() {
             </Card>
           </Layout.Section>
           <Layout.Section>
+            <SyncProgressCard
+              progress={sync}
+              pending={pending}
+              checkRequested={checkFrom !== null}
+              onRetryImport={() => submit("retry-import")}
+              onCheckNow={() => submit("check-now")}
+            />
+          </Layout.Section>
+          <Layout.Section>
             <Card>
               <BlockStack gap="300">
                 <Text as="h2" variant="headingMd">
@@ -130,6 +232,8 @@ export default function Home() {
                   columnContentTypes={["text", "numeric"]}
                   headings={["Kind", "Count"]}
                   rows={[
+                    ["Orders synced from Shopify", formatCount(heldSynced.orders)],
+                    ["Customers synced from Shopify", formatCount(heldSynced.customers)],
                     ["Webhook events", formatCount(held.webhookEvents)],
                     ["Privacy requests handled", formatCount(held.complianceRequests)],
                     ["Access sessions", formatCount(held.sessions)],

@@ -3,6 +3,15 @@ import type { Logger } from "~/lib/logger.server";
 import { recordComplianceRequest } from "~/models/compliance.server";
 import { applyScopesUpdate, recordUninstall } from "~/models/shop.server";
 import { collectCustomerData, eraseCustomerData, eraseShop } from "~/services/privacy/personal-data.server";
+import {
+  syncCustomerDeletion,
+  syncCustomerWebhook,
+  syncFulfillmentEventWebhook,
+  syncFulfillmentWebhook,
+  syncOrderEdit,
+  syncOrderWebhook,
+  syncRefundWebhook,
+} from "~/services/sync/incremental.server";
 
 export interface WebhookContext<T> {
   shopDomain: string;
@@ -88,6 +97,41 @@ const handlers = [
       await recordComplianceRequest({ shopDomain, topic: "shop/redact" });
       return "processed";
     },
+  }),
+  // Orders, fulfillments, refunds and customers: the mappers in ~/domain/shopify-mapping parse
+  // each payload with its own schema (a ZodError fails the job visibly), so the envelope is open.
+  ...["orders/create", "orders/updated", "orders/cancelled", "orders/fulfilled", "orders/partially_fulfilled"].map((topic) =>
+    defineHandler({ topic, payload: z.unknown(), handle: ({ shopDomain, payload }) => syncOrderWebhook(shopDomain, payload) }),
+  ),
+  defineHandler({
+    topic: "orders/edited",
+    payload: z.unknown(),
+    handle: ({ shopDomain, payload }) => syncOrderEdit(shopDomain, payload),
+  }),
+  ...["fulfillments/create", "fulfillments/update"].map((topic) =>
+    defineHandler({
+      topic,
+      payload: z.unknown(),
+      handle: ({ shopDomain, payload, log }) => syncFulfillmentWebhook(shopDomain, payload, log),
+    }),
+  ),
+  defineHandler({
+    topic: "fulfillment_events/create",
+    payload: z.unknown(),
+    handle: ({ shopDomain, payload, log }) => syncFulfillmentEventWebhook(shopDomain, payload, log),
+  }),
+  defineHandler({
+    topic: "refunds/create",
+    payload: z.unknown(),
+    handle: ({ shopDomain, payload, log }) => syncRefundWebhook(shopDomain, payload, log),
+  }),
+  ...["customers/create", "customers/update"].map((topic) =>
+    defineHandler({ topic, payload: z.unknown(), handle: ({ shopDomain, payload }) => syncCustomerWebhook(shopDomain, payload) }),
+  ),
+  defineHandler({
+    topic: "customers/delete",
+    payload: z.unknown(),
+    handle: ({ shopDomain, payload }) => syncCustomerDeletion(shopDomain, payload),
   }),
 ];
 

@@ -1,0 +1,169 @@
+import { db } from "~/db.server";
+import { shopperOrderStatus } from "~/domain/order-status";
+import {
+  mergeFulfillment,
+  mergeFulfillmentEvent,
+  mergeOrderSnapshots,
+  mergeRefund,
+  type ShopifyOrderSnapshot,
+} from "~/domain/shopify-mapping";
+import { Prisma } from "~/generated/prisma/client";
+
+type Tx = Prisma.TransactionClient;
+
+export type OrderWriteOutcome = "created" | "updated" | "unchanged";
+
+function columnsFor(snapshot: ShopifyOrderSnapshot) {
+  return {
+    name: snapshot.name,
+    email: snapshot.email,
+    phone: snapshot.phone,
+    shopifyCustomerId: snapshot.customerId,
+    shopifyCreatedAt: new Date(snapshot.createdAt),
+    shopifyUpdatedAt: new Date(snapshot.updatedAt),
+    cancelledAt: snapshot.cancelledAt ? new Date(snapshot.cancelledAt) : null,
+    financialStatus: snapshot.financialStatus,
+    fulfillmentStatus: snapshot.fulfillmentStatus,
+    shopperStatus: shopperOrderStatus(snapshot),
+    totalAmount: snapshot.totalPrice.amount,
+    currencyCode: snapshot.currencyCode,
+    snapshot: snapshot as unknown as Prisma.InputJsonValue,
+  };
+}
+
+/** Locks the order's row for the rest of the transaction: merges on one order run one at a time. */
+async function lockedSnapshot(tx: Tx, shopId: string, shopifyId: string): Promise<ShopifyOrderSnapshot | null> {
+  const rows = await tx.$queryRaw<{ snapshot: ShopifyOrderSnapshot }[]>`
+    SELECT snapshot FROM "ShopifyOrder" WHERE "shopId" = ${shopId} AND "shopifyId" = ${shopifyId} FOR UPDATE`;
+  return rows[0]?.snapshot ?? null;
+}
+
+async function write(tx: Tx, shopId: string, previous: ShopifyOrderSnapshot | null, next: ShopifyOrderSnapshot) {
+  if (!previous) {
+    await tx.shopifyOrder.create({ data: { shopId, shopifyId: next.id, ...columnsFor(next) } });
+    return "created" as const;
+  }
+  if (JSON.stringify(previous) === JSON.stringify(next)) return "unchanged" as const;
+  await tx.shopifyOrder.update({
+    where: { shopId_shopifyId: { shopId, shopifyId: next.id } },
+    data: { ...columnsFor(next), deletedAt: null },
+  });
+  return "updated" as const;
+}
+
+/**
+ * Applies a whole-order version (webhook, backfill, reconcile). Never lets an older version win:
+ * mergeOrderSnapshots keeps the newer order-level fields and every fulfillment, carrier event and
+ * refund either side knows — so replays, duplicates and reordering converge on one state.
+ */
+export async function saveOrderVersion(shopId: string, incoming: ShopifyOrderSnapshot, tx?: Tx): Promise<OrderWriteOutcome> {
+  const run = async (client: Tx) => {
+    const current = await lockedSnapshot(client, shopId, incoming.id);
+    return write(client, shopId, current, mergeOrderSnapshots(current, incoming));
+  };
+  if (tx) return run(tx);
+  return db.$transaction(run).catch(async (error: unknown) => {
+    // Two first versions of a new order at once: the loser merges into the winner's row.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return db.$transaction(run);
+    throw error;
+  });
+}
+
+type OrderPatch = (snapshot: ShopifyOrderSnapshot) => ShopifyOrderSnapshot;
+
+/**
+ * Applies a partial change (a fulfillment, a carrier event, a refund) to a stored order. Returns
+ * "missing" when we do not hold the order yet: the caller fetches it from Shopify first.
+ */
+export async function patchOrder(shopId: string, orderId: string, patch: OrderPatch): Promise<OrderWriteOutcome | "missing"> {
+  return db.$transaction(async (tx) => {
+    const current = await lockedSnapshot(tx, shopId, orderId);
+    if (!current) return "missing" as const;
+    return write(tx, shopId, current, patch(current));
+  });
+}
+
+export const patches = {
+  fulfillment: (fulfillment: Parameters<typeof mergeFulfillment>[1]): OrderPatch => (snapshot) => mergeFulfillment(snapshot, fulfillment),
+  fulfillmentEvent:
+    (fulfillmentId: string, event: Parameters<typeof mergeFulfillmentEvent>[2], estimatedDeliveryAt: string | null = null): OrderPatch =>
+    (snapshot) =>
+      mergeFulfillmentEvent(snapshot, fulfillmentId, event, estimatedDeliveryAt),
+  refund: (refund: Parameters<typeof mergeRefund>[1]): OrderPatch => (snapshot) => mergeRefund(snapshot, refund),
+};
+
+/** The order a fulfillment belongs to, when a webhook did not say (fulfillment events may not). */
+export async function findOrderIdByFulfillment(shopId: string, fulfillmentId: string): Promise<string | null> {
+  const rows = await db.$queryRaw<{ shopifyId: string }[]>`
+    SELECT "shopifyId" FROM "ShopifyOrder"
+    WHERE "shopId" = ${shopId} AND snapshot->'fulfillments' @> ${JSON.stringify([{ id: fulfillmentId }])}::jsonb
+    LIMIT 1`;
+  return rows[0]?.shopifyId ?? null;
+}
+
+export function countOrders(shopId: string) {
+  return db.shopifyOrder.count({ where: { shopId, deletedAt: null } });
+}
+
+/**
+ * Saves many whole-order versions in one transaction (backfill pages): the same merge rules as
+ * saveOrderVersion, with one read and one insert for the batch instead of one per order.
+ */
+export async function saveOrderVersions(
+  shopId: string,
+  incoming: readonly ShopifyOrderSnapshot[],
+  options: { detailsPending?: (order: ShopifyOrderSnapshot) => boolean } = {},
+): Promise<{ created: number; updated: number }> {
+  if (incoming.length === 0) return { created: 0, updated: 0 };
+  return db.$transaction(
+    async (tx) => {
+      const ids = incoming.map((order) => order.id);
+      const rows = await tx.$queryRaw<{ shopifyId: string; snapshot: ShopifyOrderSnapshot }[]>`
+        SELECT "shopifyId", snapshot FROM "ShopifyOrder"
+        WHERE "shopId" = ${shopId} AND "shopifyId" = ANY(${ids}) FOR UPDATE`;
+      const stored = new Map(rows.map((row) => [row.shopifyId, row.snapshot]));
+      const creates: Prisma.ShopifyOrderCreateManyInput[] = [];
+      let updated = 0;
+      for (const order of incoming) {
+        const current = stored.get(order.id) ?? null;
+        const next = mergeOrderSnapshots(current, order);
+        const detailsPending = options.detailsPending?.(order) ?? false;
+        if (!current) {
+          creates.push({ shopId, shopifyId: order.id, ...columnsFor(next), detailsPending });
+          stored.set(order.id, next);
+        } else if (JSON.stringify(current) !== JSON.stringify(next) || detailsPending) {
+          await tx.shopifyOrder.update({
+            where: { shopId_shopifyId: { shopId, shopifyId: order.id } },
+            data: { ...columnsFor(next), deletedAt: null, ...(detailsPending ? { detailsPending } : {}) },
+          });
+          updated++;
+        }
+      }
+      if (creates.length > 0) await tx.shopifyOrder.createMany({ data: creates, skipDuplicates: true });
+      return { created: creates.length, updated };
+    },
+    { timeout: 60_000 },
+  );
+}
+
+/** Orders the backfill still has to complete with their shipments' carrier events and refund lines. */
+export async function ordersNeedingDetails(shopId: string, take: number) {
+  const rows = await db.shopifyOrder.findMany({
+    where: { shopId, detailsPending: true },
+    select: { shopifyId: true },
+    orderBy: { shopifyCreatedAt: "desc" },
+    take,
+  });
+  return rows.map((row) => row.shopifyId);
+}
+
+export async function markDetailsComplete(shopId: string, shopifyIds: readonly string[]) {
+  await db.shopifyOrder.updateMany({
+    where: { shopId, shopifyId: { in: [...shopifyIds] } },
+    data: { detailsPending: false },
+  });
+}
+
+export function countOrdersNeedingDetails(shopId: string) {
+  return db.shopifyOrder.count({ where: { shopId, detailsPending: true } });
+}

@@ -1,0 +1,23 @@
+import { db } from "~/db.server";
+import { backfillJob, reconcileJob } from "~/jobs/sync.server";
+import { enqueue } from "~/jobs/queue.server";
+import { resetBackfill } from "./backfill.server";
+
+/** After install (or reinstall): import what we do not hold yet. Safe to call on every auth. */
+export async function startSyncAfterInstall(shopDomain: string) {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, include: { syncState: true } });
+  if (!shop || shop.syncState?.backfillStatus === "completed") return;
+  await enqueue(backfillJob, { shopDomain }, { singletonKey: `backfill:${shopDomain}` });
+}
+
+/** The merchant asks for a fresh import (after a failure, or to start over). */
+export async function requestBackfill(shopDomain: string) {
+  const shop = await db.shop.findUniqueOrThrow({ where: { domain: shopDomain } });
+  await resetBackfill(shop.id);
+  await enqueue(backfillJob, { shopDomain }, { singletonKey: `backfill:${shopDomain}` });
+}
+
+/** Run reconcile now (the periodic one keeps its own schedule). */
+export async function requestReconcile(shopDomain: string) {
+  await enqueue(reconcileJob, { shopDomain }, { singletonKey: `reconcile-now:${shopDomain}` });
+}
