@@ -14,6 +14,8 @@ export const backfillJob = defineJob({
   retryLimit: 5,
   retryDelaySeconds: 10,
   timeoutSeconds: 60 * 60,
+  // Shops import side by side: each has its own Shopify rate limit.
+  concurrency: 3,
   async handler({ shopDomain }, { log }) {
     const step = await runBackfillStep(shopDomain, log);
     if (!step.done) {

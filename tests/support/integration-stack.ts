@@ -23,11 +23,17 @@ export interface IntegrationStack {
   stop(): Promise<void>;
 }
 
-export async function startIntegrationStack(options: { seed?: SeedOptions | false } = {}): Promise<IntegrationStack> {
+export async function startIntegrationStack(
+  options: {
+    seed?: SeedOptions | false;
+    /** Subscriptions from shopify.app.toml that the emulator "lost" (never delivers). */
+    withoutSubscriptions?: string[];
+  } = {},
+): Promise<IntegrationStack> {
   const app = await startTestAppServer();
   const emulator = await startStoreEmulator({
     app: { ...TEST_APP, url: app.url },
-    webhooks: webhookSubscriptionsFromToml(),
+    webhooks: webhookSubscriptionsFromToml().filter(({ topic }) => !options.withoutSubscriptions?.includes(topic)),
     seed: options.seed ?? SMALL_SEED,
     webhookRetryDelayMs: 10,
   });
