@@ -73,7 +73,13 @@ function Bar({ title, noun, counter, done, active }: BarProps) {
 
 const PHASES = ["customers", "orders", "details"] as const;
 
-export function SyncProgressCard({ progress, pending, checkRequested, onRetryImport, onCheckNow }: SyncProgressCardProps) {
+export function SyncProgressCard({
+  progress,
+  pending,
+  checkRequested,
+  onRetryImport,
+  onCheckNow,
+}: SyncProgressCardProps) {
   const badge = syncStatusBadge(progress.status, progress.phase);
   const completed = progress.status === "completed";
   // Phases run in order, so everything before the current one is done.
@@ -136,7 +142,10 @@ export function SyncProgressCard({ progress, pending, checkRequested, onRetryImp
             title="The import stopped"
             action={{ content: "Retry import", onAction: onRetryImport, loading: pending === "retry-import" }}
           >
-            <p>{progress.error ?? "Shopify did not finish the export."} Retrying continues with what is missing.</p>
+            <p>
+              {progress.error ?? "Shopify did not finish the export."} Retrying runs the import again; nothing already
+              imported is lost or duplicated.
+            </p>
           </Banner>
         )}
 

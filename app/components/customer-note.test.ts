@@ -19,7 +19,9 @@ describe("NoteFormSchema", () => {
   it("refuses a missing or non-numeric version, an unknown resolution and an overlong note", () => {
     const fieldErrors = (input: Record<string, string>) => {
       const result = NoteFormSchema.safeParse(input);
-      return result.success ? {} : Object.fromEntries(result.error.issues.map((issue) => [issue.path[0], issue.message]));
+      return result.success
+        ? {}
+        : Object.fromEntries(result.error.issues.map((issue) => [issue.path[0], issue.message]));
     };
     expect(fieldErrors({ intent: "save-note", note: "x" })).toHaveProperty("baseVersion");
     expect(fieldErrors({ intent: "save-note", note: "x", baseVersion: "" })).toHaveProperty("baseVersion");
@@ -49,7 +51,11 @@ describe("noteSyncNotice", () => {
   });
   it("names the stores when the customer is linked to several Shopify customers", () => {
     expect(
-      noteSyncNotice({ syncing: false, reason: "linked to 2 Shopify customers", linkedShops: ["Maple Goods EU", "Maple Goods US"] }),
+      noteSyncNotice({
+        syncing: false,
+        reason: "linked to 2 Shopify customers",
+        linkedShops: ["Maple Goods EU", "Maple Goods US"],
+      }),
     ).toBe(
       "This note is kept in Shopdesk only: the customer is linked to 2 Shopify customers (Maple Goods EU, Maple Goods US)",
     );
@@ -60,9 +66,13 @@ describe("noteSyncNotice", () => {
     );
   });
   it("passes on the service's reason otherwise", () => {
-    expect(noteSyncNotice({ syncing: false, reason: "notes sync is off for Maple Goods EU", linkedShops: ["Maple Goods EU"] })).toBe(
-      "This note is kept in Shopdesk only: notes sync is off for Maple Goods EU",
-    );
+    expect(
+      noteSyncNotice({
+        syncing: false,
+        reason: "notes sync is off for Maple Goods EU",
+        linkedShops: ["Maple Goods EU"],
+      }),
+    ).toBe("This note is kept in Shopdesk only: notes sync is off for Maple Goods EU");
     expect(noteSyncNotice({ syncing: false, reason: null, linkedShops: [] })).toBe(
       "This note is kept in Shopdesk only: the customer is not linked to a Shopify customer",
     );

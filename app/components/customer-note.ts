@@ -25,7 +25,10 @@ export type NoteFormInput = z.input<typeof NoteFormSchema>;
 export type NoteActionData =
   | { status: "saved"; note: string | null; version: number; synced: "shopify" | "local-only"; reason: string | null }
   | { status: "conflict"; source: "agent" | "shopify"; theirs: string | null; mine: string | null; version: number }
-  | { status: "invalid"; errors: { note?: string[]; baseVersion?: string[]; resolution?: string[]; intent?: string[] } };
+  | {
+      status: "invalid";
+      errors: { note?: string[]; baseVersion?: string[]; resolution?: string[]; intent?: string[] };
+    };
 
 /** The line under the editor after a save. */
 export function savedMessage(saved: { synced: "shopify" | "local-only"; reason: string | null }): string {
@@ -52,7 +55,8 @@ export function noteSyncNotice(facts: NoteSyncFacts): string | null {
     return `This note is kept in Shopdesk only: the customer is linked to ${facts.linkedShops.length} Shopify customers (${stores})`;
   }
   if (facts.reason) return `This note is kept in Shopdesk only: ${facts.reason}`;
-  if (facts.linkedShops.length === 0) return "This note is kept in Shopdesk only: the customer is not linked to a Shopify customer";
+  if (facts.linkedShops.length === 0)
+    return "This note is kept in Shopdesk only: the customer is not linked to a Shopify customer";
   return "This note is kept in Shopdesk only";
 }
 

@@ -22,7 +22,9 @@ export default function EmbeddedApp() {
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/customers">Customers</Link>
         <Link to="/app/activity">Activity</Link>
+        <Link to="/app/settings">Settings</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>
