@@ -1,0 +1,320 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SMALL_SEED, startIntegrationStack, type IntegrationStack } from "../support/integration-stack.ts";
+import { waitForBackfill, waitForWebhooksHandled } from "../support/sync.ts";
+import { eventually } from "../support/wait.ts";
+
+const EU = "maple-goods-eu.myshopify.com";
+const US = "maple-goods-us.myshopify.com";
+
+let stack: IntegrationStack;
+beforeAll(async () => {
+  // A few shoppers buy from both stores (same email): they merge once the stores share a workspace.
+  stack = await startIntegrationStack({ seed: { ...SMALL_SEED, sharedCustomers: 3 } });
+  expect((await stack.install(EU)).status).toBe(200);
+  expect((await stack.install(US)).status).toBe(200);
+  await Promise.all([waitForBackfill(EU), waitForBackfill(US)]);
+});
+afterAll(() => stack.stop());
+
+const { db } = await import("~/db.server");
+const profileRoute = await import("~/routes/app.customers.$customerId");
+const customersRoute = await import("~/routes/app.customers._index");
+const settingsRoute = await import("~/routes/app.settings");
+
+function unwrap(result: unknown): { status: number; body: Record<string, unknown> } {
+  if (result && typeof result === "object" && (result as { type?: unknown }).type === "DataWithResponseInit") {
+    const wrapped = result as { data: Record<string, unknown>; init: { status?: number } | null };
+    return { status: wrapped.init?.status ?? 200, body: wrapped.data };
+  }
+  return { status: 200, body: result as Record<string, unknown> };
+}
+
+const loadProfile = (shop: string, customerId: string) =>
+  profileRoute.loader({
+    request: stack.adminRequest(shop, `/app/customers/${customerId}`),
+    params: { customerId },
+    context: {},
+  });
+
+async function saveNote(shop: string, customerId: string, form: Record<string, string>) {
+  const request = stack.adminRequest(shop, `/app/customers/${customerId}`, {
+    method: "POST",
+    body: new URLSearchParams({ intent: "save-note", ...form }),
+  });
+  return unwrap(await profileRoute.action({ request, params: { customerId }, context: {} }));
+}
+
+async function thrownStatus(promise: Promise<unknown>) {
+  const thrown = await promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
+  expect(thrown).toBeInstanceOf(Response);
+  return (thrown as Response).status;
+}
+
+/** An EU shopper who has orders and shops only in EU: the note syncs with their Shopify customer. */
+async function euOnlyCustomerWithOrders() {
+  const eu = await db.shop.findUniqueOrThrow({ where: { domain: EU } });
+  const usEmails = new Set(
+    stack.emulator
+      .shop(US)
+      .customers()
+      .map((customer) => customer.email),
+  );
+  const candidates = await db.shopifyCustomer.findMany({
+    where: { shopId: eu.id, helpdeskCustomerId: { not: null }, deletedAt: null },
+    orderBy: { shopifyId: "asc" },
+  });
+  for (const candidate of candidates) {
+    if (candidate.email && usEmails.has(candidate.email)) continue;
+    const orders = await db.shopifyOrder.count({ where: { shopId: eu.id, shopifyCustomerId: candidate.shopifyId } });
+    if (orders > 0) return { shopifyCustomer: candidate, helpdeskCustomerId: candidate.helpdeskCustomerId!, orders };
+  }
+  throw new Error("The seed has no EU-only customer with orders");
+}
+
+const numericId = (gid: string) => Number(gid.split("/").pop());
+
+describe("customers list", () => {
+  it("finds a customer of the workspace by email, and not another workspace's", async () => {
+    const { shopifyCustomer, helpdeskCustomerId } = await euOnlyCustomerWithOrders();
+    const search = (shop: string, q: string) =>
+      customersRoute.loader({
+        request: stack.adminRequest(shop, `/app/customers?q=${encodeURIComponent(q)}`),
+        params: {},
+        context: {},
+      });
+    const found = unwrap(await search(EU, shopifyCustomer.email!.toUpperCase())).body as {
+      customers: { id: string; linked: number }[];
+    };
+    expect(found.customers.map((customer) => customer.id)).toEqual([helpdeskCustomerId]);
+    expect(found.customers[0]!.linked).toBe(1);
+    const elsewhere = unwrap(await search(US, shopifyCustomer.email!)).body as { customers: unknown[] };
+    expect(elsewhere.customers).toEqual([]);
+  });
+
+  it("answers an absurdly long search with 400 and a message", async () => {
+    const result = unwrap(
+      await customersRoute.loader({
+        request: stack.adminRequest(EU, `/app/customers?q=${"a".repeat(500)}`),
+        params: {},
+        context: {},
+      }),
+    );
+    expect(result.status).toBe(400);
+    expect(result.body.error).toMatch(/200 characters/);
+  });
+});
+
+describe("customer profile", () => {
+  it("shows contact details and the customer's orders with their status and admin link", async () => {
+    const { shopifyCustomer, helpdeskCustomerId, orders } = await euOnlyCustomerWithOrders();
+    const data = await loadProfile(EU, helpdeskCustomerId);
+    expect(data.customer.emails).toContain(shopifyCustomer.email);
+    expect(data.shops).toHaveLength(1);
+    const [store] = data.shops;
+    expect(store).toMatchObject({ domain: EU, current: true });
+    expect(store!.orders).toHaveLength(orders);
+    const stored = await db.shopifyOrder.findFirstOrThrow({
+      where: { shopifyCustomerId: shopifyCustomer.shopifyId, shop: { domain: EU } },
+    });
+    const row = store!.orders.find((order) => order.id === stored.id)!;
+    expect(row).toMatchObject({
+      name: stored.name,
+      status: stored.shopperStatus,
+      url: `shopify:admin/orders/${numericId(stored.shopifyId)}`,
+      external: false,
+    });
+    expect(row.statusLabel).toMatch(/\w/);
+    expect(row.total).toMatch(/\d/);
+    // Newest first.
+    const times = store!.orders.map((order) => order.createdAt);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+    expect(data.note.notice).toBeNull();
+  });
+
+  it("is not found from a store of another workspace, for an unknown id or a malformed one", async () => {
+    const { helpdeskCustomerId } = await euOnlyCustomerWithOrders();
+    expect(await thrownStatus(loadProfile(US, helpdeskCustomerId))).toBe(404);
+    expect(await thrownStatus(loadProfile(EU, crypto.randomUUID()))).toBe(404);
+    expect(await thrownStatus(loadProfile(EU, "not-an-id"))).toBe(404);
+    const before = await db.helpdeskCustomer.findUniqueOrThrow({ where: { id: helpdeskCustomerId } });
+    expect(await thrownStatus(saveNote(US, helpdeskCustomerId, { note: "hijack", baseVersion: "0" }))).toBe(404);
+    const after = await db.helpdeskCustomer.findUniqueOrThrow({ where: { id: helpdeskCustomerId } });
+    expect(after.note).toBe(before.note);
+  });
+});
+
+describe("customer note", () => {
+  it("saves a note and syncs it to the Shopify customer", async () => {
+    const { shopifyCustomer, helpdeskCustomerId } = await euOnlyCustomerWithOrders();
+    const { note } = await loadProfile(EU, helpdeskCustomerId);
+    const saved = await saveNote(EU, helpdeskCustomerId, {
+      note: "Prefers delivery after 5pm",
+      baseVersion: String(note.version),
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.body).toMatchObject({ status: "saved", note: "Prefers delivery after 5pm", synced: "shopify" });
+    expect(saved.body.version).toBeGreaterThan(note.version);
+    await eventually(
+      () =>
+        stack.emulator.shop(EU).customer(numericId(shopifyCustomer.shopifyId))?.note === "Prefers delivery after 5pm",
+    );
+    const reloaded = await loadProfile(EU, helpdeskCustomerId);
+    expect(reloaded.note).toMatchObject({ text: "Prefers delivery after 5pm", version: saved.body.version });
+  });
+
+  it("reports a conflict when another agent saved first, and keeps the agent's edit only when asked", async () => {
+    const { helpdeskCustomerId } = await euOnlyCustomerWithOrders();
+    const { note } = await loadProfile(EU, helpdeskCustomerId);
+    const first = await saveNote(EU, helpdeskCustomerId, { note: "Agent A", baseVersion: String(note.version) });
+    expect(first.body).toMatchObject({ status: "saved" });
+
+    // Agent B still has the page from before A's save.
+    const stale = await saveNote(EU, helpdeskCustomerId, { note: "Agent B", baseVersion: String(note.version) });
+    expect(stale.status).toBe(200);
+    expect(stale.body).toEqual({
+      status: "conflict",
+      source: "agent",
+      theirs: "Agent A",
+      mine: "Agent B",
+      version: first.body.version,
+    });
+    expect((await db.helpdeskCustomer.findUniqueOrThrow({ where: { id: helpdeskCustomerId } })).note).toBe("Agent A");
+
+    const kept = await saveNote(EU, helpdeskCustomerId, {
+      note: "Agent B",
+      baseVersion: String(stale.body.version),
+      resolution: "keep-mine",
+    });
+    expect(kept.body).toMatchObject({ status: "saved", note: "Agent B" });
+    expect((await db.helpdeskCustomer.findUniqueOrThrow({ where: { id: helpdeskCustomerId } })).note).toBe("Agent B");
+  });
+
+  it("reports a conflict when the note changed in Shopify, and takes Shopify's version when asked", async () => {
+    const { shopifyCustomer, helpdeskCustomerId } = await euOnlyCustomerWithOrders();
+    const { note } = await loadProfile(EU, helpdeskCustomerId);
+    stack.emulator.setCustomerNote(EU, numericId(shopifyCustomer.shopifyId), "Changed in the Shopify admin");
+    await eventually(async () => {
+      await waitForWebhooksHandled();
+      const current = await db.helpdeskCustomer.findUniqueOrThrow({ where: { id: helpdeskCustomerId } });
+      return current.note === "Changed in the Shopify admin";
+    });
+
+    const stale = await saveNote(EU, helpdeskCustomerId, { note: "My edit", baseVersion: String(note.version) });
+    expect(stale.body).toMatchObject({
+      status: "conflict",
+      source: "shopify",
+      theirs: "Changed in the Shopify admin",
+      mine: "My edit",
+    });
+
+    const taken = await saveNote(EU, helpdeskCustomerId, {
+      note: "Changed in the Shopify admin",
+      baseVersion: String(stale.body.version),
+      resolution: "take-theirs",
+    });
+    expect(taken.body).toMatchObject({ status: "saved", note: "Changed in the Shopify admin" });
+    expect(stack.emulator.shop(EU).customer(numericId(shopifyCustomer.shopifyId))?.note).toBe(
+      "Changed in the Shopify admin",
+    );
+  });
+
+  it("answers bad input with 400 and field errors, changing nothing", async () => {
+    const { helpdeskCustomerId } = await euOnlyCustomerWithOrders();
+    const before = await db.helpdeskCustomer.findUniqueOrThrow({ where: { id: helpdeskCustomerId } });
+    const noVersion = await saveNote(EU, helpdeskCustomerId, { note: "x", baseVersion: "abc" });
+    expect(noVersion.status).toBe(400);
+    expect(noVersion.body).toMatchObject({ status: "invalid", errors: { baseVersion: [expect.any(String)] } });
+    const tooLong = await saveNote(EU, helpdeskCustomerId, {
+      note: "x".repeat(5001),
+      baseVersion: String(before.noteVersion),
+    });
+    expect(tooLong.status).toBe(400);
+    expect(tooLong.body).toMatchObject({ errors: { note: ["Keep the note under 5,000 characters"] } });
+    const badResolution = await saveNote(EU, helpdeskCustomerId, {
+      note: "x",
+      baseVersion: String(before.noteVersion),
+      resolution: "both",
+    });
+    expect(badResolution.status).toBe(400);
+    const after = await db.helpdeskCustomer.findUniqueOrThrow({ where: { id: helpdeskCustomerId } });
+    expect({ note: after.note, version: after.noteVersion }).toEqual({
+      note: before.note,
+      version: before.noteVersion,
+    });
+  });
+
+  it("keeps the note in Shopdesk when notes sync is off for the store, and says why", async () => {
+    const { shopifyCustomer, helpdeskCustomerId } = await euOnlyCustomerWithOrders();
+    const toggle = (enabled: boolean) =>
+      settingsRoute.action({
+        request: stack.adminRequest(EU, "/app/settings", {
+          method: "POST",
+          body: new URLSearchParams({ intent: "notes-sync", enabled: String(enabled) }),
+        }),
+        params: {},
+        context: {},
+      });
+    await toggle(false);
+    try {
+      const { note } = await loadProfile(EU, helpdeskCustomerId);
+      expect(note.notice).toMatch(/^This note is kept in Shopdesk only: /);
+      const inShopify = stack.emulator.shop(EU).customer(numericId(shopifyCustomer.shopifyId))?.note;
+      const saved = await saveNote(EU, helpdeskCustomerId, {
+        note: "Only for the team",
+        baseVersion: String(note.version),
+      });
+      expect(saved.body).toMatchObject({ status: "saved", synced: "local-only", reason: expect.any(String) });
+      expect(stack.emulator.shop(EU).customer(numericId(shopifyCustomer.shopifyId))?.note).toBe(inShopify);
+    } finally {
+      await toggle(true);
+    }
+  });
+
+  it("keeps the note in Shopdesk when the customer is linked to Shopify customers in two stores", async () => {
+    // Link the stores: the shoppers both stores share become one customer with two Shopify customers.
+    const post = (shop: string, form: Record<string, string>) =>
+      settingsRoute
+        .action({
+          request: stack.adminRequest(shop, "/app/settings", { method: "POST", body: new URLSearchParams(form) }),
+          params: {},
+          context: {},
+        })
+        .then(unwrap);
+    const created = await post(EU, { intent: "create-link-code" });
+    const joined = await post(US, { intent: "join-workspace", code: created.body.code as string });
+    expect(joined.body).toMatchObject({ ok: true });
+    expect(joined.body.mergedCustomers).toBeGreaterThan(0);
+
+    const eu = await db.shop.findUniqueOrThrow({ where: { domain: EU } });
+    const shared = await eventually(() =>
+      db.helpdeskCustomer.findFirst({
+        where: { workspaceId: eu.workspaceId, shopifyCustomers: { some: { shop: { domain: US } } } },
+        include: { shopifyCustomers: { include: { shop: true } } },
+      }),
+    );
+    const linkedStores = shared.shopifyCustomers.map((customer) => customer.shop.domain).sort();
+    expect(linkedStores).toEqual([EU, US]);
+
+    const data = await loadProfile(US, shared.id);
+    expect(data.note.notice).toBe(
+      "This note is kept in Shopdesk only: the customer is linked to 2 Shopify customers (Maple Goods EU, Maple Goods US)",
+    );
+    expect(data.shops.map((store) => [store.domain, store.current])).toEqual([
+      [US, true],
+      [EU, false],
+    ]);
+    const euOrder = data.shops[1]!.orders[0];
+    if (euOrder) expect(euOrder.url).toMatch(/^https:\/\/admin\.shopify\.com\/store\/maple-goods-eu\/orders\/\d+$/);
+
+    const saved = await saveNote(US, shared.id, { note: "Ships to both", baseVersion: String(data.note.version) });
+    expect(saved.body).toMatchObject({ status: "saved", synced: "local-only" });
+    for (const customer of shared.shopifyCustomers) {
+      expect(stack.emulator.shop(customer.shop.domain).customer(numericId(customer.shopifyId))?.note).not.toBe(
+        "Ships to both",
+      );
+    }
+  });
+});
