@@ -2,6 +2,7 @@ import { db } from "~/db.server";
 import { isNewerThanStored } from "~/domain/freshness";
 import { mergeCustomerSnapshots, type ShopifyCustomerSnapshot } from "~/domain/shopify-mapping";
 import { Prisma } from "~/generated/prisma/client";
+import { sameJson } from "~/lib/canonical-json";
 import { resolveHelpdeskCustomer } from "./helpdesk-customer.server";
 
 type Tx = Prisma.TransactionClient;
@@ -12,7 +13,7 @@ export interface CustomerShop {
   notesSyncEnabled: boolean;
 }
 
-export type CustomerWriteOutcome = "created" | "updated" | "stale";
+export type CustomerWriteOutcome = "created" | "updated" | "unchanged" | "stale";
 
 function columnsFor(customer: ShopifyCustomerSnapshot) {
   return {
@@ -69,7 +70,8 @@ function storedSnapshot(row: {
     defaultAddress: addresses[0] ?? null,
     addresses,
     numberOfOrders: row.numberOfOrders,
-    amountSpent: row.amountSpent && row.currencyCode ? { amount: row.amountSpent, currencyCode: row.currencyCode } : null,
+    amountSpent:
+      row.amountSpent && row.currencyCode ? { amount: row.amountSpent, currencyCode: row.currencyCode } : null,
   };
 }
 
@@ -98,6 +100,8 @@ export async function saveCustomerVersion(shop: CustomerShop, incoming: ShopifyC
         lastName: merged.lastName,
       }));
 
+    const columns = columnsFor(merged);
+    if (existing && !existing.deletedAt && sameColumns(existing, columns)) return "unchanged";
     if (existing) {
       await client.shopifyCustomer.update({
         where: { id: existing.id },
@@ -117,6 +121,14 @@ export async function saveCustomerVersion(shop: CustomerShop, incoming: ShopifyC
     return existing ? "updated" : "created";
   };
   return tx ? run(tx) : db.$transaction(run);
+}
+
+function sameColumns(existing: Record<string, unknown>, columns: ReturnType<typeof columnsFor>) {
+  return Object.entries(columns).every(([key, value]) => {
+    const stored = existing[key];
+    if (value instanceof Date) return stored instanceof Date && stored.getTime() === value.getTime();
+    return sameJson(stored, value);
+  });
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   type ShopifyOrderSnapshot,
 } from "~/domain/shopify-mapping";
 import { Prisma } from "~/generated/prisma/client";
+import { sameJson } from "~/lib/canonical-json";
 
 type Tx = Prisma.TransactionClient;
 
@@ -43,7 +44,7 @@ async function write(tx: Tx, shopId: string, previous: ShopifyOrderSnapshot | nu
     await tx.shopifyOrder.create({ data: { shopId, shopifyId: next.id, ...columnsFor(next) } });
     return "created" as const;
   }
-  if (JSON.stringify(previous) === JSON.stringify(next)) return "unchanged" as const;
+  if (sameJson(previous, next)) return "unchanged" as const;
   await tx.shopifyOrder.update({
     where: { shopId_shopifyId: { shopId, shopifyId: next.id } },
     data: { ...columnsFor(next), deletedAt: null },
@@ -56,7 +57,11 @@ async function write(tx: Tx, shopId: string, previous: ShopifyOrderSnapshot | nu
  * mergeOrderSnapshots keeps the newer order-level fields and every fulfillment, carrier event and
  * refund either side knows — so replays, duplicates and reordering converge on one state.
  */
-export async function saveOrderVersion(shopId: string, incoming: ShopifyOrderSnapshot, tx?: Tx): Promise<OrderWriteOutcome> {
+export async function saveOrderVersion(
+  shopId: string,
+  incoming: ShopifyOrderSnapshot,
+  tx?: Tx,
+): Promise<OrderWriteOutcome> {
   const run = async (client: Tx) => {
     const current = await lockedSnapshot(client, shopId, incoming.id);
     return write(client, shopId, current, mergeOrderSnapshots(current, incoming));
@@ -75,7 +80,11 @@ type OrderPatch = (snapshot: ShopifyOrderSnapshot) => ShopifyOrderSnapshot;
  * Applies a partial change (a fulfillment, a carrier event, a refund) to a stored order. Returns
  * "missing" when we do not hold the order yet: the caller fetches it from Shopify first.
  */
-export async function patchOrder(shopId: string, orderId: string, patch: OrderPatch): Promise<OrderWriteOutcome | "missing"> {
+export async function patchOrder(
+  shopId: string,
+  orderId: string,
+  patch: OrderPatch,
+): Promise<OrderWriteOutcome | "missing"> {
   return db.$transaction(async (tx) => {
     const current = await lockedSnapshot(tx, shopId, orderId);
     if (!current) return "missing" as const;
@@ -84,12 +93,22 @@ export async function patchOrder(shopId: string, orderId: string, patch: OrderPa
 }
 
 export const patches = {
-  fulfillment: (fulfillment: Parameters<typeof mergeFulfillment>[1]): OrderPatch => (snapshot) => mergeFulfillment(snapshot, fulfillment),
+  fulfillment:
+    (fulfillment: Parameters<typeof mergeFulfillment>[1]): OrderPatch =>
+    (snapshot) =>
+      mergeFulfillment(snapshot, fulfillment),
   fulfillmentEvent:
-    (fulfillmentId: string, event: Parameters<typeof mergeFulfillmentEvent>[2], estimatedDeliveryAt: string | null = null): OrderPatch =>
+    (
+      fulfillmentId: string,
+      event: Parameters<typeof mergeFulfillmentEvent>[2],
+      estimatedDeliveryAt: string | null = null,
+    ): OrderPatch =>
     (snapshot) =>
       mergeFulfillmentEvent(snapshot, fulfillmentId, event, estimatedDeliveryAt),
-  refund: (refund: Parameters<typeof mergeRefund>[1]): OrderPatch => (snapshot) => mergeRefund(snapshot, refund),
+  refund:
+    (refund: Parameters<typeof mergeRefund>[1]): OrderPatch =>
+    (snapshot) =>
+      mergeRefund(snapshot, refund),
 };
 
 /** The order a fulfillment belongs to, when a webhook did not say (fulfillment events may not). */
@@ -131,7 +150,7 @@ export async function saveOrderVersions(
         if (!current) {
           creates.push({ shopId, shopifyId: order.id, ...columnsFor(next), detailsPending });
           stored.set(order.id, next);
-        } else if (JSON.stringify(current) !== JSON.stringify(next) || detailsPending) {
+        } else if (!sameJson(current, next) || detailsPending) {
           await tx.shopifyOrder.update({
             where: { shopId_shopifyId: { shopId, shopifyId: order.id } },
             data: { ...columnsFor(next), deletedAt: null, ...(detailsPending ? { detailsPending } : {}) },

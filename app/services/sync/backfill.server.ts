@@ -180,7 +180,8 @@ export async function runBackfillStep(shopDomain: string, log: Logger): Promise<
 /** The JSONL file, line by line, as objects — streamed, never held whole (100k orders ≈ 50 MB). */
 async function* bulkLines(url: string): AsyncGenerator<object> {
   const response = await fetch(url);
-  if (!response.ok || !response.body) throw new BulkOperationFailedError(`Bulk file download failed: ${response.status}`);
+  if (!response.ok || !response.body)
+    throw new BulkOperationFailedError(`Bulk file download failed: ${response.status}`);
   const lines = createInterface({ input: Readable.fromWeb(response.body as never), crlfDelay: Infinity });
   for await (const line of lines) if (line.trim()) yield JSON.parse(line) as object;
 }
@@ -225,7 +226,11 @@ async function ingestOrders(shopId: string, url: string, alreadyStored: number, 
 async function completeOrderDetails(shopId: string, admin: AdminGraphqlClient, log: Logger): Promise<BackfillStep> {
   const ids = await ordersNeedingDetails(shopId, DETAILS_PER_STEP);
   if (ids.length === 0) {
-    await updateSyncState(shopId, { backfillStatus: "completed", backfillPhase: null, backfillCompletedAt: new Date() });
+    await updateSyncState(shopId, {
+      backfillStatus: "completed",
+      backfillPhase: null,
+      backfillCompletedAt: new Date(),
+    });
     log.info("backfill completed");
     return { done: true };
   }

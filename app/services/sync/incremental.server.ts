@@ -79,7 +79,11 @@ export async function syncFulfillmentWebhook(shopDomain: string, payload: unknow
   return patchOrFetch(shopDomain, shop.id, orderId, fulfillment.id, patches.fulfillment(fulfillment), log);
 }
 
-export async function syncFulfillmentEventWebhook(shopDomain: string, payload: unknown, log: Logger): Promise<SyncOutcome> {
+export async function syncFulfillmentEventWebhook(
+  shopDomain: string,
+  payload: unknown,
+  log: Logger,
+): Promise<SyncOutcome> {
   const shop = await syncShop(shopDomain);
   const update = fulfillmentEventFromWebhook(payload);
   if (!shop || !update) return "skipped";
@@ -98,7 +102,7 @@ export async function syncCustomerWebhook(shopDomain: string, payload: unknown):
   const shop = await syncShop(shopDomain);
   if (!shop) return "skipped";
   const outcome = await saveCustomerVersion(shop, customerFromWebhook(payload));
-  return outcome === "stale" ? "skipped" : "processed";
+  return outcome === "created" || outcome === "updated" ? "processed" : "skipped";
 }
 
 export async function syncCustomerDeletion(shopDomain: string, payload: unknown): Promise<SyncOutcome> {

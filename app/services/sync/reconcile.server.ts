@@ -48,7 +48,13 @@ async function reconcileOrders(shopId: string, admin: AdminGraphqlClient, since:
     const storedAt = new Map(stored.map((row) => [row.shopifyId, row.shopifyUpdatedAt.getTime()]));
     const stale = page.orders.nodes.filter((node) => (storedAt.get(node.id) ?? -1) < Date.parse(node.updatedAt));
     if (stale.length > 0) {
-      const result = await saveOrderVersions(shopId, await fetchOrdersByIds(admin, stale.map((node) => node.id)));
+      const result = await saveOrderVersions(
+        shopId,
+        await fetchOrdersByIds(
+          admin,
+          stale.map((node) => node.id),
+        ),
+      );
       changed += result.created + result.updated;
     }
     for (const node of page.orders.nodes) newest = later(newest, new Date(node.updatedAt));
@@ -66,13 +72,19 @@ async function reconcileCustomers(
   let newest: Date | null = null;
   let changed = 0;
   do {
-    const page: z.infer<typeof CustomersPage> = await runAdminQuery(admin, CUSTOMERS_UPDATED_SINCE_QUERY, CustomersPage, {
-      after,
-      query: updatedSinceSearch(since),
-    });
+    const page: z.infer<typeof CustomersPage> = await runAdminQuery(
+      admin,
+      CUSTOMERS_UPDATED_SINCE_QUERY,
+      CustomersPage,
+      {
+        after,
+        query: updatedSinceSearch(since),
+      },
+    );
     for (const node of page.customers.nodes) {
       const customer = customerFromGraphql(node);
-      if ((await saveCustomerVersion(shop, customer)) !== "stale") changed++;
+      const outcome = await saveCustomerVersion(shop, customer);
+      if (outcome === "created" || outcome === "updated") changed++;
       newest = later(newest, new Date(customer.updatedAt));
     }
     after = page.customers.pageInfo.hasNextPage ? page.customers.pageInfo.endCursor : null;

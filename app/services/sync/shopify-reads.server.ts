@@ -13,7 +13,10 @@ import {
 const NodesSchema = z.object({ nodes: z.array(z.unknown().nullable()) });
 
 /** Full orders by GID, in batches the query cost allows. Orders Shopify no longer has are omitted. */
-export async function fetchOrdersByIds(admin: AdminGraphqlClient, ids: readonly string[]): Promise<ShopifyOrderSnapshot[]> {
+export async function fetchOrdersByIds(
+  admin: AdminGraphqlClient,
+  ids: readonly string[],
+): Promise<ShopifyOrderSnapshot[]> {
   const orders: ShopifyOrderSnapshot[] = [];
   for (let start = 0; start < ids.length; start += ORDERS_BY_IDS_BATCH_SIZE) {
     const batch = ids.slice(start, start + ORDERS_BY_IDS_BATCH_SIZE);
@@ -58,4 +61,3 @@ export async function writeCustomerNote(admin: AdminGraphqlClient, customerId: s
   }
   return customer;
 }
-
