@@ -1,6 +1,8 @@
 import { db } from "~/db.server";
 import { findSamePerson, normalizeEmail, normalizePhone, withIdentity } from "~/domain/customer-identity";
+import { SHOPPER_ORDER_STATUS_LABELS_EN, type ShopperOrderStatus } from "~/domain/order-status";
 import type { Prisma } from "~/generated/prisma/client";
+import { noteSyncBlocker } from "~/domain/note-sync";
 
 type Tx = Prisma.TransactionClient;
 
@@ -86,4 +88,67 @@ export function searchHelpdeskCustomers(workspaceId: string, query: string, take
     take,
     include: { _count: { select: { shopifyCustomers: true } } },
   });
+}
+
+/** Everything the customer page shows, within the workspace (another workspace's id → null). */
+export async function getCustomerProfile(workspaceId: string, helpdeskCustomerId: string) {
+  const person = await db.helpdeskCustomer.findFirst({
+    where: { id: helpdeskCustomerId, workspaceId },
+    include: {
+      shopifyCustomers: {
+        where: { deletedAt: null },
+        orderBy: { shopifyCreatedAt: "asc" },
+        include: { shop: { select: { id: true, domain: true, name: true, notesSyncEnabled: true } } },
+      },
+    },
+  });
+  if (!person) return null;
+  const orders = await db.shopifyOrder.findMany({
+    where: {
+      deletedAt: null,
+      OR: person.shopifyCustomers.map((customer) => ({
+        shopId: customer.shopId,
+        shopifyCustomerId: customer.shopifyId,
+      })),
+    },
+    orderBy: { shopifyCreatedAt: "desc" },
+    select: {
+      id: true,
+      shopId: true,
+      shopifyId: true,
+      shopifyCustomerId: true,
+      name: true,
+      shopifyCreatedAt: true,
+      shopperStatus: true,
+      totalAmount: true,
+      currencyCode: true,
+    },
+  });
+  const blocker = noteSyncBlocker(person.shopifyCustomers);
+  return {
+    id: person.id,
+    name: person.name,
+    emails: person.emails,
+    phones: person.phones,
+    note: person.note,
+    noteVersion: person.noteVersion,
+    noteSync: { syncing: blocker === null, reason: blocker },
+    shopifyCustomers: person.shopifyCustomers.map((customer) => ({
+      id: customer.id,
+      shopifyId: customer.shopifyId,
+      shop: { domain: customer.shop.domain, name: customer.shop.name },
+      email: customer.email,
+      phone: customer.phone,
+      firstName: customer.firstName,
+      lastName: customer.lastName,
+      addresses: customer.addresses,
+      orders: orders
+        .filter((order) => order.shopId === customer.shopId && order.shopifyCustomerId === customer.shopifyId)
+        .map((order) => ({
+          ...order,
+          shopperStatusLabel:
+            SHOPPER_ORDER_STATUS_LABELS_EN[order.shopperStatus as ShopperOrderStatus] ?? order.shopperStatus,
+        })),
+    })),
+  };
 }

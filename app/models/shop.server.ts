@@ -83,3 +83,7 @@ export async function applyScopesUpdate(domain: string, scopes: string[], update
   });
   return result.count > 0 ? ("processed" as const) : ("skipped" as const);
 }
+
+export async function setNotesSync(shopId: string, enabled: boolean) {
+  await db.shop.update({ where: { id: shopId }, data: { notesSyncEnabled: enabled } });
+}

@@ -1,0 +1,97 @@
+import { db } from "~/db.server";
+import { noteSyncBlocker } from "~/domain/note-sync";
+import { logger } from "~/lib/logger.server";
+import { adminForBackgroundWork } from "~/services/shopify/shop-admin.server";
+import { fetchCustomerNote, writeCustomerNote } from "~/services/sync/shopify-reads.server";
+
+export type SaveNoteInput = { note: string | null; baseVersion: number; resolution?: "keep-mine" | "take-theirs" };
+
+export type SaveNoteResult =
+  | { status: "saved"; note: string | null; version: number; synced: "shopify" | "local-only"; reason: string | null }
+  | { status: "conflict"; source: "agent" | "shopify"; theirs: string | null; mine: string | null; version: number };
+
+const normalise = (note: string | null | undefined) => (note?.trim() ? note : null);
+
+/**
+ * An agent saves a customer note. Nothing is overwritten silently: if another agent saved since
+ * the editor loaded (noteVersion moved), or the note changed in Shopify since we last saw it, the
+ * agent gets both versions and chooses (resolution). With exactly one linked Shopify customer and
+ * sync on, the note is written to Shopify (customerUpdate); its webhook echo is recognised later.
+ */
+export async function saveCustomerNote(
+  workspaceId: string,
+  helpdeskCustomerId: string,
+  input: SaveNoteInput,
+): Promise<SaveNoteResult> {
+  const person = await db.helpdeskCustomer.findFirst({
+    where: { id: helpdeskCustomerId, workspaceId },
+    include: {
+      shopifyCustomers: {
+        where: { deletedAt: null },
+        include: { shop: { select: { domain: true, name: true, notesSyncEnabled: true } } },
+      },
+    },
+  });
+  if (!person) throw new Response("Customer not found", { status: 404 });
+  const mine = normalise(input.note);
+
+  if (person.noteVersion !== input.baseVersion && input.resolution !== "keep-mine") {
+    if (input.resolution === "take-theirs") return saved(person.note, person.noteVersion, "local-only", null);
+    return { status: "conflict", source: "agent", theirs: person.note, mine, version: person.noteVersion };
+  }
+
+  const blocker = noteSyncBlocker(person.shopifyCustomers);
+  const link = person.shopifyCustomers[0];
+  if (blocker || !link) {
+    const version = await storeNote(person.id, mine);
+    return saved(mine, version, "local-only", blocker);
+  }
+
+  const admin = await adminForBackgroundWork(link.shop.domain);
+  const live = await fetchCustomerNote(admin, link.shopifyId);
+  const shopifyNote = normalise(live?.note);
+  const lastSeen = normalise(link.note);
+  if (shopifyNote !== lastSeen && shopifyNote !== mine && !input.resolution) {
+    // Shopify's note moved since we last saw it and its webhook has not reached us yet.
+    await db.shopifyCustomer.update({ where: { id: link.id }, data: { note: shopifyNote } });
+    return { status: "conflict", source: "shopify", theirs: shopifyNote, mine, version: person.noteVersion };
+  }
+  if (input.resolution === "take-theirs") {
+    const version = await storeNote(person.id, shopifyNote);
+    await db.shopifyCustomer.update({ where: { id: link.id }, data: { note: shopifyNote } });
+    return saved(shopifyNote, version, "shopify", null);
+  }
+
+  const written = await writeCustomerNote(admin, link.shopifyId, mine);
+  await db.shopifyCustomer.update({
+    where: { id: link.id },
+    data: {
+      note: normalise(written.note),
+      noteWrittenByUs: normalise(written.note),
+      noteWrittenAt: new Date(),
+      // Our write is now the newest version we know: its webhook echo is not newer, so it is skipped.
+      shopifyUpdatedAt: new Date(written.updatedAt),
+    },
+  });
+  const version = await storeNote(person.id, mine);
+  logger.info("customer note synced to Shopify", { shop: link.shop.domain, helpdeskCustomerId });
+  return saved(mine, version, "shopify", null);
+}
+
+async function storeNote(helpdeskCustomerId: string, note: string | null) {
+  const updated = await db.helpdeskCustomer.update({
+    where: { id: helpdeskCustomerId },
+    data: { note, noteVersion: { increment: 1 } },
+    select: { noteVersion: true },
+  });
+  return updated.noteVersion;
+}
+
+function saved(
+  note: string | null,
+  version: number,
+  synced: "shopify" | "local-only",
+  reason: string | null,
+): SaveNoteResult {
+  return { status: "saved", note, version, synced, reason };
+}
