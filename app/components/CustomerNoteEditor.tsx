@@ -49,6 +49,7 @@ export function CustomerNoteEditor({ note, version, syncNotice, action }: Custom
   const submitted = useRef<string | null>(null);
   // The field lost focus while a save was on its way: save again once it is back.
   const saveAgain = useRef(false);
+  const tookTheirs = useRef(false);
 
   // Another save (a colleague, a Shopify webhook) reached the page through the loader: adopt it
   // unless the agent is in the middle of their own change.
@@ -68,7 +69,7 @@ export function CustomerNoteEditor({ note, version, syncNotice, action }: Custom
     if (result.status === "saved") {
       setSaved({ note: result.note, version: result.version });
       setConflict(null);
-      setMessage(savedMessage(result));
+      setMessage(tookTheirs.current ? "Kept the other version" : savedMessage(result));
       // Show what was stored (e.g. the Shopify version the agent chose) unless they typed on since.
       if (submitted.current === null || value === submitted.current) setValue(result.note ?? "");
       else if (saveAgain.current && !sameNote(value, result.note)) {
@@ -88,6 +89,7 @@ export function CustomerNoteEditor({ note, version, syncNotice, action }: Custom
 
   const submit = (input: NoteFormInput) => {
     submitted.current = input.note;
+    tookTheirs.current = input.resolution === "take-theirs";
     fetcher.submit({ ...input }, { method: "post", ...(action ? { action } : {}) });
   };
 
@@ -113,7 +115,9 @@ export function CustomerNoteEditor({ note, version, syncNotice, action }: Custom
   const busy = fetcher.state !== "idle";
   const resolving = busy ? fetcher.formData?.get("resolution") : null;
   const error = fetcher.data?.status === "invalid" ? Object.values(fetcher.data.errors).flat()[0] : undefined;
-  const theirsTitle = conflict?.source === "agent" ? "Another agent saved" : "In Shopify";
+  // "agent" means the note's version moved under the editor: usually a colleague, but an edit in
+  // Shopify that reached us by webhook moves it too, so the wording does not claim who it was.
+  const theirsTitle = conflict?.source === "shopify" ? "In Shopify" : "Saved by someone else";
 
   return (
     <BlockStack gap="300">
@@ -149,9 +153,9 @@ export function CustomerNoteEditor({ note, version, syncNotice, action }: Custom
         <Banner
           tone="warning"
           title={
-            conflict.source === "agent"
-              ? "Another agent changed this note while you were editing"
-              : "This note changed in Shopify while you were editing"
+            conflict.source === "shopify"
+              ? "This note changed in Shopify while you were editing"
+              : "This note was saved by someone else while you were editing"
           }
         >
           <BlockStack gap="300">
@@ -170,7 +174,7 @@ export function CustomerNoteEditor({ note, version, syncNotice, action }: Custom
                 Keep my edit
               </Button>
               <Button onClick={() => resolve("take-theirs")} loading={resolving === "take-theirs"} disabled={busy}>
-                {conflict.source === "agent" ? "Use their version" : "Use the Shopify version"}
+                {conflict.source === "shopify" ? "Use the Shopify version" : "Use their version"}
               </Button>
             </InlineStack>
           </BlockStack>

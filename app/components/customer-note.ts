@@ -51,7 +51,7 @@ export interface NoteSyncFacts {
 export function noteSyncNotice(facts: NoteSyncFacts): string | null {
   if (facts.syncing) return null;
   if (facts.linkedShops.length >= 2) {
-    const stores = [...new Set(facts.linkedShops)].join(", ");
+    const stores = [...new Set(facts.linkedShops)].sort((a, b) => a.localeCompare(b)).join(", ");
     return `This note is kept in Shopdesk only: the customer is linked to ${facts.linkedShops.length} Shopify customers (${stores})`;
   }
   if (facts.reason) return `This note is kept in Shopdesk only: ${facts.reason}`;

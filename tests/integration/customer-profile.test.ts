@@ -195,30 +195,38 @@ describe("customer note", () => {
   it("reports a conflict when the note changed in Shopify, and takes Shopify's version when asked", async () => {
     const { shopifyCustomer, helpdeskCustomerId } = await euOnlyCustomerWithOrders();
     const { note } = await loadProfile(EU, helpdeskCustomerId);
-    stack.emulator.setCustomerNote(EU, numericId(shopifyCustomer.shopifyId), "Changed in the Shopify admin");
-    await eventually(async () => {
+    // The owner edits the note in Shopify; its webhook has not reached Shopdesk yet.
+    stack.emulator.holdWebhooks();
+    try {
+      stack.emulator.setCustomerNote(EU, numericId(shopifyCustomer.shopifyId), "Changed in the Shopify admin");
+      const stale = await saveNote(EU, helpdeskCustomerId, { note: "My edit", baseVersion: String(note.version) });
+      expect(stale.status).toBe(200);
+      expect(stale.body).toEqual({
+        status: "conflict",
+        source: "shopify",
+        theirs: "Changed in the Shopify admin",
+        mine: "My edit",
+        version: note.version,
+      });
+      // Nothing was overwritten on either side.
+      expect(stack.emulator.shop(EU).customer(numericId(shopifyCustomer.shopifyId))?.note).toBe(
+        "Changed in the Shopify admin",
+      );
+      expect((await db.helpdeskCustomer.findUniqueOrThrow({ where: { id: helpdeskCustomerId } })).note).toBe(note.text);
+
+      const taken = await saveNote(EU, helpdeskCustomerId, {
+        note: "Changed in the Shopify admin",
+        baseVersion: String(stale.body.version),
+        resolution: "take-theirs",
+      });
+      expect(taken.body).toMatchObject({ status: "saved", note: "Changed in the Shopify admin" });
+    } finally {
+      stack.emulator.releaseWebhooks();
+      await stack.emulator.waitForDeliveries();
       await waitForWebhooksHandled();
-      const current = await db.helpdeskCustomer.findUniqueOrThrow({ where: { id: helpdeskCustomerId } });
-      return current.note === "Changed in the Shopify admin";
-    });
-
-    const stale = await saveNote(EU, helpdeskCustomerId, { note: "My edit", baseVersion: String(note.version) });
-    expect(stale.body).toMatchObject({
-      status: "conflict",
-      source: "shopify",
-      theirs: "Changed in the Shopify admin",
-      mine: "My edit",
-    });
-
-    const taken = await saveNote(EU, helpdeskCustomerId, {
-      note: "Changed in the Shopify admin",
-      baseVersion: String(stale.body.version),
-      resolution: "take-theirs",
-    });
-    expect(taken.body).toMatchObject({ status: "saved", note: "Changed in the Shopify admin" });
-    expect(stack.emulator.shop(EU).customer(numericId(shopifyCustomer.shopifyId))?.note).toBe(
-      "Changed in the Shopify admin",
-    );
+    }
+    const reloaded = await loadProfile(EU, helpdeskCustomerId);
+    expect(reloaded.note.text).toBe("Changed in the Shopify admin");
   });
 
   it("answers bad input with 400 and field errors, changing nothing", async () => {
@@ -291,7 +299,13 @@ describe("customer note", () => {
     const eu = await db.shop.findUniqueOrThrow({ where: { domain: EU } });
     const shared = await eventually(() =>
       db.helpdeskCustomer.findFirst({
-        where: { workspaceId: eu.workspaceId, shopifyCustomers: { some: { shop: { domain: US } } } },
+        where: {
+          workspaceId: eu.workspaceId,
+          AND: [
+            { shopifyCustomers: { some: { shop: { domain: EU } } } },
+            { shopifyCustomers: { some: { shop: { domain: US } } } },
+          ],
+        },
         include: { shopifyCustomers: { include: { shop: true } } },
       }),
     );

@@ -1,0 +1,267 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { useFetcher, useLoaderData } from "@remix-run/react";
+import { TitleBar } from "@shopify/app-bridge-react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  Checkbox,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useState, type FormEvent } from "react";
+import { formatCount, formatShopTime } from "~/components/formatting";
+import {
+  fieldErrorsOf,
+  JoinWorkspaceFormSchema,
+  SettingsFormSchema,
+  type FieldErrors,
+} from "~/components/settings-forms";
+import { findShop, requireInstalledShop, setNotesSync } from "~/models/shop.server";
+import { createWorkspaceLinkCode, joinWorkspace } from "~/services/workspace-link.server";
+import { authenticate } from "~/shopify.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { admin, session } = await authenticate.admin(request);
+  const installed = await requireInstalledShop(session.shop, admin);
+  const shop = await findShop(installed.domain);
+  if (!shop) throw new Response("Shop not found", { status: 404 });
+  return {
+    shop: { domain: shop.domain, name: shop.name ?? shop.domain, notesSyncEnabled: shop.notesSyncEnabled },
+    workspace: {
+      name: shop.workspace.name,
+      shops: shop.workspace.shops
+        .filter((member) => !member.uninstalledAt)
+        .map((member) => ({
+          domain: member.domain,
+          name: member.name ?? member.domain,
+          current: member.id === shop.id,
+        })),
+    },
+  };
+};
+
+type Intent = "notes-sync" | "create-link-code" | "join-workspace";
+const INTENTS: readonly string[] = ["notes-sync", "create-link-code", "join-workspace"] satisfies Intent[];
+
+const invalid = (intent: Intent | null, errors: FieldErrors) =>
+  data({ intent, ok: false as const, errors }, { status: 400 });
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { admin, session } = await authenticate.admin(request);
+  const shop = await requireInstalledShop(session.shop, admin);
+  const raw = Object.fromEntries(await request.formData());
+  const form = SettingsFormSchema.safeParse(raw);
+  if (!form.success) {
+    const intent = typeof raw.intent === "string" && INTENTS.includes(raw.intent) ? (raw.intent as Intent) : null;
+    return invalid(intent, fieldErrorsOf(form.error));
+  }
+
+  switch (form.data.intent) {
+    case "notes-sync": {
+      await setNotesSync(shop.id, form.data.enabled);
+      return { intent: form.data.intent, ok: true as const, enabled: form.data.enabled };
+    }
+    case "create-link-code": {
+      const link = await createWorkspaceLinkCode(shop);
+      return {
+        intent: form.data.intent,
+        ok: true as const,
+        code: link.code,
+        expiresAt: formatShopTime(link.expiresAt.toISOString(), shop.ianaTimezone),
+        minutes: Math.max(1, Math.round((link.expiresAt.getTime() - Date.now()) / 60_000)),
+      };
+    }
+    case "join-workspace": {
+      const joined = await joinWorkspace(shop, form.data.code);
+      // An unusable code is the merchant's to fix (retype, ask for a new one): a field error.
+      if (!joined.ok) return invalid(form.data.intent, { code: [joined.error] });
+      return {
+        intent: form.data.intent,
+        ok: true as const,
+        workspaceName: joined.workspaceName,
+        mergedCustomers: joined.mergedCustomers,
+      };
+    }
+  }
+};
+
+type ActionData = NonNullable<ReturnType<typeof useFetcher<typeof action>>["data"]>;
+const errorsOf = (result: ActionData | undefined): FieldErrors => (result && !result.ok ? result.errors : {});
+
+function NotesSyncSetting({ enabled }: { enabled: boolean }) {
+  const fetcher = useFetcher<typeof action>({ key: "notes-sync" });
+  // Optimistic: show the new state while it saves.
+  const pending = fetcher.formData?.get("enabled");
+  const checked = typeof pending === "string" ? pending === "true" : enabled;
+  const errors = errorsOf(fetcher.data);
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Checkbox
+          label="Sync notes with Shopify customer notes"
+          checked={checked}
+          disabled={fetcher.state !== "idle"}
+          onChange={(value) => fetcher.submit({ intent: "notes-sync", enabled: String(value) }, { method: "post" })}
+          helpText="A note an agent writes on a customer is copied to the customer's note in this store's Shopify admin, and edits made there come back. Customers linked to Shopify customers in several stores keep their note in Shopdesk only."
+          error={errors.enabled?.[0] ?? errors.form?.[0] ?? errors.intent?.[0]}
+        />
+      </BlockStack>
+    </Card>
+  );
+}
+
+function ConnectStore() {
+  const fetcher = useFetcher<typeof action>({ key: "create-link-code" });
+  const result = fetcher.data?.intent === "create-link-code" ? fetcher.data : undefined;
+  const link = result?.ok ? result : null;
+  return (
+    <BlockStack gap="300">
+      <Text as="h3" variant="headingSm">
+        Connect another store
+      </Text>
+      <Text as="p">
+        Create a one-time code here, then enter it in Shopdesk in your other store. Both stores then share this
+        workspace&apos;s inbox and customers.
+      </Text>
+      {link && (
+        <Box padding="400" background="bg-surface-secondary" borderRadius="200">
+          <BlockStack gap="200">
+            <Text as="p" variant="bodySm" tone="subdued">
+              Link code
+            </Text>
+            <Text as="p" variant="headingLg" fontWeight="bold" breakWord>
+              <span style={{ fontFamily: "monospace", letterSpacing: "0.1em", userSelect: "all" }}>{link.code}</span>
+            </Text>
+            <Text as="p">
+              Open Shopdesk in the other store&apos;s admin → Settings → Join a workspace, and enter this code. It works
+              once and expires in {link.minutes} {link.minutes === 1 ? "minute" : "minutes"} ({link.expiresAt}).
+            </Text>
+          </BlockStack>
+        </Box>
+      )}
+      {result && !result.ok && (
+        <Banner tone="critical">
+          <p>{Object.values(result.errors).flat()[0] ?? "The code could not be created."}</p>
+        </Banner>
+      )}
+      <InlineStack>
+        <Button
+          onClick={() => fetcher.submit({ intent: "create-link-code" }, { method: "post" })}
+          loading={fetcher.state !== "idle"}
+        >
+          {link ? "Create a new code" : "Create a link code"}
+        </Button>
+      </InlineStack>
+    </BlockStack>
+  );
+}
+
+function JoinWorkspace() {
+  const fetcher = useFetcher<typeof action>({ key: "join-workspace" });
+  const [code, setCode] = useState("");
+  const [clientError, setClientError] = useState<string | null>(null);
+  const result = fetcher.data?.intent === "join-workspace" ? fetcher.data : undefined;
+  const joined = result?.ok ? result : null;
+  const serverError = result && !result.ok ? (result.errors.code?.[0] ?? result.errors.form?.[0]) : undefined;
+
+  // The action's own schema checks the field first, so an empty code never makes a round trip.
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    const parsed = JoinWorkspaceFormSchema.safeParse({ intent: "join-workspace", code });
+    if (!parsed.success) {
+      event.preventDefault();
+      setClientError(fieldErrorsOf(parsed.error).code?.[0] ?? "Check the code");
+      return;
+    }
+    setClientError(null);
+  };
+
+  return (
+    <BlockStack gap="300">
+      <Text as="h3" variant="headingSm">
+        Join a workspace
+      </Text>
+      {joined && (
+        <Banner tone="success" title={`This store joined the workspace ${joined.workspaceName}`}>
+          <p>
+            {joined.mergedCustomers === 0
+              ? "No customers needed merging."
+              : `${formatCount(joined.mergedCustomers)} ${joined.mergedCustomers === 1 ? "customer was" : "customers were"} merged by email.`}
+          </p>
+        </Banner>
+      )}
+      <fetcher.Form method="post" onSubmit={onSubmit}>
+        <input type="hidden" name="intent" value="join-workspace" />
+        <BlockStack gap="200">
+          <TextField
+            label="Link code from your other store"
+            name="code"
+            value={code}
+            onChange={(value) => {
+              setCode(value);
+              setClientError(null);
+            }}
+            autoComplete="off"
+            helpText="Create the code in Shopdesk in the store whose workspace you want to join (Settings → Connect another store). This store's customers are merged with that workspace's customers by email."
+            error={clientError ?? (fetcher.state === "idle" ? serverError : undefined)}
+          />
+          <InlineStack>
+            <Button submit loading={fetcher.state !== "idle"}>
+              Join workspace
+            </Button>
+          </InlineStack>
+        </BlockStack>
+      </fetcher.Form>
+    </BlockStack>
+  );
+}
+
+export default function Settings() {
+  const { shop, workspace } = useLoaderData<typeof loader>();
+  return (
+    <Page title="Settings" backAction={{ content: "Home", url: "/app" }}>
+      <TitleBar title="Settings" />
+      <Layout>
+        <Layout.AnnotatedSection
+          id="customer-notes"
+          title="Customer notes"
+          description={`Applies to ${shop.name}. Each store in the workspace has its own setting.`}
+        >
+          <NotesSyncSetting enabled={shop.notesSyncEnabled} />
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          id="workspace"
+          title="Workspace"
+          description="Stores in one workspace share one inbox and one list of customers. Orders stay with their store."
+        >
+          <Card>
+            <BlockStack gap="500">
+              <BlockStack gap="200">
+                <Text as="h3" variant="headingSm">
+                  {workspace.name}
+                </Text>
+                {workspace.shops.map((member) => (
+                  <InlineStack key={member.domain} gap="200" blockAlign="center">
+                    <Text as="span">{member.name}</Text>
+                    <Text as="span" tone="subdued">
+                      {member.domain}
+                    </Text>
+                    {member.current && <Badge tone="info">This store</Badge>}
+                  </InlineStack>
+                ))}
+              </BlockStack>
+              <ConnectStore />
+              <JoinWorkspace />
+            </BlockStack>
+          </Card>
+        </Layout.AnnotatedSection>
+      </Layout>
+    </Page>
+  );
+}
