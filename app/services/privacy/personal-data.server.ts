@@ -1,4 +1,5 @@
 import { db } from "~/db.server";
+import { normalizeEmail, normalizePhone } from "~/domain/customer-identity";
 import { mentionsCustomer, type CustomerIdentity } from "~/domain/personal-data";
 import { Prisma } from "~/generated/prisma/client";
 
@@ -6,17 +7,33 @@ import { Prisma } from "~/generated/prisma/client";
  * Every place we keep personal data registers here, so a GDPR data request reports all of it and
  * a redaction erases all of it. Adding a table with personal data means adding a holder.
  */
+export interface PrivacyRequest {
+  shopDomain: string;
+  customer: CustomerIdentity;
+  /** Numeric Shopify order ids the request names (orders_requested / orders_to_redact). */
+  orderIds: string[];
+}
+
 interface PersonalDataHolder {
   name: string;
-  collect(shopDomain: string, who: CustomerIdentity): Promise<unknown[]>;
-  erase(shopDomain: string, who: CustomerIdentity): Promise<number>;
+  collect(request: PrivacyRequest): Promise<unknown[]>;
+  erase(request: PrivacyRequest): Promise<number>;
+}
+
+const customerGid = (id: string) => `gid://shopify/Customer/${id}`;
+const orderGid = (id: string) => `gid://shopify/Order/${id}`;
+
+async function shopIdFor(domain: string) {
+  return (await db.shop.findUnique({ where: { domain }, select: { id: true } }))?.id ?? null;
 }
 
 // Narrow with SQL on the payload text first (cheap), then confirm each candidate precisely.
-async function webhookEventsMentioning(shopDomain: string, who: CustomerIdentity) {
-  const needles = [who.email, who.phone ? who.phone.replace(/\D/g, "").slice(-7) : null, who.id].filter(
-    (needle): needle is string => Boolean(needle),
-  );
+async function webhookEventsMentioning({ shopDomain, customer }: PrivacyRequest) {
+  const needles = [
+    customer.email,
+    customer.phone ? customer.phone.replace(/\D/g, "").slice(-7) : null,
+    customer.id,
+  ].filter((needle): needle is string => Boolean(needle));
   if (needles.length === 0) return [];
   const candidates = await db.$queryRaw<{ id: string }[]>`
     SELECT id FROM "WebhookEvent"
@@ -30,17 +47,17 @@ async function webhookEventsMentioning(shopDomain: string, who: CustomerIdentity
     where: { id: { in: candidates.map((row) => row.id) } },
     select: { id: true, topic: true, eventId: true, receivedAt: true, payload: true },
   });
-  return rows.filter((row) => mentionsCustomer(row.payload, who));
+  return rows.filter((row) => mentionsCustomer(row.payload, customer));
 }
 
 const webhookEvents: PersonalDataHolder = {
   name: "webhookEvents",
-  async collect(shopDomain, who) {
-    const rows = await webhookEventsMentioning(shopDomain, who);
+  async collect(request) {
+    const rows = await webhookEventsMentioning(request);
     return rows.map(({ topic, eventId, receivedAt, payload }) => ({ topic, eventId, receivedAt, payload }));
   },
-  async erase(shopDomain, who) {
-    const rows = await webhookEventsMentioning(shopDomain, who);
+  async erase(request) {
+    const rows = await webhookEventsMentioning(request);
     if (rows.length === 0) return 0;
     const result = await db.webhookEvent.updateMany({
       where: { id: { in: rows.map((row) => row.id) } },
@@ -50,24 +67,129 @@ const webhookEvents: PersonalDataHolder = {
   },
 };
 
-const holders: PersonalDataHolder[] = [webhookEvents];
+function shopifyCustomerWhere(shopId: string, customer: CustomerIdentity): Prisma.ShopifyCustomerWhereInput {
+  const email = normalizeEmail(customer.email);
+  const phone = normalizePhone(customer.phone);
+  return {
+    shopId,
+    OR: [
+      ...(customer.id ? [{ shopifyId: customerGid(customer.id) }] : []),
+      ...(email ? [{ email }] : []),
+      ...(phone ? [{ phone }] : []),
+    ],
+  };
+}
 
-export async function collectCustomerData(shopDomain: string, who: CustomerIdentity) {
+const shopifyCustomers: PersonalDataHolder = {
+  name: "shopifyCustomers",
+  async collect({ shopDomain, customer }) {
+    const shopId = await shopIdFor(shopDomain);
+    if (!shopId) return [];
+    return db.shopifyCustomer.findMany({ where: shopifyCustomerWhere(shopId, customer) });
+  },
+  async erase({ shopDomain, customer }) {
+    const shopId = await shopIdFor(shopDomain);
+    if (!shopId) return 0;
+    const rows = await db.shopifyCustomer.findMany({
+      where: shopifyCustomerWhere(shopId, customer),
+      select: { id: true, helpdeskCustomerId: true },
+    });
+    await db.shopifyCustomer.deleteMany({ where: { id: { in: rows.map((row) => row.id) } } });
+    await deleteUnlinkedPeople(rows.map((row) => row.helpdeskCustomerId));
+    return rows.length;
+  },
+};
+
+function ordersWhere(shopId: string, request: PrivacyRequest): Prisma.ShopifyOrderWhereInput {
+  const email = normalizeEmail(request.customer.email);
+  return {
+    shopId,
+    OR: [
+      ...(request.customer.id ? [{ shopifyCustomerId: customerGid(request.customer.id) }] : []),
+      ...(email ? [{ email }] : []),
+      ...(request.orderIds.length ? [{ shopifyId: { in: request.orderIds.map(orderGid) } }] : []),
+    ],
+  };
+}
+
+// What identifies the buyer on an order; the rest (items, amounts, shipments) is the merchant's
+// record of a sale and stays.
+const ORDER_PERSONAL_FIELDS = {
+  email: null,
+  phone: null,
+  customerId: null,
+  shippingAddress: null,
+  billingAddress: null,
+  note: null,
+};
+
+const shopifyOrders: PersonalDataHolder = {
+  name: "shopifyOrders",
+  async collect(request) {
+    const shopId = await shopIdFor(request.shopDomain);
+    if (!shopId) return [];
+    const rows = await db.shopifyOrder.findMany({ where: ordersWhere(shopId, request), select: { snapshot: true } });
+    return rows.map((row) => row.snapshot);
+  },
+  async erase(request) {
+    const shopId = await shopIdFor(request.shopDomain);
+    if (!shopId) return 0;
+    const rows = await db.shopifyOrder.findMany({
+      where: ordersWhere(shopId, request),
+      select: { id: true, snapshot: true },
+    });
+    for (const row of rows) {
+      const snapshot = { ...(row.snapshot as Record<string, unknown>), ...ORDER_PERSONAL_FIELDS };
+      await db.shopifyOrder.update({
+        where: { id: row.id },
+        data: { email: null, phone: null, shopifyCustomerId: null, snapshot: snapshot as Prisma.InputJsonValue },
+      });
+    }
+    return rows.length;
+  },
+};
+
+const helpdeskCustomers: PersonalDataHolder = {
+  name: "helpdeskCustomers",
+  async collect({ shopDomain, customer }) {
+    const shopId = await shopIdFor(shopDomain);
+    if (!shopId) return [];
+    return db.helpdeskCustomer.findMany({
+      where: { shopifyCustomers: { some: shopifyCustomerWhere(shopId, customer) } },
+      select: { name: true, emails: true, phones: true, note: true, createdAt: true },
+    });
+  },
+  // Erased through shopifyCustomers (a person with no Shopify customer left is deleted there).
+  erase: async () => 0,
+};
+
+/** People who were only known through Shopify customers that are gone now. */
+async function deleteUnlinkedPeople(ids: (string | null)[]) {
+  const candidates = ids.filter((id): id is string => Boolean(id));
+  if (candidates.length === 0) return;
+  await db.helpdeskCustomer.deleteMany({ where: { id: { in: candidates }, shopifyCustomers: { none: {} } } });
+}
+
+// helpdeskCustomers collects before shopifyCustomers erases (holders run in this order).
+const holders: PersonalDataHolder[] = [webhookEvents, helpdeskCustomers, shopifyOrders, shopifyCustomers];
+
+export async function collectCustomerData(request: PrivacyRequest) {
   const report: Record<string, unknown[]> = {};
-  for (const holder of holders) report[holder.name] = await holder.collect(shopDomain, who);
+  for (const holder of holders) report[holder.name] = await holder.collect(request);
   return report;
 }
 
-export async function eraseCustomerData(shopDomain: string, who: CustomerIdentity) {
+export async function eraseCustomerData(request: PrivacyRequest) {
   const erased: Record<string, number> = {};
-  for (const holder of holders) erased[holder.name] = await holder.erase(shopDomain, who);
+  for (const holder of holders) erased[holder.name] = await holder.erase(request);
   return erased;
 }
 
 /**
- * shop/redact: everything the shop owns goes (its rows cascade from Shop), its sessions and
- * webhook history too; its workspace goes with its last shop. Only the compliance log remains,
- * with no personal data in it.
+ * shop/redact: everything the shop owns goes (orders, Shopify customers and sync state cascade from
+ * Shop), its sessions, webhook history and failed jobs too; people known only through this shop go,
+ * and so does its workspace with its last shop. Only the compliance log remains, with no personal
+ * data in it.
  */
 export async function eraseShop(shopDomain: string) {
   await db.$transaction(async (tx) => {
@@ -76,8 +198,13 @@ export async function eraseShop(shopDomain: string) {
     await tx.complianceRequest.updateMany({ where: { shopDomain }, data: { email: null, report: Prisma.DbNull } });
     const shop = await tx.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, workspaceId: true } });
     if (!shop) return;
+    await tx.job.deleteMany({ where: { shopId: shop.id } });
     await tx.shop.delete({ where: { id: shop.id } });
     const remaining = await tx.shop.count({ where: { workspaceId: shop.workspaceId } });
     if (remaining === 0) await tx.workspace.delete({ where: { id: shop.workspaceId } });
+    else
+      await tx.helpdeskCustomer.deleteMany({
+        where: { workspaceId: shop.workspaceId, shopifyCustomers: { none: {} } },
+      });
   });
 }

@@ -45,6 +45,8 @@ const isoDate = z
 const CompliancePayload = z.object({
   shop_domain: z.string(),
   customer: z.object({ id: numericId.nullish(), email: z.string().nullish(), phone: z.string().nullish() }),
+  orders_requested: z.array(numericId).nullish(),
+  orders_to_redact: z.array(numericId).nullish(),
 });
 
 const handlers = [
@@ -62,7 +64,11 @@ const handlers = [
     topic: "customers/data_request",
     payload: CompliancePayload.extend({ data_request: z.object({ id: numericId }).nullish() }),
     async handle({ shopDomain, payload }) {
-      const report = await collectCustomerData(shopDomain, payload.customer);
+      const report = await collectCustomerData({
+        shopDomain,
+        customer: payload.customer,
+        orderIds: payload.orders_requested ?? [],
+      });
       await recordComplianceRequest({
         shopDomain,
         topic: "customers/data_request",
@@ -77,7 +83,11 @@ const handlers = [
     topic: "customers/redact",
     payload: CompliancePayload,
     async handle({ shopDomain, payload, log }) {
-      const erased = await eraseCustomerData(shopDomain, payload.customer);
+      const erased = await eraseCustomerData({
+        shopDomain,
+        customer: payload.customer,
+        orderIds: payload.orders_to_redact ?? [],
+      });
       // Keep proof of the erasure, without the address we just erased.
       await recordComplianceRequest({
         shopDomain,
@@ -100,8 +110,13 @@ const handlers = [
   }),
   // Orders, fulfillments, refunds and customers: the mappers in ~/domain/shopify-mapping parse
   // each payload with its own schema (a ZodError fails the job visibly), so the envelope is open.
-  ...["orders/create", "orders/updated", "orders/cancelled", "orders/fulfilled", "orders/partially_fulfilled"].map((topic) =>
-    defineHandler({ topic, payload: z.unknown(), handle: ({ shopDomain, payload }) => syncOrderWebhook(shopDomain, payload) }),
+  ...["orders/create", "orders/updated", "orders/cancelled", "orders/fulfilled", "orders/partially_fulfilled"].map(
+    (topic) =>
+      defineHandler({
+        topic,
+        payload: z.unknown(),
+        handle: ({ shopDomain, payload }) => syncOrderWebhook(shopDomain, payload),
+      }),
   ),
   defineHandler({
     topic: "orders/edited",
@@ -126,7 +141,11 @@ const handlers = [
     handle: ({ shopDomain, payload, log }) => syncRefundWebhook(shopDomain, payload, log),
   }),
   ...["customers/create", "customers/update"].map((topic) =>
-    defineHandler({ topic, payload: z.unknown(), handle: ({ shopDomain, payload }) => syncCustomerWebhook(shopDomain, payload) }),
+    defineHandler({
+      topic,
+      payload: z.unknown(),
+      handle: ({ shopDomain, payload }) => syncCustomerWebhook(shopDomain, payload),
+    }),
   ),
   defineHandler({
     topic: "customers/delete",
