@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Logger } from "~/lib/logger.server";
 import { startIntegrationStack, type IntegrationStack } from "../support/integration-stack.ts";
+import { waitForBackfill } from "../support/sync.ts";
 
 // The Admin API client against the store emulator over real HTTP, through the library's
 // unauthenticated admin context (the offline session stored at install), as a background job uses it.
@@ -10,8 +11,11 @@ const SHOP = "north-trail.myshopify.com";
 
 let stack: IntegrationStack;
 beforeAll(async () => {
-  stack = await startIntegrationStack();
+  stack = await startIntegrationStack({ seed: { ordersPerShop: 5, customersPerShop: 3 } });
   expect((await stack.install(SHOP)).status).toBe(200);
+  // Install starts the import, which talks to the same shop: let it finish so the failures and
+  // throttling injected below meet only the requests these tests send.
+  await waitForBackfill(SHOP);
 });
 afterAll(() => stack.stop());
 
