@@ -37,7 +37,13 @@ export async function saveCustomerNote(
 
   if (person.noteVersion !== input.baseVersion && input.resolution !== "keep-mine") {
     if (input.resolution === "take-theirs") return saved(person.note, person.noteVersion, "local-only", null);
-    return { status: "conflict", source: "agent", theirs: person.note, mine, version: person.noteVersion };
+    // Who moved it: a note equal to the Shopify note we last received (and not our own write) came
+    // from Shopify; anything else was another agent.
+    const fromShopify = person.shopifyCustomers.some(
+      (link) => normalise(link.note) === normalise(person.note) && link.noteWrittenByUs !== person.note,
+    );
+    const source = fromShopify ? "shopify" : "agent";
+    return { status: "conflict", source, theirs: person.note, mine, version: person.noteVersion };
   }
 
   const blocker = noteSyncBlocker(person.shopifyCustomers);
