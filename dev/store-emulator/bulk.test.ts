@@ -169,4 +169,13 @@ describe("bulk operations", () => {
       await big.close();
     }
   }, 60_000);
+
+  it("refuses a connection inside a list field, as Shopify does", async () => {
+    const query = `{ orders { edges { node { id fulfillments { id events { edges { node { id status } } } } } } } }`;
+    const started = await graphql(RUN, { query });
+    expect(started.data.bulkOperationRunQuery.bulkOperation).toBeNull();
+    expect(started.data.bulkOperationRunQuery.userErrors[0].message).toBe(
+      "Queries that contain a connection field within a list field are not currently supported.",
+    );
+  });
 });

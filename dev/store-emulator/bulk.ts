@@ -15,6 +15,9 @@ import {
   isObjectType,
   Kind,
   parse,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
   validate,
   type DocumentNode,
   type FieldNode,
@@ -263,7 +266,35 @@ function checkBulkQuery(schema: GraphQLSchema, query: string): ParsedBulkQuery |
   const nodeSelection = connectionNodeSelection(rootField, fragments);
   if (!nodeSelection)
     return "Bulk queries must select edges { node { … } } or nodes { … } of the top-level connection.";
+  if (connectionInsideList(schema, document))
+    return "Queries that contain a connection field within a list field are not currently supported.";
   return { rootField, rootNodeSelection: nodeSelection, fragments };
+}
+
+/** Shopify refuses a connection selected anywhere below a list field (e.g. Order.fulfillments). */
+function connectionInsideList(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const typeInfo = new TypeInfo(schema);
+  const listDepth: boolean[] = [];
+  let found = false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field: {
+        enter() {
+          const type = typeInfo.getType();
+          const named = type ? getNamedType(type) : null;
+          if (named?.name.endsWith("Connection") && listDepth.includes(true)) found = true;
+          // A connection's own edges/nodes lists are how connections nest; only other lists count.
+          const connectionPlumbing = typeInfo.getParentType()?.name.endsWith("Connection") ?? false;
+          listDepth.push(Boolean(type && isListType(getNullableType(type)) && !connectionPlumbing));
+        },
+        leave() {
+          listDepth.pop();
+        },
+      },
+    }),
+  );
+  return found;
 }
 
 function connectionNodeSelection(
