@@ -115,7 +115,7 @@ describe("customer notes, both ways", () => {
     });
     expect(result).toMatchObject({
       status: "conflict",
-      source: "agent",
+      source: "shopify",
       theirs: "From Shopify while typing",
       mine: "Typed by the agent",
     });
