@@ -100,6 +100,65 @@ describe("merchant in the Shopify admin", () => {
   });
 });
 
+describe("agent working with a customer", () => {
+  it("sees the import finish, then edits a note that syncs to Shopify and resolves a concurrent edit", async () => {
+    const page = await browser.openAdmin(SHOP);
+    screenshotOnFailure(page, "customer-note");
+    const app = page.frameLocator("iframe[name=app-iframe]");
+    await expect
+      .poll(
+        async () => {
+          await page.locator("[data-app-home]").click();
+          return app.getByText("Up to date").first().isVisible();
+        },
+        { timeout: 60_000, interval: 2000 },
+      )
+      .toBe(true);
+
+    const customer = stack.emulator
+      .shop(SHOP)
+      .customers()
+      .find((candidate) => candidate.orderIds.length > 0 && candidate.email)!;
+    await page.locator("[data-app-nav] a", { hasText: "Customers" }).click();
+    await app
+      .getByLabel(/search/i)
+      .first()
+      .fill(customer.email!);
+    await app
+      .getByLabel(/search/i)
+      .first()
+      .press("Enter");
+    await app
+      .getByRole("link", { name: `${customer.firstName} ${customer.lastName}` })
+      .first()
+      .click();
+    await expect
+      .poll(() => app.getByRole("heading", { name: `${customer.firstName} ${customer.lastName}` }).isVisible(), {
+        timeout: 30_000,
+      })
+      .toBe(true);
+
+    const note = app.getByLabel("Note");
+    await note.fill("Leave parcels with the neighbour");
+    await note.blur();
+    await expect.poll(() => app.getByText("Synced to Shopify").isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(stack.emulator.shop(SHOP).customer(customer.id)!.note).toBe("Leave parcels with the neighbour");
+
+    // The owner edits the same note in Shopify while the agent is still on the page.
+    stack.emulator.setCustomerNote(SHOP, customer.id, "Owner: call before delivery");
+    await note.fill("Agent: leave at the back door");
+    await note.blur();
+    await expect.poll(() => app.getByText("In Shopify", { exact: true }).isVisible(), { timeout: 20_000 }).toBe(true);
+    expect(await app.getByText("Owner: call before delivery").isVisible()).toBe(true);
+    expect(stack.emulator.shop(SHOP).customer(customer.id)!.note).toBe("Owner: call before delivery");
+
+    await app.getByRole("button", { name: "Keep my edit" }).click();
+    await expect
+      .poll(() => stack.emulator.shop(SHOP).customer(customer.id)!.note, { timeout: 20_000 })
+      .toBe("Agent: leave at the back door");
+  });
+});
+
 describe("shopper on the storefront", () => {
   it("opens the Shopdesk launcher and is greeted by the store through the App Proxy", async () => {
     const store = await browser.openStorefront();
