@@ -24,11 +24,25 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+// Documents may interpolate selections declared in the same file as plain template constants
+// (`export const ORDER_FIELDS = \`{ … }\``); expand them as the running code would.
+function expandSelections(source: string, fileText: string, file: string) {
+  const selections = new Map(
+    [...fileText.matchAll(/export const (\w+) = `(\{[^`]*\})`;/g)].map((match) => [match[1]!, match[2]!] as const),
+  );
+  return source.replace(/\$\{(\w+)\}/g, (_whole, name: string) => {
+    const selection = selections.get(name);
+    if (!selection) throw new Error(`${file}: \${${name}} is not a selection constant declared in the same file`);
+    return selection;
+  });
+}
+
 function graphqlDocuments() {
   const documents: { file: string; source: string }[] = [];
   for (const file of sourceFiles(path.join(root, "app"))) {
-    for (const match of readFileSync(file, "utf8").matchAll(/`#graphql([\s\S]*?)`/g)) {
-      documents.push({ file: path.relative(root, file), source: match[1]! });
+    const text = readFileSync(file, "utf8");
+    for (const match of text.matchAll(/`#graphql([\s\S]*?)`;/g)) {
+      documents.push({ file: path.relative(root, file), source: expandSelections(match[1]!, text, file) });
     }
   }
   return documents;

@@ -1,9 +1,8 @@
 /**
  * Admin GraphQL documents (2026-07) for syncing orders and customers: bulk backfill, paged
- * reconcile and the customer note. Every string tagged #graphql is a whole document written out in
- * full, because graphql-documents.test.ts validates the source text of each one on its own
- * (no interpolation, no fragments). ORDER_FIELDS and CUSTOMER_FIELDS are the selections those
- * documents repeat; order-documents.test.ts checks that the copies have not drifted.
+ * reconcile and the customer note. ORDER_FIELDS and CUSTOMER_FIELDS are selections the documents
+ * interpolate (`${ORDER_FIELDS}`); graphql-documents.test.ts expands them before validating each
+ * document against the real schema.
  *
  * Limits that shaped them:
  * - A query may cost at most 1000 points, charged up front from the page sizes (`first`). One
@@ -81,53 +80,7 @@ export const ORDER_FIELDS = `{
 export const ORDERS_BY_IDS_QUERY = `#graphql
   query ShopdeskOrdersByIds($ids: [ID!]!) {
     nodes(ids: $ids) {
-      ... on Order {
-        id
-        name
-        email
-        phone
-        createdAt
-        updatedAt
-        processedAt
-        cancelledAt
-        cancelReason
-        closedAt
-        displayFinancialStatus
-        displayFulfillmentStatus
-        currencyCode
-        totalPriceSet { shopMoney { amount currencyCode } }
-        subtotalPriceSet { shopMoney { amount currencyCode } }
-        totalRefundedSet { shopMoney { amount currencyCode } }
-        paymentGatewayNames
-        transactions(first: 10) { kind status processedAt }
-        customer { id }
-        shippingAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
-        billingAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
-        note
-        tags
-        lineItems(first: 100) { nodes { id title quantity currentQuantity fulfillableQuantity requiresShipping } }
-        fulfillments(first: 5) {
-          id
-          name
-          status
-          displayStatus
-          createdAt
-          updatedAt
-          deliveredAt
-          estimatedDeliveryAt
-          requiresShipping
-          trackingInfo(first: 3) { company number url }
-          events(first: 10, sortKey: HAPPENED_AT, reverse: true) { nodes { id status happenedAt message city province country } }
-          fulfillmentLineItems(first: 10) { nodes { quantity lineItem { id requiresShipping } } }
-        }
-        refunds(first: 5) {
-          id
-          createdAt
-          totalRefundedSet { shopMoney { amount currencyCode } }
-          refundLineItems(first: 10) { nodes { quantity lineItem { id } } }
-        }
-        returns(first: 5) { nodes { id name status } }
-      }
+      ... on Order ${ORDER_FIELDS}
     }
   }
 `;
@@ -225,24 +178,7 @@ export const CUSTOMERS_UPDATED_SINCE_QUERY = `#graphql
   query ShopdeskCustomersUpdatedSince($after: String, $query: String!) {
     customers(first: 50, after: $after, query: $query, sortKey: UPDATED_AT) {
       pageInfo { hasNextPage endCursor }
-      nodes {
-        id
-        firstName
-        lastName
-        displayName
-        defaultEmailAddress { emailAddress }
-        defaultPhoneNumber { phoneNumber }
-        note
-        tags
-        state
-        locale
-        createdAt
-        updatedAt
-        numberOfOrders
-        amountSpent { amount currencyCode }
-        defaultAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
-        addressesV2(first: 10) { nodes { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone } }
-      }
+      nodes ${CUSTOMER_FIELDS}
     }
   }
 `;
