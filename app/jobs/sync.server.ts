@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { runBackfillStep } from "~/services/sync/backfill.server";
+import { recordBackfillFailure, runBackfillStep } from "~/services/sync/backfill.server";
 import { reconcileShop } from "~/services/sync/reconcile.server";
 import { defineJob, enqueue } from "./queue.server";
 
@@ -8,16 +8,21 @@ const ShopJobData = z.object({ shopDomain: z.string().regex(/\.myshopify\.com$/,
 /** How often each shop is reconciled with Shopify when nothing asks sooner. */
 export const RECONCILE_EVERY_SECONDS = 15 * 60;
 
+const BACKFILL_RETRIES = 5;
+
 export const backfillJob = defineJob({
   name: "sync-backfill",
   schema: ShopJobData,
-  retryLimit: 5,
+  retryLimit: BACKFILL_RETRIES,
   retryDelaySeconds: 10,
   timeoutSeconds: 60 * 60,
   // Shops import side by side: each has its own Shopify rate limit.
   concurrency: 3,
-  async handler({ shopDomain }, { log }) {
-    const step = await runBackfillStep(shopDomain, log);
+  async handler({ shopDomain }, { log, attempt }) {
+    const step = await runBackfillStep(shopDomain, log).catch(async (error: unknown) => {
+      if (attempt > BACKFILL_RETRIES) await recordBackfillFailure(shopDomain, error);
+      throw error;
+    });
     if (!step.done) {
       await enqueue(backfillJob, { shopDomain }, { singletonKey: `backfill:${shopDomain}`, startAfter: step.againInSeconds });
     } else {

@@ -90,6 +90,17 @@ async function loadShop(shopDomain: string) {
   });
 }
 
+/**
+ * The import gave up (its job ran out of retries): say so on the home page, with the reason, so the
+ * merchant can retry once Shopify or the connection is back.
+ */
+export async function recordBackfillFailure(shopDomain: string, error: unknown) {
+  const shop = await loadShop(shopDomain);
+  if (!shop) return;
+  const message = error instanceof Error ? error.message : String(error);
+  await updateSyncState(shop.id, { backfillStatus: "failed", backfillError: message.slice(0, 500) });
+}
+
 /** Starts (or restarts, after a failure or on request) the import from the customers phase. */
 export async function resetBackfill(shopId: string) {
   await syncStateFor(shopId);
