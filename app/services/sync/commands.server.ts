@@ -1,13 +1,22 @@
 import { db } from "~/db.server";
-import { backfillJob, reconcileJob } from "~/jobs/sync.server";
+import { backfillJob, reconcileJob, scheduleReconcile } from "~/jobs/sync.server";
 import { enqueue } from "~/jobs/queue.server";
 import { resetBackfill } from "./backfill.server";
 
-/** After install (or reinstall): import what we do not hold yet. Safe to call on every auth. */
+/**
+ * After install (or reinstall, or a token refresh): import what we do not hold yet; once imported,
+ * catch up on what changed while we were away and keep the periodic reconcile going. Safe to call
+ * on every auth: each job is a singleton per shop.
+ */
 export async function startSyncAfterInstall(shopDomain: string) {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, include: { syncState: true } });
-  if (!shop || shop.syncState?.backfillStatus === "completed") return;
-  await enqueue(backfillJob, { shopDomain }, { singletonKey: `backfill:${shopDomain}` });
+  if (!shop) return;
+  if (shop.syncState?.backfillStatus !== "completed") {
+    await enqueue(backfillJob, { shopDomain }, { singletonKey: `backfill:${shopDomain}` });
+    return;
+  }
+  await requestReconcile(shopDomain);
+  await scheduleReconcile(shopDomain);
 }
 
 /** The merchant asks for a fresh import (after a failure, or to start over). */
