@@ -1,0 +1,203 @@
+// Shared by the benchmarks: figures on stdout, percentiles, flags, and the app in a script — the
+// real route modules behind a node:http server on 127.0.0.1, the store emulator as Shopify, the
+// network preload, the job workers, and a fresh migrated PGlite folder in the OS temp dir.
+import { rmSync } from "node:fs";
+import fs from "node:fs/promises";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { DEV_APP_CREDENTIALS, migrateDatabase, repoRoot, webhookSubscriptionsFromToml } from "../dev/stack.ts";
+import { startStoreEmulator, type SeedOptions, type StoreEmulator } from "../dev/store-emulator/index.ts";
+import { adminHostParam } from "../dev/store-emulator/signing.ts";
+
+/** One figure, exactly as `npm run bench` prints it. */
+export function report(name: string, value: number, unit: string): void {
+  const abs = Math.abs(value);
+  const text = abs >= 100 ? value.toFixed(0) : abs >= 1 ? value.toFixed(1) : value.toPrecision(2);
+  console.log(`bench ${name}: ${text} ${unit}`);
+}
+
+/** Nearest-rank percentile (p in 0–100) of unsorted values. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+/** `--name N` from the command line, else the default. */
+export function numberFlag(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  const value = index === -1 ? fallback : Number(process.argv[index + 1]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} takes a positive number`);
+  return value;
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const seconds = (fromMs: number, toMs = performance.now()) => (toMs - fromMs) / 1000;
+
+/** Polls until `check` returns a value, or throws after `timeoutMs` naming what it waited for. */
+export async function poll<T>(what: string, check: () => Promise<T | null>, timeoutMs: number, intervalMs = 100) {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== null) return value;
+    if (performance.now() > deadline) throw new Error(`Timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(intervalMs);
+  }
+}
+
+type Handler = (args: { request: Request; params: Record<string, string>; context: object }) => unknown;
+
+async function toRequest(req: http.IncomingMessage, origin: string): Promise<Request> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(new URL(req.url ?? "/", origin), {
+    method: req.method,
+    headers,
+    body: hasBody ? Buffer.concat(chunks) : undefined,
+  });
+}
+
+/** The app's handlers by path: every webhook route's action, and /app's loader (authentication only). */
+async function appHandlers(): Promise<Map<string, Handler>> {
+  const handlers = new Map<string, Handler>();
+  const routesDir = path.join(repoRoot, "app/routes");
+  for (const file of await fs.readdir(routesDir)) {
+    if (!/^webhooks\..*\.tsx$/.test(file) || file.includes(".test.")) continue;
+    const route = (await import(path.join(routesDir, file))) as { action?: Handler };
+    if (route.action) handlers.set(`/${file.replace(/\.tsx$/, "").replace(/\./g, "/")}`, route.action);
+  }
+  // app/routes/app.tsx imports Polaris CSS (Vite only); its loader is exactly this call.
+  const { authenticate } = await import("~/shopify.server");
+  handlers.set("/app", async ({ request }) => {
+    await authenticate.admin(request);
+    return new Response("ok");
+  });
+  return handlers;
+}
+
+/** A node:http server on 127.0.0.1 for `handle`; resolves once listening. */
+export async function listen(handle: http.RequestListener) {
+  const server = http.createServer(handle);
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface BenchApp {
+  url: string;
+  emulator: StoreEmulator;
+  shop: string;
+  apiSecret: string;
+  /** Opens the embedded app as the admin does: token exchange, install, backfill enqueued. */
+  install(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The app with its job workers against an emulator seeded with one shop. Call before any app import. */
+export async function startBenchApp(seed: Omit<SeedOptions, "shops">): Promise<BenchApp> {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "shopdesk-bench-"));
+  const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
+  process.once("exit", removeDataDir); // also after a crash
+  const databaseUrl = `pglite:${dataDir}`;
+  migrateDatabase(databaseUrl);
+
+  const handlers = new Map<string, Handler>(); // filled once the app may be imported
+  const server = await listen(async (req, res) => {
+    let response: Response;
+    try {
+      const request = await toRequest(req, server.url);
+      const handler = handlers.get(new URL(request.url).pathname);
+      const result = handler
+        ? await Promise.resolve()
+            .then(() => handler({ request, params: {}, context: {} }))
+            .catch((thrown: unknown) => {
+              if (thrown instanceof Response) return thrown; // the library's 401/400/302
+              throw thrown;
+            })
+        : new Response("Not found", { status: 404 });
+      response = result instanceof Response ? result : Response.json(result ?? null);
+    } catch (error) {
+      response = new Response(error instanceof Error ? error.message : String(error), { status: 500 });
+    }
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+
+  const { apiKey, apiSecret } = DEV_APP_CREDENTIALS;
+  Object.assign(process.env, {
+    SHOPIFY_API_KEY: apiKey,
+    SHOPIFY_API_SECRET: apiSecret,
+    SHOPIFY_APP_URL: server.url,
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: "silent",
+  });
+  const shop = "bench-shop.myshopify.com";
+  const emulator = await startStoreEmulator({
+    app: { apiKey, apiSecret, url: server.url },
+    webhooks: webhookSubscriptionsFromToml(),
+    seed: {
+      ...seed,
+      shops: [
+        {
+          domain: shop,
+          name: "Bench Shop",
+          ownerEmail: "owner@bench.example",
+          ownerName: "Bea Bench",
+          currencyCode: "EUR",
+          ianaTimezone: "Europe/Berlin",
+          region: "EU",
+        },
+      ],
+    },
+  });
+  process.env.SHOPDESK_EMULATOR_URL = emulator.url;
+  await import("../dev/intercept.mjs");
+  for (const [route, handler] of await appHandlers()) handlers.set(route, handler);
+  const { startJobWorkers, stopJobs } = await import("~/jobs/queue.server");
+  await startJobWorkers();
+
+  return {
+    url: server.url,
+    emulator,
+    shop,
+    apiSecret,
+    async install() {
+      const url = new URL("/app", server.url);
+      url.searchParams.set("embedded", "1");
+      url.searchParams.set("shop", shop);
+      url.searchParams.set("host", adminHostParam(shop));
+      url.searchParams.set("id_token", emulator.sessionToken(shop));
+      const response = await fetch(url, { headers: { "user-agent": "Mozilla/5.0 Chrome/156.0" } });
+      if (response.status !== 200) throw new Error(`Install failed: ${response.status} ${await response.text()}`);
+    },
+    async stop() {
+      await stopJobs();
+      const { closeDatabase } = await import("~/db.server");
+      await closeDatabase();
+      await emulator.close();
+      await server.close();
+      removeDataDir();
+    },
+  };
+}
+
+/** The shop's SyncState (null before the install created it). */
+export async function syncState(shop: string) {
+  const { db } = await import("~/db.server");
+  const row = await db.shop.findUnique({ where: { domain: shop }, select: { syncState: true } });
+  return row?.syncState ?? null;
+}
