@@ -24,7 +24,11 @@ export const backfillJob = defineJob({
       throw error;
     });
     if (!step.done) {
-      await enqueue(backfillJob, { shopDomain }, { singletonKey: `backfill:${shopDomain}`, startAfter: step.againInSeconds });
+      await enqueue(
+        backfillJob,
+        { shopDomain },
+        { singletonKey: `backfill:${shopDomain}`, startAfter: step.againInSeconds },
+      );
     } else {
       await scheduleReconcile(shopDomain);
     }
@@ -45,5 +49,9 @@ export const reconcileJob = defineJob({
 
 /** The next periodic reconcile; a no-op when one is already waiting. */
 export function scheduleReconcile(shopDomain: string) {
-  return enqueue(reconcileJob, { shopDomain }, { singletonKey: `reconcile:${shopDomain}`, startAfter: RECONCILE_EVERY_SECONDS });
+  return enqueue(
+    reconcileJob,
+    { shopDomain },
+    { singletonKey: `reconcile:${shopDomain}`, startAfter: RECONCILE_EVERY_SECONDS },
+  );
 }

@@ -20,7 +20,6 @@ const operationOf = (source: string) =>
     (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
   )!;
 
-
 interface BulkShape {
   connections: number;
   deepestNesting: number;
