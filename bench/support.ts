@@ -10,6 +10,7 @@ import path from "node:path";
 import { DEV_APP_CREDENTIALS, migrateDatabase, repoRoot, webhookSubscriptionsFromToml } from "../dev/stack.ts";
 import { startStoreEmulator, type SeedOptions, type StoreEmulator } from "../dev/store-emulator/index.ts";
 import { adminHostParam } from "../dev/store-emulator/signing.ts";
+import { toFetchRequest } from "../tests/support/node-request.ts";
 
 /** One figure, exactly as `npm run bench` prints it. */
 export function report(name: string, value: number, unit: string): void {
@@ -48,21 +49,6 @@ export async function poll<T>(what: string, check: () => Promise<T | null>, time
 }
 
 type Handler = (args: { request: Request; params: Record<string, string>; context: object }) => unknown;
-
-async function toRequest(req: http.IncomingMessage, origin: string): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-  }
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  return new Request(new URL(req.url ?? "/", origin), {
-    method: req.method,
-    headers,
-    body: hasBody ? Buffer.concat(chunks) : undefined,
-  });
-}
 
 /** The app's handlers by path: every webhook route's action, and /app's loader (authentication only). */
 async function appHandlers(): Promise<Map<string, Handler>> {
@@ -119,7 +105,7 @@ export async function startBenchApp(seed: Omit<SeedOptions, "shops">): Promise<B
   const server = await listen(async (req, res) => {
     let response: Response;
     try {
-      const request = await toRequest(req, server.url);
+      const request = await toFetchRequest(req, server.url);
       const handler = handlers.get(new URL(request.url).pathname);
       const result = handler
         ? await Promise.resolve()

@@ -3,6 +3,7 @@
 // would — without building the whole Remix app for every integration test file.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { toFetchRequest } from "./node-request.ts";
 
 type RouteModule = {
   loader?: (args: { request: Request; params: Record<string, string>; context: object }) => unknown;
@@ -15,21 +16,6 @@ const routeFiles = import.meta.glob<RouteModule>("../../app/routes/*.tsx");
 function routeModuleFor(pathname: string) {
   const file = `../../app/routes/${pathname.replace(/^\//, "").replace(/\//g, ".")}.tsx`;
   return routeFiles[file];
-}
-
-async function toRequest(req: http.IncomingMessage, origin: string): Promise<Request> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-  }
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  return new Request(new URL(req.url ?? "/", origin), {
-    method: req.method,
-    headers,
-    body: hasBody ? Buffer.concat(chunks) : undefined,
-  });
 }
 
 // Remix lets loaders and actions throw a Response (the library's 401/400/302); anything else is a bug.
@@ -56,7 +42,7 @@ export async function startTestAppServer(port = 0): Promise<TestAppServer> {
   const server = http.createServer(async (req, res) => {
     let response: Response;
     try {
-      const request = await toRequest(req, origin);
+      const request = await toFetchRequest(req, origin);
       const load = routeModuleFor(new URL(request.url).pathname);
       const module = load ? await load() : undefined;
       const handler = request.method === "GET" ? module?.loader : module?.action;
