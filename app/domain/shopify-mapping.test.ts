@@ -22,6 +22,8 @@ import {
   BULK_OPERATION_RUN,
   BULK_ORDERS_QUERY,
   CUSTOMERS_UPDATED_SINCE_QUERY,
+  ORDER_DETAILS_BATCH_SIZE,
+  ORDER_DETAILS_BY_IDS_QUERY,
   ORDERS_BY_IDS_BATCH_SIZE,
   ORDERS_BY_IDS_QUERY,
   ORDERS_UPDATED_SINCE_QUERY,
@@ -43,11 +45,14 @@ import {
   mergeCustomerSnapshots,
   mergeFulfillment,
   mergeFulfillmentEvent,
+  mergeOrderDetails,
   mergeOrderSnapshots,
   mergeRefund,
   normalizeDecimal,
   normalizeFulfillmentName,
   normalizePhoneE164,
+  orderDetailsCover,
+  orderDetailsFromGraphql,
   orderIdFromEditWebhook,
   orderSnapshotFromGraphql,
   orderSnapshotFromWebhook,
@@ -55,6 +60,7 @@ import {
   refundFromWebhook,
   ShopifyIdPrecisionError,
   toUtcIso,
+  type OrderDetails,
   type ShopifyCustomerSnapshot,
   type ShopifyOrderSnapshot,
 } from "./shopify-mapping";
@@ -486,6 +492,17 @@ describe("webhooks and GraphQL agree on the emulator's orders and customers", ()
     return snapshots;
   }
 
+  async function graphqlDetails(ids: string[]): Promise<Map<string, OrderDetails>> {
+    const details = new Map<string, OrderDetails>();
+    for (let start = 0; start < ids.length; start += ORDER_DETAILS_BATCH_SIZE) {
+      const data = await graphql(ORDER_DETAILS_BY_IDS_QUERY, {
+        ids: ids.slice(start, start + ORDER_DETAILS_BATCH_SIZE),
+      });
+      for (const node of data.nodes) details.set(node.id, orderDetailsFromGraphql(node));
+    }
+    return details;
+  }
+
   /** Every webhook Shopify would have sent for this order's current state, in an awkward order. */
   function webhookState(order: OrderRecord): ShopifyOrderSnapshot {
     const state = emulator.shop(SHOP).state;
@@ -610,6 +627,48 @@ describe("webhooks and GraphQL agree on the emulator's orders and customers", ()
     expect(needDetails.length).toBeGreaterThan(0);
     const details = await graphqlOrders(needDetails);
     for (const id of needDetails) expect(details.get(id)).toEqual(complete.get(id));
+  });
+
+  it("a bulk backfill plus ORDER_DETAILS_BY_IDS merged in equals the whole order, in every state", async () => {
+    const lines = await runBulk(BULK_ORDERS_QUERY);
+    const orders = emulator.shop(SHOP).orders();
+    const states = new Map(orders.map((order) => [`gid://shopify/Order/${order.id}`, describeOrderState(order)]));
+    const complete = await graphqlOrders([...states.keys()]);
+    // Stored as the backfill stores it (saveOrderVersions merges onto nothing).
+    const exported = new Map<string, ShopifyOrderSnapshot>();
+    for await (const node of assembleBulkOrders(lines))
+      if (bulkOrderNeedsDetails(node)) {
+        const snapshot = mergeOrderSnapshots(null, orderSnapshotFromGraphql(node));
+        exported.set(snapshot.id, snapshot);
+      }
+    const details = await graphqlDetails([...exported.keys()]);
+    expect(details.size).toBe(exported.size);
+    const kinds = new Set([...exported.keys()].map((id) => states.get(id)));
+    for (const kind of SEED_ORDER_KINDS) if (kind !== "unfulfilled") expect(kinds).toContain(kind);
+    for (const [id, bulk] of exported) {
+      const detail = details.get(id)!;
+      const full = complete.get(id)!;
+      expect(orderDetailsCover(bulk, detail)).toBe(true);
+      const merged = mergeOrderDetails(bulk, detail);
+      expect({ state: states.get(id), ...merged }).toEqual({ state: states.get(id), ...full });
+      // Idempotent, and a no-op on an order that is already whole.
+      expect(mergeOrderDetails(merged, detail)).toEqual(merged);
+      expect(mergeOrderDetails(full, detail)).toEqual(full);
+    }
+  });
+
+  it("details that miss a fulfillment or a refund, or describe a newer order, do not cover it", async () => {
+    const order = emulator
+      .shop(SHOP)
+      .orders()
+      .find((candidate) => candidate.fulfillments.length > 0 && candidate.refunds.length > 0)!;
+    const id = `gid://shopify/Order/${order.id}`;
+    const snapshot = (await graphqlOrders([id])).get(id)!;
+    const detail = (await graphqlDetails([id])).get(id)!;
+    expect(orderDetailsCover(snapshot, detail)).toBe(true);
+    expect(orderDetailsCover(snapshot, { ...detail, fulfillments: [] })).toBe(false);
+    expect(orderDetailsCover(snapshot, { ...detail, refunds: [] })).toBe(false);
+    expect(orderDetailsCover(snapshot, { ...detail, updatedAt: "2099-01-01T00:00:00Z" })).toBe(false);
   });
 
   it("reconcile lists changed orders 50 a page, by updatedAt", async () => {

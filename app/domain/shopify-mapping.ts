@@ -564,6 +564,15 @@ export const GraphqlOrderSchema = z.looseObject({
 });
 export type GraphqlOrderNode = z.input<typeof GraphqlOrderSchema>;
 
+/** The shape of ORDER_DETAILS_BY_IDS_QUERY's order nodes. */
+export const GraphqlOrderDetailsSchema = z.looseObject({
+  id: gid,
+  updatedAt: timestamp,
+  fulfillments: z.array(gqlFulfillment).nullish(),
+  refunds: z.array(gqlRefund).nullish(),
+});
+export type GraphqlOrderDetailsNode = z.input<typeof GraphqlOrderDetailsSchema>;
+
 /** The shape of CUSTOMER_FIELDS (and of a bulk-exported customer after assembleBulkCustomers). */
 export const GraphqlCustomerSchema = z.looseObject({
   id: gid,
@@ -794,6 +803,7 @@ export function refundFromWebhook(payload: unknown): RefundUpdate {
 
 type GqlOrder = z.output<typeof GraphqlOrderSchema>;
 type GqlFulfillment = z.output<typeof gqlFulfillment>;
+type GqlRefund = z.output<typeof gqlRefund>;
 type GqlAddress = NonNullable<z.output<typeof gqlAddress>>;
 
 /** An ORDER_FIELDS node (or an assembled bulk order) → snapshot. Throws a ZodError on a malformed node. */
@@ -820,15 +830,7 @@ export function orderSnapshotFromGraphql(node: unknown): ShopifyOrderSnapshot {
       requiresShipping: item.requiresShipping ?? true,
     })),
     fulfillments: (order.fulfillments ?? []).map(fulfillmentFromGraphql),
-    refunds: (order.refunds ?? []).map((refund) => ({
-      id: refund.id,
-      createdAt: refund.createdAt,
-      amount: refund.totalRefundedSet.shopMoney,
-      lineItems: (refund.refundLineItems?.nodes ?? []).map((line) => ({
-        lineItemId: line.lineItem.id,
-        quantity: line.quantity,
-      })),
-    })),
+    refunds: (order.refunds ?? []).map(refundFromGraphql),
     payment: { gatewayNames: order.paymentGatewayNames ?? [], paidAt: paidAtFromTransactions(order.transactions) },
     updatedAt: order.updatedAt,
     email: normalizeEmail(order.email),
@@ -878,6 +880,37 @@ function fulfillmentFromGraphql(fulfillment: GqlFulfillment): FulfillmentSnapsho
         country: event.country,
       }))
       .sort(compareFulfillmentEvents),
+  };
+}
+
+function refundFromGraphql(refund: GqlRefund): RefundSnapshot {
+  return {
+    id: refund.id,
+    createdAt: refund.createdAt,
+    amount: refund.totalRefundedSet.shopMoney,
+    lineItems: (refund.refundLineItems?.nodes ?? []).map((line) => ({
+      lineItemId: line.lineItem.id,
+      quantity: line.quantity,
+    })),
+  };
+}
+
+/** What ORDER_DETAILS_BY_IDS_QUERY adds to a bulk-exported order (see mergeOrderDetails). */
+export interface OrderDetails {
+  id: string;
+  updatedAt: IsoDateTime;
+  fulfillments: FulfillmentSnapshot[];
+  refunds: RefundSnapshot[];
+}
+
+/** An ORDER_DETAILS_BY_IDS_QUERY node → details. Throws a ZodError on a malformed node. */
+export function orderDetailsFromGraphql(node: unknown): OrderDetails {
+  const order = GraphqlOrderDetailsSchema.parse(node);
+  return {
+    id: order.id,
+    updatedAt: order.updatedAt,
+    fulfillments: (order.fulfillments ?? []).map(fulfillmentFromGraphql),
+    refunds: (order.refunds ?? []).map(refundFromGraphql),
   };
 }
 
@@ -1167,6 +1200,32 @@ export function mergeOrderSnapshots(
   for (const fulfillment of older.fulfillments) merged = mergeFulfillment(merged, fulfillment);
   for (const refund of older.refunds) merged = upsertRefund(merged, refund);
   return merged;
+}
+
+/**
+ * Completes a bulk-exported order with its details: each fulfillment and refund goes through
+ * mergeFulfillment / mergeRefund, so applying details twice, or after a webhook already brought a
+ * newer version, changes nothing. Order-level fields (updatedAt included) are left alone: the
+ * details do not carry them (see orderDetailsCover).
+ */
+export function mergeOrderDetails<T extends OrderSnapshot>(snapshot: T, details: OrderDetails): T {
+  let merged = snapshot;
+  for (const fulfillment of details.fulfillments) merged = mergeFulfillment(merged, fulfillment);
+  for (const refund of details.refunds) merged = mergeRefund(merged, refund);
+  return merged;
+}
+
+/**
+ * Whether the details complete this stored order: they describe no newer version of it, and the
+ * page held every fulfillment and refund we know. Otherwise fetch the whole order instead.
+ */
+export function orderDetailsCover(snapshot: ShopifyOrderSnapshot, details: OrderDetails): boolean {
+  const has = (items: readonly { id: string }[], id: string) => items.some((item) => item.id === id);
+  return (
+    timeOf(details.updatedAt) <= timeOf(snapshot.updatedAt) &&
+    snapshot.fulfillments.every((fulfillment) => has(details.fulfillments, fulfillment.id)) &&
+    snapshot.refunds.every((refund) => has(details.refunds, refund.id))
+  );
 }
 
 // --- Customers ----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import {
   isObjectType,
   Kind,
   parse,
+  print,
   type FieldNode,
   type GraphQLObjectType,
   type OperationDefinitionNode,
@@ -68,12 +69,37 @@ describe("order and customer documents", () => {
   it.each([
     ["ORDERS_BY_IDS_QUERY", documents.ORDERS_BY_IDS_QUERY, { ids: ["gid://shopify/Order/1"] }, 1],
     ["ORDERS_BY_IDS_QUERY (a full batch)", documents.ORDERS_BY_IDS_QUERY, {}, documents.ORDERS_BY_IDS_BATCH_SIZE],
+    [
+      "ORDER_DETAILS_BY_IDS_QUERY (a full batch)",
+      documents.ORDER_DETAILS_BY_IDS_QUERY,
+      {},
+      documents.ORDER_DETAILS_BATCH_SIZE,
+    ],
     ["ORDERS_UPDATED_SINCE_QUERY", documents.ORDERS_UPDATED_SINCE_QUERY, { query: "x" }, 1],
     ["CUSTOMERS_UPDATED_SINCE_QUERY", documents.CUSTOMERS_UPDATED_SINCE_QUERY, { query: "x" }, 1],
   ] as const)("%s stays under Shopify's 1000-point query cost", (_name, source, variables, multiplier) => {
     // `nodes(ids:)` is charged per id: scale one order's cost by the batch size.
     const cost = operationCost(adminSchema(), operationOf(source), {}, variables) * multiplier;
     expect(cost).toBeLessThanOrEqual(MAX_SINGLE_QUERY_COST);
+  });
+
+  it("ORDER_DETAILS_BY_IDS_QUERY is as small as it can be: one more order would exceed the ceiling", () => {
+    const cost = operationCost(adminSchema(), operationOf(documents.ORDER_DETAILS_BY_IDS_QUERY), {}, {});
+    expect(cost * (documents.ORDER_DETAILS_BATCH_SIZE + 1)).toBeGreaterThan(MAX_SINGLE_QUERY_COST);
+    expect(documents.ORDER_DETAILS_BY_IDS_QUERY).toContain(`fulfillments(first: ${documents.ORDER_DETAILS_PAGE_SIZE})`);
+    expect(documents.ORDER_DETAILS_BY_IDS_QUERY).toContain(`refunds(first: ${documents.ORDER_DETAILS_PAGE_SIZE})`);
+  });
+
+  it.each([
+    ["fulfillments", documents.FULFILLMENT_FIELDS],
+    ["refunds", documents.REFUND_FIELDS],
+  ])("ORDER_DETAILS_BY_IDS_QUERY selects %s exactly as ORDER_FIELDS does", (field, selection) => {
+    // Both must map to the same snapshot, so the details must not drift from the whole order.
+    const orderFields = parse(`{ ${documents.ORDER_FIELDS.slice(1)}`).definitions[0] as OperationDefinitionNode;
+    const inOrder = orderFields.selectionSet.selections.find(
+      (node): node is FieldNode => node.kind === Kind.FIELD && node.name.value === field,
+    )!;
+    expect(print(inOrder.selectionSet!)).toBe(print(parse(selection).definitions[0] as OperationDefinitionNode).trim());
   });
 
   it("page the reconcile listings 50 at a time", () => {

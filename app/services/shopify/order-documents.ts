@@ -6,19 +6,27 @@
  *
  * Limits that shaped them:
  * - A query may cost at most 1000 points, charged up front from the page sizes (`first`). One
- *   order with its fulfillments, carrier events and refunds costs about 440, so full orders are
- *   fetched by id two at a time (ORDERS_BY_IDS_BATCH_SIZE); reconcile first lists what changed
- *   (`id updatedAt`, 50 a page) and skips what the webhooks already delivered.
+ *   whole order costs about 440, so full orders are fetched by id two at a time
+ *   (ORDERS_BY_IDS_BATCH_SIZE); reconcile first lists what changed (`id updatedAt`, 50 a page) and
+ *   skips what the webhooks already delivered.
  * - Bulk queries take no `first` on nested connections, allow at most five connections nested
  *   two deep, and refuse a connection inside a list field ("Queries that contain a connection
  *   field within a list field are not currently supported"). `Order.fulfillments` and
  *   `Order.refunds` are lists, so BULK_ORDERS_QUERY cannot reach carrier events, fulfillment line
  *   items or refund line items: backfill orders that have fulfillments or refunds are completed
- *   with ORDERS_BY_IDS_QUERY (see bulkOrderNeedsDetails in ~/domain/shopify-mapping).
+ *   with ORDER_DETAILS_BY_IDS_QUERY (see bulkOrderNeedsDetails in ~/domain/shopify-mapping), which
+ *   asks only for those (~127 points an order, seven a call) instead of the whole order again.
  */
 
 /** Orders per ORDERS_BY_IDS_QUERY call: 2 × ~440 points stays under the 1000-point ceiling. */
 export const ORDERS_BY_IDS_BATCH_SIZE = 2;
+/**
+ * Fulfillments and refunds per order in ORDER_DETAILS_BY_IDS_QUERY. Most orders have one of each;
+ * an order with more than the page holds is fetched whole instead (orderDetailsCover).
+ */
+export const ORDER_DETAILS_PAGE_SIZE = 2;
+/** Orders per ORDER_DETAILS_BY_IDS_QUERY call: 7 × ~127 points stays under the 1000-point ceiling. */
+export const ORDER_DETAILS_BATCH_SIZE = 7;
 /** Rows per page of the "updated since" listings. */
 export const UPDATED_SINCE_PAGE_SIZE = 50;
 
@@ -76,11 +84,57 @@ export const ORDER_FIELDS = `{
   returns(first: 5) { nodes { id name status } }
 }`;
 
-/** Full orders by id, for reconcile and to complete bulk-exported orders. Batch ORDERS_BY_IDS_BATCH_SIZE ids. */
+/**
+ * One fulfillment as ORDER_FIELDS selects it (order-documents.test.ts keeps the two equal), for
+ * ORDER_DETAILS_BY_IDS_QUERY. A selection constant cannot interpolate another, hence the copy.
+ */
+export const FULFILLMENT_FIELDS = `{
+  id
+  name
+  status
+  displayStatus
+  createdAt
+  updatedAt
+  deliveredAt
+  estimatedDeliveryAt
+  requiresShipping
+  trackingInfo(first: 3) { company number url }
+  events(first: 10, sortKey: HAPPENED_AT, reverse: true) { nodes { id status happenedAt message city province country } }
+  fulfillmentLineItems(first: 10) { nodes { quantity lineItem { id requiresShipping } } }
+}`;
+
+/** One refund as ORDER_FIELDS selects it. */
+export const REFUND_FIELDS = `{
+  id
+  createdAt
+  totalRefundedSet { shopMoney { amount currencyCode } }
+  refundLineItems(first: 10) { nodes { quantity lineItem { id } } }
+}`;
+
+/** Full orders by id, for reconcile and for orders the details query cannot cover. Batch ORDERS_BY_IDS_BATCH_SIZE ids. */
 export const ORDERS_BY_IDS_QUERY = `#graphql
   query ShopdeskOrdersByIds($ids: [ID!]!) {
     nodes(ids: $ids) {
       ... on Order ${ORDER_FIELDS}
+    }
+  }
+`;
+
+/**
+ * Backfill details: only what a bulk export cannot carry (fulfillments with their carrier events
+ * and line items, refunds with their line items), ORDER_DETAILS_PAGE_SIZE of each, plus
+ * `updatedAt` to tell whether the order changed since it was exported. Read with
+ * orderDetailsFromGraphql; batch ORDER_DETAILS_BATCH_SIZE ids.
+ */
+export const ORDER_DETAILS_BY_IDS_QUERY = `#graphql
+  query ShopdeskOrderDetailsByIds($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Order {
+        id
+        updatedAt
+        fulfillments(first: 2) ${FULFILLMENT_FIELDS}
+        refunds(first: 2) ${REFUND_FIELDS}
+      }
     }
   }
 `;
