@@ -92,6 +92,31 @@ export async function patchOrder(
   });
 }
 
+/**
+ * patchOrder for many orders in one transaction (backfill details): each row locked, patched and
+ * written as patchOrder does. Orders we do not hold are skipped.
+ */
+export async function patchOrders(
+  shopId: string,
+  patchesById: ReadonlyMap<string, OrderPatch>,
+): Promise<Map<string, OrderWriteOutcome>> {
+  const outcomes = new Map<string, OrderWriteOutcome>();
+  if (patchesById.size === 0) return outcomes;
+  return db.$transaction(
+    async (tx) => {
+      const ids = [...patchesById.keys()];
+      const rows = await tx.$queryRaw<{ shopifyId: string; snapshot: ShopifyOrderSnapshot }[]>`
+        SELECT "shopifyId", snapshot FROM "ShopifyOrder"
+        WHERE "shopId" = ${shopId} AND "shopifyId" = ANY(${ids}) FOR UPDATE`;
+      for (const { shopifyId, snapshot } of rows) {
+        outcomes.set(shopifyId, await write(tx, shopId, snapshot, patchesById.get(shopifyId)!(snapshot)));
+      }
+      return outcomes;
+    },
+    { timeout: 60_000 },
+  );
+}
+
 export const patches = {
   fulfillment:
     (fulfillment: Parameters<typeof mergeFulfillment>[1]): OrderPatch =>

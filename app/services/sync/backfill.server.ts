@@ -7,6 +7,8 @@ import {
   assembleBulkOrders,
   bulkOrderNeedsDetails,
   customerFromGraphql,
+  mergeOrderDetails,
+  orderDetailsCover,
   orderSnapshotFromGraphql,
   type ShopifyOrderSnapshot,
 } from "~/domain/shopify-mapping";
@@ -16,6 +18,7 @@ import {
   countOrdersNeedingDetails,
   markDetailsComplete,
   ordersNeedingDetails,
+  patchOrders,
   saveOrderVersions,
 } from "~/models/shopify-order.server";
 import { syncStateFor, updateSyncState, type SyncPhase } from "~/models/sync-state.server";
@@ -25,9 +28,10 @@ import {
   BULK_OPERATION_BY_ID,
   BULK_OPERATION_RUN,
   BULK_ORDERS_QUERY,
+  ORDER_DETAILS_BATCH_SIZE,
 } from "~/services/shopify/order-documents";
 import { adminForBackgroundWork } from "~/services/shopify/shop-admin.server";
-import { fetchOrdersByIds } from "./shopify-reads.server";
+import { fetchOrderDetailsByIds, fetchOrdersByIds } from "./shopify-reads.server";
 
 // The install-time import, as a resumable state machine kept in SyncState. Each call does one
 // step and says when to call again; the job re-enqueues itself, so a restart continues where the
@@ -74,8 +78,8 @@ const BulkOperationSchema = z.object({
 
 export type BackfillStep = { done: true } | { done: false; againInSeconds: number };
 
-/** How many orders a details step completes before handing back to the queue. */
-const DETAILS_PER_STEP = 40;
+/** How many orders a details step completes before handing back to the queue: ten calls' worth. */
+const DETAILS_PER_STEP = ORDER_DETAILS_BATCH_SIZE * 10;
 /** Rows per database transaction while streaming a bulk file. */
 const SAVE_BATCH = 250;
 
@@ -245,8 +249,22 @@ async function completeOrderDetails(shopId: string, admin: AdminGraphqlClient, l
     log.info("backfill completed");
     return { done: true };
   }
-  const orders = await fetchOrdersByIds(admin, ids);
-  await saveOrderVersions(shopId, orders);
+  const details = await fetchOrderDetailsByIds(admin, ids);
+  // Orders whose details page was cut, or that changed since the export, are fetched whole.
+  const wholeOrders: string[] = [];
+  await patchOrders(
+    shopId,
+    new Map(
+      details.map((detail) => [
+        detail.id,
+        (snapshot: ShopifyOrderSnapshot) => {
+          if (!orderDetailsCover(snapshot, detail)) wholeOrders.push(detail.id);
+          return mergeOrderDetails(snapshot, detail);
+        },
+      ]),
+    ),
+  );
+  if (wholeOrders.length > 0) await saveOrderVersions(shopId, await fetchOrdersByIds(admin, wholeOrders));
   await markDetailsComplete(shopId, ids);
   await updateSyncState(shopId, { detailsSynced: { increment: ids.length } });
   return { done: false, againInSeconds: 0 };

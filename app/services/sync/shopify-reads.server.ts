@@ -1,9 +1,16 @@
 import { z } from "zod";
-import { orderSnapshotFromGraphql, type ShopifyOrderSnapshot } from "~/domain/shopify-mapping";
+import {
+  orderDetailsFromGraphql,
+  orderSnapshotFromGraphql,
+  type OrderDetails,
+  type ShopifyOrderSnapshot,
+} from "~/domain/shopify-mapping";
 import { runAdminQuery, type AdminGraphqlClient } from "~/services/shopify/admin-graphql.server";
 import {
   CUSTOMER_NOTE_QUERY,
   CUSTOMER_UPDATE_NOTE_MUTATION,
+  ORDER_DETAILS_BATCH_SIZE,
+  ORDER_DETAILS_BY_IDS_QUERY,
   ORDERS_BY_IDS_BATCH_SIZE,
   ORDERS_BY_IDS_QUERY,
 } from "~/services/shopify/order-documents";
@@ -24,6 +31,20 @@ export async function fetchOrdersByIds(
     for (const node of result.nodes) if (node) orders.push(orderSnapshotFromGraphql(node));
   }
   return orders;
+}
+
+/** Fulfillments and refunds of orders by GID (ORDER_DETAILS_BY_IDS_QUERY). Orders Shopify no longer has are omitted. */
+export async function fetchOrderDetailsByIds(
+  admin: AdminGraphqlClient,
+  ids: readonly string[],
+): Promise<OrderDetails[]> {
+  const details: OrderDetails[] = [];
+  for (let start = 0; start < ids.length; start += ORDER_DETAILS_BATCH_SIZE) {
+    const batch = ids.slice(start, start + ORDER_DETAILS_BATCH_SIZE);
+    const result = await runAdminQuery(admin, ORDER_DETAILS_BY_IDS_QUERY, NodesSchema, { ids: batch });
+    for (const node of result.nodes) if (node) details.push(orderDetailsFromGraphql(node));
+  }
+  return details;
 }
 
 const CustomerNoteSchema = z.object({
