@@ -35,6 +35,7 @@ function argumentValue(node: ValueNode | undefined, variables: Record<string, un
   if (!node) return undefined;
   if (node.kind === Kind.VARIABLE) return variables[node.name.value];
   if (node.kind === Kind.INT) return Number(node.value);
+  if (node.kind === Kind.LIST) return node.values.map((value) => argumentValue(value, variables));
   return undefined;
 }
 
@@ -44,6 +45,9 @@ function pageSize(field: FieldNode, variables: Record<string, unknown>): number 
     const value = argumentValue(argument?.value, variables);
     if (typeof value === "number") return value;
   }
+  // `nodes(ids: […])` is charged for every id asked for, as Shopify does.
+  const ids = argumentValue(field.arguments?.find((candidate) => candidate.name.value === "ids")?.value, variables);
+  if (Array.isArray(ids)) return Math.max(1, ids.length);
   return 1;
 }
 
