@@ -145,6 +145,17 @@ export async function findOrderIdByFulfillment(shopId: string, fulfillmentId: st
   return rows[0]?.shopifyId ?? null;
 }
 
+/** Whether we hold the order with this fulfillment in it. */
+export async function orderHasFulfillment(shopId: string, orderId: string, fulfillmentId: string): Promise<boolean> {
+  const rows = await db.$queryRaw<{ found: boolean }[]>`
+    SELECT EXISTS (
+      SELECT 1 FROM "ShopifyOrder"
+      WHERE "shopId" = ${shopId} AND "shopifyId" = ${orderId}
+        AND snapshot->'fulfillments' @> ${JSON.stringify([{ id: fulfillmentId }])}::jsonb
+    ) AS found`;
+  return rows[0]?.found ?? false;
+}
+
 export function countOrders(shopId: string) {
   return db.shopifyOrder.count({ where: { shopId, deletedAt: null } });
 }

@@ -132,4 +132,30 @@ describe("incremental sync from webhooks", () => {
     expect(after.shopperStatus).toBe("cancelled");
     expect(after.shopifyUpdatedAt).toEqual(before.shopifyUpdatedAt);
   });
+
+  it("keeps a carrier event that arrives before its shipment's own webhook", async () => {
+    const [order] = await openOrders(1);
+    const gid = `gid://shopify/Order/${order!.id}`;
+    stack.emulator.holdWebhooks();
+    stack.emulator.fulfill(SHOP, { order: order!.name, carrier: "UPS", trackingNumber: "1Z999AA10123456785" });
+    stack.emulator.addFulfillmentEvent(SHOP, { order: order!.name, status: "IN_TRANSIT" });
+    const held = stack.emulator.deliveries.filter(
+      (entry) => entry.topic === "fulfillment_events/create" && entry.state === "pending",
+    );
+    expect(held).toHaveLength(1);
+
+    // Handle the event alone, as if it overtook fulfillments/create.
+    const { syncFulfillmentEventWebhook } = await import("~/services/sync/incremental.server");
+    const { logger } = await import("~/lib/logger.server");
+    expect(await syncFulfillmentEventWebhook(SHOP, JSON.parse(held[0]!.body), logger)).toBe("processed");
+    const stored = orderFactsFromSnapshot(
+      (await db.shopifyOrder.findFirstOrThrow({ where: { shopifyId: gid } })).snapshot as unknown as StoredSnapshot,
+    );
+    expect(stored.fulfillments[0]?.events.map((event) => event.status)).toEqual(["IN_TRANSIT"]);
+
+    stack.emulator.releaseWebhooks();
+    await stack.emulator.waitForDeliveries();
+    await waitForWebhooksHandled();
+    expect(await storedOrderFacts(gid)).toEqual(orderFactsFromEmulator(stack.emulator.shop(SHOP).order(order!.id)!));
+  });
 });

@@ -10,7 +10,13 @@ import {
 } from "~/domain/shopify-mapping";
 import type { Logger } from "~/lib/logger.server";
 import { markCustomerDeleted, saveCustomerVersion } from "~/models/shopify-customer.server";
-import { findOrderIdByFulfillment, patchOrder, patches, saveOrderVersion } from "~/models/shopify-order.server";
+import {
+  findOrderIdByFulfillment,
+  orderHasFulfillment,
+  patchOrder,
+  patches,
+  saveOrderVersion,
+} from "~/models/shopify-order.server";
 import { adminForBackgroundWork } from "~/services/shopify/shop-admin.server";
 import { fetchOrdersByIds } from "./shopify-reads.server";
 
@@ -87,8 +93,14 @@ export async function syncFulfillmentEventWebhook(
   const shop = await syncShop(shopDomain);
   const update = fulfillmentEventFromWebhook(payload);
   if (!shop || !update) return "skipped";
+  const orderId = update.orderId ?? (await findOrderIdByFulfillment(shop.id, update.fulfillmentId));
+  // A carrier event can overtake its fulfillment's own webhook. Shopify already has both, so fetch
+  // the order (its events included) rather than drop an event we have nowhere to attach.
+  if (orderId && !(await orderHasFulfillment(shop.id, orderId, update.fulfillmentId))) {
+    return (await fetchAndSaveOrder(shopDomain, shop.id, orderId)) ? "processed" : "skipped";
+  }
   const patch = patches.fulfillmentEvent(update.fulfillmentId, update.event, update.estimatedDeliveryAt);
-  return patchOrFetch(shopDomain, shop.id, update.orderId, update.fulfillmentId, patch, log);
+  return patchOrFetch(shopDomain, shop.id, orderId, update.fulfillmentId, patch, log);
 }
 
 export async function syncRefundWebhook(shopDomain: string, payload: unknown, log: Logger): Promise<SyncOutcome> {
