@@ -24,17 +24,24 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-// Documents may interpolate selections declared in the same file as plain template constants
-// (`export const ORDER_FIELDS = \`{ … }\``); expand them as the running code would.
-function expandSelections(source: string, fileText: string, file: string) {
-  const selections = new Map(
-    [...fileText.matchAll(/export const (\w+) = `(\{[^`]*\})`;/g)].map((match) => [match[1]!, match[2]!] as const),
+// Documents may interpolate pieces declared in the same file as untagged template constants
+// (`const ADDRESS_FIELDS = \`{ … }\``), which may interpolate each other; expand them as the
+// running code would.
+function expandSelections(source: string, fileText: string, file: string): string {
+  const pieces = new Map(
+    [...fileText.matchAll(/^(?:export )?const (\w+) = `(?!#graphql)([^`]*)`;/gm)].map(
+      (match) => [match[1]!, match[2]!] as const,
+    ),
   );
-  return source.replace(/\$\{(\w+)\}/g, (_whole, name: string) => {
-    const selection = selections.get(name);
-    if (!selection) throw new Error(`${file}: \${${name}} is not a selection constant declared in the same file`);
-    return selection;
-  });
+  const expand = (text: string, depth: number): string =>
+    text.replace(/\$\{(\w+)\}/g, (_whole, name: string) => {
+      const piece = pieces.get(name);
+      if (piece === undefined || depth > 5) {
+        throw new Error(`${file}: \${${name}} is not a selection constant declared in the same file`);
+      }
+      return expand(piece, depth + 1);
+    });
+  return expand(source, 0);
 }
 
 function graphqlDocuments() {

@@ -30,13 +30,11 @@ export const ORDER_DETAILS_BATCH_SIZE = 7;
 /** Rows per page of the "updated since" listings. */
 export const UPDATED_SINCE_PAGE_SIZE = 50;
 
-/**
- * Everything OrderSnapshot needs for one order. Carrier events come newest first so a busy
- * parcel keeps its latest news when the page cuts the list. `fulfillableQuantity` is deprecated
- * in favour of fulfillment-order line items, but it is exactly REST's `fulfillable_quantity`
- * and needs neither another connection nor the fulfillment-order scopes.
- */
-export const ORDER_FIELDS = `{
+/** A mailing address, wherever Shopify gives one. */
+const ADDRESS_FIELDS = `{ firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }`;
+
+/** Order-level fields, the same in the whole-order query and the bulk export. */
+const ORDER_HEADER_FIELDS = `
   id
   name
   email
@@ -54,41 +52,14 @@ export const ORDER_FIELDS = `{
   subtotalPriceSet { shopMoney { amount currencyCode } }
   totalRefundedSet { shopMoney { amount currencyCode } }
   paymentGatewayNames
-  transactions(first: 10) { kind status processedAt }
   customer { id }
-  shippingAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
-  billingAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
+  shippingAddress ${ADDRESS_FIELDS}
+  billingAddress ${ADDRESS_FIELDS}
   note
-  tags
-  lineItems(first: 100) { nodes { id title quantity currentQuantity fulfillableQuantity requiresShipping } }
-  fulfillments(first: 5) {
-    id
-    name
-    status
-    displayStatus
-    createdAt
-    updatedAt
-    deliveredAt
-    estimatedDeliveryAt
-    requiresShipping
-    trackingInfo(first: 3) { company number url }
-    events(first: 10, sortKey: HAPPENED_AT, reverse: true) { nodes { id status happenedAt message city province country } }
-    fulfillmentLineItems(first: 10) { nodes { quantity lineItem { id requiresShipping } } }
-  }
-  refunds(first: 5) {
-    id
-    createdAt
-    totalRefundedSet { shopMoney { amount currencyCode } }
-    refundLineItems(first: 10) { nodes { quantity lineItem { id } } }
-  }
-  returns(first: 5) { nodes { id name status } }
-}`;
+  tags`;
 
-/**
- * One fulfillment as ORDER_FIELDS selects it (order-documents.test.ts keeps the two equal), for
- * ORDER_DETAILS_BY_IDS_QUERY. A selection constant cannot interpolate another, hence the copy.
- */
-export const FULFILLMENT_FIELDS = `{
+/** A fulfillment's own fields (the bulk export can carry these; its connections it cannot). */
+const FULFILLMENT_HEADER_FIELDS = `
   id
   name
   status
@@ -97,18 +68,36 @@ export const FULFILLMENT_FIELDS = `{
   updatedAt
   deliveredAt
   estimatedDeliveryAt
-  requiresShipping
+  requiresShipping`;
+
+/** A refund's own fields. */
+const REFUND_HEADER_FIELDS = `id createdAt totalRefundedSet { shopMoney { amount currencyCode } }`;
+
+/** One fulfillment with its tracking, carrier events (newest first) and line items. */
+export const FULFILLMENT_FIELDS = `{${FULFILLMENT_HEADER_FIELDS}
   trackingInfo(first: 3) { company number url }
   events(first: 10, sortKey: HAPPENED_AT, reverse: true) { nodes { id status happenedAt message city province country } }
   fulfillmentLineItems(first: 10) { nodes { quantity lineItem { id requiresShipping } } }
 }`;
 
-/** One refund as ORDER_FIELDS selects it. */
+/** One refund with its line items. */
 export const REFUND_FIELDS = `{
-  id
-  createdAt
-  totalRefundedSet { shopMoney { amount currencyCode } }
+  ${REFUND_HEADER_FIELDS}
   refundLineItems(first: 10) { nodes { quantity lineItem { id } } }
+}`;
+
+/**
+ * Everything OrderSnapshot needs for one order. Carrier events come newest first so a busy
+ * parcel keeps its latest news when the page cuts the list. `fulfillableQuantity` is deprecated
+ * in favour of fulfillment-order line items, but it is exactly REST's `fulfillable_quantity`
+ * and needs neither another connection nor the fulfillment-order scopes.
+ */
+export const ORDER_FIELDS = `{${ORDER_HEADER_FIELDS}
+  transactions(first: 10) { kind status processedAt }
+  lineItems(first: 100) { nodes { id title quantity currentQuantity fulfillableQuantity requiresShipping } }
+  fulfillments(first: 5) ${FULFILLMENT_FIELDS}
+  refunds(first: 5) ${REFUND_FIELDS}
+  returns(first: 5) { nodes { id name status } }
 }`;
 
 /** Full orders by id, for reconcile and for orders the details query cannot cover. Batch ORDERS_BY_IDS_BATCH_SIZE ids. */
@@ -162,44 +151,13 @@ export const BULK_ORDERS_QUERY = `#graphql
   {
     orders {
       edges {
-        node {
-          id
-          name
-          email
-          phone
-          createdAt
-          updatedAt
-          processedAt
-          cancelledAt
-          cancelReason
-          closedAt
-          displayFinancialStatus
-          displayFulfillmentStatus
-          currencyCode
-          totalPriceSet { shopMoney { amount currencyCode } }
-          subtotalPriceSet { shopMoney { amount currencyCode } }
-          totalRefundedSet { shopMoney { amount currencyCode } }
-          paymentGatewayNames
+        node {${ORDER_HEADER_FIELDS}
           transactions { kind status processedAt }
-          customer { id }
-          shippingAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
-          billingAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
-          note
-          tags
           lineItems { edges { node { id title quantity currentQuantity fulfillableQuantity requiresShipping } } }
-          fulfillments {
-            id
-            name
-            status
-            displayStatus
-            createdAt
-            updatedAt
-            deliveredAt
-            estimatedDeliveryAt
-            requiresShipping
+          fulfillments {${FULFILLMENT_HEADER_FIELDS}
             trackingInfo { company number url }
           }
-          refunds { id createdAt totalRefundedSet { shopMoney { amount currencyCode } } }
+          refunds { ${REFUND_HEADER_FIELDS} }
           returns { edges { node { id name status } } }
         }
       }
@@ -207,8 +165,8 @@ export const BULK_ORDERS_QUERY = `#graphql
   }
 `;
 
-/** One customer. `email`/`phone` are deprecated for defaultEmailAddress/defaultPhoneNumber. */
-export const CUSTOMER_FIELDS = `{
+/** A customer's own fields, the same in the reconcile pages and the bulk export. */
+const CUSTOMER_HEADER_FIELDS = `
   id
   firstName
   lastName
@@ -223,8 +181,11 @@ export const CUSTOMER_FIELDS = `{
   updatedAt
   numberOfOrders
   amountSpent { amount currencyCode }
-  defaultAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
-  addressesV2(first: 10) { nodes { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone } }
+  defaultAddress ${ADDRESS_FIELDS}`;
+
+/** One customer. `email`/`phone` are deprecated for defaultEmailAddress/defaultPhoneNumber. */
+export const CUSTOMER_FIELDS = `{${CUSTOMER_HEADER_FIELDS}
+  addressesV2(first: 10) { nodes ${ADDRESS_FIELDS} }
 }`;
 
 /** Reconcile of customers: 50 full customers a page (~800 points). Variables as ORDERS_UPDATED_SINCE_QUERY. */
@@ -242,22 +203,7 @@ export const BULK_CUSTOMERS_QUERY = `#graphql
   {
     customers {
       edges {
-        node {
-          id
-          firstName
-          lastName
-          displayName
-          defaultEmailAddress { emailAddress }
-          defaultPhoneNumber { phoneNumber }
-          note
-          tags
-          state
-          locale
-          createdAt
-          updatedAt
-          numberOfOrders
-          amountSpent { amount currencyCode }
-          defaultAddress { firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone }
+        node {${CUSTOMER_HEADER_FIELDS}
           addressesV2 { edges { node { id firstName lastName name company address1 address2 city province provinceCode country countryCodeV2 zip phone } } }
         }
       }
