@@ -168,18 +168,23 @@
     if (framed) window.parent.postMessage(Object.assign({ source: "shopdesk-app-bridge-standin" }, message), "*");
   }
 
+  // Renders into Shadow DOM only (light-DOM changes break React hydration) and again whenever
+  // the app changes the element's children or attributes. Subclasses implement render().
+  class ObservedShadowElement extends HTMLElement {
+    connectedCallback() {
+      if (!this.shadowRoot) this.attachShadow({ mode: "open" });
+      this._observer = new MutationObserver(() => this.render());
+      this._observer.observe(this, { childList: true, subtree: true, characterData: true, attributes: true });
+      this.render();
+    }
+    disconnectedCallback() {
+      if (this._observer) this._observer.disconnect();
+    }
+  }
+
   customElements.define(
     "ui-nav-menu",
-    class extends HTMLElement {
-      connectedCallback() {
-        if (!this.shadowRoot) this.attachShadow({ mode: "open" });
-        this._observer = new MutationObserver(() => this.render());
-        this._observer.observe(this, { childList: true, subtree: true, characterData: true, attributes: true });
-        this.render();
-      }
-      disconnectedCallback() {
-        if (this._observer) this._observer.disconnect();
-      }
+    class extends ObservedShadowElement {
       render() {
         var items = navItems(this);
         // In the admin frame the menu belongs to Admin's left nav (admin-shell.ts draws it).
@@ -230,18 +235,9 @@
 
   customElements.define(
     "ui-title-bar",
-    class extends HTMLElement {
+    class extends ObservedShadowElement {
       static get observedAttributes() {
         return ["title"];
-      }
-      connectedCallback() {
-        if (!this.shadowRoot) this.attachShadow({ mode: "open" });
-        this._observer = new MutationObserver(() => this.render());
-        this._observer.observe(this, { childList: true, subtree: true, characterData: true, attributes: true });
-        this.render();
-      }
-      disconnectedCallback() {
-        if (this._observer) this._observer.disconnect();
       }
       attributeChangedCallback() {
         if (this.shadowRoot) this.render();
