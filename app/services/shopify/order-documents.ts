@@ -225,21 +225,24 @@ export const BULK_OPERATION_RUN = `#graphql
   }
 `;
 
+/** What the backfill reads of a bulk operation while it polls. */
+const BULK_OPERATION_FIELDS = `{
+  id
+  status
+  errorCode
+  createdAt
+  completedAt
+  objectCount
+  rootObjectCount
+  fileSize
+  url
+  partialDataUrl
+}`;
+
 /** The operation to poll, by the id BULK_OPERATION_RUN returned (preferred). */
 export const BULK_OPERATION_BY_ID = `#graphql
   query ShopdeskBulkOperation($id: ID!) {
-    bulkOperation(id: $id) {
-      id
-      status
-      errorCode
-      createdAt
-      completedAt
-      objectCount
-      rootObjectCount
-      fileSize
-      url
-      partialDataUrl
-    }
+    bulkOperation(id: $id) ${BULK_OPERATION_FIELDS}
   }
 `;
 
@@ -249,18 +252,7 @@ export const BULK_OPERATION_BY_ID = `#graphql
  */
 export const CURRENT_BULK_OPERATION = `#graphql
   query ShopdeskCurrentBulkOperation {
-    currentBulkOperation(type: QUERY) {
-      id
-      status
-      errorCode
-      createdAt
-      completedAt
-      objectCount
-      rootObjectCount
-      fileSize
-      url
-      partialDataUrl
-    }
+    currentBulkOperation(type: QUERY) ${BULK_OPERATION_FIELDS}
   }
 `;
 
