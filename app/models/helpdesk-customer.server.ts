@@ -59,16 +59,6 @@ export async function resolveHelpdeskCustomer(tx: Tx, workspaceId: string, perso
   return created.id;
 }
 
-/** The helpdesk customer, its linked Shopify customers and their shops — within the workspace only. */
-export function getHelpdeskCustomer(workspaceId: string, id: string) {
-  return db.helpdeskCustomer.findFirst({
-    where: { id, workspaceId },
-    include: {
-      shopifyCustomers: { where: { deletedAt: null }, include: { shop: { select: { domain: true, name: true } } } },
-    },
-  });
-}
-
 export function searchHelpdeskCustomers(workspaceId: string, query: string, take = 50) {
   const term = query.trim();
   return db.helpdeskCustomer.findMany({

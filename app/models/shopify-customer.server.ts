@@ -163,7 +163,3 @@ export async function markCustomerDeleted(shopId: string, shopifyId: string) {
     },
   });
 }
-
-export function countCustomers(shopId: string) {
-  return db.shopifyCustomer.count({ where: { shopId, deletedAt: null } });
-}

@@ -156,10 +156,6 @@ export async function orderHasFulfillment(shopId: string, orderId: string, fulfi
   return rows[0]?.found ?? false;
 }
 
-export function countOrders(shopId: string) {
-  return db.shopifyOrder.count({ where: { shopId, deletedAt: null } });
-}
-
 /**
  * Saves many whole-order versions in one transaction (backfill pages): the same merge rules as
  * saveOrderVersion, with one read and one insert for the batch instead of one per order.

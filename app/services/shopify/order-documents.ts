@@ -225,34 +225,21 @@ export const BULK_OPERATION_RUN = `#graphql
   }
 `;
 
-/** What the backfill reads of a bulk operation while it polls. */
-const BULK_OPERATION_FIELDS = `{
-  id
-  status
-  errorCode
-  createdAt
-  completedAt
-  objectCount
-  rootObjectCount
-  fileSize
-  url
-  partialDataUrl
-}`;
-
 /** The operation to poll, by the id BULK_OPERATION_RUN returned (preferred). */
 export const BULK_OPERATION_BY_ID = `#graphql
   query ShopdeskBulkOperation($id: ID!) {
-    bulkOperation(id: $id) ${BULK_OPERATION_FIELDS}
-  }
-`;
-
-/**
- * The latest query operation, to find one started before a restart. Deprecated in 2026-07 in
- * favour of `bulkOperations(query: "status:…")`, which the store emulator does not model yet.
- */
-export const CURRENT_BULK_OPERATION = `#graphql
-  query ShopdeskCurrentBulkOperation {
-    currentBulkOperation(type: QUERY) ${BULK_OPERATION_FIELDS}
+    bulkOperation(id: $id) {
+      id
+      status
+      errorCode
+      createdAt
+      completedAt
+      objectCount
+      rootObjectCount
+      fileSize
+      url
+      partialDataUrl
+    }
   }
 `;
 
