@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 // PostgreSQL cannot store U+0000 in text or jsonb, and jsonb also refuses a lone UTF-16 surrogate
-// ("\ud800" without its pair). One rule for such text (decision 008):
+// ("\ud800" without its pair). One rule for such text (decision 007):
 // - from people (forms, search, API bodies) it is refused with a 400 before any side effect;
 // - from Shopify (webhooks, Admin API answers), which we cannot refuse, it is made storable:
 //   NUL removed, lone surrogates replaced by U+FFFD.
