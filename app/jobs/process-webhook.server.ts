@@ -4,7 +4,8 @@ import { defineJob } from "./queue.server";
 
 export const processWebhookJob = defineJob({
   name: "webhook-process",
-  schema: z.object({ webhookEventId: z.uuid() }),
+  // shopDomain names the shop in the job's log lines (jobs queued before it existed lack it).
+  schema: z.object({ webhookEventId: z.uuid(), shopDomain: z.string().optional() }),
   // Shopify itself retries for hours; we retry a few times with backoff, then the event stays
   // "failed" (visible on the Activity page) and the job is dead-lettered.
   retryLimit: 6,

@@ -147,7 +147,7 @@ async function startWorkersFor(state: QueueState, definition: AnyJobDefinition):
 export async function runJob(definition: AnyJobDefinition, job: PgBoss.JobWithMetadata<unknown>): Promise<void> {
   const attempt = job.retryCount + 1;
   const attempts = job.retryLimit + 1;
-  const log = logger.child({ job: definition.name, jobId: job.id, attempt, attempts });
+  let log = logger.child({ job: definition.name, jobId: job.id, attempt, attempts });
   const parsed = definition.schema.safeParse(job.data);
   if (!parsed.success) {
     // Retrying cannot fix the data: straight to the ledger, and the queue counts the job done.
@@ -163,6 +163,9 @@ export async function runJob(definition: AnyJobDefinition, job: PgBoss.JobWithMe
     });
     return;
   }
+  // Jobs about one shop carry its domain: every line they log names it.
+  const shop = (parsed.data as { shopDomain?: unknown } | null)?.shopDomain;
+  if (typeof shop === "string") log = log.child({ shop });
   const started = Date.now();
   try {
     await definition.handler(parsed.data, { jobId: job.id, attempt, log });

@@ -80,7 +80,10 @@ describe("shop/redact in a workspace that keeps another shop", () => {
     const { code } = await createWorkspaceLinkCode(eu);
     expect(await joinWorkspace(us, code)).toMatchObject({ ok: true });
 
+    // Shopify sends shop/redact 48 hours after the uninstall (an installed shop's is ignored).
     stack.emulator.uninstall(US);
+    await settle();
+    expect((await db.shop.findUniqueOrThrow({ where: { domain: US } })).uninstalledAt).not.toBeNull();
     stack.emulator.sendCompliance(US, "shop/redact");
     await stack.emulator.waitForDeliveries();
     const { eventually } = await import("../support/wait.ts");

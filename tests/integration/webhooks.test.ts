@@ -199,7 +199,11 @@ describe("compliance webhooks", () => {
   });
 
   it("shop/redact erases the shop, its workspace and its history, and a second one is harmless", async () => {
+    // Shopify sends shop/redact 48 hours after the uninstall (an installed shop's is ignored).
+    stack.emulator.uninstall(EU);
+    await settled(EU);
     const shop = await db.shop.findUniqueOrThrow({ where: { domain: EU } });
+    expect(shop.uninstalledAt).not.toBeNull();
     stack.emulator.sendCompliance(EU, "shop/redact");
     await stack.emulator.waitForDeliveries();
     await eventually(async () => (await db.shop.count({ where: { domain: EU } })) === 0);

@@ -189,22 +189,31 @@ export async function eraseCustomerData(request: PrivacyRequest) {
  * shop/redact: everything the shop owns goes (orders, Shopify customers and sync state cascade from
  * Shop), its sessions, webhook history and failed jobs too; people known only through this shop go,
  * and so does its workspace with its last shop. Only the compliance log remains, with no personal
- * data in it.
+ * data in it. A shop that has the app installed is left alone ("installed"): decided in the same
+ * transaction as the erasure, so a reinstall cannot slip in between.
  */
-export async function eraseShop(shopDomain: string) {
-  await db.$transaction(async (tx) => {
+export async function eraseShop(shopDomain: string): Promise<"erased" | "installed"> {
+  return db.$transaction(async (tx) => {
+    const shop = await tx.shop.findUnique({
+      where: { domain: shopDomain },
+      select: { id: true, workspaceId: true, uninstalledAt: true },
+    });
+    if (shop) {
+      if (!shop.uninstalledAt) return "installed";
+      // Conditional, so a reinstall committed since the read above wins: nothing is erased.
+      const deleted = await tx.shop.deleteMany({ where: { id: shop.id, uninstalledAt: { not: null } } });
+      if (deleted.count === 0) return "installed";
+      await tx.job.deleteMany({ where: { shopId: shop.id } });
+      const remaining = await tx.shop.count({ where: { workspaceId: shop.workspaceId } });
+      if (remaining === 0) await tx.workspace.delete({ where: { id: shop.workspaceId } });
+      else
+        await tx.helpdeskCustomer.deleteMany({
+          where: { workspaceId: shop.workspaceId, shopifyCustomers: { none: {} } },
+        });
+    }
     await tx.session.deleteMany({ where: { shop: shopDomain } });
     await tx.webhookEvent.deleteMany({ where: { shopDomain } });
     await tx.complianceRequest.updateMany({ where: { shopDomain }, data: { email: null, report: Prisma.DbNull } });
-    const shop = await tx.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, workspaceId: true } });
-    if (!shop) return;
-    await tx.job.deleteMany({ where: { shopId: shop.id } });
-    await tx.shop.delete({ where: { id: shop.id } });
-    const remaining = await tx.shop.count({ where: { workspaceId: shop.workspaceId } });
-    if (remaining === 0) await tx.workspace.delete({ where: { id: shop.workspaceId } });
-    else
-      await tx.helpdeskCustomer.deleteMany({
-        where: { workspaceId: shop.workspaceId, shopifyCustomers: { none: {} } },
-      });
+    return "erased";
   });
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isMyshopifyDomain, shopifyId } from "~/domain/shopify-ids";
 import type { Logger } from "~/lib/logger.server";
 import { recordComplianceRequest } from "~/models/compliance.server";
 import { applyScopesUpdate, recordUninstall } from "~/models/shop.server";
@@ -24,10 +25,25 @@ export interface WebhookContext<T> {
 
 export type WebhookOutcome = "processed" | "skipped";
 
+/** A shop domain a payload names for itself, in the field it came from. */
+export interface ShopNamedInPayload {
+  field: string;
+  domain: string;
+}
+
 export interface WebhookHandler<T = unknown> {
   topic: string;
-  /** What we rely on in the payload; anything else Shopify sends passes through untouched. */
+  /**
+   * What we rely on in the payload; anything else Shopify sends passes through untouched. Checked
+   * when the delivery arrives (a mismatch is refused with 400, nothing stored) and again before
+   * the handler runs.
+   */
   payload: z.ZodType<T>;
+  /**
+   * The shop the payload says it is about. The HMAC covers the body but not the
+   * X-Shopify-Shop-Domain header, so where the body names its shop the two must agree.
+   */
+  shopNamedIn?(payload: T): ShopNamedInPayload[];
   handle(context: WebhookContext<T>): Promise<WebhookOutcome>;
 }
 
@@ -36,23 +52,44 @@ function defineHandler<T>(handler: WebhookHandler<T>): WebhookHandler {
   return handler as unknown as WebhookHandler;
 }
 
-const numericId = z.union([z.number(), z.string()]).transform(String);
 const isoDate = z
   .string()
   .nullish()
+  .refine((value) => !value || !Number.isNaN(Date.parse(value)), "expected an ISO 8601 date")
   .transform((value) => (value ? new Date(value) : null));
 
 const CompliancePayload = z.object({
+  shop_id: shopifyId("Shop"),
   shop_domain: z.string(),
-  customer: z.object({ id: numericId.nullish(), email: z.string().nullish(), phone: z.string().nullish() }),
-  orders_requested: z.array(numericId).nullish(),
-  orders_to_redact: z.array(numericId).nullish(),
+  customer: z.object({
+    id: shopifyId("Customer").nullish(),
+    email: z.string().nullish(),
+    phone: z.string().nullish(),
+  }),
+  orders_requested: z.array(shopifyId("Order")).nullish(),
+  orders_to_redact: z.array(shopifyId("Order")).nullish(),
 });
+
+const complianceShop = <T extends { shop_domain: string }>({ shop_domain }: T): ShopNamedInPayload[] => [
+  { field: "shop_domain", domain: shop_domain },
+];
+
+// app/uninstalled carries the REST Shop resource. `domain` is the shop's primary domain, which is
+// often its own custom domain: only when it is a myshopify.com domain can it name another shop.
+const ShopResourcePayload = z
+  .object({ id: shopifyId("Shop"), domain: z.string().nullish(), myshopify_domain: z.string().nullish() })
+  .loose();
+
+const shopResourceShop = (shop: z.infer<typeof ShopResourcePayload>): ShopNamedInPayload[] => [
+  ...(shop.myshopify_domain ? [{ field: "myshopify_domain", domain: shop.myshopify_domain }] : []),
+  ...(shop.domain && isMyshopifyDomain(shop.domain.toLowerCase()) ? [{ field: "domain", domain: shop.domain }] : []),
+];
 
 const handlers = [
   defineHandler({
     topic: "app/uninstalled",
-    payload: z.object({ id: numericId }).loose(),
+    payload: ShopResourcePayload,
+    shopNamedIn: shopResourceShop,
     handle: ({ shopDomain, triggeredAt }) => recordUninstall(shopDomain, triggeredAt),
   }),
   defineHandler({
@@ -62,7 +99,8 @@ const handlers = [
   }),
   defineHandler({
     topic: "customers/data_request",
-    payload: CompliancePayload.extend({ data_request: z.object({ id: numericId }).nullish() }),
+    payload: CompliancePayload.extend({ data_request: z.object({ id: shopifyId() }).nullish() }),
+    shopNamedIn: complianceShop,
     async handle({ shopDomain, payload }) {
       const report = await collectCustomerData({
         shopDomain,
@@ -82,6 +120,7 @@ const handlers = [
   defineHandler({
     topic: "customers/redact",
     payload: CompliancePayload,
+    shopNamedIn: complianceShop,
     async handle({ shopDomain, payload, log }) {
       const erased = await eraseCustomerData({
         shopDomain,
@@ -101,10 +140,18 @@ const handlers = [
   }),
   defineHandler({
     topic: "shop/redact",
-    payload: z.object({ shop_domain: z.string() }),
-    async handle({ shopDomain }) {
-      await eraseShop(shopDomain);
+    payload: z.object({ shop_id: shopifyId("Shop"), shop_domain: z.string() }),
+    shopNamedIn: complianceShop,
+    async handle({ shopDomain, log }) {
+      // Shopify sends shop/redact 48 hours after an uninstall. A shop that has the app installed
+      // now (never uninstalled, or reinstalled since) keeps its data: erasing it would break a
+      // working install, and a shop/redact for it is stale or not genuine.
+      if ((await eraseShop(shopDomain)) === "installed") {
+        log.warn("shop/redact ignored: the shop has the app installed (Shopify sends it 48 hours after an uninstall)");
+        return "skipped";
+      }
       await recordComplianceRequest({ shopDomain, topic: "shop/redact" });
+      log.info("shop erased");
       return "processed";
     },
   }),
