@@ -44,20 +44,20 @@ function refuse(log: Logger, status: number, message: string) {
 export async function receiveWebhook(request: Request, routeTopic: string): Promise<Response> {
   // The shop header is not signed: check it before anything uses it (the library looks up a
   // session by it and throws on a malformed one).
-  const shopHeaders = [ShopifyHeader.Domain, ShopifyEventsHeader.Domain]
-    .map((name) => request.headers.get(name))
-    .filter((value): value is string => value !== null);
-  for (const shop of shopHeaders) {
-    if (!isMyshopifyDomain(shop)) {
-      const log = logger.child({ shopHeader: shop, topic: routeTopic });
-      return refuse(
-        log,
-        400,
-        `The X-Shopify-Shop-Domain header (${JSON.stringify(shop)}) is not a shop's myshopify.com domain.`,
-      );
-    }
+  const shopHeaders = [ShopifyHeader.Domain, ShopifyEventsHeader.Domain].flatMap((name) => {
+    const value = request.headers.get(name);
+    return value === null ? [] : [{ name, value }];
+  });
+  const badShopHeader = shopHeaders.find(({ value }) => !isMyshopifyDomain(value));
+  if (badShopHeader) {
+    const shown = JSON.stringify(badShopHeader.value.slice(0, 255));
+    return refuse(
+      logger.child({ shopHeader: shown, topic: routeTopic }),
+      400,
+      `The ${badShopHeader.name} header (${shown}) is not a shop's myshopify.com domain.`,
+    );
   }
-  const unverifiedLog = logger.child({ shop: shopHeaders[0], topic: routeTopic });
+  const unverifiedLog = logger.child({ shop: shopHeaders[0]?.value, topic: routeTopic });
 
   const body = await readBodyWithLimit(request, MAX_WEBHOOK_BODY_BYTES);
   if (!body.ok) {
@@ -98,21 +98,8 @@ export async function receiveWebhook(request: Request, routeTopic: string): Prom
   // Shopify's data, which we cannot refuse: text PostgreSQL cannot store (NUL, lone surrogates) is
   // made storable (decision 007). The depth check above keeps this walk, and Prisma's, in the stack.
   const payload: unknown = toStorableJson(webhook.payload);
-  const handler = webhookHandlers.get(routeTopic);
-  const parsed = handler?.payload.safeParse(payload);
-  if (parsed && !parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`);
-    return refuse(log, 400, `The ${routeTopic} payload is not what Shopify sends: ${problems.join("; ")}`);
-  }
-  for (const named of parsed && handler?.shopNamedIn ? handler.shopNamedIn(parsed.data) : []) {
-    if (named.domain.toLowerCase() !== shopDomain) {
-      return refuse(
-        log,
-        400,
-        `The payload's ${named.field} (${named.domain}) does not match the X-Shopify-Shop-Domain header (${shopDomain}); nothing was stored.`,
-      );
-    }
-  }
+  const problem = payloadProblem(routeTopic, shopDomain, payload);
+  if (problem) return refuse(log, 400, problem);
 
   const triggeredAt = webhook.triggeredAt ? new Date(webhook.triggeredAt) : null;
   const recorded = await recordWebhookEvent({
@@ -139,6 +126,24 @@ export async function receiveWebhook(request: Request, routeTopic: string): Prom
   await enqueue(processWebhookJob, job, { singletonKey: recorded.id });
   log.debug("webhook accepted", { webhookEventId: recorded.id });
   return new Response(null, { status: 200 });
+}
+
+/**
+ * Why a payload is not one Shopify would send for this shop, or null: it must match its topic's
+ * schema (ids included), and a shop it names must be the one in the (unsigned) header.
+ */
+function payloadProblem(routeTopic: string, shopDomain: string, payload: unknown): string | null {
+  const handler = webhookHandlers.get(routeTopic);
+  if (!handler) return null;
+  const parsed = handler.payload.safeParse(payload);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`);
+    return `The ${routeTopic} payload is not what Shopify sends: ${problems.join("; ")}`;
+  }
+  const otherShop = handler.shopNamedIn?.(parsed.data).find(({ domain }) => domain.toLowerCase() !== shopDomain);
+  return otherShop
+    ? `The payload's ${otherShop.field} (${otherShop.domain}) does not match the X-Shopify-Shop-Domain header (${shopDomain}); nothing was stored.`
+    : null;
 }
 
 /** JSON.parse's complaint about the text, or null when it is valid JSON. */
