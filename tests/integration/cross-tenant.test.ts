@@ -1,0 +1,1077 @@
+// Cross-tenant suite: for every route in app/routes, the authenticated tenant (shop A: its admin
+// session token, its App Proxy signature, its webhook HMAC and header) sends another tenant's ids
+// (shop B of another merchant; A2, the other shop of A's workspace, for shop-scoped data). Each
+// probe must be refused (400/403/404) or answered from A's own data, with none of B's values in
+// the response, none of B's (or A2's) rows changed, no job queued for B and no call to B's store.
+//
+// Adding a route: add its file to ROUTES with at least one probe per loader (GET) and per action
+// (POST), built with adminGet/adminPost, proxyGet or webhook: A's credentials with B's ids wherever
+// the route takes ids (path, query, form, payload). "every route file has probes" fails until then.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CustomerRecord, OrderRecord } from "../../dev/store-emulator/index.ts";
+import {
+  complianceCustomerPayload,
+  complianceShopPayload,
+  customerDeletePayload,
+  customerPayload,
+  fulfillmentEventPayload,
+  fulfillmentPayload,
+  orderPayload,
+  refundPayload,
+  shopPayload,
+} from "../../dev/store-emulator/payloads.ts";
+import { adminHostParam, appProxySignature, webhookHeaders } from "../../dev/store-emulator/signing.ts";
+import { SMALL_SEED, startIntegrationStack, TEST_APP, type IntegrationStack } from "../support/integration-stack.ts";
+import { waitForBackfill } from "../support/sync.ts";
+import {
+  digestShop,
+  digestWorkspace,
+  jobsQueuedFor,
+  waitUntilQuiet,
+  type TenantDigest,
+} from "../support/tenant-snapshot.ts";
+
+const A = "maple-goods-eu.myshopify.com";
+const A2 = "maple-goods-us.myshopify.com";
+const B = "north-trail.myshopify.com";
+
+let stack: IntegrationStack;
+const { db } = await import("~/db.server");
+
+// ---- The tenants and the foreign ids the probes try --------------------------------------------
+
+interface TenantShop {
+  domain: string;
+  /** Shop row id. */
+  id: string;
+  /** Workspace at the start (A and A2 share one). */
+  workspaceId: string;
+  /** Shopify's numeric shop id (what shop_id in a payload names). */
+  shopifyId: number;
+  name: string;
+}
+
+interface Fixture {
+  A: TenantShop;
+  A2: TenantShop;
+  B: TenantShop;
+  /** B's data: what A must never see, change or reach. */
+  b: {
+    person: { id: string; noteVersion: number };
+    customer: CustomerRecord;
+    customerRowId: string;
+    order: OrderRecord;
+    orderRowId: string;
+    fulfilled: { order: OrderRecord; fulfillmentIndex: number };
+    refunded: OrderRecord;
+    webhookEventId: string;
+    complianceRequestId: string;
+    linkCodes: { valid: string; expired: string; used: string; expiredRowId: string; validHash: string };
+  };
+  /** A customer of A only (not of A2), whose note syncs with A's Shopify. */
+  a: { person: { id: string }; customer: CustomerRecord };
+  /** A customer of A2 only: a person of the workspace A and A2 share. */
+  a2: { person: { id: string }; customer: CustomerRecord; order: OrderRecord; webhookEventIds: string[] };
+  /** B's row ids: in no answer to A, in nothing A's requests store. */
+  bRowIds: string[];
+  /** B's identifying values (row ids, Shopify ids, emails, names, domain) found in none of A's data. */
+  bValues: string[];
+}
+
+let fixture: Fixture;
+
+const shopRow = async (domain: string, name: string): Promise<TenantShop> => {
+  const shop = await db.shop.findUniqueOrThrow({ where: { domain } });
+  return {
+    domain,
+    id: shop.id,
+    workspaceId: shop.workspaceId,
+    shopifyId: stack.emulator.shop(domain).record.id,
+    name,
+  };
+};
+
+const adminForm = async (shop: string, path: string, form: Record<string, string>) => {
+  const response = await fetch(stack.adminRequest(shop, path, { method: "POST", body: new URLSearchParams(form) }));
+  expect(response.status, `${shop} ${path} ${JSON.stringify(form)}`).toBe(200);
+  return (await response.json()) as Record<string, unknown>;
+};
+
+async function buildFixture(): Promise<Fixture> {
+  const [a, a2, b] = await Promise.all([
+    shopRow(A, "Maple Goods EU"),
+    shopRow(A2, "Maple Goods US"),
+    shopRow(B, "North Trail Outfitters"),
+  ]);
+
+  // B's customer with orders, and its helpdesk customer.
+  const bCustomers = stack.emulator.shop(B).customers();
+  const bCustomer = bCustomers.find((customer) => customer.orderIds.length > 0 && customer.email)!;
+  const bCustomerRow = await db.shopifyCustomer.findFirstOrThrow({
+    where: { shopId: b.id, shopifyId: `gid://shopify/Customer/${bCustomer.id}` },
+    include: { helpdeskCustomer: true },
+  });
+  const bOrders = stack.emulator.shop(B).orders();
+  const bOrder = bOrders.find((order) => order.customerId === bCustomer.id)!;
+  const bOrderRow = await db.shopifyOrder.findFirstOrThrow({
+    where: { shopId: b.id, shopifyId: `gid://shopify/Order/${bOrder.id}` },
+  });
+  const fulfilled = bOrders.find((order) => order.fulfillments.some((fulfillment) => fulfillment.events.length > 0));
+  const refunded = bOrders.find((order) => order.refunds.length > 0);
+  if (!fulfilled || !refunded) throw new Error("The seed has no fulfilled order with events or refunded order in B");
+
+  // B's link codes, created in B's settings as B's admin would; one left to expire, one used.
+  const code = async () => String((await adminForm(B, "/app/settings", { intent: "create-link-code" })).code);
+  const [valid, expired, used] = [await code(), await code(), await code()];
+  const codeRows = await db.workspaceLinkCode.findMany({
+    where: { workspaceId: b.workspaceId },
+    orderBy: { createdAt: "asc" },
+  });
+  const [validRow, expiredRow, usedRow] = codeRows.slice(-3);
+  await db.workspaceLinkCode.update({
+    where: { id: expiredRow!.id },
+    data: { expiresAt: new Date(Date.now() - 60_000) },
+  });
+  await db.workspaceLinkCode.update({ where: { id: usedRow!.id }, data: { usedAt: new Date(), usedByShopId: b.id } });
+
+  const bEvent = await db.webhookEvent.findFirstOrThrow({ where: { shopDomain: B } });
+  const bCompliance = await db.complianceRequest.findFirstOrThrow({ where: { shopDomain: B } });
+
+  // A's own customer: in A only, so its note syncs with A's Shopify customer.
+  const a2Emails = new Set(
+    stack.emulator
+      .shop(A2)
+      .customers()
+      .map((customer) => customer.email),
+  );
+  const aCustomer = stack.emulator
+    .shop(A)
+    .customers()
+    .find((customer) => customer.email && !a2Emails.has(customer.email))!;
+  const aRow = await db.shopifyCustomer.findFirstOrThrow({
+    where: { shopId: a.id, shopifyId: `gid://shopify/Customer/${aCustomer.id}` },
+  });
+
+  const aEmails = new Set(
+    stack.emulator
+      .shop(A)
+      .customers()
+      .map((customer) => customer.email),
+  );
+  const a2Customer = stack.emulator
+    .shop(A2)
+    .customers()
+    .find((customer) => customer.email && !aEmails.has(customer.email) && customer.orderIds.length > 0)!;
+  const a2Row = await db.shopifyCustomer.findFirstOrThrow({
+    where: { shopId: a2.id, shopifyId: `gid://shopify/Customer/${a2Customer.id}` },
+  });
+  const a2Order = stack.emulator
+    .shop(A2)
+    .orders()
+    .find((order) => order.customerId === a2Customer.id)!;
+  const a2Events = await db.webhookEvent.findMany({ where: { shopDomain: A2 }, select: { id: true } });
+
+  // Everything that identifies B, minus what A's own data also contains (the Maple shops share
+  // nothing with North Trail in the seed, but a common name could repeat).
+  const bPeople = await db.helpdeskCustomer.findMany({ where: { workspaceId: b.workspaceId } });
+  const bRows = await Promise.all([
+    db.shopifyCustomer.findMany({ where: { shopId: b.id }, select: { id: true } }),
+    db.shopifyOrder.findMany({ where: { shopId: b.id }, select: { id: true } }),
+    db.webhookEvent.findMany({ where: { shopDomain: B }, select: { id: true } }),
+    db.complianceRequest.findMany({ where: { shopDomain: B }, select: { id: true } }),
+  ]);
+  const bRowIds = [b.id, b.workspaceId, ...bPeople.map((person) => person.id), ...bRows.flat().map((row) => row.id)];
+  const aText = JSON.stringify([
+    stack.emulator.shop(A).customers(),
+    stack.emulator.shop(A2).customers(),
+    stack.emulator.shop(A).record,
+    stack.emulator.shop(A2).record,
+  ]);
+  const bValues = [
+    ...bRowIds,
+    B,
+    B.replace(".myshopify.com", ""),
+    b.name,
+    stack.emulator.shop(B).record.email,
+    ...bCustomers.flatMap((customer) => [
+      customer.email ?? "",
+      `gid://shopify/Customer/${customer.id}`,
+      `${customer.firstName} ${customer.lastName}`,
+    ]),
+    ...bOrders.map((order) => `gid://shopify/Order/${order.id}`),
+    ...bPeople.flatMap((person) => person.emails),
+  ].filter((value) => value && !aText.includes(value));
+
+  return {
+    A: a,
+    A2: a2,
+    B: b,
+    b: {
+      person: { id: bCustomerRow.helpdeskCustomer!.id, noteVersion: bCustomerRow.helpdeskCustomer!.noteVersion },
+      customer: bCustomer,
+      customerRowId: bCustomerRow.id,
+      order: bOrder,
+      orderRowId: bOrderRow.id,
+      fulfilled: {
+        order: fulfilled,
+        fulfillmentIndex: fulfilled.fulfillments.findIndex((fulfillment) => fulfillment.events.length > 0),
+      },
+      refunded,
+      webhookEventId: bEvent.id,
+      complianceRequestId: bCompliance.id,
+      linkCodes: { valid, expired, used, expiredRowId: expiredRow!.id, validHash: validRow!.codeHash },
+    },
+    a: { person: { id: aRow.helpdeskCustomerId! }, customer: aCustomer },
+    a2: {
+      person: { id: a2Row.helpdeskCustomerId! },
+      customer: a2Customer,
+      order: a2Order,
+      webhookEventIds: a2Events.map((event) => event.id),
+    },
+    bRowIds,
+    bValues: [...new Set(bValues)],
+  };
+}
+
+beforeAll(async () => {
+  stack = await startIntegrationStack({ seed: { ...SMALL_SEED, sharedCustomers: 3 } });
+  for (const shop of [A, A2, B]) expect((await stack.install(shop)).status).toBe(200);
+  await Promise.all([waitForBackfill(A), waitForBackfill(A2), waitForBackfill(B)]);
+
+  // A2 joins A's workspace through the Settings page, as the merchant does.
+  const { code } = await adminForm(A, "/app/settings", { intent: "create-link-code" });
+  expect(await adminForm(A2, "/app/settings", { intent: "join-workspace", code: String(code) })).toMatchObject({
+    ok: true,
+  });
+
+  // Some history in B and A2: a privacy request and webhook events.
+  stack.emulator.sendCompliance(B, "customers/data_request", { customer: stack.emulator.shop(B).customers()[0]!.id });
+  stack.emulator.setCustomerNote(B, stack.emulator.shop(B).customers()[1]!.id, "North Trail: prefers pickup");
+  stack.emulator.setCustomerNote(A2, stack.emulator.shop(A2).customers()[1]!.id, "Maple US: gift wrap");
+  stack.emulator.setCustomerNote(A, stack.emulator.shop(A).customers()[1]!.id, "Maple EU: leave at the door");
+  await stack.emulator.waitForDeliveries();
+  await waitUntilQuiet();
+
+  fixture = await buildFixture();
+}, 180_000);
+afterAll(() => stack?.stop());
+
+// ---- Probes ------------------------------------------------------------------------------------
+
+type Scope = "A's shop" | "A2's shop" | "B's shop" | "A's workspace" | "B's workspace";
+
+interface Answer {
+  status: number;
+  text: string;
+  json: unknown;
+}
+
+interface Probe {
+  /** What the probe tries, in words. */
+  name: string;
+  method: "GET" | "POST";
+  via: "admin" | "proxy" | "webhook";
+  build(f: Fixture): Request;
+  /** Statuses that pass: a refusal by default. */
+  statuses: number[];
+  /** Scopes the request may legitimately change (A's own data when it is answered); none by default. */
+  mayChange: Scope[];
+  /** Values this probe's answer must not contain, beyond B's. */
+  forbid?(f: Fixture): string[];
+  /** B's values this probe's answer may contain (what the request legitimately reveals). */
+  allow?(f: Fixture): string[];
+  /** State to compare against in `check`, read before the request. */
+  prepare?(f: Fixture): Promise<unknown>;
+  check?(answer: Answer, f: Fixture, prepared: unknown): Promise<void> | void;
+  /** Changes a tenant for good when it is not refused (today's main): runs after every other probe. */
+  last?: boolean;
+}
+
+type ProbeOptions = Partial<Omit<Probe, "name" | "method" | "via" | "build">>;
+
+const REFUSED = [400, 403, 404];
+/** Answered, from and for A's own data (which the request may change). */
+const FOR_A: ProbeOptions = { statuses: [200], mayChange: ["A's shop", "A's workspace"] };
+
+const probe = (
+  name: string,
+  method: Probe["method"],
+  via: Probe["via"],
+  build: Probe["build"],
+  options: ProbeOptions,
+): Probe => ({
+  name,
+  method,
+  via,
+  build,
+  statuses: REFUSED,
+  mayChange: [],
+  ...options,
+});
+
+/** An admin request with A's session token (or A2's, for `as: A2`), as App Bridge sends it. */
+function adminGet(name: string, path: (f: Fixture) => string, options: ProbeOptions & { as?: string } = {}): Probe {
+  const { as = A, ...rest } = options;
+  return probe(name, "GET", "admin", (f) => stack.adminRequest(as, path(f)), rest);
+}
+
+function adminPost(
+  name: string,
+  path: (f: Fixture) => string,
+  form: (f: Fixture) => Record<string, string>,
+  options: ProbeOptions & { as?: string } = {},
+): Probe {
+  const { as = A, ...rest } = options;
+  return probe(
+    name,
+    "POST",
+    "admin",
+    (f) => stack.adminRequest(as, path(f), { method: "POST", body: new URLSearchParams(form(f)) }),
+    rest,
+  );
+}
+
+/** The query Shopify's App Proxy adds for a storefront request of `shop`, in its order. */
+const proxyParams = (shop: string, customerId = ""): [string, string][] => [
+  ["shop", shop],
+  ["logged_in_customer_id", customerId],
+  ["path_prefix", "/apps/shopdesk"],
+  ["timestamp", String(Math.floor(Date.now() / 1000))],
+];
+
+/** A storefront request through the App Proxy, signed over `params`; `tamper` edits it after signing. */
+function proxyGet(
+  name: string,
+  path: string,
+  params: (f: Fixture) => [string, string][],
+  options: ProbeOptions & { tamper?: (url: URL, f: Fixture) => void } = {},
+): Probe {
+  const { tamper, ...rest } = options;
+  return probe(
+    name,
+    "GET",
+    "proxy",
+    (f) => {
+      const url = new URL(path, stack.app.url);
+      for (const [key, value] of params(f)) url.searchParams.append(key, value);
+      url.searchParams.set("signature", appProxySignature(url.searchParams, TEST_APP.apiSecret));
+      tamper?.(url, f);
+      return new Request(url);
+    },
+    rest,
+  );
+}
+
+/** A delivery signed with the app secret and A's X-Shopify-Shop-Domain, carrying `payload`. */
+function webhook(topic: string, name: string, payload: (f: Fixture) => unknown, options: ProbeOptions = {}): Probe {
+  return probe(
+    name,
+    "POST",
+    "webhook",
+    (f) => {
+      const body = JSON.stringify(payload(f));
+      const headers = webhookHeaders({ topic, shop: A, body }, TEST_APP.apiSecret);
+      return new Request(new URL(`/webhooks/${topic}`, stack.app.url), { method: "POST", body, headers });
+    },
+    options,
+  );
+}
+
+const bShop = () => stack.emulator.shop(B).state;
+const a2Shop = () => stack.emulator.shop(A2).state;
+/** B's shop and host in the query, as if the admin around the app were B's. */
+const asIfB = (f: Fixture) => `shop=${f.B.domain}&host=${adminHostParam(f.B.domain)}`;
+
+const json = (answer: Answer) => answer.json as Record<string, unknown>;
+
+async function rowsOfWorkspace(ids: string[], workspaceId: string) {
+  return db.helpdeskCustomer.count({ where: { id: { in: ids }, workspaceId } });
+}
+
+// B's payload with A's header: the payload names B (shop_domain, shop_id, domain), the header A.
+// Refused with 400 before anything is stored (the rule is being added in issue 6).
+const NAMES_ANOTHER_SHOP = "names B's shop in the payload under A's header: 400, nothing stored";
+// Topics whose payload does not name the shop: B's ids under A's header are applied to A's shop.
+const B_IDS_FOR_A = "B's ids under A's header: applied to A's shop only, B untouched";
+
+/** One entry per file in app/routes. */
+const ROUTES: { file: string; probes: Probe[] }[] = [
+  {
+    file: "_index.tsx",
+    probes: [
+      adminGet("B's shop and host in the query: a redirect into the app, with no data", (f) => `/?${asIfB(f)}`, {
+        statuses: [302],
+      }),
+    ],
+  },
+  {
+    file: "app.tsx",
+    probes: [adminGet("B's shop and host in the query", (f) => `/app?${asIfB(f)}`, { ...FOR_A, mayChange: [] })],
+  },
+  {
+    file: "auth.$.tsx",
+    probes: [
+      adminGet(
+        "session-token bounce for B's shop, reloading B's customer",
+        (f) =>
+          `/auth/session-token?${asIfB(f)}&shopify-reload=${encodeURIComponent(`/app/customers/${f.b.person.id}`)}`,
+        { statuses: [200] },
+      ),
+      adminGet("login for B's shop", (f) => `/auth/login?${asIfB(f)}`, { statuses: [200] }),
+    ],
+  },
+  {
+    file: "app._index.tsx",
+    probes: [
+      adminGet("home page with B's shop and host in the query", (f) => `/app?index&${asIfB(f)}`, {
+        ...FOR_A,
+        mayChange: [],
+        async check(answer, f) {
+          const body = json(answer) as {
+            shop: { myshopifyDomain: string };
+            overview: { workspace: { shops: { domain: string }[] }; held: { webhookEvents: number } };
+          };
+          expect(body.shop.myshopifyDomain).toBe(f.A.domain);
+          expect(body.overview.workspace.shops.map((shop) => shop.domain).sort()).toEqual(
+            [f.A2.domain, f.A.domain].sort(),
+          );
+          expect(body.overview.held.webhookEvents).toBe(
+            await db.webhookEvent.count({ where: { shopDomain: f.A.domain } }),
+          );
+        },
+      }),
+      adminPost(
+        "check-now with B's shop in the query and B's shop id and domain in the form",
+        (f) => `/app?index&${asIfB(f)}`,
+        (f) => ({ intent: "check-now", shop: f.B.domain, shopDomain: f.B.domain, shopId: f.B.id }),
+        FOR_A,
+      ),
+      adminPost(
+        "retry-import with B's shop id and domain in the form",
+        (f) => `/app?index&${asIfB(f)}`,
+        (f) => ({ intent: "retry-import", shop: f.B.domain, shopDomain: f.B.domain, shopId: f.B.id }),
+        FOR_A,
+      ),
+    ],
+  },
+  {
+    file: "app.activity.tsx",
+    probes: [
+      adminGet(
+        "activity with B's shop and B's webhook event and privacy request ids in the query",
+        (f) =>
+          `/app/activity?${asIfB(f)}&id=${f.b.webhookEventId}&eventId=${f.b.webhookEventId}&requestId=${f.b.complianceRequestId}`,
+        {
+          ...FOR_A,
+          mayChange: [],
+          // A2 shares A's workspace, but webhook events are a shop's own.
+          forbid: (f) => f.a2.webhookEventIds,
+          async check(answer, f) {
+            const body = json(answer) as { events: { id: string }[]; privacy: { id: string }[] };
+            const own = new Set(
+              (await db.webhookEvent.findMany({ where: { shopDomain: f.A.domain }, select: { id: true } })).map(
+                (event) => event.id,
+              ),
+            );
+            expect(body.events.length).toBeGreaterThan(0);
+            expect(body.events.filter((event) => !own.has(event.id))).toEqual([]);
+            expect(
+              await db.complianceRequest.count({
+                where: { id: { in: body.privacy.map((p) => p.id) }, shopDomain: { not: f.A.domain } },
+              }),
+            ).toBe(0);
+          },
+        },
+      ),
+      adminPost(
+        "a form post naming B's webhook event (the page has no action)",
+        () => "/app/activity",
+        (f) => ({ intent: "retry", eventId: f.b.webhookEventId, id: f.b.webhookEventId }),
+        { statuses: [...REFUSED, 405] },
+      ),
+    ],
+  },
+  {
+    file: "app.customers._index.tsx",
+    probes: [
+      adminGet(
+        "search for B's customer's email",
+        (f) => `/app/customers?q=${encodeURIComponent(f.b.customer.email!)}`,
+        {
+          ...FOR_A,
+          mayChange: [],
+          check: (answer) => expect((json(answer) as { customers: unknown[] }).customers).toEqual([]),
+        },
+      ),
+      adminGet(
+        "search for B's customer's name, with B's shop and workspace in the query",
+        (f) =>
+          `/app/customers?${asIfB(f)}&workspaceId=${f.B.workspaceId}&q=${encodeURIComponent(`${f.b.customer.lastName}`)}`,
+        {
+          ...FOR_A,
+          mayChange: [],
+          async check(answer, f) {
+            const ids = (json(answer) as { customers: { id: string }[] }).customers.map((customer) => customer.id);
+            expect(await rowsOfWorkspace(ids, f.A.workspaceId)).toBe(ids.length);
+          },
+        },
+      ),
+      adminGet(
+        "the list with B's workspace id in the query",
+        (f) => `/app/customers?workspaceId=${f.B.workspaceId}&${asIfB(f)}`,
+        {
+          ...FOR_A,
+          mayChange: [],
+          async check(answer, f) {
+            const ids = (json(answer) as { customers: { id: string }[] }).customers.map((customer) => customer.id);
+            expect(ids.length).toBeGreaterThan(0);
+            expect(await rowsOfWorkspace(ids, f.A.workspaceId)).toBe(ids.length);
+          },
+        },
+      ),
+    ],
+  },
+  {
+    file: "app.customers.$customerId.tsx",
+    probes: [
+      adminGet("B's helpdesk customer", (f) => `/app/customers/${f.b.person.id}`),
+      adminGet(
+        "B's helpdesk customer, with B's shop and host in the query",
+        (f) => `/app/customers/${f.b.person.id}?${asIfB(f)}`,
+      ),
+      adminGet("B's Shopify customer row id", (f) => `/app/customers/${f.b.customerRowId}`),
+      adminGet("B's order row id", (f) => `/app/customers/${f.b.orderRowId}`),
+      adminGet("B's Shopify customer id", (f) => `/app/customers/${f.b.customer.id}`),
+      adminGet(
+        "B's Shopify customer GID",
+        (f) => `/app/customers/${encodeURIComponent(`gid://shopify/Customer/${f.b.customer.id}`)}`,
+      ),
+      adminGet("B's workspace id", (f) => `/app/customers/${f.B.workspaceId}`),
+      adminGet(
+        "a customer of A2, the other store of A's workspace: shown, A2's rows untouched",
+        (f) => `/app/customers/${f.a2.person.id}`,
+        {
+          ...FOR_A,
+          mayChange: [],
+          check: (answer, f) => expect(json(answer)).toMatchObject({ customer: { id: f.a2.person.id } }),
+        },
+      ),
+      adminPost(
+        "save a note on B's helpdesk customer",
+        (f) => `/app/customers/${f.b.person.id}`,
+        (f) => ({ intent: "save-note", note: "Written from A", baseVersion: String(f.b.person.noteVersion) }),
+      ),
+      adminPost(
+        "overwrite B's customer's note (keep-mine)",
+        (f) => `/app/customers/${f.b.person.id}`,
+        () => ({ intent: "save-note", note: "Written from A", baseVersion: "0", resolution: "keep-mine" }),
+      ),
+      adminPost(
+        "save a note on A's customer with B's customer and workspace ids in the form",
+        (f) => `/app/customers/${f.a.person.id}?${asIfB(f)}`,
+        (f) => ({
+          intent: "save-note",
+          note: "A's own note",
+          baseVersion: "0",
+          resolution: "keep-mine",
+          customerId: f.b.person.id,
+          helpdeskCustomerId: f.b.person.id,
+          workspaceId: f.B.workspaceId,
+        }),
+        {
+          ...FOR_A,
+          async check(answer, f) {
+            expect(json(answer)).toMatchObject({ status: "saved", note: "A's own note" });
+            expect((await db.helpdeskCustomer.findUniqueOrThrow({ where: { id: f.a.person.id } })).note).toBe(
+              "A's own note",
+            );
+          },
+        },
+      ),
+    ],
+  },
+  {
+    file: "app.settings.tsx",
+    probes: [
+      adminGet(
+        "settings with B's shop and workspace in the query",
+        (f) => `/app/settings?${asIfB(f)}&workspaceId=${f.B.workspaceId}`,
+        {
+          ...FOR_A,
+          mayChange: [],
+          check(answer, f) {
+            const body = json(answer) as { shop: { domain: string }; workspace: { shops: { domain: string }[] } };
+            expect(body.shop.domain).toBe(f.A.domain);
+            expect(body.workspace.shops.map((shop) => shop.domain).sort()).toEqual([f.A2.domain, f.A.domain].sort());
+          },
+        },
+      ),
+      adminPost(
+        "turn note sync off, naming B's shop (and A2's) in the form",
+        (f) => `/app/settings?${asIfB(f)}`,
+        (f) => ({ intent: "notes-sync", enabled: "false", shopId: f.B.id, shop: f.B.domain, domain: f.A2.domain }),
+        {
+          ...FOR_A,
+          async check(_answer, f) {
+            expect((await db.shop.findUniqueOrThrow({ where: { id: f.A.id } })).notesSyncEnabled).toBe(false);
+          },
+        },
+      ),
+      adminPost(
+        "turn note sync back on, naming B's shop in the form",
+        (f) => `/app/settings?${asIfB(f)}`,
+        (f) => ({ intent: "notes-sync", enabled: "true", shopId: f.B.id, shop: f.B.domain }),
+        FOR_A,
+      ),
+      adminPost(
+        "create a link code with B's workspace and shop ids in the form",
+        (f) => `/app/settings?${asIfB(f)}`,
+        (f) => ({ intent: "create-link-code", workspaceId: f.B.workspaceId, shopId: f.B.id }),
+        {
+          ...FOR_A,
+          async check(_answer, f) {
+            const newest = await db.workspaceLinkCode.findFirstOrThrow({ orderBy: { createdAt: "desc" } });
+            expect(newest).toMatchObject({ workspaceId: f.A.workspaceId, createdByShopId: f.A.id });
+          },
+        },
+      ),
+      adminPost(
+        "join with B's expired link code",
+        () => "/app/settings",
+        (f) => ({
+          intent: "join-workspace",
+          code: f.b.linkCodes.expired,
+        }),
+      ),
+      adminPost(
+        "join with B's used link code",
+        () => "/app/settings",
+        (f) => ({
+          intent: "join-workspace",
+          code: f.b.linkCodes.used,
+        }),
+      ),
+      adminPost(
+        "join with the id of B's link code row",
+        () => "/app/settings",
+        (f) => ({
+          intent: "join-workspace",
+          code: f.b.linkCodes.expiredRowId,
+        }),
+      ),
+      adminPost(
+        "join with B's workspace id as the code",
+        () => "/app/settings",
+        (f) => ({
+          intent: "join-workspace",
+          code: f.B.workspaceId,
+          workspaceId: f.B.workspaceId,
+        }),
+      ),
+      adminPost(
+        "join with the stored hash of B's valid link code",
+        () => "/app/settings",
+        (f) => ({
+          intent: "join-workspace",
+          code: f.b.linkCodes.validHash,
+        }),
+      ),
+      // A code is the capability B's admin hands out, so joining with it is allowed — but the
+      // store that joins takes only its own customers: its workspace's other store (A) and A's
+      // customers stay where they are, and B's existing rows are not touched.
+      adminPost(
+        "A2 (A's workspace) joins B's workspace with B's valid code: A and A's customers stay",
+        () => "/app/settings",
+        (f) => ({ intent: "join-workspace", code: f.b.linkCodes.valid }),
+        {
+          as: A2,
+          last: true,
+          // Joining tells the joining store the name of the workspace it joined.
+          allow: (f) => [f.B.name],
+          statuses: [200, 400, 403, 409],
+          mayChange: ["A2's shop", "A's workspace", "B's workspace"],
+          prepare: async (f) => ({
+            bPeople: await db.helpdeskCustomer.findMany({ where: { workspaceId: f.B.workspaceId } }),
+          }),
+          async check(_answer, f, prepared) {
+            const { bPeople } = prepared as { bPeople: { id: string }[] };
+            const aLinks = await db.shopifyCustomer.findMany({
+              where: { shopId: f.A.id, helpdeskCustomerId: { not: null } },
+              select: { helpdeskCustomer: { select: { workspaceId: true } } },
+            });
+            expect(
+              aLinks.filter((link) => link.helpdeskCustomer!.workspaceId !== f.A.workspaceId).length,
+              "A's customers moved out of A's workspace",
+            ).toBe(0);
+            const bNow = await db.helpdeskCustomer.findMany({
+              where: { workspaceId: f.B.workspaceId },
+              include: { shopifyCustomers: { select: { shopId: true } } },
+            });
+            const before = new Map(bPeople.map((person) => [person.id, person]));
+            for (const person of bNow) {
+              const { shopifyCustomers, ...row } = person;
+              const previous = before.get(person.id);
+              if (previous) expect(row, "B's existing customer changed").toEqual(previous);
+              else
+                expect(
+                  shopifyCustomers.every((link) => link.shopId === f.A2.id),
+                  "a customer of A came to B",
+                ).toBe(true);
+            }
+          },
+        },
+      ),
+    ],
+  },
+  {
+    file: "proxy.widget.tsx",
+    probes: [
+      proxyGet(
+        "B's customer as the logged-in customer, signed for A",
+        "/proxy/widget",
+        (f) => proxyParams(A, String(f.b.customer.id)),
+        {
+          ...FOR_A,
+          mayChange: [],
+          check(answer, f) {
+            expect(json(answer)).toEqual({ shop: { name: f.A.name }, customer: { loggedIn: true, firstName: null } });
+          },
+        },
+      ),
+      proxyGet("signed for A, then the shop changed to B", "/proxy/widget", () => proxyParams(A), {
+        tamper: (url, f) => url.searchParams.set("shop", f.B.domain),
+      }),
+      proxyGet("signed for A, then B's shop appended", "/proxy/widget", () => proxyParams(A), {
+        tamper: (url, f) => url.searchParams.append("shop", f.B.domain),
+      }),
+      proxyGet("A's and B's shop both signed", "/proxy/widget", (f) => [...proxyParams(A), ["shop", f.B.domain]]),
+      proxyGet(
+        "A's customer and B's customer both signed as the logged-in customer",
+        "/proxy/widget",
+        (f) => [...proxyParams(A, String(f.a.customer.id)), ["logged_in_customer_id", String(f.b.customer.id)]],
+        {
+          statuses: [200, ...REFUSED],
+          check(answer, f) {
+            if (answer.status !== 200) return;
+            const customer = (json(answer) as { customer: { firstName: string | null } }).customer;
+            expect([null, f.a.customer.firstName]).toContain(customer.firstName);
+          },
+        },
+      ),
+      proxyGet(
+        "signed for A with B's shop in the path prefix",
+        "/proxy/widget",
+        (f) => [
+          ["shop", A],
+          ["logged_in_customer_id", ""],
+          ["path_prefix", `/apps/shopdesk/${f.B.domain}`],
+          ["timestamp", String(Math.floor(Date.now() / 1000))],
+        ],
+        {
+          ...FOR_A,
+          mayChange: [],
+          check: (answer, f) => expect(json(answer)).toMatchObject({ shop: { name: f.A.name } }),
+        },
+      ),
+    ],
+  },
+  {
+    file: "webhooks.app.scopes_update.tsx",
+    probes: [
+      webhook(
+        "app/scopes_update",
+        "a scopes update (its payload names no shop) under A's header: A's grant only",
+        () => ({
+          id: 1,
+          previous: [],
+          current:
+            "read_customers,write_customers,read_orders,write_orders,read_fulfillments,read_returns,write_returns".split(
+              ",",
+            ),
+          updated_at: new Date().toISOString(),
+        }),
+        FOR_A,
+      ),
+    ],
+  },
+  {
+    file: "webhooks.app.uninstalled.tsx",
+    probes: [
+      webhook("app/uninstalled", NAMES_ANOTHER_SHOP, () => shopPayload(bShop()), { statuses: [400], last: true }),
+    ],
+  },
+  {
+    file: "webhooks.customers.create.tsx",
+    probes: [webhook("customers/create", B_IDS_FOR_A, (f) => customerPayload(bShop(), f.b.customer), FOR_A)],
+  },
+  {
+    file: "webhooks.customers.update.tsx",
+    probes: [
+      webhook(
+        "customers/update",
+        B_IDS_FOR_A,
+        (f) => customerPayload(bShop(), { ...f.b.customer, note: "from A's header" }),
+        FOR_A,
+      ),
+      webhook(
+        "customers/update",
+        "A2's customer under A's header: A2's rows untouched",
+        (f) => customerPayload(a2Shop(), { ...f.a2.customer, note: "from A's header" }),
+        FOR_A,
+      ),
+    ],
+  },
+  {
+    file: "webhooks.customers.delete.tsx",
+    probes: [webhook("customers/delete", B_IDS_FOR_A, (f) => customerDeletePayload(f.b.customer), FOR_A)],
+  },
+  {
+    file: "webhooks.customers.data_request.tsx",
+    probes: [
+      webhook(
+        "customers/data_request",
+        NAMES_ANOTHER_SHOP,
+        (f) => complianceCustomerPayload(bShop(), "customers/data_request", f.b.customer, 9001),
+        { statuses: [400] },
+      ),
+      webhook(
+        "customers/data_request",
+        "A's request naming B's customer and orders: A's report holds none of B's rows",
+        (f) => ({
+          ...(complianceCustomerPayload(bShop(), "customers/data_request", f.b.customer, 9002) as object),
+          shop_id: f.A.shopifyId,
+          shop_domain: f.A.domain,
+        }),
+        {
+          ...FOR_A,
+          async check(_answer, f) {
+            const request = await db.complianceRequest.findFirstOrThrow({
+              where: { shopDomain: f.A.domain, topic: "customers/data_request" },
+              orderBy: { createdAt: "desc" },
+            });
+            const report = JSON.stringify(request.report);
+            expect(f.bRowIds.filter((id) => report.includes(id))).toEqual([]);
+            const data = (request.report as { data: { shopifyCustomers: { shopId: string }[] } }).data;
+            expect(data.shopifyCustomers.filter((customer) => customer.shopId !== f.A.id)).toEqual([]);
+          },
+        },
+      ),
+    ],
+  },
+  {
+    file: "webhooks.customers.redact.tsx",
+    probes: [
+      webhook(
+        "customers/redact",
+        NAMES_ANOTHER_SHOP,
+        (f) => complianceCustomerPayload(bShop(), "customers/redact", f.b.customer, 0),
+        {
+          statuses: [400],
+        },
+      ),
+      webhook(
+        "customers/redact",
+        "A's erasure naming B's customer and orders: B's data stays",
+        (f) => ({
+          ...(complianceCustomerPayload(bShop(), "customers/redact", f.b.customer, 0) as object),
+          shop_id: f.A.shopifyId,
+          shop_domain: f.A.domain,
+        }),
+        FOR_A,
+      ),
+    ],
+  },
+  {
+    file: "webhooks.shop.redact.tsx",
+    probes: [
+      webhook("shop/redact", NAMES_ANOTHER_SHOP, () => complianceShopPayload(bShop()), { statuses: [400], last: true }),
+    ],
+  },
+  {
+    file: "webhooks.fulfillment_events.create.tsx",
+    probes: [
+      webhook("fulfillment_events/create", NAMES_ANOTHER_SHOP, (f) => fulfillmentEventFor(f), { statuses: [400] }),
+      webhook(
+        "fulfillment_events/create",
+        `${B_IDS_FOR_A} (shop_id set to A's)`,
+        (f) => ({ ...(fulfillmentEventFor(f) as object), shop_id: f.A.shopifyId }),
+        FOR_A,
+      ),
+    ],
+  },
+  {
+    file: "webhooks.fulfillments.create.tsx",
+    probes: [webhook("fulfillments/create", B_IDS_FOR_A, (f) => fulfillmentFor(f), FOR_A)],
+  },
+  {
+    file: "webhooks.fulfillments.update.tsx",
+    probes: [webhook("fulfillments/update", B_IDS_FOR_A, (f) => fulfillmentFor(f), FOR_A)],
+  },
+  ...(["orders/create", "orders/cancelled", "orders/fulfilled", "orders/partially_fulfilled"] as const).map(
+    (topic) => ({
+      file: `webhooks.${topic.replace("/", ".")}.tsx`,
+      probes: [webhook(topic, B_IDS_FOR_A, (f) => orderPayload(bShop(), f.b.order), FOR_A)],
+    }),
+  ),
+  {
+    file: "webhooks.orders.updated.tsx",
+    probes: [
+      webhook("orders/updated", B_IDS_FOR_A, (f) => orderPayload(bShop(), f.b.order), FOR_A),
+      webhook(
+        "orders/updated",
+        "A2's order under A's header: A2's rows untouched",
+        (f) => orderPayload(a2Shop(), f.a2.order),
+        FOR_A,
+      ),
+    ],
+  },
+  {
+    file: "webhooks.orders.edited.tsx",
+    probes: [
+      webhook(
+        "orders/edited",
+        B_IDS_FOR_A,
+        (f) => ({
+          order_edit: {
+            id: 1,
+            app_id: null,
+            created_at: new Date().toISOString(),
+            notify_customer: false,
+            order_id: f.b.order.id,
+            staff_note: "",
+            user_id: null,
+            line_items: { additions: [], removals: [] },
+          },
+        }),
+        FOR_A,
+      ),
+    ],
+  },
+  {
+    file: "webhooks.refunds.create.tsx",
+    probes: [
+      webhook(
+        "refunds/create",
+        B_IDS_FOR_A,
+        (f) => refundPayload(bShop(), f.b.refunded, f.b.refunded.refunds[0]!),
+        FOR_A,
+      ),
+    ],
+  },
+];
+
+function fulfillmentFor(f: Fixture) {
+  const { order, fulfillmentIndex } = f.b.fulfilled;
+  return fulfillmentPayload(bShop(), order, order.fulfillments[fulfillmentIndex]!);
+}
+
+function fulfillmentEventFor(f: Fixture) {
+  const { order, fulfillmentIndex } = f.b.fulfilled;
+  const fulfillment = order.fulfillments[fulfillmentIndex]!;
+  return fulfillmentEventPayload(bShop(), order, fulfillment, fulfillment.events.at(-1)!);
+}
+
+// ---- The table covers every route --------------------------------------------------------------
+
+const routeModules = import.meta.glob<{ loader?: unknown; action?: unknown }>("../../app/routes/*.tsx");
+const fileOf = (path: string) => path.replace(/^.*\//, "");
+
+describe("every route file has cross-tenant probes", () => {
+  it("lists every file in app/routes, and no other", () => {
+    const files = Object.keys(routeModules).map(fileOf).sort();
+    const listed = ROUTES.map((route) => route.file).sort();
+    const missing = files.filter((file) => !listed.includes(file));
+    expect(
+      missing,
+      `Add these routes to ROUTES in tests/integration/cross-tenant.test.ts: ${missing.join(", ")}`,
+    ).toEqual([]);
+    expect(listed.filter((file) => !files.includes(file))).toEqual([]);
+    expect(new Set(listed).size).toBe(listed.length);
+  });
+
+  it("probes each route's loader with a GET and its action with a POST", async () => {
+    const uncovered: string[] = [];
+    for (const [path, load] of Object.entries(routeModules)) {
+      const module = await load();
+      const probes = ROUTES.find((route) => route.file === fileOf(path))?.probes ?? [];
+      if (module.loader && !probes.some((probe) => probe.method === "GET")) uncovered.push(`${fileOf(path)} loader`);
+      if (module.action && !probes.some((probe) => probe.method === "POST")) uncovered.push(`${fileOf(path)} action`);
+    }
+    expect(uncovered, "Add a probe for each to ROUTES in tests/integration/cross-tenant.test.ts").toEqual([]);
+  });
+});
+
+// ---- Running the probes ------------------------------------------------------------------------
+
+async function digestAll(f: Fixture): Promise<Record<Scope, TenantDigest>> {
+  return {
+    "A's shop": await digestShop(f.A),
+    "A2's shop": await digestShop(f.A2),
+    "B's shop": await digestShop(f.B),
+    "A's workspace": await digestWorkspace(f.A.workspaceId),
+    "B's workspace": await digestWorkspace(f.B.workspaceId),
+  };
+}
+
+// Admin pages and the storefront first, then webhooks (some copy B's data into A, as a signed
+// delivery for A says), then the probes that would end a tenant's data if they were not refused.
+const phase = (p: Probe) => (p.last ? 2 : p.via === "webhook" ? 1 : 0);
+const ordered = ROUTES.flatMap((route) => route.probes.map((p) => ({ ...p, file: route.file }))).sort(
+  (a, b) => phase(a) - phase(b),
+);
+
+describe("another tenant's ids get nothing and change nothing", () => {
+  for (const p of ordered) {
+    it(`${p.file} ${p.method} (${p.via}): ${p.name}`, async () => {
+      const f = fixture;
+      const prepared = await p.prepare?.(f);
+      const before = await digestAll(f);
+      const since = new Date();
+      const request = p.build(f);
+      const sent = decodeURIComponent(request.url) + (await request.clone().text());
+
+      const response = await fetch(request, { redirect: "manual" });
+      const text = await response.text();
+      const target = new URL(request.url);
+      // The log's last entry could be a webhook the emulator sent meanwhile: find this request's.
+      const served = stack.app.requests.findLast(
+        (entry) => entry.method === request.method && entry.path === target.pathname + target.search,
+      );
+      expect(served?.route, "the probe did not reach the route it is listed under").toBe(p.file);
+      expect(p.statuses, `answered ${response.status}: ${text.slice(0, 300)}`).toContain(response.status);
+
+      await stack.emulator.waitForDeliveries();
+      await waitUntilQuiet();
+
+      // Values the probe itself sent may come back (a search box shows its query); nothing else of B's.
+      const allowed = p.allow?.(f) ?? [];
+      const forbidden = [...f.bValues, ...(p.forbid?.(f) ?? [])].filter(
+        (value) => !sent.includes(value) && !allowed.includes(value),
+      );
+      expect(
+        forbidden.filter((value) => text.includes(value)),
+        "B's data in the answer",
+      ).toEqual([]);
+
+      const after = await digestAll(f);
+      for (const scope of Object.keys(before) as Scope[]) {
+        if (!p.mayChange.includes(scope)) expect(after[scope], `${scope} changed`).toEqual(before[scope]);
+      }
+      expect(await jobsQueuedFor(f.B, since), "work queued for B").toEqual([]);
+      const calls = stack.emulator.requests.filter(
+        (call) =>
+          new Date(call.at) >= since &&
+          (call.shop === f.B.domain || (call.shop === f.A2.domain && !p.mayChange.includes("A2's shop"))),
+      );
+      expect(calls, "calls to another store's Shopify").toEqual([]);
+
+      let parsed: unknown = null;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON (a redirect, a bounce page)
+      }
+      await p.check?.({ status: response.status, text, json: parsed }, f, prepared);
+    });
+  }
+});
