@@ -10,12 +10,45 @@ type RouteModule = {
   action?: (args: { request: Request; params: Record<string, string>; context: object }) => unknown;
 };
 
-// Remix flat-route file for a URL path: /webhooks/app/uninstalled → webhooks.app.uninstalled.tsx.
+// Remix flat-route file for a URL path: /webhooks/app/uninstalled → webhooks.app.uninstalled.tsx,
+// /app/customers → app.customers._index.tsx, /app/customers/<id> → app.customers.$customerId.tsx
+// (params: { customerId }), /auth/exit-iframe → auth.$.tsx (params: { "*": "exit-iframe" }).
 const routeFiles = import.meta.glob<RouteModule>("../../app/routes/*.tsx");
 
-function routeModuleFor(pathname: string) {
-  const file = `../../app/routes/${pathname.replace(/^\//, "").replace(/\//g, ".")}.tsx`;
-  return routeFiles[file];
+function matchRoute(file: string, segments: string[]): Record<string, string> | null {
+  const parts = file
+    .replace(/^\.\.\/\.\.\/app\/routes\//, "")
+    .replace(/\.tsx$/, "")
+    .split(".");
+  if (parts.at(-1) === "_index") parts.pop();
+  const params: Record<string, string> = {};
+  for (const [index, part] of parts.entries()) {
+    if (part === "$") {
+      params["*"] = segments.slice(index).join("/");
+      return index < segments.length ? params : null;
+    }
+    const segment = segments[index];
+    if (segment === undefined) return null;
+    if (part.startsWith("$")) params[part.slice(1)] = decodeURIComponent(segment);
+    else if (part !== segment) return null;
+  }
+  return parts.length === segments.length ? params : null;
+}
+
+function routeFor(url: URL) {
+  const flat = url.pathname.replace(/^\//, "").replace(/\//g, ".");
+  // `?index` addresses the index route under a layout (POST /app?index → app._index.tsx).
+  const exact = routeFiles[`../../app/routes/${flat}${url.searchParams.has("index") ? "._index" : ""}.tsx`];
+  if (exact) return { load: exact, params: {} };
+  const segments = url.pathname.split("/").filter(Boolean);
+  // Static routes before dynamic ones before splats, as Remix ranks them.
+  const rank = (file: string) => (file.includes(".$.") || file.endsWith(".$.tsx") ? 2 : file.includes("$") ? 1 : 0);
+  const files = Object.keys(routeFiles).sort((a, b) => rank(a) - rank(b));
+  for (const file of files) {
+    const params = matchRoute(file, segments);
+    if (params) return { load: routeFiles[file]!, params };
+  }
+  return undefined;
 }
 
 // Remix lets loaders and actions throw a Response (the library's 401/400/302); anything else is a bug.
@@ -26,6 +59,11 @@ function thrownResponse(thrown: unknown): Response {
 
 async function toResponse(result: unknown): Promise<Response> {
   if (result instanceof Response) return result;
+  // Remix's data(value, init): the value as JSON with the given status and headers.
+  if (result && typeof result === "object" && (result as { type?: unknown }).type === "DataWithResponseInit") {
+    const wrapped = result as { data: unknown; init: ResponseInit | null };
+    return Response.json(wrapped.data ?? null, wrapped.init ?? undefined);
+  }
   return Response.json(result ?? null);
 }
 
@@ -43,13 +81,13 @@ export async function startTestAppServer(port = 0): Promise<TestAppServer> {
     let response: Response;
     try {
       const request = await toFetchRequest(req, origin);
-      const load = routeModuleFor(new URL(request.url).pathname);
-      const module = load ? await load() : undefined;
+      const route = routeFor(new URL(request.url));
+      const module = route ? await route.load() : undefined;
       const handler = request.method === "GET" ? module?.loader : module?.action;
       response = handler
         ? await toResponse(
             await Promise.resolve()
-              .then(() => handler({ request, params: {}, context: {} }))
+              .then(() => handler({ request, params: route?.params ?? {}, context: {} }))
               .catch(thrownResponse),
           )
         : new Response("Not found", { status: 404 });
