@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { fieldErrorsOf, type FieldErrors } from "./form-errors";
+import { readBodyWithLimit } from "./request-body.server";
 
 /**
  * The app's forms are a few fields; the longest is a customer note (5,000 characters, at most
@@ -42,13 +43,13 @@ export async function readForm<Schema extends z.ZodType>(
     );
   }
 
-  const body = await readBodyUpTo(request, MAX_FORM_BYTES);
-  if (!body)
+  const body = await readBodyWithLimit(request, MAX_FORM_BYTES);
+  if (!body.ok)
     return refuse(413, `This ${what} form is too large: Shopdesk accepts forms up to ${MAX_FORM_BYTES / 1024} KB.`);
 
   let form: FormData;
   try {
-    form = await new Response(body, { headers: { "content-type": contentType } }).formData();
+    form = await new Response(body.bytes, { headers: { "content-type": contentType } }).formData();
   } catch {
     return refuse(
       400,
@@ -59,24 +60,4 @@ export async function readForm<Schema extends z.ZodType>(
   const parsed = schema.safeParse(fields);
   if (parsed.success) return { ok: true, data: parsed.data };
   return { ok: false, status: 400, errors: fieldErrorsOf(parsed.error), fields };
-}
-
-/** The request body, or null as soon as it is larger than `limit` bytes (declared or actual). */
-async function readBodyUpTo(request: Request, limit: number): Promise<Buffer<ArrayBuffer> | null> {
-  if (Number(request.headers.get("content-length") ?? 0) > limit) return null;
-  if (!request.body) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return null;
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
 }

@@ -10,45 +10,62 @@ type RouteModule = {
   action?: (args: { request: Request; params: Record<string, string>; context: object }) => unknown;
 };
 
-// Remix flat-route file for a URL path: /webhooks/app/uninstalled → webhooks.app.uninstalled.tsx,
-// /app/customers → app.customers._index.tsx, /app/customers/<id> → app.customers.$customerId.tsx
-// (params: { customerId }), /auth/exit-iframe → auth.$.tsx (params: { "*": "exit-iframe" }).
+// Remix flat-route file for a URL path: /webhooks/app/uninstalled → webhooks.app.uninstalled.tsx.
 const routeFiles = import.meta.glob<RouteModule>("../../app/routes/*.tsx");
 
-function matchRoute(file: string, segments: string[]): Record<string, string> | null {
-  const parts = file
-    .replace(/^\.\.\/\.\.\/app\/routes\//, "")
-    .replace(/\.tsx$/, "")
-    .split(".");
-  if (parts.at(-1) === "_index") parts.pop();
-  const params: Record<string, string> = {};
-  for (const [index, part] of parts.entries()) {
-    if (part === "$") {
-      params["*"] = segments.slice(index).join("/");
-      return index < segments.length ? params : null;
-    }
-    const segment = segments[index];
-    if (segment === undefined) return null;
-    if (part.startsWith("$")) params[part.slice(1)] = decodeURIComponent(segment);
-    else if (part !== segment) return null;
-  }
-  return parts.length === segments.length ? params : null;
+interface RouteMatch {
+  /** The route module's file name in app/routes, e.g. app.customers.$customerId.tsx. */
+  file: string;
+  load: () => Promise<RouteModule>;
+  params: Record<string, string>;
 }
 
-function routeFor(url: URL) {
-  const flat = url.pathname.replace(/^\//, "").replace(/\//g, ".");
-  // `?index` addresses the index route under a layout (POST /app?index → app._index.tsx).
-  const exact = routeFiles[`../../app/routes/${flat}${url.searchParams.has("index") ? "._index" : ""}.tsx`];
-  if (exact) return { load: exact, params: {} };
-  const segments = url.pathname.split("/").filter(Boolean);
-  // Static routes before dynamic ones before splats, as Remix ranks them.
-  const rank = (file: string) => (file.includes(".$.") || file.endsWith(".$.tsx") ? 2 : file.includes("$") ? 1 : 0);
-  const files = Object.keys(routeFiles).sort((a, b) => rank(a) - rank(b));
-  for (const file of files) {
-    const params = matchRoute(file, segments);
-    if (params) return { load: routeFiles[file]!, params };
+const flatRoutes = Object.entries(routeFiles).map(([path, load]) => {
+  const file = path.replace(/^.*\//, "");
+  const segments = file.replace(/\.tsx$/, "").split(".");
+  const index = segments.at(-1) === "_index";
+  return { file, load, index, segments: index ? segments.slice(0, -1) : segments };
+});
+
+/** Static segments beat `$param`, which beats a `$` splat. */
+const specificity = (segments: string[]) =>
+  segments.reduce((score, segment) => score * 3 + (segment === "$" ? 0 : segment.startsWith("$") ? 1 : 2), 1);
+
+function matchSegments(segments: string[], parts: string[]): Record<string, string> | null {
+  const params: Record<string, string> = {};
+  for (const [position, segment] of segments.entries()) {
+    if (segment === "$") {
+      params["*"] = parts.slice(position).join("/");
+      return params;
+    }
+    const part = parts[position];
+    if (part === undefined) return null;
+    if (segment.startsWith("$")) params[segment.slice(1)] = part;
+    else if (segment !== part) return null;
   }
-  return undefined;
+  return segments.length === parts.length ? params : null;
+}
+
+/**
+ * The route module for a URL path. A path with both a layout and an index route (/app) goes to
+ * the layout unless `?index` asks for the index route, as Remix does for actions; `$param`
+ * segments and a `$` splat capture params (/app/customers/<id>, /auth/login).
+ */
+function routeFor(url: URL): RouteMatch | undefined {
+  const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+  const wantsIndex = url.searchParams.has("index");
+  const candidates = flatRoutes
+    .map((route) => ({ route, params: matchSegments(route.segments, parts) }))
+    .filter((match): match is { route: (typeof flatRoutes)[number]; params: Record<string, string> } =>
+      Boolean(match.params),
+    )
+    .sort(
+      (a, b) =>
+        Number(b.route.index === wantsIndex) - Number(a.route.index === wantsIndex) ||
+        specificity(b.route.segments) - specificity(a.route.segments),
+    );
+  const best = candidates[0];
+  return best && { file: best.route.file, load: best.route.load, params: best.params };
 }
 
 // Remix lets loaders and actions throw a Response (the library's 401/400/302); anything else is a bug.
@@ -57,20 +74,21 @@ function thrownResponse(thrown: unknown): Response {
   throw thrown;
 }
 
+// `data(value, { status })` from a loader or action: the status is the client's, not 200.
+type DataWithResponseInit = { type: "DataWithResponseInit"; data: unknown; init: ResponseInit | null };
+const isDataWithResponseInit = (result: unknown): result is DataWithResponseInit =>
+  typeof result === "object" && result !== null && (result as { type?: unknown }).type === "DataWithResponseInit";
+
 async function toResponse(result: unknown): Promise<Response> {
   if (result instanceof Response) return result;
-  // Remix's data(value, init): the value as JSON with the given status and headers.
-  if (result && typeof result === "object" && (result as { type?: unknown }).type === "DataWithResponseInit") {
-    const wrapped = result as { data: unknown; init: ResponseInit | null };
-    return Response.json(wrapped.data ?? null, wrapped.init ?? undefined);
-  }
+  if (isDataWithResponseInit(result)) return Response.json(result.data ?? null, result.init ?? undefined);
   return Response.json(result ?? null);
 }
 
 export interface TestAppServer {
   url: string;
   /** Every request the app answered, for assertions on what Shopify would have seen. */
-  requests: { method: string; path: string; status: number }[];
+  requests: { method: string; path: string; status: number; route: string | null }[];
   close(): Promise<void>;
 }
 
@@ -79,9 +97,10 @@ export async function startTestAppServer(port = 0): Promise<TestAppServer> {
   let origin = "";
   const server = http.createServer(async (req, res) => {
     let response: Response;
+    let route: RouteMatch | undefined;
     try {
       const request = await toFetchRequest(req, origin);
-      const route = routeFor(new URL(request.url));
+      route = routeFor(new URL(request.url));
       const module = route ? await route.load() : undefined;
       const handler = request.method === "GET" ? module?.loader : module?.action;
       response = handler
@@ -94,7 +113,12 @@ export async function startTestAppServer(port = 0): Promise<TestAppServer> {
     } catch (error) {
       response = new Response(error instanceof Error ? error.message : String(error), { status: 500 });
     }
-    requests.push({ method: req.method ?? "", path: req.url ?? "", status: response.status });
+    requests.push({
+      method: req.method ?? "",
+      path: req.url ?? "",
+      status: response.status,
+      route: route?.file ?? null,
+    });
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   });

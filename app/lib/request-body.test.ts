@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { readBodyWithLimit } from "./request-body.server";
+
+const streamOf = (chunks: Uint8Array[], onPull?: () => void) =>
+  new ReadableStream<Uint8Array>({
+    pull(controller) {
+      onPull?.();
+      const next = chunks.shift();
+      if (next) controller.enqueue(next);
+      else controller.close();
+    },
+  });
+
+const post = (body: BodyInit | null, headers: Record<string, string> = {}) =>
+  new Request("http://app.test/webhooks/x", { method: "POST", body, headers, duplex: "half" } as RequestInit);
+
+describe("readBodyWithLimit", () => {
+  it("returns the bytes of a body within the limit", async () => {
+    const result = await readBodyWithLimit(post("hello"), 5);
+    expect(result.ok && new TextDecoder().decode(result.bytes)).toBe("hello");
+  });
+
+  it("refuses a declared Content-Length above the limit without reading the body", async () => {
+    let pulls = 0;
+    const body = streamOf([new Uint8Array(10)], () => pulls++);
+    const result = await readBodyWithLimit(post(body, { "content-length": "11" }), 10);
+    expect(result).toEqual({ ok: false, reason: "too-large" });
+    expect(pulls).toBeLessThanOrEqual(1); // a stream may pull once when created; never read to the end
+  });
+
+  it("counts the bytes of a body sent without a Content-Length", async () => {
+    const chunks = Array.from({ length: 5 }, () => new Uint8Array(4));
+    expect(await readBodyWithLimit(post(streamOf(chunks)), 16)).toEqual({ ok: false, reason: "too-large" });
+    const fits = await readBodyWithLimit(post(streamOf(Array.from({ length: 4 }, () => new Uint8Array(4)))), 16);
+    expect(fits.ok && fits.bytes.byteLength).toBe(16);
+  });
+
+  it("counts the bytes when the Content-Length understates them", async () => {
+    const result = await readBodyWithLimit(post("x".repeat(100), { "content-length": "10" }), 50);
+    expect(result).toEqual({ ok: false, reason: "too-large" });
+  });
+
+  it("stops reading as soon as the limit is passed", async () => {
+    let pulls = 0;
+    const chunks = Array.from({ length: 100 }, () => new Uint8Array(10));
+    const result = await readBodyWithLimit(post(streamOf(chunks, () => pulls++)), 25);
+    expect(result.ok).toBe(false);
+    expect(pulls).toBeLessThan(10);
+  });
+
+  it("reads an empty body as no bytes", async () => {
+    const result = await readBodyWithLimit(post(null), 10);
+    expect(result.ok && result.bytes.byteLength).toBe(0);
+  });
+});
