@@ -1,7 +1,10 @@
 import "@shopify/shopify-app-remix/adapters/node";
+import { InvalidShopError } from "@shopify/shopify-api";
 import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { env } from "~/env.server";
 import { logger } from "~/lib/logger.server";
+import { namesNoStore, sessionTokenOf } from "~/lib/session-token";
+import { SHOP_DOMAIN_MESSAGE } from "~/lib/shopify-urls";
 import { recordInstall } from "~/models/shop.server";
 import { adminForShop } from "~/services/shopify/admin-graphql.server";
 import { startSyncAfterInstall } from "~/services/sync/commands.server";
@@ -52,9 +55,58 @@ const shopify = shopifyApp({
   },
 });
 
+// The library answers some bad input with an exception (a 500) or an empty 400. These two wrappers
+// turn exactly those cases into 4xx answers with a message; everything else passes through.
+
+/**
+ * A session token whose `dest` is not a *.myshopify.com store: the library throws (TypeError or
+ * InvalidShopError) while deriving the shop from it. No Shopify token looks like that: 401.
+ */
+const admin: typeof shopify.authenticate.admin = async (request) => {
+  const token = sessionTokenOf(request);
+  if (token && namesNoStore(token)) {
+    logger.warn("refused a session token for a domain that is not a Shopify store", {
+      path: new URL(request.url).pathname,
+    });
+    throw new Response(
+      "This session token is not for a Shopify store (its destination is not a *.myshopify.com domain). Open Shopdesk from your Shopify admin.",
+      { status: 401, headers: { "content-type": "text/plain; charset=utf-8" } },
+    );
+  }
+  return shopify.authenticate.admin(request);
+};
+
+/**
+ * App Proxy requests. The library answers a missing, wrong or stale (over 90 s) signature with an
+ * empty 400: that is a caller that did not prove it is Shopify, so 401 with the reason. A correctly
+ * signed `shop` that is not a store domain makes it throw InvalidShopError: 400.
+ */
+const appProxy: typeof shopify.authenticate.public.appProxy = async (request) => {
+  try {
+    return await shopify.authenticate.public.appProxy(request);
+  } catch (error) {
+    // The library's only 400s here are its signature checks (authenticate/public/appProxy).
+    if (error instanceof Response && error.status === 400) {
+      throw Response.json(
+        {
+          error:
+            "This request is not signed by Shopify's App Proxy (the signature is missing, wrong or older than 90 seconds). Call it through the store: /apps/shopdesk/…",
+        },
+        { status: 401 },
+      );
+    }
+    if (error instanceof InvalidShopError) throw Response.json({ error: SHOP_DOMAIN_MESSAGE }, { status: 400 });
+    throw error;
+  }
+};
+
 export default shopify;
 export const apiVersion = ApiVersion.July26;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
-export const authenticate = shopify.authenticate;
+export const authenticate = {
+  ...shopify.authenticate,
+  admin,
+  public: { ...shopify.authenticate.public, appProxy },
+};
 export const unauthenticated = shopify.unauthenticated;
 export const sessionStorage = shopify.sessionStorage;

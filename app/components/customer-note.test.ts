@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { UNSTORABLE_TEXT_MESSAGE } from "~/lib/storable-text";
 import { NOTE_MAX_LENGTH, NoteFormSchema, noteSyncNotice, sameNote, savedMessage } from "./customer-note";
 
 describe("NoteFormSchema", () => {
@@ -32,6 +33,17 @@ describe("NoteFormSchema", () => {
     expect(fieldErrors({ intent: "save-note", note: "x".repeat(NOTE_MAX_LENGTH + 1), baseVersion: "1" })).toEqual({
       note: "Keep the note under 5,000 characters",
     });
+  });
+  it("refuses a note PostgreSQL cannot store (NUL, lone surrogate) instead of altering it", () => {
+    for (const note of ["Gate code 12\u00003", "broken \ud800 pair", "\udc00"]) {
+      const result = NoteFormSchema.safeParse({ intent: "save-note", note, baseVersion: "1" });
+      expect(result.success).toBe(false);
+      expect(result.error?.issues.map((issue) => [issue.path[0], issue.message])).toEqual([
+        ["note", UNSTORABLE_TEXT_MESSAGE],
+      ]);
+    }
+    // A whole surrogate pair (an emoji) is fine.
+    expect(NoteFormSchema.parse({ intent: "save-note", note: "Loves 🧀", baseVersion: "1" }).note).toBe("Loves 🧀");
   });
 });
 

@@ -1,6 +1,12 @@
 import { z } from "zod";
+import { storableString } from "~/lib/storable-text";
 
-/** Shopify keeps customer notes short; a longer one would be refused when synced. */
+/**
+ * The longest note we accept. Shopify's Admin schema documents no limit for the customer note; 5,000
+ * characters is the limit Shopify validates for notes elsewhere (NOTE_TOO_LONG, developer changelog
+ * 2024-05-28), so a note we accept is one Shopify takes. Counted in UTF-16 units, as Polaris's
+ * maxLength counts them.
+ */
 export const NOTE_MAX_LENGTH = 5000;
 
 /**
@@ -9,8 +15,9 @@ export const NOTE_MAX_LENGTH = 5000;
  */
 export const NoteFormSchema = z.object({
   intent: z.literal("save-note"),
-  note: z
-    .string({ error: "The note is missing" })
+  // Refused before anything is sent to Shopify: a note PostgreSQL cannot store would reach
+  // Shopify and then fail here, leaving the two sides apart.
+  note: storableString({ error: "The note is missing" })
     .max(NOTE_MAX_LENGTH, `Keep the note under ${NOTE_MAX_LENGTH.toLocaleString("en")} characters`)
     .transform((note) => (note.trim() === "" ? null : note)),
   baseVersion: z
@@ -27,7 +34,8 @@ export type NoteActionData =
   | { status: "conflict"; source: "agent" | "shopify"; theirs: string | null; mine: string | null; version: number }
   | {
       status: "invalid";
-      errors: { note?: string[]; baseVersion?: string[]; resolution?: string[]; intent?: string[] };
+      /** `form`: the request as a whole (not a form, too large). */
+      errors: { note?: string[]; baseVersion?: string[]; resolution?: string[]; intent?: string[]; form?: string[] };
     };
 
 /** The line under the editor after a save. */

@@ -27,14 +27,5 @@ export const SettingsFormSchema = z.discriminatedUnion(
 );
 export type SettingsForm = z.output<typeof SettingsFormSchema>;
 
-export type FieldErrors = Partial<Record<string, string[]>>;
-
-/** Field errors keyed by field name, as the action returns them with a 400. */
-export function fieldErrorsOf(error: z.ZodError): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.length > 0 ? String(issue.path[0]) : "form";
-    (errors[key] ??= []).push(issue.message);
-  }
-  return errors;
-}
+// One rule for field errors, shared with the action's form reader (app/lib/form-data.server.ts).
+export { fieldErrorsOf, type FieldErrors } from "~/lib/form-errors";

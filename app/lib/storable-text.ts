@@ -15,8 +15,12 @@ export const isStorableText = (value: string) => !value.includes("\u0000") && va
 export const UNSTORABLE_TEXT_MESSAGE =
   "This text contains a character that cannot be saved (a NUL byte or a broken character). Remove it and try again.";
 
-/** A zod string for text typed by a person: refused, not altered, when it cannot be stored. */
-export const storableString = () => z.string().refine(isStorableText, { message: UNSTORABLE_TEXT_MESSAGE });
+/**
+ * A zod string for text typed by a person: refused, not altered, when it cannot be stored.
+ * `params` are z.string()'s (e.g. the message for a missing field).
+ */
+export const storableString = (params?: Parameters<typeof z.string>[0]) =>
+  z.string(params).refine(isStorableText, { message: UNSTORABLE_TEXT_MESSAGE });
 
 /** Makes one string storable: NUL removed, lone surrogates replaced. */
 export const toStorableText = (value: string) =>

@@ -19,6 +19,7 @@ import { z } from "zod";
 import { formatCount, formatShopTime } from "~/components/formatting";
 import { shouldPoll } from "~/components/sync-progress";
 import { SyncProgressCard, type SyncProgressView } from "~/components/SyncProgressCard";
+import { readForm } from "~/lib/form-data.server";
 import { getShopOverview } from "~/models/overview.server";
 import { requireInstalledShop } from "~/models/shop.server";
 import { getSyncProgress } from "~/models/sync-state.server";
@@ -71,10 +72,8 @@ export const SyncCommandSchema = z.object({
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
   await requireInstalledShop(session.shop, admin);
-  const command = SyncCommandSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!command.success) {
-    return data({ ok: false as const, errors: z.flattenError(command.error).fieldErrors }, { status: 400 });
-  }
+  const command = await readForm(request, SyncCommandSchema, "command");
+  if (!command.ok) return data({ ok: false as const, errors: command.errors }, { status: command.status });
   if (command.data.intent === "retry-import") await requestBackfill(session.shop);
   else await requestReconcile(session.shop);
   return { ok: true as const, intent: command.data.intent };

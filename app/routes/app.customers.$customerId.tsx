@@ -8,6 +8,7 @@ import { CustomerNoteEditor } from "~/components/CustomerNoteEditor";
 import { firstLocation } from "~/components/customer-location";
 import { NoteFormSchema, noteSyncNotice, type NoteActionData } from "~/components/customer-note";
 import { formatMoney, formatShopTime } from "~/components/formatting";
+import { readForm } from "~/lib/form-data.server";
 import { OrderStatusBadge } from "~/components/OrderStatusBadge";
 import { getCustomerProfile } from "~/models/helpdesk-customer.server";
 import { requireInstalledShop } from "~/models/shop.server";
@@ -125,10 +126,11 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
   const shop = await requireInstalledShop(session.shop, admin);
   const customerId = customerIdFrom(params);
-  const form = NoteFormSchema.safeParse(Object.fromEntries(await request.formData()));
-  if (!form.success) {
-    const invalid: NoteActionData = { status: "invalid", errors: z.flattenError(form.error).fieldErrors };
-    return data(invalid, { status: 400 });
+  // Parsed before anything happens: a refused note reaches neither Shopify nor the database.
+  const form = await readForm(request, NoteFormSchema, "note");
+  if (!form.ok) {
+    const invalid: NoteActionData = { status: "invalid", errors: form.errors };
+    return data(invalid, { status: form.status });
   }
   const { note, baseVersion, resolution } = form.data;
   const result = await saveCustomerNote(shop.workspaceId, customerId, { note, baseVersion, resolution });

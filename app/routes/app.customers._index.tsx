@@ -18,6 +18,7 @@ import {
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { formatCount } from "~/components/formatting";
+import { storableString } from "~/lib/storable-text";
 import { searchHelpdeskCustomers } from "~/models/helpdesk-customer.server";
 import { requireInstalledShop } from "~/models/shop.server";
 import { authenticate } from "~/shopify.server";
@@ -25,7 +26,7 @@ import { authenticate } from "~/shopify.server";
 const PAGE_SIZE = 50;
 
 export const CustomerSearchSchema = z.object({
-  q: z.string().trim().max(200, "Search for at most 200 characters").default(""),
+  q: storableString().trim().max(200, "Search for at most 200 characters").default(""),
 });
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

@@ -23,6 +23,7 @@ import {
   SettingsFormSchema,
   type FieldErrors,
 } from "~/components/settings-forms";
+import { readForm } from "~/lib/form-data.server";
 import { findShop, requireInstalledShop, setNotesSync } from "~/models/shop.server";
 import { createWorkspaceLinkCode, joinWorkspace } from "~/services/workspace-link.server";
 import { authenticate } from "~/shopify.server";
@@ -50,17 +51,20 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 type Intent = "notes-sync" | "create-link-code" | "join-workspace";
 const INTENTS: readonly string[] = ["notes-sync", "create-link-code", "join-workspace"] satisfies Intent[];
 
-const invalid = (intent: Intent | null, errors: FieldErrors) =>
-  data({ intent, ok: false as const, errors }, { status: 400 });
+const invalid = (intent: Intent | null, errors: FieldErrors, status: 400 | 413 = 400) =>
+  data({ intent, ok: false as const, errors }, { status });
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
   const shop = await requireInstalledShop(session.shop, admin);
-  const raw = Object.fromEntries(await request.formData());
-  const form = SettingsFormSchema.safeParse(raw);
-  if (!form.success) {
-    const intent = typeof raw.intent === "string" && INTENTS.includes(raw.intent) ? (raw.intent as Intent) : null;
-    return invalid(intent, fieldErrorsOf(form.error));
+  const form = await readForm(request, SettingsFormSchema, "settings");
+  if (!form.ok) {
+    const { intent } = form.fields;
+    return invalid(
+      typeof intent === "string" && INTENTS.includes(intent) ? (intent as Intent) : null,
+      form.errors,
+      form.status,
+    );
   }
 
   switch (form.data.intent) {

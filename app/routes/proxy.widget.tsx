@@ -1,11 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
+import { isShopDomain, SHOP_DOMAIN_MESSAGE } from "~/lib/shopify-urls";
 import { findShop } from "~/models/shop.server";
 import { fetchCustomerFirstName } from "~/services/shopify/customer-greeting.server";
 import { authenticate } from "~/shopify.server";
 
 const ProxyQuery = z.object({
-  shop: z.string().min(1),
+  // Signed by Shopify, so well-formed in practice; checked anyway before it selects a store.
+  shop: z.string().refine(isShopDomain, SHOP_DOMAIN_MESSAGE),
   logged_in_customer_id: z
     .string()
     .regex(/^\d*$/, "logged_in_customer_id must be numeric")

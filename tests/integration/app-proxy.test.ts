@@ -46,19 +46,78 @@ describe("App Proxy: /apps/shopdesk/widget", () => {
     expect(await response.json()).toMatchObject({ customer: { loggedIn: true, firstName: customer.firstName } });
   });
 
-  it("refuses a request whose logged-in customer was changed after signing", async () => {
-    const url = signed({ loggedInCustomerId: "1" });
-    url.searchParams.set("logged_in_customer_id", "2");
-    expect((await fetch(url)).status).toBe(400);
+  describe("signature", () => {
+    const customerId = () => String(stack.emulator.shop(SHOP).customers()[2]!.id);
+
+    /** A refusal names the problem the caller can fix. */
+    async function expectRefused(url: URL) {
+      const response = await fetch(url);
+      expect(response.status).toBe(401);
+      expect(await response.json()).toEqual({ error: expect.stringMatching(/^This request is not signed by Shopify/) });
+    }
+
+    it("refuses a request with every parameter Shopify sends but no signature", async () => {
+      const twin = signed({ loggedInCustomerId: customerId() });
+      expect((await fetch(twin)).status).toBe(200);
+      const unsigned = new URL(twin);
+      unsigned.searchParams.delete("signature");
+      expect([...unsigned.searchParams.keys()].sort()).toEqual([
+        "logged_in_customer_id",
+        "path_prefix",
+        "shop",
+        "timestamp",
+      ]);
+      await expectRefused(unsigned);
+    });
+
+    it("refuses a request whose signature is wrong", async () => {
+      const twin = signed({ loggedInCustomerId: customerId() });
+      expect((await fetch(twin)).status).toBe(200);
+      const forged = new URL(twin);
+      forged.searchParams.set("signature", "0".repeat(64));
+      await expectRefused(forged);
+    });
+
+    it("refuses a request whose logged-in customer was changed after signing", async () => {
+      const twin = signed({ loggedInCustomerId: customerId() });
+      expect((await fetch(twin)).status).toBe(200);
+      const tampered = new URL(twin);
+      tampered.searchParams.set("logged_in_customer_id", String(Number(customerId()) + 1));
+      await expectRefused(tampered);
+    });
+
+    it("refuses a correctly signed request that is older than the library's 90 seconds", async () => {
+      const fresh = signed({ loggedInCustomerId: customerId() });
+      expect((await fetch(fresh)).status).toBe(200);
+      const stale = signAppProxyUrl(new URL("/proxy/widget", stack.app.url), {
+        apiSecret: TEST_APP.apiSecret,
+        shop: SHOP,
+        pathPrefix: "/apps/shopdesk",
+        loggedInCustomerId: customerId(),
+        timestamp: Math.floor(Date.now() / 1000) - 10 * 60,
+      });
+      await expectRefused(stale);
+    });
   });
 
-  it("refuses an unsigned request", async () => {
-    expect((await fetch(new URL(`/proxy/widget?shop=${SHOP}`, stack.app.url))).status).toBe(400);
+  it("answers a signed request for a shop that is not a myshopify.com store with 400", async () => {
+    for (const shop of [
+      "evil.example",
+      "",
+      "maple-goods-eu.myshopify.com.evil.example",
+      "admin.shopify.com/store/maple-goods-eu",
+    ]) {
+      const response = await fetch(signed({ shop }));
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: expect.stringMatching(/myshopify\.com/) });
+    }
   });
 
   it("answers 404 for a store that has not installed Shopdesk", async () => {
-    const response = await fetch(signed({ shop: "north-trail.myshopify.com" }));
-    expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: "Shopdesk is not installed on this store" });
+    for (const shop of ["north-trail.myshopify.com", "never-heard-of.myshopify.com"]) {
+      const response = await fetch(signed({ shop }));
+      expect(response.status).toBe(404);
+      expect(await response.json()).toEqual({ error: "Shopdesk is not installed on this store" });
+    }
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UNSTORABLE_TEXT_MESSAGE } from "~/lib/storable-text";
 import { SMALL_SEED, startIntegrationStack, type IntegrationStack } from "../support/integration-stack.ts";
 import { waitForBackfill, waitForWebhooksHandled } from "../support/sync.ts";
 import { eventually } from "../support/wait.ts";
@@ -330,5 +331,99 @@ describe("customer note", () => {
         "Ships to both",
       );
     }
+  });
+});
+
+describe("bad input over HTTP", () => {
+  /** What Shopify received since `since`: the note writes (customerUpdate) Shopdesk sent. */
+  const noteWritesSince = (since: string) =>
+    stack.emulator.requests.filter(
+      (request) => request.at >= since && request.operationName === "ShopdeskCustomerUpdateNote",
+    );
+
+  /** The note on both sides, to prove a refused request changed neither. */
+  async function noteState(helpdeskCustomerId: string, shopifyCustomerGid: string) {
+    const person = await db.helpdeskCustomer.findUniqueOrThrow({ where: { id: helpdeskCustomerId } });
+    return {
+      note: person.note,
+      version: person.noteVersion,
+      inShopify: stack.emulator.shop(EU).customer(numericId(shopifyCustomerGid))?.note ?? null,
+    };
+  }
+
+  const postNote = (customerId: string, init: RequestInit) =>
+    fetch(stack.adminRequest(EU, `/app/customers/${customerId}`, { method: "POST", ...init }));
+
+  it("refuses a note with a NUL character before writing to Shopify, and the next save still works", async () => {
+    const { shopifyCustomer, helpdeskCustomerId } = await euOnlyCustomerWithOrders();
+    const before = await noteState(helpdeskCustomerId, shopifyCustomer.shopifyId);
+    const since = new Date().toISOString();
+
+    const refused = await postNote(helpdeskCustomerId, {
+      body: new URLSearchParams({
+        intent: "save-note",
+        note: "Gate code 12\u00003",
+        baseVersion: String(before.version),
+      }),
+    });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toEqual({ status: "invalid", errors: { note: [UNSTORABLE_TEXT_MESSAGE] } });
+    expect(noteWritesSince(since)).toEqual([]);
+    expect(await noteState(helpdeskCustomerId, shopifyCustomer.shopifyId)).toEqual(before);
+
+    // Nothing half-written: the agent removes the character and the save goes through.
+    const saved = await postNote(helpdeskCustomerId, {
+      body: new URLSearchParams({ intent: "save-note", note: "Gate code 123", baseVersion: String(before.version) }),
+    });
+    expect(saved.status).toBe(200);
+    expect(await saved.json()).toMatchObject({ status: "saved", note: "Gate code 123", synced: "shopify" });
+    expect(noteWritesSince(since)).toHaveLength(1);
+  });
+
+  it("answers a body that is not a form (JSON, broken multipart, none) with 400 and a message, changing nothing", async () => {
+    const { shopifyCustomer, helpdeskCustomerId } = await euOnlyCustomerWithOrders();
+    const before = await noteState(helpdeskCustomerId, shopifyCustomer.shopifyId);
+    const since = new Date().toISOString();
+    const fields = { intent: "save-note", note: "Sent as JSON", baseVersion: String(before.version) };
+
+    const bodies: RequestInit[] = [
+      { headers: { "content-type": "application/json" }, body: JSON.stringify(fields) },
+      {
+        headers: { "content-type": "multipart/form-data; boundary=cut" },
+        body: '--cut\r\nContent-Disposition: form-data; name="note"\r\n\r\nThe body stops here',
+      },
+      { headers: { "content-type": "multipart/form-data" }, body: "no boundary" },
+      {},
+    ];
+    for (const init of bodies) {
+      const response = await postNote(helpdeskCustomerId, init);
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        status: "invalid",
+        errors: { form: [expect.stringMatching(/^Send the note as a form/)] },
+      });
+    }
+    expect(noteWritesSince(since)).toEqual([]);
+    expect(await noteState(helpdeskCustomerId, shopifyCustomer.shopifyId)).toEqual(before);
+  });
+
+  it("answers an oversized body with 413 without reading it into a save", async () => {
+    const { shopifyCustomer, helpdeskCustomerId } = await euOnlyCustomerWithOrders();
+    const before = await noteState(helpdeskCustomerId, shopifyCustomer.shopifyId);
+    const response = await postNote(helpdeskCustomerId, {
+      body: new URLSearchParams({ intent: "save-note", note: "x".repeat(2_000_000), baseVersion: "0" }),
+    });
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({
+      status: "invalid",
+      errors: { form: [expect.stringMatching(/too large/)] },
+    });
+    expect(await noteState(helpdeskCustomerId, shopifyCustomer.shopifyId)).toEqual(before);
+  });
+
+  it("answers a search with a NUL character with 400 and a message", async () => {
+    const response = await fetch(stack.adminRequest(EU, `/app/customers?q=${encodeURIComponent("ava\u0000")}`));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ error: UNSTORABLE_TEXT_MESSAGE, customers: [] });
   });
 });

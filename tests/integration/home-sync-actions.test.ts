@@ -65,4 +65,28 @@ describe("home page sync actions", () => {
     expect(result).toMatchObject({ init: { status: 400 } });
     expect(await db.shopifyOrder.count()).toBe(stack.emulator.shop(SHOP).orders().length);
   });
+
+  it("answers a body that is not a form with 400 and a message, starting nothing", async () => {
+    const shop = await db.shop.findUniqueOrThrow({ where: { domain: SHOP }, include: { syncState: true } });
+    const since = new Date();
+    /** Import and reconcile jobs the action would have queued for this store. */
+    const commandsQueued = () => db.$queryRaw<{ name: string }[]>`
+      SELECT name FROM pgboss.job
+      WHERE created_on >= ${since} AND (singleton_key = ${`backfill:${SHOP}`} OR singleton_key = ${`reconcile-now:${SHOP}`})`;
+    const bodies: RequestInit[] = [
+      { headers: { "content-type": "application/json" }, body: JSON.stringify({ intent: "check-now" }) },
+      { headers: { "content-type": "multipart/form-data; boundary=cut" }, body: "--cut\r\nbroken" },
+    ];
+    for (const init of bodies) {
+      const response = await fetch(stack.adminRequest(SHOP, "/app?index", { method: "POST", ...init }));
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        ok: false,
+        errors: { form: [expect.stringMatching(/^Send the command as a form/)] },
+      });
+    }
+    expect(await commandsQueued()).toEqual([]);
+    const after = await db.syncState.findUniqueOrThrow({ where: { shopId: shop.id } });
+    expect(after.lastReconciledAt).toEqual(shop.syncState?.lastReconciledAt ?? null);
+  });
 });

@@ -65,6 +65,34 @@ describe("customer notes setting", () => {
   });
 });
 
+describe("a body that is not a form", () => {
+  it("is answered with 400 and a message, changing nothing (JSON, broken multipart, none)", async () => {
+    const before = await shopRow(EU);
+    const bodies: RequestInit[] = [
+      {
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ intent: "notes-sync", enabled: "false" }),
+      },
+      { headers: { "content-type": "multipart/form-data; boundary=cut" }, body: "--cut\r\nbroken" },
+      {},
+    ];
+    for (const init of bodies) {
+      const response = await fetch(stack.adminRequest(EU, "/app/settings", { method: "POST", ...init }));
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({
+        intent: null,
+        ok: false,
+        errors: { form: [expect.stringMatching(/^Send the settings as a form/)] },
+      });
+    }
+    const after = await shopRow(EU);
+    expect({ sync: after.notesSyncEnabled, workspace: after.workspaceId }).toEqual({
+      sync: before.notesSyncEnabled,
+      workspace: before.workspaceId,
+    });
+  });
+});
+
 describe("workspace linking", () => {
   it("lists only this store before linking", async () => {
     const data = await load(US);
