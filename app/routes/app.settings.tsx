@@ -183,12 +183,16 @@ function ConnectStore() {
   );
 }
 
-function JoinWorkspace() {
+/** A move's success banner, while the store is still where that move put it. */
+const stillIn = <T extends { workspaceName: string }>(moved: T | null, workspaceName: string) =>
+  moved && moved.workspaceName === workspaceName ? moved : null;
+
+function JoinWorkspace({ workspaceName }: { workspaceName: string }) {
   const fetcher = useFetcher<typeof action>({ key: "join-workspace" });
   const [code, setCode] = useState("");
   const [clientError, setClientError] = useState<string | null>(null);
   const result = fetcher.data?.intent === "join-workspace" ? fetcher.data : undefined;
-  const joined = result?.ok ? result : null;
+  const joined = stillIn(result?.ok ? result : null, workspaceName);
   const serverError = result && !result.ok ? (result.errors.code?.[0] ?? result.errors.form?.[0]) : undefined;
 
   // The action's own schema checks the field first, so an empty code never makes a round trip.
@@ -294,9 +298,12 @@ function LeaveWorkspace({ storeName, workspaceName }: { storeName: string; works
   );
 }
 
-function LeftWorkspaceBanner() {
+function LeftWorkspaceBanner({ workspaceName }: { workspaceName: string }) {
   const fetcher = useFetcher<typeof action>({ key: "leave-workspace" });
-  const left = fetcher.data?.intent === "leave-workspace" && fetcher.data.ok ? fetcher.data : null;
+  const left = stillIn(
+    fetcher.data?.intent === "leave-workspace" && fetcher.data.ok ? fetcher.data : null,
+    workspaceName,
+  );
   if (!left) return null;
   return (
     <Banner tone="success" title={`This store now has its own workspace, ${left.workspaceName}`}>
@@ -341,9 +348,9 @@ export default function Settings() {
                   </InlineStack>
                 ))}
               </BlockStack>
-              <LeftWorkspaceBanner />
+              <LeftWorkspaceBanner workspaceName={workspace.name} />
               <ConnectStore />
-              <JoinWorkspace />
+              <JoinWorkspace workspaceName={workspace.name} />
               {workspace.canLeave && <LeaveWorkspace storeName={shop.name} workspaceName={workspace.name} />}
             </BlockStack>
           </Card>
