@@ -26,6 +26,10 @@ describe("SettingsFormSchema", () => {
     });
   });
 
+  it("reads the leave form, which has no fields", () => {
+    expect(SettingsFormSchema.parse({ intent: "leave-workspace" })).toEqual({ intent: "leave-workspace" });
+  });
+
   it("says which field is wrong", () => {
     expect(errorsFor({ intent: "notes-sync", enabled: "maybe" })).toEqual({ enabled: ["Choose on or off"] });
     expect(errorsFor({ intent: "notes-sync" })).toEqual({ enabled: ["Choose on or off"] });

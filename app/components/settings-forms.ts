@@ -20,9 +20,11 @@ export const JoinWorkspaceFormSchema = z.object({
     .max(64, "That is longer than a link code; check you copied only the code"),
 });
 
+export const LeaveWorkspaceFormSchema = z.object({ intent: z.literal("leave-workspace") });
+
 export const SettingsFormSchema = z.discriminatedUnion(
   "intent",
-  [NotesSyncFormSchema, CreateLinkCodeFormSchema, JoinWorkspaceFormSchema],
+  [NotesSyncFormSchema, CreateLinkCodeFormSchema, JoinWorkspaceFormSchema, LeaveWorkspaceFormSchema],
   { error: "Unknown settings form" },
 );
 export type SettingsForm = z.output<typeof SettingsFormSchema>;

@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { findSamePerson, normalizeEmail, normalizePhone, samePhone, withIdentity } from "./customer-identity";
+import {
+  findSamePerson,
+  findSamePersonByAny,
+  identityOf,
+  normalizeEmail,
+  normalizePhone,
+  samePhone,
+  withIdentity,
+} from "./customer-identity";
 
 describe("normalizeEmail", () => {
   it("lower-cases and trims", () => expect(normalizeEmail("  Jane.Doe@Example.COM ")).toBe("jane.doe@example.com"));
@@ -55,5 +63,34 @@ describe("withIdentity", () => {
     expect(withIdentity(["a@x.io"], "b@x.io")).toEqual(["a@x.io", "b@x.io"]);
     expect(withIdentity(["a@x.io"], "a@x.io")).toEqual(["a@x.io"]);
     expect(withIdentity(["a@x.io"], null)).toEqual(["a@x.io"]);
+  });
+});
+
+describe("findSamePersonByAny", () => {
+  const people = [
+    { id: "a", emails: ["ann@example.com"], phones: ["+15550000001"] },
+    { id: "c", emails: ["carl@example.com"], phones: ["+15550000003"] },
+  ];
+  it("tries every email before any phone", () => {
+    expect(findSamePersonByAny(people, ["new@example.com", "carl@example.com"], ["+15550000001"])?.id).toBe("c");
+  });
+  it("falls back to the phones, then to no one", () => {
+    expect(findSamePersonByAny(people, ["new@example.com"], ["5550000001"])?.id).toBe("a");
+    expect(findSamePersonByAny(people, [], [])).toBeNull();
+  });
+});
+
+describe("identityOf", () => {
+  it("collects the normalised emails and phones of a person's records, and the first full name", () => {
+    expect(
+      identityOf([
+        { email: " Ann@Example.com", phone: "+1 555 000 0001", firstName: null, lastName: null },
+        { email: "ann@example.com", phone: null, firstName: "Ann", lastName: "Lee" },
+        { email: "ann.lee@example.com", phone: "12", firstName: "Annie", lastName: null },
+      ]),
+    ).toEqual({ emails: ["ann@example.com", "ann.lee@example.com"], phones: ["+15550000001"], name: "Ann Lee" });
+  });
+  it("knows nothing of a person without records", () => {
+    expect(identityOf([])).toEqual({ emails: [], phones: [], name: null });
   });
 });

@@ -60,3 +60,40 @@ export function findSamePerson<T extends IdentityCandidate>(
 export function withIdentity(list: readonly string[], value: string | null): string[] {
   return value && !list.includes(value) ? [...list, value] : [...list];
 }
+
+/** findSamePerson for someone known by several emails and phones: any email first, then any phone. */
+export function findSamePersonByAny<T extends IdentityCandidate>(
+  candidates: readonly T[],
+  emails: readonly string[],
+  phones: readonly string[],
+): T | null {
+  for (const email of emails) {
+    const match = findSamePerson(candidates, { email, phone: null });
+    if (match) return match;
+  }
+  for (const phone of phones) {
+    const match = findSamePerson(candidates, { email: null, phone });
+    if (match) return match;
+  }
+  return null;
+}
+
+export interface PersonRecord {
+  email: string | null;
+  phone: string | null;
+  firstName: string | null;
+  lastName: string | null;
+}
+
+/** Who a set of records (one person's Shopify customers) says the person is. */
+export function identityOf(records: readonly PersonRecord[]): {
+  emails: string[];
+  phones: string[];
+  name: string | null;
+} {
+  return {
+    emails: records.map((record) => normalizeEmail(record.email)).reduce(withIdentity, []),
+    phones: records.map((record) => normalizePhone(record.phone)).reduce(withIdentity, []),
+    name: records.map((record) => [record.firstName, record.lastName].filter(Boolean).join(" ")).find(Boolean) ?? null,
+  };
+}

@@ -4,6 +4,7 @@ import { mergeCustomerSnapshots, type ShopifyCustomerSnapshot } from "~/domain/s
 import { Prisma } from "~/generated/prisma/client";
 import { sameJson } from "~/lib/canonical-json";
 import { resolveHelpdeskCustomer } from "./helpdesk-customer.server";
+import { lockShopWorkspaceShared } from "./workspace-lock.server";
 
 type Tx = Prisma.TransactionClient;
 
@@ -83,6 +84,8 @@ function storedSnapshot(row: {
 export async function saveCustomerVersion(shop: CustomerShop, incoming: ShopifyCustomerSnapshot, tx?: Tx) {
   const run = async (client: Tx): Promise<CustomerWriteOutcome> => {
     await client.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${shop.id + "|" + incoming.id}))`;
+    // Before reading the link: the shop may have moved workspace since `shop` was read (an import runs for minutes).
+    const workspaceId = await lockShopWorkspaceShared(client, shop.id, shop.workspaceId);
     const existing = await client.shopifyCustomer.findUnique({
       where: { shopId_shopifyId: { shopId: shop.id, shopifyId: incoming.id } },
     });
@@ -93,7 +96,7 @@ export async function saveCustomerVersion(shop: CustomerShop, incoming: ShopifyC
     const merged = mergeCustomerSnapshots(existing ? storedSnapshot(existing) : null, incoming);
     const helpdeskCustomerId =
       existing?.helpdeskCustomerId ??
-      (await resolveHelpdeskCustomer(client, shop.workspaceId, {
+      (await resolveHelpdeskCustomer(client, workspaceId, {
         email: merged.email,
         phone: merged.phoneE164 ?? merged.phone,
         firstName: merged.firstName,

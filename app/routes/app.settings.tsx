@@ -11,6 +11,7 @@ import {
   Checkbox,
   InlineStack,
   Layout,
+  Modal,
   Page,
   Text,
   TextField,
@@ -25,7 +26,7 @@ import {
 } from "~/components/settings-forms";
 import { readForm } from "~/lib/form-data.server";
 import { findShop, requireInstalledShop, setNotesSync } from "~/models/shop.server";
-import { createWorkspaceLinkCode, joinWorkspace } from "~/services/workspace-link.server";
+import { createWorkspaceLinkCode, joinWorkspace, leaveWorkspace } from "~/services/workspace-link.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -37,6 +38,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     shop: { domain: shop.domain, name: shop.name ?? shop.domain, notesSyncEnabled: shop.notesSyncEnabled },
     workspace: {
       name: shop.workspace.name,
+      // The action's rule: a store can leave only a workspace it shares with another store.
+      canLeave: shop.workspace.shops.length > 1,
       shops: shop.workspace.shops
         .filter((member) => !member.uninstalledAt)
         .map((member) => ({
@@ -48,8 +51,13 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
 };
 
-type Intent = "notes-sync" | "create-link-code" | "join-workspace";
-const INTENTS: readonly string[] = ["notes-sync", "create-link-code", "join-workspace"] satisfies Intent[];
+type Intent = "notes-sync" | "create-link-code" | "join-workspace" | "leave-workspace";
+const INTENTS: readonly string[] = [
+  "notes-sync",
+  "create-link-code",
+  "join-workspace",
+  "leave-workspace",
+] satisfies Intent[];
 
 const invalid = (intent: Intent | null, errors: FieldErrors, status: 400 | 413 = 400) =>
   data({ intent, ok: false as const, errors }, { status });
@@ -91,6 +99,18 @@ export const action = async ({ request }: ActionFunctionArgs) => {
         ok: true as const,
         workspaceName: joined.workspaceName,
         mergedCustomers: joined.mergedCustomers,
+      };
+    }
+    case "leave-workspace": {
+      const left = await leaveWorkspace(shop);
+      // Not a field to fix: the workspace's state does not allow it (the store is alone in it).
+      if (!left.ok)
+        return data({ intent: form.data.intent, ok: false as const, errors: { form: [left.error] } }, { status: 409 });
+      return {
+        intent: form.data.intent,
+        ok: true as const,
+        workspaceName: left.workspaceName,
+        customers: left.customers,
       };
     }
   }
@@ -167,12 +187,16 @@ function ConnectStore() {
   );
 }
 
-function JoinWorkspace() {
+/** A move's success banner, while the store is still where that move put it. */
+const stillIn = <T extends { workspaceName: string }>(moved: T | null, workspaceName: string) =>
+  moved && moved.workspaceName === workspaceName ? moved : null;
+
+function JoinWorkspace({ workspaceName }: { workspaceName: string }) {
   const fetcher = useFetcher<typeof action>({ key: "join-workspace" });
   const [code, setCode] = useState("");
   const [clientError, setClientError] = useState<string | null>(null);
   const result = fetcher.data?.intent === "join-workspace" ? fetcher.data : undefined;
-  const joined = result?.ok ? result : null;
+  const joined = stillIn(result?.ok ? result : null, workspaceName);
   const serverError = result && !result.ok ? (result.errors.code?.[0] ?? result.errors.form?.[0]) : undefined;
 
   // The action's own schema checks the field first, so an empty code never makes a round trip.
@@ -212,7 +236,7 @@ function JoinWorkspace() {
               setClientError(null);
             }}
             autoComplete="off"
-            helpText="Create the code in Shopdesk in the store whose workspace you want to join (Settings → Connect another store). This store's customers are merged with that workspace's customers by email."
+            helpText="Create the code in Shopdesk in the store whose workspace you want to join (Settings → Connect another store). This store's customers go with it and are merged with that workspace's customers by email. Customers it shares with stores staying behind are copied, with their notes; those stores keep theirs."
             error={clientError ?? (fetcher.state === "idle" ? serverError : undefined)}
           />
           <InlineStack>
@@ -223,6 +247,74 @@ function JoinWorkspace() {
         </BlockStack>
       </fetcher.Form>
     </BlockStack>
+  );
+}
+
+function LeaveWorkspace({ storeName, workspaceName }: { storeName: string; workspaceName: string }) {
+  const fetcher = useFetcher<typeof action>({ key: "leave-workspace" });
+  const [confirming, setConfirming] = useState(false);
+  const result = fetcher.data?.intent === "leave-workspace" ? fetcher.data : undefined;
+  const error = result && !result.ok ? Object.values(result.errors).flat()[0] : undefined;
+  const leave = () => {
+    fetcher.submit({ intent: "leave-workspace" }, { method: "post" });
+    setConfirming(false);
+  };
+  return (
+    <BlockStack gap="300">
+      <Text as="h3" variant="headingSm">
+        Leave this workspace
+      </Text>
+      <Text as="p">
+        {storeName} gets a workspace of its own. Its customers go with it; the other stores keep theirs.
+      </Text>
+      {error && (
+        <Banner tone="critical">
+          <p>{error}</p>
+        </Banner>
+      )}
+      <InlineStack>
+        <Button tone="critical" onClick={() => setConfirming(true)} loading={fetcher.state !== "idle"}>
+          Leave this workspace
+        </Button>
+      </InlineStack>
+      <Modal
+        open={confirming}
+        onClose={() => setConfirming(false)}
+        title={`Take ${storeName} out of ${workspaceName}?`}
+        primaryAction={{ content: "Leave workspace", destructive: true, onAction: leave }}
+        secondaryActions={[{ content: "Cancel", onAction: () => setConfirming(false) }]}
+      >
+        <Modal.Section>
+          <BlockStack gap="200">
+            <Text as="p">
+              {storeName} will get a workspace of its own, with its own inbox and customer list. Its customers and their
+              orders go with it.
+            </Text>
+            <Text as="p">
+              Customers who also bought from the other stores stay in {workspaceName} for those stores, and {storeName}{" "}
+              keeps a copy of them with their notes. Nothing of the other stores moves.
+            </Text>
+            <Text as="p">To share a workspace again later, connect the stores with a new link code.</Text>
+          </BlockStack>
+        </Modal.Section>
+      </Modal>
+    </BlockStack>
+  );
+}
+
+function LeftWorkspaceBanner({ workspaceName }: { workspaceName: string }) {
+  const fetcher = useFetcher<typeof action>({ key: "leave-workspace" });
+  const left = stillIn(
+    fetcher.data?.intent === "leave-workspace" && fetcher.data.ok ? fetcher.data : null,
+    workspaceName,
+  );
+  if (!left) return null;
+  return (
+    <Banner tone="success" title={`This store now has its own workspace, ${left.workspaceName}`}>
+      <p>
+        {formatCount(left.customers)} {left.customers === 1 ? "customer" : "customers"} came with it.
+      </p>
+    </Banner>
   );
 }
 
@@ -260,8 +352,10 @@ export default function Settings() {
                   </InlineStack>
                 ))}
               </BlockStack>
+              <LeftWorkspaceBanner workspaceName={workspace.name} />
               <ConnectStore />
-              <JoinWorkspace />
+              <JoinWorkspace workspaceName={workspace.name} />
+              {workspace.canLeave && <LeaveWorkspace storeName={shop.name} workspaceName={workspace.name} />}
             </BlockStack>
           </Card>
         </Layout.AnnotatedSection>

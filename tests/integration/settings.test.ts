@@ -3,12 +3,14 @@ import { startIntegrationStack, type IntegrationStack } from "../support/integra
 
 const EU = "maple-goods-eu.myshopify.com";
 const US = "maple-goods-us.myshopify.com";
+const NORTH = "north-trail.myshopify.com";
 
 let stack: IntegrationStack;
 beforeAll(async () => {
   stack = await startIntegrationStack();
   expect((await stack.install(EU)).status).toBe(200);
   expect((await stack.install(US)).status).toBe(200);
+  expect((await stack.install(NORTH)).status).toBe(200);
 });
 afterAll(() => stack.stop());
 
@@ -142,9 +144,47 @@ describe("workspace linking", () => {
       [US, true],
     ]);
 
-    // Single use: the same code does not work twice.
-    const again = await post(US, { intent: "join-workspace", code: created.body.code as string });
+    // Single use: a third store cannot use the code US already used.
+    const northBefore = await shopRow(NORTH);
+    const again = await post(NORTH, { intent: "join-workspace", code: created.body.code as string });
     expect(again.status).toBe(400);
-    expect((again.body.errors as { code?: string[] }).code?.[0]).toMatch(/\w/);
+    expect((again.body.errors as { code?: string[] }).code?.[0]).toMatch(/been used already/);
+    expect((await shopRow(NORTH)).workspaceId).toBe(northBefore.workspaceId);
+    expect(await db.workspace.count({ where: { id: northBefore.workspaceId } })).toBe(1);
+  });
+});
+
+describe("leaving a workspace", () => {
+  it("is offered only to a store that shares its workspace", async () => {
+    expect((await load(US)).workspace.canLeave).toBe(true);
+    expect((await load(NORTH)).workspace.canLeave).toBe(false);
+  });
+
+  it("refuses a store alone in its workspace with 409 and a reason, changing nothing", async () => {
+    const before = await shopRow(NORTH);
+    const refused = await post(NORTH, { intent: "leave-workspace" });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      intent: "leave-workspace",
+      ok: false,
+      errors: { form: [expect.stringMatching(/only store in its workspace/)] },
+    });
+    expect((await shopRow(NORTH)).workspaceId).toBe(before.workspaceId);
+  });
+
+  it("moves the store to a workspace of its own; the other store stays where it was", async () => {
+    const [eu, us] = [await shopRow(EU), await shopRow(US)];
+    expect(us.workspaceId).toBe(eu.workspaceId);
+    const left = await post(US, { intent: "leave-workspace" });
+    expect(left).toEqual({
+      status: 200,
+      body: { intent: "leave-workspace", ok: true, workspaceName: "Maple Goods US", customers: expect.any(Number) },
+    });
+    expect((await shopRow(US)).workspaceId).not.toBe(eu.workspaceId);
+    expect((await shopRow(EU)).workspaceId).toBe(eu.workspaceId);
+    const data = await load(US);
+    expect(data.workspace).toMatchObject({ name: "Maple Goods US", canLeave: false });
+    expect(data.workspace.shops.map((member) => member.domain)).toEqual([US]);
+    expect((await load(EU)).workspace.shops.map((member) => member.domain)).toEqual([EU]);
   });
 });
