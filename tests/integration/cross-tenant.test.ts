@@ -290,6 +290,8 @@ interface Probe {
 type ProbeOptions = Partial<Omit<Probe, "name" | "method" | "via" | "build">>;
 
 const REFUSED = [400, 403, 404];
+/** A signature that no longer matches what was signed (or a shop the library cannot verify) is a 401. */
+const BAD_SIGNATURE = [401, ...REFUSED];
 /** Answered, from and for A's own data (which the request may change). */
 const FOR_A: ProbeOptions = { statuses: [200], mayChange: ["A's shop", "A's workspace"] };
 
@@ -417,7 +419,8 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
           `/auth/session-token?${asIfB(f)}&shopify-reload=${encodeURIComponent(`/app/customers/${f.b.person.id}`)}`,
         { statuses: [200] },
       ),
-      adminGet("login for B's shop", (f) => `/auth/login?${asIfB(f)}`, { statuses: [200] }),
+      // The login page sends whoever names a store to that store's admin, where Shopify decides.
+      adminGet("login for B's shop", (f) => `/auth/login?${asIfB(f)}`, { statuses: [200, 302] }),
     ],
   },
   {
@@ -740,11 +743,15 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
       ),
       proxyGet("signed for A, then the shop changed to B", "/proxy/widget", () => proxyParams(A), {
         tamper: (url, f) => url.searchParams.set("shop", f.B.domain),
+        statuses: BAD_SIGNATURE,
       }),
       proxyGet("signed for A, then B's shop appended", "/proxy/widget", () => proxyParams(A), {
         tamper: (url, f) => url.searchParams.append("shop", f.B.domain),
+        statuses: BAD_SIGNATURE,
       }),
-      proxyGet("A's and B's shop both signed", "/proxy/widget", (f) => [...proxyParams(A), ["shop", f.B.domain]]),
+      proxyGet("A's and B's shop both signed", "/proxy/widget", (f) => [...proxyParams(A), ["shop", f.B.domain]], {
+        statuses: BAD_SIGNATURE,
+      }),
       proxyGet(
         "A's customer and B's customer both signed as the logged-in customer",
         "/proxy/widget",
