@@ -13,6 +13,7 @@ import { fetchShopDetails } from "~/services/shopify/shop-details.server";
 export async function recordInstall(domain: string, admin: AdminGraphqlClient) {
   const details = await fetchShopDetails(admin);
   const profile = {
+    shopifyId: details.id,
     name: details.name,
     email: details.email,
     planName: details.plan.displayName,
@@ -86,4 +87,10 @@ export async function applyScopesUpdate(domain: string, scopes: string[], update
 
 export async function setNotesSync(shopId: string, enabled: boolean) {
   await db.shop.update({ where: { id: shopId }, data: { notesSyncEnabled: enabled } });
+}
+
+/** Shopify's id of the shop, when we have recorded it (every install since it was added does). */
+export async function findShopifyShopId(domain: string): Promise<string | null> {
+  const shop = await db.shop.findUnique({ where: { domain }, select: { shopifyId: true } });
+  return shop?.shopifyId ?? null;
 }

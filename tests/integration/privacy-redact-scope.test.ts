@@ -54,7 +54,7 @@ async function usRowsAbout(email: string, usCustomerId: number) {
 /** A data request in US about the buyer: a stored US webhook that mentions their email. */
 async function usWebhookMentioning(usCustomer: { id: number; email: string | null }) {
   const body = JSON.stringify({
-    shop_id: 2,
+    shop_id: stack.emulator.shop(US).record.id,
     shop_domain: US,
     customer: { id: usCustomer.id, email: usCustomer.email },
     orders_requested: [],

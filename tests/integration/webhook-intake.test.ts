@@ -80,11 +80,14 @@ async function refused(path: string, delivery: { body: BodyInit; headers: Record
   return { status: response.status, message };
 }
 
+/** Shopify's id of a shop, as its payloads name it. */
+const shopIdOf = (shopDomain: string) => stack.emulator.shop(shopDomain).record.id;
+
 const customersRedact = (
   shopDomain: string,
   customer: Record<string, unknown> = { id: 1, email: "a@example.com" },
 ) => ({
-  shop_id: 1,
+  shop_id: shopIdOf(shopDomain),
   shop_domain: shopDomain,
   customer,
   orders_to_redact: [],
@@ -115,15 +118,36 @@ describe("the shop a delivery is for", () => {
   it("refuses a signed shop/redact for another shop, which would erase an installed shop", async () => {
     const { status, message } = await refused(
       "/webhooks/shop/redact",
-      signed("shop/redact", US, { shop_id: 1, shop_domain: EU }),
+      signed("shop/redact", US, { shop_id: shopIdOf(EU), shop_domain: EU }),
     );
     expect(status).toBe(400);
     expect(message).toMatch(/shop_domain \(maple-goods-eu\.myshopify\.com\) does not match .*\(maple-goods-us/);
     expect(await db.shop.count({ where: { domain: US, uninstalledAt: null } })).toBe(1);
   });
 
+  it("refuses a delivery whose shop_id is another shop's, even when its shop_domain agrees with the header", async () => {
+    const redact = await refused(
+      "/webhooks/customers/redact",
+      signed("customers/redact", US, { ...customersRedact(US), shop_id: shopIdOf(EU) }),
+    );
+    expect(redact.status).toBe(400);
+    expect(redact.message).toBe(
+      `The payload's shop_id (${shopIdOf(EU)}) does not match the X-Shopify-Shop-Domain header (${US}); nothing was stored.`,
+    );
+    const uninstall = await refused(
+      "/webhooks/app/uninstalled",
+      signed("app/uninstalled", US, { id: shopIdOf(EU), name: "Maple Goods", myshopify_domain: US }),
+    );
+    expect(uninstall.status).toBe(400);
+    expect(uninstall.message).toMatch(/^The payload's id \(\d+\) does not match/);
+    expect(await db.shop.findUniqueOrThrow({ where: { domain: US } })).toMatchObject({
+      shopifyId: String(shopIdOf(US)),
+      uninstalledAt: null,
+    });
+  });
+
   it("refuses a signed app/uninstalled whose shop payload is another shop's", async () => {
-    const shopPayload = { id: 1, name: "Maple Goods EU", domain: EU, myshopify_domain: EU };
+    const shopPayload = { id: shopIdOf(US), name: "Maple Goods EU", domain: EU, myshopify_domain: EU };
     const both = await refused("/webhooks/app/uninstalled", signed("app/uninstalled", US, shopPayload));
     expect(both.status).toBe(400);
     expect(both.message).toMatch(/myshopify_domain \(maple-goods-eu\.myshopify\.com\) does not match/);
@@ -139,7 +163,7 @@ describe("the shop a delivery is for", () => {
   it("accepts an app/uninstalled whose domain is the shop's own custom domain", async () => {
     // `domain` is the shop's primary domain, often its own (custom) one: only a myshopify.com
     // domain there can name another shop. Triggered before the install, so it is stale: skipped.
-    const body = JSON.stringify({ id: 1, domain: "maple-goods.example", myshopify_domain: US });
+    const body = JSON.stringify({ id: shopIdOf(US), domain: "maple-goods.example", myshopify_domain: US });
     const headers = webhookHeaders(
       { topic: "app/uninstalled", shop: US, body, triggeredAt: "2020-01-01T00:00:00Z" },
       TEST_APP.apiSecret,
@@ -314,7 +338,7 @@ describe("text PostgreSQL cannot store, in a genuine Shopify payload", () => {
   it("is stored with NUL removed and lone surrogates replaced, then processed", async () => {
     const [ava] = stack.emulator.shop(EU).customers();
     const payload = {
-      shop_id: 1,
+      shop_id: shopIdOf(EU),
       shop_domain: EU,
       customer: { id: ava!.id, email: ava!.email, phone: "\u0000" },
       orders_requested: [],

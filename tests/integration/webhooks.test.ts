@@ -145,7 +145,7 @@ describe("app/uninstalled", () => {
     const late = signed(
       "app/uninstalled",
       EU,
-      { id: 1, name: "Maple Goods EU" },
+      { id: stack.emulator.shop(EU).record.id, name: "Maple Goods EU" },
       { triggeredAt: uninstalledAt.toISOString() },
     );
     expect((await post("/webhooks/app/uninstalled", late.body, late.headers)).status).toBe(200);

@@ -1,9 +1,11 @@
 import { z } from "zod";
+import { shopifyId } from "~/domain/shopify-ids";
 import { runAdminQuery, type AdminGraphqlClient } from "./admin-graphql.server";
 
 export const SHOP_DETAILS_QUERY = `#graphql
   query ShopDetails {
     shop {
+      id
       name
       email
       myshopifyDomain
@@ -20,6 +22,7 @@ export const SHOP_DETAILS_QUERY = `#graphql
 
 const ShopDetailsSchema = z.object({
   shop: z.object({
+    id: shopifyId("Shop"),
     name: z.string(),
     email: z.string(),
     myshopifyDomain: z.string(),

@@ -25,11 +25,8 @@ export interface WebhookContext<T> {
 
 export type WebhookOutcome = "processed" | "skipped";
 
-/** A shop domain a payload names for itself, in the field it came from. */
-export interface ShopNamedInPayload {
-  field: string;
-  domain: string;
-}
+/** A shop a payload names for itself (by domain or by Shopify's shop id), in the field it came from. */
+export type ShopNamedInPayload = { field: string; domain: string } | { field: string; shopId: string };
 
 export interface WebhookHandler<T = unknown> {
   topic: string;
@@ -70,9 +67,20 @@ const CompliancePayload = z.object({
   orders_to_redact: z.array(shopifyId("Order")).nullish(),
 });
 
-const complianceShop = <T extends { shop_domain: string }>({ shop_domain }: T): ShopNamedInPayload[] => [
+const complianceShop = <T extends { shop_domain: string; shop_id: string }>({
+  shop_domain,
+  shop_id,
+}: T): ShopNamedInPayload[] => [
   { field: "shop_domain", domain: shop_domain },
+  { field: "shop_id", shopId: shop_id },
 ];
+
+// Carrier events name their shop by id; the rest of the payload is the mapper's to check.
+const ShopIdField = z.object({ shop_id: shopifyId("Shop").nullish() }).loose();
+const shopIdShop = (payload: unknown): ShopNamedInPayload[] => {
+  const parsed = ShopIdField.safeParse(payload);
+  return parsed.success && parsed.data.shop_id ? [{ field: "shop_id", shopId: parsed.data.shop_id }] : [];
+};
 
 // app/uninstalled carries the REST Shop resource. `domain` is the shop's primary domain, which is
 // often its own custom domain: only when it is a myshopify.com domain can it name another shop.
@@ -81,6 +89,7 @@ const ShopResourcePayload = z
   .loose();
 
 const shopResourceShop = (shop: z.infer<typeof ShopResourcePayload>): ShopNamedInPayload[] => [
+  { field: "id", shopId: shop.id },
   ...(shop.myshopify_domain ? [{ field: "myshopify_domain", domain: shop.myshopify_domain }] : []),
   ...(shop.domain && isMyshopifyDomain(shop.domain.toLowerCase()) ? [{ field: "domain", domain: shop.domain }] : []),
 ];
@@ -180,6 +189,7 @@ const handlers = [
   defineHandler({
     topic: "fulfillment_events/create",
     payload: z.unknown(),
+    shopNamedIn: shopIdShop,
     handle: ({ shopDomain, payload, log }) => syncFulfillmentEventWebhook(shopDomain, payload, log),
   }),
   defineHandler({

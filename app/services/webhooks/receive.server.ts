@@ -6,6 +6,7 @@ import { nestsDeeperThan } from "~/lib/json-nesting";
 import { logger, type Logger } from "~/lib/logger.server";
 import { readBodyWithLimit } from "~/lib/request-body.server";
 import { toStorableJson } from "~/lib/storable-text";
+import { findShopifyShopId } from "~/models/shop.server";
 import { recordWebhookEvent } from "~/models/webhook-event.server";
 import { authenticate } from "~/shopify.server";
 import { webhookHandlers } from "./handlers.server";
@@ -98,7 +99,7 @@ export async function receiveWebhook(request: Request, routeTopic: string): Prom
   // Shopify's data, which we cannot refuse: text PostgreSQL cannot store (NUL, lone surrogates) is
   // made storable (decision 007). The depth check above keeps this walk, and Prisma's, in the stack.
   const payload: unknown = toStorableJson(webhook.payload);
-  const problem = payloadProblem(routeTopic, shopDomain, payload);
+  const problem = await payloadProblem(routeTopic, shopDomain, payload);
   if (problem) return refuse(log, 400, problem);
 
   const triggeredAt = webhook.triggeredAt ? new Date(webhook.triggeredAt) : null;
@@ -132,7 +133,7 @@ export async function receiveWebhook(request: Request, routeTopic: string): Prom
  * Why a payload is not one Shopify would send for this shop, or null: it must match its topic's
  * schema (ids included), and a shop it names must be the one in the (unsigned) header.
  */
-function payloadProblem(routeTopic: string, shopDomain: string, payload: unknown): string | null {
+async function payloadProblem(routeTopic: string, shopDomain: string, payload: unknown): Promise<string | null> {
   const handler = webhookHandlers.get(routeTopic);
   if (!handler) return null;
   const parsed = handler.payload.safeParse(payload);
@@ -140,10 +141,15 @@ function payloadProblem(routeTopic: string, shopDomain: string, payload: unknown
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`);
     return `The ${routeTopic} payload is not what Shopify sends: ${problems.join("; ")}`;
   }
-  const otherShop = handler.shopNamedIn?.(parsed.data).find(({ domain }) => domain.toLowerCase() !== shopDomain);
-  return otherShop
-    ? `The payload's ${otherShop.field} (${otherShop.domain}) does not match the X-Shopify-Shop-Domain header (${shopDomain}); nothing was stored.`
-    : null;
+  const named = handler.shopNamedIn?.(parsed.data) ?? [];
+  // A shop id can only be compared once we know the shop's own (recorded at install).
+  const ownShopId = named.some((shop) => "shopId" in shop) ? await findShopifyShopId(shopDomain) : null;
+  const otherShop = named.find((shop) =>
+    "domain" in shop ? shop.domain.toLowerCase() !== shopDomain : ownShopId !== null && shop.shopId !== ownShopId,
+  );
+  if (!otherShop) return null;
+  const value = "domain" in otherShop ? otherShop.domain : otherShop.shopId;
+  return `The payload's ${otherShop.field} (${value}) does not match the X-Shopify-Shop-Domain header (${shopDomain}); nothing was stored.`;
 }
 
 /** JSON.parse's complaint about the text, or null when it is valid JSON. */
