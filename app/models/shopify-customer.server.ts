@@ -1,6 +1,7 @@
 import { db } from "~/db.server";
 import { isNewerThanStored } from "~/domain/freshness";
-import { mergeCustomerSnapshots, type ShopifyCustomerSnapshot } from "~/domain/shopify-mapping";
+import { mergeCustomerSnapshots } from "~/domain/shopify/merges";
+import type { ShopifyCustomerSnapshot } from "~/domain/shopify/snapshots";
 import { Prisma } from "~/generated/prisma/client";
 import { sameJson } from "~/lib/canonical-json";
 import { resolveHelpdeskCustomer } from "./helpdesk-customer.server";

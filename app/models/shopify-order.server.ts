@@ -1,12 +1,7 @@
 import { db } from "~/db.server";
 import { shopperOrderStatus } from "~/domain/order-status";
-import {
-  mergeFulfillment,
-  mergeFulfillmentEvent,
-  mergeOrderSnapshots,
-  mergeRefund,
-  type ShopifyOrderSnapshot,
-} from "~/domain/shopify-mapping";
+import { mergeFulfillment, mergeFulfillmentEvent, mergeOrderSnapshots, mergeRefund } from "~/domain/shopify/merges";
+import type { ShopifyOrderSnapshot } from "~/domain/shopify/snapshots";
 import { Prisma } from "~/generated/prisma/client";
 import { sameJson } from "~/lib/canonical-json";
 

@@ -2,16 +2,11 @@ import { Readable } from "node:stream";
 import { createInterface } from "node:readline";
 import { z } from "zod";
 import { db } from "~/db.server";
-import {
-  assembleBulkCustomers,
-  assembleBulkOrders,
-  bulkOrderNeedsDetails,
-  customerFromGraphql,
-  mergeOrderDetails,
-  orderDetailsCover,
-  orderSnapshotFromGraphql,
-  type ShopifyOrderSnapshot,
-} from "~/domain/shopify-mapping";
+import { assembleBulkCustomers, assembleBulkOrders, bulkOrderNeedsDetails } from "~/domain/shopify/bulk";
+import { customerFromGraphql } from "~/domain/shopify/customer-mapping";
+import { mergeOrderDetails, orderDetailsCover } from "~/domain/shopify/merges";
+import { orderSnapshotFromGraphql } from "~/domain/shopify/order-mapping";
+import type { ShopifyOrderSnapshot } from "~/domain/shopify/snapshots";
 import type { Logger } from "~/lib/logger.server";
 import { saveCustomerVersion, type CustomerShop } from "~/models/shopify-customer.server";
 import {

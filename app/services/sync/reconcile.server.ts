@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { db } from "~/db.server";
-import { customerFromGraphql } from "~/domain/shopify-mapping";
+import { customerFromGraphql } from "~/domain/shopify/customer-mapping";
 import type { Logger } from "~/lib/logger.server";
 import { saveCustomerVersion } from "~/models/shopify-customer.server";
 import { saveOrderVersions } from "~/models/shopify-order.server";
