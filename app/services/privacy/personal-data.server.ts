@@ -2,6 +2,7 @@ import { db } from "~/db.server";
 import { normalizeEmail, normalizePhone } from "~/domain/customer-identity";
 import { mentionsCustomer, type CustomerIdentity } from "~/domain/personal-data";
 import { Prisma } from "~/generated/prisma/client";
+import { eraseShopifyCustomers } from "~/models/shopify-customer.server";
 
 /**
  * Every place we keep personal data registers here, so a GDPR data request reports all of it and
@@ -87,16 +88,18 @@ const shopifyCustomers: PersonalDataHolder = {
     if (!shopId) return [];
     return db.shopifyCustomer.findMany({ where: shopifyCustomerWhere(shopId, customer) });
   },
+  // Tombstones, not deletions: a customers/create or customers/update still in flight for this
+  // customer must not store them again (docs/decisions/008-customer-deletion.md).
   async erase({ shopDomain, customer }) {
     const shopId = await shopIdFor(shopDomain);
     if (!shopId) return 0;
-    const rows = await db.shopifyCustomer.findMany({
-      where: shopifyCustomerWhere(shopId, customer),
-      select: { id: true, helpdeskCustomerId: true },
-    });
-    await db.shopifyCustomer.deleteMany({ where: { id: { in: rows.map((row) => row.id) } } });
-    await deleteUnlinkedPeople(rows.map((row) => row.helpdeskCustomerId));
-    return rows.length;
+    const { erased, linkedPeople } = await eraseShopifyCustomers(
+      shopId,
+      shopifyCustomerWhere(shopId, customer),
+      customer.id ? customerGid(customer.id) : null,
+    );
+    await deleteUnlinkedPeople(linkedPeople);
+    return erased;
   },
 };
 
@@ -159,15 +162,16 @@ const helpdeskCustomers: PersonalDataHolder = {
       select: { name: true, emails: true, phones: true, note: true, createdAt: true },
     });
   },
-  // Erased through shopifyCustomers (a person with no Shopify customer left is deleted there).
+  // Erased through shopifyCustomers (a person with no live Shopify customer left is deleted there).
   erase: async () => 0,
 };
 
-/** People who were only known through Shopify customers that are gone now. */
-async function deleteUnlinkedPeople(ids: (string | null)[]) {
-  const candidates = ids.filter((id): id is string => Boolean(id));
-  if (candidates.length === 0) return;
-  await db.helpdeskCustomer.deleteMany({ where: { id: { in: candidates }, shopifyCustomers: { none: {} } } });
+/** People who were only known through Shopify customers that are gone now (erased or deleted). */
+async function deleteUnlinkedPeople(ids: string[]) {
+  if (ids.length === 0) return;
+  await db.helpdeskCustomer.deleteMany({
+    where: { id: { in: ids }, shopifyCustomers: { none: { deletedAt: null } } },
+  });
 }
 
 // helpdeskCustomers collects before shopifyCustomers erases (holders run in this order).

@@ -1,0 +1,189 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { DeliveryLogEntry } from "../../dev/store-emulator/index.ts";
+import { startIntegrationStack, type IntegrationStack } from "../support/integration-stack.ts";
+import { waitForBackfill, waitForWebhooksHandled } from "../support/sync.ts";
+import { eventually } from "../support/wait.ts";
+
+// A Shopify customer's life as Shopdesk sees it: created, edited (notes both ways), deleted or
+// erased — with Shopify's deliveries late, reordered and repeated, and reads that raced a change.
+const SHOP = "north-trail.myshopify.com";
+
+let stack: IntegrationStack;
+beforeAll(async () => {
+  stack = await startIntegrationStack({ seed: { ordersPerShop: 8, customersPerShop: 6 } });
+  expect((await stack.install(SHOP)).status).toBe(200);
+  await waitForBackfill(SHOP);
+});
+afterAll(() => stack.stop());
+afterEach(async () => {
+  stack.emulator.releaseWebhooks();
+  await settle();
+});
+
+const { db } = await import("~/db.server");
+const { logger } = await import("~/lib/logger.server");
+const { getCustomerProfile } = await import("~/models/helpdesk-customer.server");
+const { reconcileShop } = await import("~/services/sync/reconcile.server");
+
+async function settle() {
+  await stack.emulator.waitForDeliveries();
+  await waitForWebhooksHandled();
+}
+
+/** Sends held deliveries one at a time, each handled before the next: a chosen processing order. */
+async function deliverInOrder(entries: readonly DeliveryLogEntry[]) {
+  for (const entry of entries) {
+    expect(stack.emulator.releaseWebhooks({ ids: [entry.id] })).toBe(1);
+    await eventually(() => entry.state !== "pending");
+    await waitForWebhooksHandled();
+  }
+}
+
+const lastDelivery = (topic: string) => stack.emulator.deliveries.findLast((entry) => entry.topic === topic)!;
+const customerGid = (id: number) => `gid://shopify/Customer/${id}`;
+const storedCustomer = (id: number) => db.shopifyCustomer.findFirst({ where: { shopifyId: customerGid(id) } });
+const shop = () => db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+
+let serial = 0;
+function newCustomer(note?: string) {
+  serial++;
+  return stack.emulator.createCustomer(SHOP, {
+    firstName: "Ines",
+    lastName: `Lifecycle${serial}`,
+    email: `ines.lifecycle${serial}@example.com`,
+    phone: `+1415555${String(1000 + serial)}`,
+    ...(note ? { note } : {}),
+  });
+}
+
+/** Nothing left that identifies the person on the Shopify customer row (or no row at all). */
+function expectNoPersonalData(row: Awaited<ReturnType<typeof storedCustomer>>) {
+  if (!row) return;
+  expect(row).toMatchObject({
+    deletedAt: expect.any(Date),
+    email: null,
+    phone: null,
+    firstName: null,
+    lastName: null,
+    note: null,
+    addresses: [],
+    tags: [],
+  });
+}
+
+async function peopleWithEmail(email: string) {
+  return db.helpdeskCustomer.findMany({ where: { emails: { has: email } } });
+}
+
+describe("a deleted Shopify customer stays deleted", () => {
+  it("an older customers/update handled after customers/delete does not bring the customer back", async () => {
+    const customer = newCustomer("Met at the trail fair");
+    await settle();
+    const person = (await storedCustomer(customer.id))!.helpdeskCustomerId!;
+
+    stack.emulator.holdWebhooks();
+    stack.emulator.updateCustomer(SHOP, customer.id, { note: "Prefers SMS", firstName: "Inès" });
+    const update = lastDelivery("customers/update");
+    stack.emulator.deleteCustomer(SHOP, customer.id);
+    const deletion = lastDelivery("customers/delete");
+    await deliverInOrder([deletion, update]);
+
+    expect(stack.emulator.shop(SHOP).customer(customer.id)).toBeUndefined();
+    expectNoPersonalData(await storedCustomer(customer.id));
+    // The helpdesk person stays (decision 008) but shows no Shopify customer, and its note no
+    // longer syncs anywhere.
+    const profile = (await getCustomerProfile((await shop()).workspaceId, person))!;
+    expect(profile.shopifyCustomers).toEqual([]);
+    expect(profile.noteSync.syncing).toBe(false);
+  });
+
+  it("a customers/delete that overtakes the customer's creation still wins", async () => {
+    stack.emulator.holdWebhooks();
+    const customer = newCustomer("Short-lived");
+    const creation = lastDelivery("customers/create");
+    stack.emulator.deleteCustomer(SHOP, customer.id);
+    await deliverInOrder([lastDelivery("customers/delete"), creation]);
+
+    expectNoPersonalData(await storedCustomer(customer.id));
+    expect(await peopleWithEmail(customer.email!)).toEqual([]);
+  });
+
+  it("reconcile and the import never store a version read before the deletion", async () => {
+    const customer = newCustomer();
+    await settle();
+    // What a reconcile page or a bulk export read just before the deletion reached us.
+    const { adminForBackgroundWork } = await import("~/services/shopify/shop-admin.server");
+    const { runAdminQuery } = await import("~/services/shopify/admin-graphql.server");
+    const { CUSTOMERS_UPDATED_SINCE_QUERY } = await import("~/services/shopify/order-documents");
+    const { customerFromGraphql } = await import("~/domain/shopify/customer-mapping");
+    const { z } = await import("zod");
+    const page = await runAdminQuery(
+      await adminForBackgroundWork(SHOP),
+      CUSTOMERS_UPDATED_SINCE_QUERY,
+      z.object({ customers: z.object({ nodes: z.array(z.unknown()) }) }),
+      { after: null, query: `email:${customer.email}` },
+    );
+    expect(page.customers.nodes).toHaveLength(1);
+    stack.emulator.deleteCustomer(SHOP, customer.id);
+    await settle();
+
+    const { saveCustomerVersion } = await import("~/models/shopify-customer.server");
+    const outcome = await saveCustomerVersion(await shop(), customerFromGraphql(page.customers.nodes[0]));
+    expect(outcome).toBe("deleted");
+    expectNoPersonalData(await storedCustomer(customer.id));
+    expect(await reconcileShop(SHOP, logger)).not.toBeNull();
+    expectNoPersonalData(await storedCustomer(customer.id));
+  });
+});
+
+describe("an erased (customers/redact) Shopify customer stays erased", () => {
+  it("deliveries that were in flight during the erasure do not bring their data back", async () => {
+    const customer = newCustomer("Allergic to latex gloves");
+    await settle();
+    const person = (await storedCustomer(customer.id))!.helpdeskCustomerId!;
+
+    stack.emulator.holdWebhooks();
+    stack.emulator.setCustomerNote(SHOP, customer.id, "Wants a callback");
+    const update = lastDelivery("customers/update");
+    const [redact] = stack.emulator.sendCompliance(SHOP, "customers/redact", { customer: customer.id });
+    stack.emulator.deleteCustomer(SHOP, customer.id);
+    await deliverInOrder([redact!, lastDelivery("customers/delete"), update]);
+
+    expectNoPersonalData(await storedCustomer(customer.id));
+    expect(await db.helpdeskCustomer.count({ where: { id: person } })).toBe(0);
+    expect(await peopleWithEmail(customer.email!)).toEqual([]);
+  });
+
+  it("an erasure that overtakes the customer's creation still wins", async () => {
+    stack.emulator.holdWebhooks();
+    const customer = newCustomer();
+    const creation = lastDelivery("customers/create");
+    const [redact] = stack.emulator.sendCompliance(SHOP, "customers/redact", { customer: customer.id });
+    await deliverInOrder([redact!, creation]);
+
+    expectNoPersonalData(await storedCustomer(customer.id));
+    expect(await peopleWithEmail(customer.email!)).toEqual([]);
+  });
+
+  it("skips an event whose payload the erasure scrubbed while it waited", async () => {
+    const customer = newCustomer();
+    await settle();
+    const event = await db.webhookEvent.create({
+      data: {
+        shopDomain: SHOP,
+        eventId: `waiting-${customer.id}`,
+        webhookId: `waiting-${customer.id}`,
+        topic: "customers/update",
+        apiVersion: "2026-07",
+        payload: { redacted: true },
+        redactedAt: new Date(),
+      },
+    });
+    const { processWebhookEvent } = await import("~/services/webhooks/process.server");
+    await processWebhookEvent(event.id, logger);
+    expect(await db.webhookEvent.findUniqueOrThrow({ where: { id: event.id } })).toMatchObject({
+      status: "skipped",
+      lastError: null,
+    });
+  });
+});
