@@ -186,4 +186,28 @@ describe("an erased (customers/redact) Shopify customer stays erased", () => {
       lastError: null,
     });
   });
+
+  it("a late or newer order webhook does not restore the buyer details erased from an order", async () => {
+    const buyer = stack.emulator.shop(SHOP).customers()[0]!;
+    const order = stack.emulator.createOrder(SHOP, { customer: buyer.id, financialStatus: "PAID" });
+    await settle();
+    const created = lastDelivery("orders/create");
+    const orderGid = `gid://shopify/Order/${order.id}`;
+    expect((await db.shopifyOrder.findFirstOrThrow({ where: { shopifyId: orderGid } })).email).toBe(
+      buyer.email!.toLowerCase(),
+    );
+    stack.emulator.sendCompliance(SHOP, "customers/redact", { customer: buyer.id });
+    await settle();
+
+    stack.emulator.replayDelivery(created.id, { eventId: "late-retry-of-orders-create" });
+    stack.emulator.fulfill(SHOP, { order: order.name, carrier: "UPS", trackingNumber: "1Z999AA10123456799" });
+    await settle();
+    const row = await db.shopifyOrder.findFirstOrThrow({ where: { shopifyId: orderGid } });
+    expect(row).toMatchObject({ email: null, phone: null, shopifyCustomerId: null });
+    const snapshot = row.snapshot as { fulfillments: unknown[]; shippingAddress: unknown; billingAddress: unknown };
+    expect(JSON.stringify(row.snapshot)).not.toContain(buyer.email!.toLowerCase());
+    expect(snapshot).toMatchObject({ shippingAddress: null, billingAddress: null });
+    // The sale itself still follows Shopify.
+    expect(snapshot.fulfillments).toHaveLength(1);
+  });
 });

@@ -1,6 +1,8 @@
 import { db } from "~/db.server";
 import { normalizeEmail, normalizePhone } from "~/domain/customer-identity";
 import { mentionsCustomer, type CustomerIdentity } from "~/domain/personal-data";
+import { withoutBuyerDetails } from "~/domain/shopify/buyer-details";
+import type { ShopifyOrderSnapshot } from "~/domain/shopify/snapshots";
 import { Prisma } from "~/generated/prisma/client";
 import { eraseShopifyCustomers } from "~/models/shopify-customer.server";
 
@@ -115,17 +117,6 @@ function ordersWhere(shopId: string, request: PrivacyRequest): Prisma.ShopifyOrd
   };
 }
 
-// What identifies the buyer on an order; the rest (items, amounts, shipments) is the merchant's
-// record of a sale and stays.
-const ORDER_PERSONAL_FIELDS = {
-  email: null,
-  phone: null,
-  customerId: null,
-  shippingAddress: null,
-  billingAddress: null,
-  note: null,
-};
-
 const shopifyOrders: PersonalDataHolder = {
   name: "shopifyOrders",
   async collect(request) {
@@ -141,11 +132,19 @@ const shopifyOrders: PersonalDataHolder = {
       where: ordersWhere(shopId, request),
       select: { id: true, snapshot: true },
     });
+    // The items, amounts and shipments are the merchant's record of a sale and stay; buyerErasedAt
+    // keeps the buyer out of every later version of the order.
     for (const row of rows) {
-      const snapshot = { ...(row.snapshot as Record<string, unknown>), ...ORDER_PERSONAL_FIELDS };
+      const snapshot = withoutBuyerDetails(row.snapshot as unknown as ShopifyOrderSnapshot);
       await db.shopifyOrder.update({
         where: { id: row.id },
-        data: { email: null, phone: null, shopifyCustomerId: null, snapshot: snapshot as Prisma.InputJsonValue },
+        data: {
+          email: null,
+          phone: null,
+          shopifyCustomerId: null,
+          snapshot: snapshot as unknown as Prisma.InputJsonValue,
+          buyerErasedAt: new Date(),
+        },
       });
     }
     return rows.length;
