@@ -32,7 +32,7 @@ const NO_PERSONAL_DATA = {
   currencyCode: null,
   addresses: [],
   noteWrittenByUs: null,
-  noteWrittenAt: null,
+  noteWrittenUpdatedAt: null,
 } satisfies Prisma.ShopifyCustomerUpdateInput;
 
 /** Serialises every write to one Shopify customer (versions, deletion, erasure). */
@@ -130,19 +130,27 @@ export async function saveCustomerVersion(shop: CustomerShop, incoming: ShopifyC
 
     const columns = columnsFor(merged);
     if (existing && sameColumns(existing, columns)) return "unchanged";
+    // Our own customerUpdate comes back as this exact version (the updatedAt Shopify answered it
+    // with, and our text). Anything else — even our text in a newer version — is the merchant's.
+    const echoOfOurWrite =
+      existing?.noteWrittenUpdatedAt?.getTime() === incomingAt.getTime() && existing.noteWrittenByUs === merged.note;
+    const noteChangedInShopify = existing !== null && existing.note !== merged.note && !echoOfOurWrite;
     if (existing) {
       await client.shopifyCustomer.update({
         where: { id: existing.id },
-        data: { ...columnsFor(merged), helpdeskCustomerId },
+        data: {
+          ...columns,
+          helpdeskCustomerId,
+          // Shopify's note moved on from what we wrote: our write is no longer the note.
+          ...(noteChangedInShopify ? { noteWrittenByUs: null, noteWrittenUpdatedAt: null } : {}),
+        },
       });
     } else {
       await client.shopifyCustomer.create({
-        data: { shopId: shop.id, shopifyId: incoming.id, ...columnsFor(merged), helpdeskCustomerId },
+        data: { shopId: shop.id, shopifyId: incoming.id, ...columns, helpdeskCustomerId },
       });
     }
 
-    const noteChangedInShopify =
-      (existing?.note ?? null) !== merged.note && !(existing && existing.noteWrittenByUs === merged.note);
     if (shop.notesSyncEnabled && (noteChangedInShopify || !existing)) {
       await adoptShopifyNote(client, helpdeskCustomerId, merged.note, !existing);
     }
@@ -171,6 +179,33 @@ async function adoptShopifyNote(tx: Tx, helpdeskCustomerId: string, note: string
   await tx.helpdeskCustomer.update({
     where: { id: helpdeskCustomerId },
     data: { note, noteVersion: { increment: 1 } },
+  });
+}
+
+/**
+ * Records a note we wrote to Shopify (customerUpdate answered `note` at `updatedAt`), so its webhook
+ * echo is recognised. The version only moves forward: a newer Shopify version already applied while
+ * we were writing stays.
+ */
+export async function recordNoteWrittenByUs(
+  shopId: string,
+  shopifyId: string,
+  written: { note: string | null; updatedAt: string },
+) {
+  const writtenAt = new Date(written.updatedAt);
+  await db.$transaction(async (tx) => {
+    await lockCustomer(tx, shopId, shopifyId);
+    const row = await tx.shopifyCustomer.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId } } });
+    if (!row || row.deletedAt) return;
+    const isNewest = writtenAt.getTime() >= row.shopifyUpdatedAt.getTime();
+    await tx.shopifyCustomer.update({
+      where: { id: row.id },
+      data: {
+        noteWrittenByUs: written.note,
+        noteWrittenUpdatedAt: writtenAt,
+        ...(isNewest ? { note: written.note, shopifyUpdatedAt: writtenAt } : {}),
+      },
+    });
   });
 }
 

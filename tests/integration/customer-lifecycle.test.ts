@@ -23,6 +23,7 @@ afterEach(async () => {
 const { db } = await import("~/db.server");
 const { logger } = await import("~/lib/logger.server");
 const { getCustomerProfile } = await import("~/models/helpdesk-customer.server");
+const { saveCustomerNote } = await import("~/services/customer-notes.server");
 const { reconcileShop } = await import("~/services/sync/reconcile.server");
 
 async function settle() {
@@ -43,6 +44,8 @@ const lastDelivery = (topic: string) => stack.emulator.deliveries.findLast((entr
 const customerGid = (id: number) => `gid://shopify/Customer/${id}`;
 const storedCustomer = (id: number) => db.shopifyCustomer.findFirst({ where: { shopifyId: customerGid(id) } });
 const shop = () => db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
+const noteUpdates = () =>
+  stack.emulator.requests.filter((request) => request.operationName === "ShopdeskCustomerUpdateNote").length;
 
 let serial = 0;
 function newCustomer(note?: string) {
@@ -209,5 +212,84 @@ describe("an erased (customers/redact) Shopify customer stays erased", () => {
     expect(snapshot).toMatchObject({ shippingAddress: null, billingAddress: null });
     // The sale itself still follows Shopify.
     expect(snapshot.fulfillments).toHaveLength(1);
+  });
+});
+
+describe("notes edited in Shopify", () => {
+  async function personOf(customerId: number) {
+    const row = await storedCustomer(customerId);
+    return db.helpdeskCustomer.findUniqueOrThrow({ where: { id: row!.helpdeskCustomerId! } });
+  }
+
+  it("clearing the note in Shopify clears it here", async () => {
+    const customer = newCustomer("Leave parcels with the neighbour");
+    await settle();
+    expect((await personOf(customer.id)).note).toBe("Leave parcels with the neighbour");
+
+    stack.emulator.setCustomerNote(SHOP, customer.id, null);
+    await settle();
+    expect((await personOf(customer.id)).note).toBeNull();
+  });
+
+  it("the echo of our write is ignored; the merchant setting the note back to our text later is not", async () => {
+    const customer = newCustomer();
+    await settle();
+    const person = await personOf(customer.id);
+    const workspaceId = (await shop()).workspaceId;
+    const writesBefore = noteUpdates();
+
+    const saved = await saveCustomerNote(workspaceId, person.id, {
+      note: "X: ring twice",
+      baseVersion: person.noteVersion,
+    });
+    expect(saved).toMatchObject({ status: "saved", synced: "shopify" });
+    await settle(); // the echo of our own customerUpdate
+    expect(await personOf(customer.id)).toMatchObject({
+      note: "X: ring twice",
+      noteVersion: saved.status === "saved" ? saved.version : -1,
+    });
+
+    stack.emulator.setCustomerNote(SHOP, customer.id, "Y: knock");
+    await settle();
+    expect((await personOf(customer.id)).note).toBe("Y: knock");
+    stack.emulator.setCustomerNote(SHOP, customer.id, "X: ring twice");
+    await settle();
+    expect((await personOf(customer.id)).note).toBe("X: ring twice");
+    expect(noteUpdates() - writesBefore).toBe(1);
+  });
+
+  it("an agent clearing the note: the echo (Shopify's empty note) changes nothing", async () => {
+    const customer = newCustomer("Old instructions");
+    await settle();
+    const person = await personOf(customer.id);
+    const saved = await saveCustomerNote((await shop()).workspaceId, person.id, {
+      note: "",
+      baseVersion: person.noteVersion,
+    });
+    expect(saved).toMatchObject({ status: "saved", synced: "shopify", note: null });
+    await settle();
+    expect(await personOf(customer.id)).toMatchObject({
+      note: null,
+      noteVersion: saved.status === "saved" ? saved.version : -1,
+    });
+  });
+
+  it("the merchant's version with our text, read by reconcile, is applied too", async () => {
+    const customer = newCustomer();
+    await settle();
+    const person = await personOf(customer.id);
+    const saved = await saveCustomerNote((await shop()).workspaceId, person.id, {
+      note: "X: side gate",
+      baseVersion: person.noteVersion,
+    });
+    expect(saved).toMatchObject({ status: "saved" });
+    await settle();
+    stack.emulator.setCustomerNote(SHOP, customer.id, "Y: front door");
+    await settle();
+
+    stack.emulator.holdWebhooks(); // this one's webhook is late: reconcile finds the change first
+    stack.emulator.setCustomerNote(SHOP, customer.id, "X: side gate");
+    await reconcileShop(SHOP, logger);
+    expect((await personOf(customer.id)).note).toBe("X: side gate");
   });
 });

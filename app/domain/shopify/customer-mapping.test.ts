@@ -25,6 +25,9 @@ describe("webhook fixtures (Shopify's 2026-07 samples)", () => {
       updatedAt: "2022-01-01T00:00:00Z",
     });
     expect(updated.defaultAddress).toMatchObject({ city: "Ottawa", phone: "555-555-5555" });
+    // A cleared note is "" on Shopify's side: no note, as null is.
+    expect(customerFromWebhook({ ...(fixture("customers/update") as object), note: "" }).note).toBeNull();
+    expect(customerFromWebhook({ ...(fixture("customers/update") as object), note: " \n" }).note).toBeNull();
     expect(customerIdFromDeleteWebhook(fixture("customers/delete"))).toMatch(/^gid:\/\/shopify\/Customer\/\d+$/);
     expect(() =>
       customerFromWebhook({ ...(fixture("customers/update") as object), updated_at: "yesterday" }),

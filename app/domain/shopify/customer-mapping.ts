@@ -18,7 +18,7 @@ export function customerFromWebhook(payload: unknown): ShopifyCustomerSnapshot {
     email,
     phone: customer.phone,
     phoneE164: normalizePhoneE164(customer.phone),
-    note: customer.note,
+    note: noteOrNull(customer.note),
     tags: customer.tags === undefined || customer.tags === null ? null : tagList(customer.tags),
     state: upperEnum(CUSTOMER_STATES, customer.state),
     locale: customer.locale,
@@ -49,7 +49,7 @@ export function customerFromGraphql(node: unknown): ShopifyCustomerSnapshot {
     email,
     phone,
     phoneE164: normalizePhoneE164(phone),
-    note: customer.note,
+    note: noteOrNull(customer.note),
     tags: customer.tags ? tagList(customer.tags) : null,
     state: customer.state ?? null,
     locale: customer.locale,
@@ -63,6 +63,11 @@ export function customerFromGraphql(node: unknown): ShopifyCustomerSnapshot {
         : Number(customer.numberOfOrders),
     amountSpent: customer.amountSpent ?? null,
   };
+}
+
+/** Shopify writes a cleared note as "" (our customerUpdate sends "" to clear it): no note either way. */
+function noteOrNull(note: string | null): string | null {
+  return note?.trim() ? note : null;
 }
 
 /** Shopify's own fallback: the name, else the email, else the phone. */
