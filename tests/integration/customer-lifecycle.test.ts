@@ -293,3 +293,49 @@ describe("notes edited in Shopify", () => {
     expect((await personOf(customer.id)).note).toBe("X: side gate");
   });
 });
+
+describe("text PostgreSQL cannot store, sent by Shopify", () => {
+  const NUL_NOTE = "Gate code 12\u000034";
+  const STORED = "Gate code 1234";
+
+  it("a note with U+0000 arrives by webhook without the NUL, and the agent then saves without a conflict", async () => {
+    const customer = newCustomer();
+    await settle();
+    stack.emulator.holdWebhooks();
+    stack.emulator.setCustomerNote(SHOP, customer.id, NUL_NOTE);
+    // The handler on the delivered body (storing the raw delivery is the webhook intake's part).
+    const { parseShopifyJson } = await import("~/domain/shopify/ids");
+    const { syncCustomerWebhook } = await import("~/services/sync/incremental.server");
+    expect(await syncCustomerWebhook(SHOP, parseShopifyJson(lastDelivery("customers/update").body))).toBe("processed");
+    const row = (await storedCustomer(customer.id))!;
+    expect(row.note).toBe(STORED);
+    const person = await db.helpdeskCustomer.findUniqueOrThrow({ where: { id: row.helpdeskCustomerId! } });
+    expect(person.note).toBe(STORED);
+
+    // Shopify still holds the NUL: that is not a Shopify edit the agent has to resolve.
+    const writesBefore = noteUpdates();
+    const saved = await saveCustomerNote((await shop()).workspaceId, person.id, {
+      note: "Gate code 1234, ring twice",
+      baseVersion: person.noteVersion,
+    });
+    expect(saved).toMatchObject({ status: "saved", synced: "shopify" });
+    expect(noteUpdates() - writesBefore).toBe(1);
+    expect(stack.emulator.shop(SHOP).customer(customer.id)!.note).toBe("Gate code 1234, ring twice");
+  });
+
+  it("reconcile and a fresh import store such a note without the NUL", async () => {
+    const customer = newCustomer();
+    await settle();
+    stack.emulator.holdWebhooks(); // reconcile has to find it
+    stack.emulator.setCustomerNote(SHOP, customer.id, NUL_NOTE);
+    await reconcileShop(SHOP, logger);
+    expect((await storedCustomer(customer.id))!.note).toBe(STORED);
+
+    const other = stack.emulator.shop(SHOP).customers()[1]!;
+    stack.emulator.setCustomerNote(SHOP, other.id, `Import ${NUL_NOTE}`);
+    const { requestBackfill } = await import("~/services/sync/commands.server");
+    await requestBackfill(SHOP);
+    await waitForBackfill(SHOP);
+    expect((await storedCustomer(other.id))!.note).toBe(`Import ${STORED}`);
+  });
+});

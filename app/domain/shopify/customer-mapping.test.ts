@@ -25,6 +25,13 @@ describe("webhook fixtures (Shopify's 2026-07 samples)", () => {
       updatedAt: "2022-01-01T00:00:00Z",
     });
     expect(updated.defaultAddress).toMatchObject({ city: "Ottawa", phone: "555-555-5555" });
+    // Text PostgreSQL cannot store is made storable, whichever shape it came in.
+    const withNul = { ...(fixture("customers/update") as object), note: "Gate 12\u000034", first_name: "B\u0000ob" };
+    expect(customerFromWebhook(withNul)).toMatchObject({
+      note: "Gate 1234",
+      firstName: "Bob",
+      displayName: "Bob Biller",
+    });
     // A cleared note is "" on Shopify's side: no note, as null is.
     expect(customerFromWebhook({ ...(fixture("customers/update") as object), note: "" }).note).toBeNull();
     expect(customerFromWebhook({ ...(fixture("customers/update") as object), note: " \n" }).note).toBeNull();

@@ -3,12 +3,13 @@ import { GraphqlCustomerSchema } from "./graphql-payloads";
 import { RestCustomerDeleteSchema, RestCustomerSchema } from "./rest-payloads";
 import { CUSTOMER_STATES, type ShopifyCustomerSnapshot } from "./snapshots";
 import { normalizeEmail, normalizePhoneE164, tagList, upperEnum } from "./values";
+import { toStorableJson } from "../../lib/storable-text";
 
 // Customers from REST webhooks and Admin GraphQL.
 
 /** customers/create|update. */
 export function customerFromWebhook(payload: unknown): ShopifyCustomerSnapshot {
-  const customer = RestCustomerSchema.parse(payload);
+  const customer = RestCustomerSchema.parse(toStorableJson(payload));
   const email = normalizeEmail(customer.email);
   return {
     id: customer.admin_graphql_api_id,
@@ -38,7 +39,7 @@ export function customerIdFromDeleteWebhook(payload: unknown): string {
 
 /** A CUSTOMER_FIELDS node (or an assembled bulk customer). */
 export function customerFromGraphql(node: unknown): ShopifyCustomerSnapshot {
-  const customer = GraphqlCustomerSchema.parse(node);
+  const customer = GraphqlCustomerSchema.parse(toStorableJson(node));
   const email = normalizeEmail(customer.defaultEmailAddress?.emailAddress);
   const phone = customer.defaultPhoneNumber?.phoneNumber ?? null;
   return {

@@ -58,6 +58,17 @@ describe("webhook fixtures (Shopify's 2026-07 samples)", () => {
     });
   });
 
+  it("makes text PostgreSQL cannot store storable (NUL removed, lone surrogates replaced)", () => {
+    const body = fixture("orders/create") as { note: string; line_items: { title: string }[] };
+    const snapshot = orderSnapshotFromWebhook({
+      ...body,
+      note: "Leave at\u0000 the door",
+      line_items: body.line_items.map((item) => ({ ...item, title: `${item.title} \udc00` })),
+    });
+    expect(snapshot.note).toBe("Leave at the door");
+    expect(snapshot.lineItems[0]!.title).toBe("Aviator sunglasses \ufffd");
+  });
+
   it("orders/edited only points at the order to refetch", () => {
     const edited = JSON.parse(
       readFileSync(new URL("../../../tests/fixtures/webhooks/orders/updated.json", import.meta.url), "utf8"),

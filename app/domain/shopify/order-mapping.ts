@@ -39,6 +39,7 @@ import {
   type ShopifyOrderSnapshot,
 } from "./snapshots";
 import { normalizeEmail, normalizeFulfillmentName, quantityOf, tagList, upperEnum } from "./values";
+import { toStorableJson } from "../../lib/storable-text";
 
 /**
  * Shopify → snapshot mapping for both sync paths: REST-shaped webhook bodies and Admin GraphQL
@@ -60,6 +61,9 @@ import { normalizeEmail, normalizeFulfillmentName, quantityOf, tagList, upperEnu
  *   transactions (transaction currency, i.e. presentment currency on multi-currency stores).
  * - REST customer webhooks carry no tags, locale, order count or amount spent: null, kept from
  *   what GraphQL said by mergeCustomerSnapshots.
+ * - Text PostgreSQL cannot store (U+0000, lone surrogates) is made storable before parsing, by
+ *   every mapper here and in customer-mapping (app/lib/storable-text): nothing Shopify sends can
+ *   stop a row from being written.
  * - Numeric REST ids above 2^53 are rounded by JSON.parse. Identity never uses them; the few
  *   links that exist only as numbers (fulfillment_id, order_id) are turned into GIDs only when
  *   exact: parse bodies with parseShopifyJson to keep every digit.
@@ -72,7 +76,7 @@ type RestRefund = z.output<typeof RestRefundSchema>;
 
 /** orders/* webhook body → snapshot. Throws a ZodError when a field we rely on is missing or malformed. */
 export function orderSnapshotFromWebhook(payload: unknown): ShopifyOrderSnapshot {
-  const order = RestOrderSchema.parse(payload);
+  const order = RestOrderSchema.parse(toStorableJson(payload));
   const refunds = (order.refunds ?? []).map((refund) => refundFromRest(refund, order.currency));
   return {
     id: order.admin_graphql_api_id,
@@ -210,13 +214,13 @@ function sumRefunds(refunds: RefundSnapshot[], currencyCode: string): Money {
 
 /** fulfillments/create|update. */
 export function fulfillmentFromWebhook(payload: unknown): FulfillmentUpdate {
-  const fulfillment = RestFulfillmentSchema.parse(payload);
+  const fulfillment = RestFulfillmentSchema.parse(toStorableJson(payload));
   return { orderId: gidOrNull("Order", fulfillment.order_id), fulfillment: fulfillmentFromRest(fulfillment) };
 }
 
 /** fulfillment_events/create; null when the status is not one the snapshot knows (nothing to show). */
 export function fulfillmentEventFromWebhook(payload: unknown): FulfillmentEventUpdate | null {
-  const event = RestFulfillmentEventSchema.parse(payload);
+  const event = RestFulfillmentEventSchema.parse(toStorableJson(payload));
   const status = eventStatusFromRest(event.status);
   if (!status) return null;
   return {
@@ -246,7 +250,7 @@ export function orderIdFromEditWebhook(payload: unknown): string | null {
 
 /** refunds/create. */
 export function refundFromWebhook(payload: unknown): RefundUpdate {
-  const refund = RestRefundSchema.parse(payload);
+  const refund = RestRefundSchema.parse(toStorableJson(payload));
   return { orderId: gidOrNull("Order", refund.order_id), refund: refundFromRest(refund) };
 }
 
@@ -258,7 +262,7 @@ type GqlRefund = z.output<typeof gqlRefund>;
 
 /** An ORDER_FIELDS node (or an assembled bulk order) → snapshot. Throws a ZodError on a malformed node. */
 export function orderSnapshotFromGraphql(node: unknown): ShopifyOrderSnapshot {
-  const order = GraphqlOrderSchema.parse(node);
+  const order = GraphqlOrderSchema.parse(toStorableJson(node));
   return {
     id: order.id,
     name: order.name,
@@ -347,7 +351,7 @@ function refundFromGraphql(refund: GqlRefund): RefundSnapshot {
 
 /** An ORDER_DETAILS_BY_IDS_QUERY node → details. Throws a ZodError on a malformed node. */
 export function orderDetailsFromGraphql(node: unknown): OrderDetails {
-  const order = GraphqlOrderDetailsSchema.parse(node);
+  const order = GraphqlOrderDetailsSchema.parse(toStorableJson(node));
   return {
     id: order.id,
     updatedAt: order.updatedAt,
