@@ -63,8 +63,9 @@ export async function saveCustomerNote(
   const shopifyNote = normalise(live?.note);
   const lastSeen = normalise(link.note);
   if (shopifyNote !== lastSeen && shopifyNote !== mine && !input.resolution) {
-    // Shopify's note moved since we last saw it and its webhook has not reached us yet.
-    await db.shopifyCustomer.update({ where: { id: link.id }, data: { note: shopifyNote } });
+    // Shopify's note moved since we last saw it and its webhook has not reached us yet. Nothing is
+    // recorded: that version, when it arrives, must still bring the note into the helpdesk, and a
+    // save that still does not choose must conflict again rather than overwrite Shopify's edit.
     return { status: "conflict", source: "shopify", theirs: shopifyNote, mine, version: person.noteVersion };
   }
   if (input.resolution === "take-theirs") {

@@ -274,6 +274,31 @@ describe("notes edited in Shopify", () => {
     });
   });
 
+  it("a Shopify edit shown to the agent as a conflict and left unresolved still reaches the helpdesk", async () => {
+    const customer = newCustomer("Before");
+    await settle();
+    const person = await personOf(customer.id);
+    stack.emulator.holdWebhooks(); // the agent's save sees Shopify's edit before its webhook arrives
+    stack.emulator.setCustomerNote(SHOP, customer.id, "Edited in Shopify");
+    const result = await saveCustomerNote((await shop()).workspaceId, person.id, {
+      note: "Typed by the agent",
+      baseVersion: person.noteVersion,
+    });
+    expect(result).toMatchObject({ status: "conflict", source: "shopify", theirs: "Edited in Shopify" });
+    // Saving again without choosing is still a conflict, never a silent overwrite of Shopify's edit.
+    const again = await saveCustomerNote((await shop()).workspaceId, person.id, {
+      note: "Typed by the agent",
+      baseVersion: person.noteVersion,
+    });
+    expect(again).toMatchObject({ status: "conflict", theirs: "Edited in Shopify" });
+    expect(stack.emulator.shop(SHOP).customer(customer.id)!.note).toBe("Edited in Shopify");
+
+    // The agent walks away; Shopify's version arrives and the helpdesk follows it.
+    stack.emulator.releaseWebhooks();
+    await settle();
+    expect((await personOf(customer.id)).note).toBe("Edited in Shopify");
+  });
+
   it("the merchant's version with our text, read by reconcile, is applied too", async () => {
     const customer = newCustomer();
     await settle();
