@@ -76,7 +76,7 @@ export function searchHelpdeskCustomers(workspaceId: string, query: string, take
     },
     orderBy: { updatedAt: "desc" },
     take,
-    include: { _count: { select: { shopifyCustomers: true } } },
+    include: { _count: { select: { shopifyCustomers: { where: { deletedAt: null } } } } },
   });
 }
 

@@ -1,6 +1,7 @@
 import { db } from "~/db.server";
 import { isNewerThanStored } from "~/domain/freshness";
-import { mergeCustomerSnapshots, type ShopifyCustomerSnapshot } from "~/domain/shopify-mapping";
+import { mergeCustomerSnapshots } from "~/domain/shopify/merges";
+import type { ShopifyCustomerSnapshot } from "~/domain/shopify/snapshots";
 import { Prisma } from "~/generated/prisma/client";
 import { sameJson } from "~/lib/canonical-json";
 import { resolveHelpdeskCustomer } from "./helpdesk-customer.server";
@@ -14,7 +15,31 @@ export interface CustomerShop {
   notesSyncEnabled: boolean;
 }
 
-export type CustomerWriteOutcome = "created" | "updated" | "unchanged" | "stale";
+/** "deleted": the customer was deleted or erased; no version of it is stored again. */
+export type CustomerWriteOutcome = "created" | "updated" | "unchanged" | "stale" | "deleted";
+
+/** What a tombstone keeps of a Shopify customer: its id and shop, nothing about the person. */
+const NO_PERSONAL_DATA = {
+  email: null,
+  phone: null,
+  firstName: null,
+  lastName: null,
+  note: null,
+  tags: [],
+  state: null,
+  locale: null,
+  numberOfOrders: null,
+  amountSpent: null,
+  currencyCode: null,
+  addresses: [],
+  noteWrittenByUs: null,
+  noteWrittenUpdatedAt: null,
+} satisfies Prisma.ShopifyCustomerUpdateInput;
+
+/** Serialises every write to one Shopify customer (versions, deletion, erasure). */
+async function lockCustomer(tx: Tx, shopId: string, shopifyId: string) {
+  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${shopId + "|" + shopifyId}))`;
+}
 
 function columnsFor(customer: ShopifyCustomerSnapshot) {
   return {
@@ -83,12 +108,15 @@ function storedSnapshot(row: {
  */
 export async function saveCustomerVersion(shop: CustomerShop, incoming: ShopifyCustomerSnapshot, tx?: Tx) {
   const run = async (client: Tx): Promise<CustomerWriteOutcome> => {
-    await client.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${shop.id + "|" + incoming.id}))`;
+    await lockCustomer(client, shop.id, incoming.id);
     // Before reading the link: the shop may have moved workspace since `shop` was read (an import runs for minutes).
     const workspaceId = await lockShopWorkspaceShared(client, shop.id, shop.workspaceId);
     const existing = await client.shopifyCustomer.findUnique({
       where: { shopId_shopifyId: { shopId: shop.id, shopifyId: incoming.id } },
     });
+    // Deleted or erased: final, whatever the version says. Shopify never reuses a customer id, so
+    // anything still arriving for it is a delivery or a read from before the deletion.
+    if (existing?.deletedAt) return "deleted";
     // Strictly older versions lose. An equal one is a replay, or the same version from the other
     // API (GraphQL carries tags REST lacks): merging it is idempotent.
     const incomingAt = new Date(incoming.updatedAt);
@@ -104,20 +132,28 @@ export async function saveCustomerVersion(shop: CustomerShop, incoming: ShopifyC
       }));
 
     const columns = columnsFor(merged);
-    if (existing && !existing.deletedAt && sameColumns(existing, columns)) return "unchanged";
+    if (existing && sameColumns(existing, columns)) return "unchanged";
+    // Our own customerUpdate comes back as this exact version (the updatedAt Shopify answered it
+    // with, and our text). Anything else — even our text in a newer version — is the merchant's.
+    const echoOfOurWrite =
+      existing?.noteWrittenUpdatedAt?.getTime() === incomingAt.getTime() && existing.noteWrittenByUs === merged.note;
+    const noteChangedInShopify = existing !== null && existing.note !== merged.note && !echoOfOurWrite;
     if (existing) {
       await client.shopifyCustomer.update({
         where: { id: existing.id },
-        data: { ...columnsFor(merged), helpdeskCustomerId, deletedAt: null },
+        data: {
+          ...columns,
+          helpdeskCustomerId,
+          // Shopify's note moved on from what we wrote: our write is no longer the note.
+          ...(noteChangedInShopify ? { noteWrittenByUs: null, noteWrittenUpdatedAt: null } : {}),
+        },
       });
     } else {
       await client.shopifyCustomer.create({
-        data: { shopId: shop.id, shopifyId: incoming.id, ...columnsFor(merged), helpdeskCustomerId },
+        data: { shopId: shop.id, shopifyId: incoming.id, ...columns, helpdeskCustomerId },
       });
     }
 
-    const noteChangedInShopify =
-      (existing?.note ?? null) !== merged.note && !(existing && existing.noteWrittenByUs === merged.note);
     if (shop.notesSyncEnabled && (noteChangedInShopify || !existing)) {
       await adoptShopifyNote(client, helpdeskCustomerId, merged.note, !existing);
     }
@@ -149,20 +185,82 @@ async function adoptShopifyNote(tx: Tx, helpdeskCustomerId: string, note: string
   });
 }
 
-/** customers/delete: the Shopify customer is gone; unlink it and keep no personal data about it. */
+/**
+ * Records a note we wrote to Shopify (customerUpdate answered `note` at `updatedAt`), so its webhook
+ * echo is recognised. The version only moves forward: a newer Shopify version already applied while
+ * we were writing stays.
+ */
+export async function recordNoteWrittenByUs(
+  shopId: string,
+  shopifyId: string,
+  written: { note: string | null; updatedAt: string },
+) {
+  const writtenAt = new Date(written.updatedAt);
+  await db.$transaction(async (tx) => {
+    await lockCustomer(tx, shopId, shopifyId);
+    const row = await tx.shopifyCustomer.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId } } });
+    if (!row || row.deletedAt) return;
+    const isNewest = writtenAt.getTime() >= row.shopifyUpdatedAt.getTime();
+    await tx.shopifyCustomer.update({
+      where: { id: row.id },
+      data: {
+        noteWrittenByUs: written.note,
+        noteWrittenUpdatedAt: writtenAt,
+        ...(isNewest ? { note: written.note, shopifyUpdatedAt: writtenAt } : {}),
+      },
+    });
+  });
+}
+
+/**
+ * customers/delete: the row becomes a tombstone with no personal data, which no version of the
+ * customer (a late webhook, a reconcile page or an import read before the deletion) can undo — even
+ * when the deletion arrives before anything else about the customer. The helpdesk person stays
+ * linked to it, so a later customers/redact naming this customer still reaches them (decision 008).
+ */
 export async function markCustomerDeleted(shopId: string, shopifyId: string) {
-  await db.shopifyCustomer.updateMany({
-    where: { shopId, shopifyId },
-    data: {
-      deletedAt: new Date(),
-      helpdeskCustomerId: null,
-      email: null,
-      phone: null,
-      firstName: null,
-      lastName: null,
-      note: null,
-      addresses: [],
-      noteWrittenByUs: null,
-    },
+  await db.$transaction(async (tx) => {
+    await lockCustomer(tx, shopId, shopifyId);
+    const now = new Date();
+    const existing = await tx.shopifyCustomer.findUnique({ where: { shopId_shopifyId: { shopId, shopifyId } } });
+    if (!existing) {
+      await tx.shopifyCustomer.create({ data: { shopId, shopifyId, shopifyUpdatedAt: now, deletedAt: now } });
+      return;
+    }
+    await tx.shopifyCustomer.update({
+      where: { id: existing.id },
+      data: { ...NO_PERSONAL_DATA, deletedAt: existing.deletedAt ?? now },
+    });
+  });
+}
+
+/**
+ * customers/redact: the matching Shopify customers become tombstones with no personal data and no
+ * helpdesk person; a customer we have not heard of yet gets one too, so its late creation is never
+ * stored. Returns the helpdesk people they were linked to (the caller decides who goes).
+ */
+export async function eraseShopifyCustomers(
+  shopId: string,
+  match: Prisma.ShopifyCustomerWhereInput,
+  shopifyId: string | null,
+): Promise<{ erased: number; linkedPeople: string[] }> {
+  return db.$transaction(async (tx) => {
+    if (shopifyId) await lockCustomer(tx, shopId, shopifyId);
+    const rows = await tx.shopifyCustomer.findMany({
+      where: { AND: [match, { shopId }] },
+      select: { id: true, shopifyId: true, helpdeskCustomerId: true, deletedAt: true },
+    });
+    const now = new Date();
+    for (const row of rows) {
+      await tx.shopifyCustomer.update({
+        where: { id: row.id },
+        data: { ...NO_PERSONAL_DATA, helpdeskCustomerId: null, deletedAt: row.deletedAt ?? now },
+      });
+    }
+    if (shopifyId && !rows.some((row) => row.shopifyId === shopifyId)) {
+      await tx.shopifyCustomer.create({ data: { shopId, shopifyId, shopifyUpdatedAt: now, deletedAt: now } });
+    }
+    const linkedPeople = rows.flatMap((row) => (row.helpdeskCustomerId ? [row.helpdeskCustomerId] : []));
+    return { erased: rows.length, linkedPeople };
   });
 }

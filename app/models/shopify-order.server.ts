@@ -1,12 +1,8 @@
 import { db } from "~/db.server";
 import { shopperOrderStatus } from "~/domain/order-status";
-import {
-  mergeFulfillment,
-  mergeFulfillmentEvent,
-  mergeOrderSnapshots,
-  mergeRefund,
-  type ShopifyOrderSnapshot,
-} from "~/domain/shopify-mapping";
+import { withoutBuyerDetails } from "~/domain/shopify/buyer-details";
+import { mergeFulfillment, mergeFulfillmentEvent, mergeOrderSnapshots, mergeRefund } from "~/domain/shopify/merges";
+import type { ShopifyOrderSnapshot } from "~/domain/shopify/snapshots";
 import { Prisma } from "~/generated/prisma/client";
 import { sameJson } from "~/lib/canonical-json";
 
@@ -32,11 +28,26 @@ function columnsFor(snapshot: ShopifyOrderSnapshot) {
   };
 }
 
+interface StoredOrder {
+  snapshot: ShopifyOrderSnapshot;
+  buyerErasedAt: Date | null;
+}
+
 /** Locks the order's row for the rest of the transaction: merges on one order run one at a time. */
-async function lockedSnapshot(tx: Tx, shopId: string, shopifyId: string): Promise<ShopifyOrderSnapshot | null> {
-  const rows = await tx.$queryRaw<{ snapshot: ShopifyOrderSnapshot }[]>`
-    SELECT snapshot FROM "ShopifyOrder" WHERE "shopId" = ${shopId} AND "shopifyId" = ${shopifyId} FOR UPDATE`;
-  return rows[0]?.snapshot ?? null;
+async function lockedOrder(tx: Tx, shopId: string, shopifyId: string): Promise<StoredOrder | null> {
+  const rows = await tx.$queryRaw<StoredOrder[]>`
+    SELECT snapshot, "buyerErasedAt" FROM "ShopifyOrder"
+    WHERE "shopId" = ${shopId} AND "shopifyId" = ${shopifyId} FOR UPDATE`;
+  return rows[0] ?? null;
+}
+
+/**
+ * What is stored of a merged version: once customers/redact erased the buyer from an order, every
+ * later version (a retried webhook with the same updatedAt, a newer one, a reconcile) is stored
+ * without the buyer too.
+ */
+function storable(stored: StoredOrder | undefined | null, next: ShopifyOrderSnapshot) {
+  return stored?.buyerErasedAt ? withoutBuyerDetails(next) : next;
 }
 
 async function write(tx: Tx, shopId: string, previous: ShopifyOrderSnapshot | null, next: ShopifyOrderSnapshot) {
@@ -63,8 +74,9 @@ export async function saveOrderVersion(
   tx?: Tx,
 ): Promise<OrderWriteOutcome> {
   const run = async (client: Tx) => {
-    const current = await lockedSnapshot(client, shopId, incoming.id);
-    return write(client, shopId, current, mergeOrderSnapshots(current, incoming));
+    const stored = await lockedOrder(client, shopId, incoming.id);
+    const current = stored?.snapshot ?? null;
+    return write(client, shopId, current, storable(stored, mergeOrderSnapshots(current, incoming)));
   };
   if (tx) return run(tx);
   return db.$transaction(run).catch(async (error: unknown) => {
@@ -86,9 +98,9 @@ export async function patchOrder(
   patch: OrderPatch,
 ): Promise<OrderWriteOutcome | "missing"> {
   return db.$transaction(async (tx) => {
-    const current = await lockedSnapshot(tx, shopId, orderId);
-    if (!current) return "missing" as const;
-    return write(tx, shopId, current, patch(current));
+    const stored = await lockedOrder(tx, shopId, orderId);
+    if (!stored) return "missing" as const;
+    return write(tx, shopId, stored.snapshot, storable(stored, patch(stored.snapshot)));
   });
 }
 
@@ -105,11 +117,12 @@ export async function patchOrders(
   return db.$transaction(
     async (tx) => {
       const ids = [...patchesById.keys()];
-      const rows = await tx.$queryRaw<{ shopifyId: string; snapshot: ShopifyOrderSnapshot }[]>`
-        SELECT "shopifyId", snapshot FROM "ShopifyOrder"
+      const rows = await tx.$queryRaw<(StoredOrder & { shopifyId: string })[]>`
+        SELECT "shopifyId", snapshot, "buyerErasedAt" FROM "ShopifyOrder"
         WHERE "shopId" = ${shopId} AND "shopifyId" = ANY(${ids}) FOR UPDATE`;
-      for (const { shopifyId, snapshot } of rows) {
-        outcomes.set(shopifyId, await write(tx, shopId, snapshot, patchesById.get(shopifyId)!(snapshot)));
+      for (const row of rows) {
+        const patched = storable(row, patchesById.get(row.shopifyId)!(row.snapshot));
+        outcomes.set(row.shopifyId, await write(tx, shopId, row.snapshot, patched));
       }
       return outcomes;
     },
@@ -169,19 +182,20 @@ export async function saveOrderVersions(
   return db.$transaction(
     async (tx) => {
       const ids = incoming.map((order) => order.id);
-      const rows = await tx.$queryRaw<{ shopifyId: string; snapshot: ShopifyOrderSnapshot }[]>`
-        SELECT "shopifyId", snapshot FROM "ShopifyOrder"
+      const rows = await tx.$queryRaw<(StoredOrder & { shopifyId: string })[]>`
+        SELECT "shopifyId", snapshot, "buyerErasedAt" FROM "ShopifyOrder"
         WHERE "shopId" = ${shopId} AND "shopifyId" = ANY(${ids}) FOR UPDATE`;
-      const stored = new Map(rows.map((row) => [row.shopifyId, row.snapshot]));
+      const stored = new Map<string, StoredOrder>(rows.map((row) => [row.shopifyId, row]));
       const creates: Prisma.ShopifyOrderCreateManyInput[] = [];
       let updated = 0;
       for (const order of incoming) {
-        const current = stored.get(order.id) ?? null;
-        const next = mergeOrderSnapshots(current, order);
+        const row = stored.get(order.id);
+        const current = row?.snapshot ?? null;
+        const next = storable(row, mergeOrderSnapshots(current, order));
         const detailsPending = options.detailsPending?.(order) ?? false;
         if (!current) {
           creates.push({ shopId, shopifyId: order.id, ...columnsFor(next), detailsPending });
-          stored.set(order.id, next);
+          stored.set(order.id, { snapshot: next, buyerErasedAt: null });
         } else if (!sameJson(current, next) || detailsPending) {
           await tx.shopifyOrder.update({
             where: { shopId_shopifyId: { shopId, shopifyId: order.id } },

@@ -1,6 +1,7 @@
 import { db } from "~/db.server";
 import { noteSyncBlocker } from "~/domain/note-sync";
 import { logger } from "~/lib/logger.server";
+import { recordNoteWrittenByUs } from "~/models/shopify-customer.server";
 import { adminForBackgroundWork } from "~/services/shopify/shop-admin.server";
 import { fetchCustomerNote, writeCustomerNote } from "~/services/sync/shopify-reads.server";
 
@@ -11,6 +12,10 @@ export type SaveNoteResult =
   | { status: "conflict"; source: "agent" | "shopify"; theirs: string | null; mine: string | null; version: number };
 
 const normalise = (note: string | null | undefined) => (note?.trim() ? note : null);
+
+/** The Shopify note we hold is the one we wrote (no Shopify edit since). */
+const isOurWrite = (link: { note: string | null; noteWrittenByUs: string | null; noteWrittenUpdatedAt: Date | null }) =>
+  link.noteWrittenUpdatedAt !== null && normalise(link.noteWrittenByUs) === normalise(link.note);
 
 /**
  * An agent saves a customer note. Nothing is overwritten silently: if another agent saved since
@@ -37,10 +42,10 @@ export async function saveCustomerNote(
 
   if (person.noteVersion !== input.baseVersion && input.resolution !== "keep-mine") {
     if (input.resolution === "take-theirs") return saved(person.note, person.noteVersion, "local-only", null);
-    // Who moved it: a note equal to the Shopify note we last received (and not our own write) came
-    // from Shopify; anything else was another agent.
+    // Who moved it: a note equal to the Shopify note we last received came from Shopify, unless that
+    // Shopify note is still our own write (another agent's save); anything else was another agent.
     const fromShopify = person.shopifyCustomers.some(
-      (link) => normalise(link.note) === normalise(person.note) && link.noteWrittenByUs !== person.note,
+      (link) => normalise(link.note) === normalise(person.note) && !isOurWrite(link),
     );
     const source = fromShopify ? "shopify" : "agent";
     return { status: "conflict", source, theirs: person.note, mine, version: person.noteVersion };
@@ -58,8 +63,9 @@ export async function saveCustomerNote(
   const shopifyNote = normalise(live?.note);
   const lastSeen = normalise(link.note);
   if (shopifyNote !== lastSeen && shopifyNote !== mine && !input.resolution) {
-    // Shopify's note moved since we last saw it and its webhook has not reached us yet.
-    await db.shopifyCustomer.update({ where: { id: link.id }, data: { note: shopifyNote } });
+    // Shopify's note moved since we last saw it and its webhook has not reached us yet. Nothing is
+    // recorded: that version, when it arrives, must still bring the note into the helpdesk, and a
+    // save that still does not choose must conflict again rather than overwrite Shopify's edit.
     return { status: "conflict", source: "shopify", theirs: shopifyNote, mine, version: person.noteVersion };
   }
   if (input.resolution === "take-theirs") {
@@ -69,15 +75,10 @@ export async function saveCustomerNote(
   }
 
   const written = await writeCustomerNote(admin, link.shopifyId, mine);
-  await db.shopifyCustomer.update({
-    where: { id: link.id },
-    data: {
-      note: normalise(written.note),
-      noteWrittenByUs: normalise(written.note),
-      noteWrittenAt: new Date(),
-      // Our write is now the newest version we know: its webhook echo is not newer, so it is skipped.
-      shopifyUpdatedAt: new Date(written.updatedAt),
-    },
+  // Its webhook echo (that exact version) is then recognised and changes nothing.
+  await recordNoteWrittenByUs(link.shopId, link.shopifyId, {
+    note: normalise(written.note),
+    updatedAt: written.updatedAt,
   });
   const version = await storeNote(person.id, mine);
   logger.info("customer note synced to Shopify", { shop: link.shop.domain, helpdeskCustomerId });

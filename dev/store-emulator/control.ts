@@ -132,7 +132,11 @@ export const CommandSchema = z.discriminatedUnion("command", [
   z.object({ command: z.literal("issueAccessToken"), shop, expiring: z.boolean().optional() }),
   z.object({ command: z.literal("expireAccessTokens"), shop }),
   z.object({ command: z.literal("holdWebhooks") }),
-  z.object({ command: z.literal("releaseWebhooks"), reverse: z.boolean().optional() }),
+  z.object({
+    command: z.literal("releaseWebhooks"),
+    reverse: z.boolean().optional(),
+    ids: z.array(z.number().int().nonnegative()).optional(),
+  }),
 ]);
 
 export type Command = z.infer<typeof CommandSchema>;

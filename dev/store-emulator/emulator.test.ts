@@ -700,6 +700,22 @@ describe("webhooks", () => {
     expect(receiver.received.map((hook) => JSON.parse(hook.body).note)).toEqual(["second", "first"]);
   });
 
+  it("releases chosen held deliveries in a chosen order and keeps holding the rest", async () => {
+    emulator.accessToken(EU);
+    emulator.holdWebhooks();
+    const customer = emulator.shop(EU).customers()[1]!;
+    const [first, second, third] = ["one", "two", "three"].map(
+      (note) => (emulator.setCustomerNote(EU, customer.id, note), emulator.deliveries.at(-1)!),
+    );
+    expect(emulator.releaseWebhooks({ ids: [third!.id, first!.id] })).toBe(2);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(receiver.received.map((hook) => JSON.parse(hook.body).note)).toEqual(["three", "one"]);
+    expect(second!.state).toBe("pending");
+    expect(emulator.releaseWebhooks()).toBe(1);
+    await emulator.waitForDeliveries();
+    expect(receiver.received.map((hook) => JSON.parse(hook.body).note)).toEqual(["three", "one", "two"]);
+  });
+
   it("sends compliance topics only on command, to /webhooks/<topic> by default", async () => {
     const customer = emulator.shop(NORTH).customers()[2]!;
     emulator.sendCompliance(NORTH, "customers/redact", { customer: customer.email! });

@@ -150,9 +150,12 @@ export interface StoreEmulator {
   replayDelivery(id: number, overrides?: DeliveryOptions): DeliveryLogEntry;
   readonly deliveries: readonly DeliveryLogEntry[];
   waitForDeliveries(): Promise<void>;
-  /** Queue deliveries instead of sending them; releaseWebhooks({ reverse: true }) sends newest first. */
+  /**
+   * Queue deliveries instead of sending them; releaseWebhooks({ reverse: true }) sends newest first,
+   * releaseWebhooks({ ids }) only those deliveries (log ids), in that order, holding the rest.
+   */
   holdWebhooks(): void;
-  releaseWebhooks(options?: { reverse?: boolean }): number;
+  releaseWebhooks(options?: { reverse?: boolean; ids?: readonly number[] }): number;
 
   /** The next `count` requests for `shop` (GraphQL, token, bulk files) fail this way. */
   failNext(shop: string, count: number, kind: FailureKind): void;
@@ -377,7 +380,7 @@ export async function startStoreEmulator(options: StoreEmulatorOptions): Promise
         dispatcher.hold();
         return { holding: true };
       case "releaseWebhooks":
-        return { released: dispatcher.release({ reverse: command.reverse }) };
+        return { released: dispatcher.release({ reverse: command.reverse, ids: command.ids }) };
     }
   };
 

@@ -49,7 +49,7 @@ export interface WebhookDispatcherOptions {
 export class WebhookDispatcher {
   readonly deliveries: DeliveryLogEntry[] = [];
   private readonly inFlight = new Set<Promise<void>>();
-  private held: (() => void)[] | null = null;
+  private held: { id: number; start: () => void }[] | null = null;
 
   constructor(private readonly options: WebhookDispatcherOptions) {}
 
@@ -97,15 +97,24 @@ export class WebhookDispatcher {
     })[0]!;
   }
 
-  /** Holds new deliveries until release(); release({ reverse: true }) sends them newest first. */
+  /**
+   * Holds new deliveries until release(); release({ reverse: true }) sends them newest first, and
+   * release({ ids }) sends only those held deliveries, in that order, and keeps holding the rest.
+   */
   hold(): void {
     this.held ??= [];
   }
 
-  release(options: { reverse?: boolean } = {}): number {
+  release(options: { reverse?: boolean; ids?: readonly number[] } = {}): number {
     const held = this.held ?? [];
+    if (options.ids) {
+      const chosen = options.ids.flatMap((id) => held.filter((entry) => entry.id === id));
+      this.held = held.filter((entry) => !chosen.includes(entry));
+      for (const entry of chosen) entry.start();
+      return chosen.length;
+    }
     this.held = null;
-    for (const start of options.reverse ? [...held].reverse() : held) start();
+    for (const entry of options.reverse ? [...held].reverse() : held) entry.start();
     return held.length;
   }
 
@@ -120,7 +129,7 @@ export class WebhookDispatcher {
   }
 
   private async run(entry: DeliveryLogEntry): Promise<void> {
-    if (this.held) await new Promise<void>((resolve) => this.held!.push(resolve));
+    if (this.held) await new Promise<void>((resolve) => this.held!.push({ id: entry.id, start: resolve }));
     const headers = webhookHeaders(
       {
         topic: entry.topic,

@@ -55,7 +55,13 @@ describe("customers/redact on synced data", () => {
     stack.emulator.sendCompliance(EU, "customers/redact", { customer: customer.id });
     await settle();
 
-    expect(await db.shopifyCustomer.count({ where: { shopifyId: gid } })).toBe(0);
+    // A tombstone stays (no late delivery may store them again), with nothing about the person.
+    expect(
+      await db.shopifyCustomer.findMany({
+        where: { shopifyId: gid },
+        select: { email: true, phone: true, firstName: true, lastName: true, note: true, helpdeskCustomerId: true },
+      }),
+    ).toEqual([{ email: null, phone: null, firstName: null, lastName: null, note: null, helpdeskCustomerId: null }]);
     expect(await db.helpdeskCustomer.count({ where: { id: person } })).toBe(0);
     const orders = await db.shopifyOrder.findMany({
       where: { shopifyId: { in: customer.orderIds.map((id) => `gid://shopify/Order/${id}`) } },
@@ -96,7 +102,7 @@ describe("shop/redact in a workspace that keeps another shop", () => {
       where: { workspaceId: eu.workspaceId },
       include: { shopifyCustomers: true },
     });
-    expect(people.length).toBe(await db.shopifyCustomer.count({ where: { shopId: eu.id } }));
+    expect(people.length).toBe(await db.shopifyCustomer.count({ where: { shopId: eu.id, deletedAt: null } }));
     expect(people.every((person) => person.shopifyCustomers.length === 1)).toBe(true);
     expect(await db.workspace.count({ where: { id: eu.workspaceId } })).toBe(1);
   });

@@ -71,6 +71,24 @@ describe("reconcile", () => {
     expect(customer.helpdeskCustomer?.note).toBe("VIP since 2024");
   });
 
+  it("still finds a change stamped before one that already moved the cursor", async () => {
+    const { reconcileShop } = await import("~/services/sync/reconcile.server");
+    const { logger } = await import("~/lib/logger.server");
+    const [ahead, behind] = stack.emulator.shop(SHOP).customers().slice(2, 4);
+    // Quick edits are stamped a second apart, so this customer's updatedAt runs ahead of the clock:
+    // as when Shopify's search index shows a later change before an earlier one.
+    for (const round of [1, 2, 3, 4]) stack.emulator.setCustomerNote(SHOP, ahead!.id, `Round ${round}`);
+    await reconcileShop(SHOP, logger);
+    stack.emulator.setCustomerNote(SHOP, behind!.id, "Seen on the next run");
+    expect(Date.parse(behind!.updatedAt)).toBeLessThan(Date.parse(ahead!.updatedAt));
+
+    await reconcileShop(SHOP, logger);
+    const stored = await db.shopifyCustomer.findFirstOrThrow({
+      where: { shopifyId: `gid://shopify/Customer/${behind!.id}` },
+    });
+    expect(stored.note).toBe("Seen on the next run");
+  });
+
   it("leaves everything as it is when nothing changed", async () => {
     const { reconcileShop } = await import("~/services/sync/reconcile.server");
     const { logger } = await import("~/lib/logger.server");

@@ -1,7 +1,7 @@
 // The facts an agent or shopper relies on, read two independent ways: from the store emulator's
 // own records (the truth) and from what Shopdesk stored. Sync tests compare the two.
 import type { CustomerRecord, OrderRecord } from "../../dev/store-emulator/index.ts";
-import type { ShopifyCustomerSnapshot, ShopifyOrderSnapshot } from "~/domain/shopify-mapping";
+import type { ShopifyCustomerSnapshot, ShopifyOrderSnapshot } from "~/domain/shopify/snapshots";
 
 const gid = (type: string, id: number | null) => (id === null ? null : `gid://shopify/${type}/${id}`);
 const instant = (iso: string | null | undefined) => (iso ? new Date(iso).toISOString() : null);

@@ -1,7 +1,10 @@
 import { db } from "~/db.server";
 import { normalizeEmail, normalizePhone } from "~/domain/customer-identity";
 import { mentionsCustomer, type CustomerIdentity } from "~/domain/personal-data";
+import { withoutBuyerDetails } from "~/domain/shopify/buyer-details";
+import type { ShopifyOrderSnapshot } from "~/domain/shopify/snapshots";
 import { Prisma } from "~/generated/prisma/client";
+import { eraseShopifyCustomers } from "~/models/shopify-customer.server";
 
 /**
  * Every place we keep personal data registers here, so a GDPR data request reports all of it and
@@ -87,16 +90,18 @@ const shopifyCustomers: PersonalDataHolder = {
     if (!shopId) return [];
     return db.shopifyCustomer.findMany({ where: shopifyCustomerWhere(shopId, customer) });
   },
+  // Tombstones, not deletions: a customers/create or customers/update still in flight for this
+  // customer must not store them again (docs/decisions/008-customer-deletion.md).
   async erase({ shopDomain, customer }) {
     const shopId = await shopIdFor(shopDomain);
     if (!shopId) return 0;
-    const rows = await db.shopifyCustomer.findMany({
-      where: shopifyCustomerWhere(shopId, customer),
-      select: { id: true, helpdeskCustomerId: true },
-    });
-    await db.shopifyCustomer.deleteMany({ where: { id: { in: rows.map((row) => row.id) } } });
-    await deleteUnlinkedPeople(rows.map((row) => row.helpdeskCustomerId));
-    return rows.length;
+    const { erased, linkedPeople } = await eraseShopifyCustomers(
+      shopId,
+      shopifyCustomerWhere(shopId, customer),
+      customer.id ? customerGid(customer.id) : null,
+    );
+    await deleteUnlinkedPeople(linkedPeople);
+    return erased;
   },
 };
 
@@ -111,17 +116,6 @@ function ordersWhere(shopId: string, request: PrivacyRequest): Prisma.ShopifyOrd
     ],
   };
 }
-
-// What identifies the buyer on an order; the rest (items, amounts, shipments) is the merchant's
-// record of a sale and stays.
-const ORDER_PERSONAL_FIELDS = {
-  email: null,
-  phone: null,
-  customerId: null,
-  shippingAddress: null,
-  billingAddress: null,
-  note: null,
-};
 
 const shopifyOrders: PersonalDataHolder = {
   name: "shopifyOrders",
@@ -138,11 +132,19 @@ const shopifyOrders: PersonalDataHolder = {
       where: ordersWhere(shopId, request),
       select: { id: true, snapshot: true },
     });
+    // The items, amounts and shipments are the merchant's record of a sale and stay; buyerErasedAt
+    // keeps the buyer out of every later version of the order.
     for (const row of rows) {
-      const snapshot = { ...(row.snapshot as Record<string, unknown>), ...ORDER_PERSONAL_FIELDS };
+      const snapshot = withoutBuyerDetails(row.snapshot as unknown as ShopifyOrderSnapshot);
       await db.shopifyOrder.update({
         where: { id: row.id },
-        data: { email: null, phone: null, shopifyCustomerId: null, snapshot: snapshot as Prisma.InputJsonValue },
+        data: {
+          email: null,
+          phone: null,
+          shopifyCustomerId: null,
+          snapshot: snapshot as unknown as Prisma.InputJsonValue,
+          buyerErasedAt: new Date(),
+        },
       });
     }
     return rows.length;
@@ -159,15 +161,16 @@ const helpdeskCustomers: PersonalDataHolder = {
       select: { name: true, emails: true, phones: true, note: true, createdAt: true },
     });
   },
-  // Erased through shopifyCustomers (a person with no Shopify customer left is deleted there).
+  // Erased through shopifyCustomers (a person with no live Shopify customer left is deleted there).
   erase: async () => 0,
 };
 
-/** People who were only known through Shopify customers that are gone now. */
-async function deleteUnlinkedPeople(ids: (string | null)[]) {
-  const candidates = ids.filter((id): id is string => Boolean(id));
-  if (candidates.length === 0) return;
-  await db.helpdeskCustomer.deleteMany({ where: { id: { in: candidates }, shopifyCustomers: { none: {} } } });
+/** People who were only known through Shopify customers that are gone now (erased or deleted). */
+async function deleteUnlinkedPeople(ids: string[]) {
+  if (ids.length === 0) return;
+  await db.helpdeskCustomer.deleteMany({
+    where: { id: { in: ids }, shopifyCustomers: { none: { deletedAt: null } } },
+  });
 }
 
 // helpdeskCustomers collects before shopifyCustomers erases (holders run in this order).

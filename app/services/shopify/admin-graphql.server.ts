@@ -1,6 +1,7 @@
 import { GraphqlQueryError, HttpRequestError, HttpResponseError } from "@shopify/shopify-api";
 import { z } from "zod";
 import { logger as appLogger, type Logger } from "~/lib/logger.server";
+import { toStorableJson } from "~/lib/storable-text";
 
 // What the library already does (read in node_modules: @shopify/shopify-app-remix 6.0.1,
 // @shopify/shopify-api 15.0.0, @shopify/graphql-client 2.0.0), and so what this module must do:
@@ -511,7 +512,9 @@ export function createAdminQueryRunner(
 
       switch (outcome.kind) {
         case "data": {
-          const parsed = resultSchema.safeParse(outcome.data);
+          // Whatever Shopify answers may be stored: text PostgreSQL cannot hold (a NUL in a note)
+          // is made storable here, once, for every caller (app/lib/storable-text).
+          const parsed = resultSchema.safeParse(toStorableJson(outcome.data));
           if (!parsed.success) {
             throw giveUp("response-shape", "data did not match the expected shape", { cause: parsed.error });
           }

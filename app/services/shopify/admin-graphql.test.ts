@@ -172,6 +172,14 @@ describe("runAdminQuery: a plain call", () => {
     expect(logger.lines[0]!.fields.shop).toBe(SHOP);
   });
 
+  it("answers text PostgreSQL can store: NUL removed, lone surrogates replaced", async () => {
+    const { run } = setup();
+    const client = scriptedClient([shopName("Maple\u0000 Goods \ud800EU")]);
+    await expect(run(client, SHOP_NAME_QUERY, ShopNameSchema, undefined, { shop: SHOP })).resolves.toEqual({
+      shop: { name: "Maple Goods \ufffdEU" },
+    });
+  });
+
   it("fails with a response-shape AdminApiError, without resending, when data drifts from the schema", async () => {
     const { run } = setup();
     const client = scriptedClient([json({ data: { shop: { name: 42 } } })]);

@@ -14,7 +14,7 @@
  *   field within a list field are not currently supported"). `Order.fulfillments` and
  *   `Order.refunds` are lists, so BULK_ORDERS_QUERY cannot reach carrier events, fulfillment line
  *   items or refund line items: backfill orders that have fulfillments or refunds are completed
- *   with ORDER_DETAILS_BY_IDS_QUERY (see bulkOrderNeedsDetails in ~/domain/shopify-mapping), which
+ *   with ORDER_DETAILS_BY_IDS_QUERY (see bulkOrderNeedsDetails in ~/domain/shopify/bulk), which
  *   asks only for those (~127 points an order, seven a call) instead of the whole order again.
  */
 

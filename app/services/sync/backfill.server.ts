@@ -2,17 +2,13 @@ import { Readable } from "node:stream";
 import { createInterface } from "node:readline";
 import { z } from "zod";
 import { db } from "~/db.server";
-import {
-  assembleBulkCustomers,
-  assembleBulkOrders,
-  bulkOrderNeedsDetails,
-  customerFromGraphql,
-  mergeOrderDetails,
-  orderDetailsCover,
-  orderSnapshotFromGraphql,
-  type ShopifyOrderSnapshot,
-} from "~/domain/shopify-mapping";
+import { assembleBulkCustomers, assembleBulkOrders, bulkOrderNeedsDetails } from "~/domain/shopify/bulk";
+import { customerFromGraphql } from "~/domain/shopify/customer-mapping";
+import { mergeOrderDetails, orderDetailsCover } from "~/domain/shopify/merges";
+import { orderSnapshotFromGraphql } from "~/domain/shopify/order-mapping";
+import type { ShopifyOrderSnapshot } from "~/domain/shopify/snapshots";
 import type { Logger } from "~/lib/logger.server";
+import { toStorableJson } from "~/lib/storable-text";
 import { saveCustomerVersion, type CustomerShop } from "~/models/shopify-customer.server";
 import {
   countOrdersNeedingDetails,
@@ -198,7 +194,8 @@ async function* bulkLines(url: string): AsyncGenerator<object> {
   if (!response.ok || !response.body)
     throw new BulkOperationFailedError(`Bulk file download failed: ${response.status}`);
   const lines = createInterface({ input: Readable.fromWeb(response.body as never), crlfDelay: Infinity });
-  for await (const line of lines) if (line.trim()) yield JSON.parse(line) as object;
+  // Text PostgreSQL cannot store (a NUL in a note) is made storable before anything reads it.
+  for await (const line of lines) if (line.trim()) yield toStorableJson(JSON.parse(line) as object);
 }
 
 async function ingestCustomers(shop: CustomerShop, url: string, alreadyStored: number, log: Logger) {

@@ -1,13 +1,12 @@
 import { db } from "~/db.server";
+import { customerFromWebhook, customerIdFromDeleteWebhook } from "~/domain/shopify/customer-mapping";
 import {
-  customerFromWebhook,
-  customerIdFromDeleteWebhook,
   fulfillmentEventFromWebhook,
   fulfillmentFromWebhook,
   orderIdFromEditWebhook,
   orderSnapshotFromWebhook,
   refundFromWebhook,
-} from "~/domain/shopify-mapping";
+} from "~/domain/shopify/order-mapping";
 import type { Logger } from "~/lib/logger.server";
 import { markCustomerDeleted, saveCustomerVersion } from "~/models/shopify-customer.server";
 import {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { db } from "~/db.server";
-import { customerFromGraphql } from "~/domain/shopify-mapping";
+import { customerFromGraphql } from "~/domain/shopify/customer-mapping";
 import type { Logger } from "~/lib/logger.server";
 import { saveCustomerVersion } from "~/models/shopify-customer.server";
 import { saveOrderVersions } from "~/models/shopify-order.server";
@@ -30,6 +30,14 @@ export interface ReconcileResult {
 }
 
 const later = (a: Date | null, b: Date) => (a && a > b ? a : b);
+
+/**
+ * Each run reads again from a little before the cursor. Shopify's search index catches up with a
+ * change asynchronously, so a change can become searchable after a later one already moved the
+ * cursor past it; re-reading a few minutes is cheap (stored versions are skipped or merge to nothing).
+ */
+const SEARCH_INDEX_LAG_MS = 2 * 60_000;
+const searchFrom = (cursor: Date) => new Date(cursor.getTime() - SEARCH_INDEX_LAG_MS);
 
 async function reconcileOrders(shopId: string, admin: AdminGraphqlClient, since: Date) {
   let after: string | null = null;
@@ -103,8 +111,8 @@ export async function reconcileShop(shopDomain: string, log: Logger): Promise<Re
   if (!state.ordersCursor || !state.customersCursor) return null;
 
   const admin = await adminForBackgroundWork(shopDomain);
-  const orders = await reconcileOrders(shop.id, admin, state.ordersCursor);
-  const customers = await reconcileCustomers(shop, admin, state.customersCursor);
+  const orders = await reconcileOrders(shop.id, admin, searchFrom(state.ordersCursor));
+  const customers = await reconcileCustomers(shop, admin, searchFrom(state.customersCursor));
   await updateSyncState(shop.id, {
     // The newest change Shopify reported, not our clock: a skewed clock cannot skip changes.
     ordersCursor: later(state.ordersCursor, orders.newest ?? state.ordersCursor),

@@ -1,10 +1,6 @@
 import { z } from "zod";
-import {
-  orderDetailsFromGraphql,
-  orderSnapshotFromGraphql,
-  type OrderDetails,
-  type ShopifyOrderSnapshot,
-} from "~/domain/shopify-mapping";
+import { orderDetailsFromGraphql, orderSnapshotFromGraphql } from "~/domain/shopify/order-mapping";
+import type { OrderDetails, ShopifyOrderSnapshot } from "~/domain/shopify/snapshots";
 import { runAdminQuery, type AdminGraphqlClient } from "~/services/shopify/admin-graphql.server";
 import {
   CUSTOMER_NOTE_QUERY,

@@ -164,7 +164,7 @@ const handlers = [
       return "processed";
     },
   }),
-  // Orders, fulfillments, refunds and customers: the mappers in ~/domain/shopify-mapping parse
+  // Orders, fulfillments, refunds and customers: the mappers in ~/domain/shopify/ parse
   // each payload with its own schema (a ZodError fails the job visibly), so the envelope is open.
   ...["orders/create", "orders/updated", "orders/cancelled", "orders/fulfilled", "orders/partially_fulfilled"].map(
     (topic) =>

@@ -17,6 +17,12 @@ export async function processWebhookEvent(webhookEventId: string, log: Logger): 
     return;
   }
   if (event.status === "processed" || event.status === "skipped") return;
+  if (event.redactedAt) {
+    // A privacy request erased the payload while the event waited: there is nothing left to apply,
+    // and the erased customer must not come back from it anyway.
+    await markWebhookEvent(webhookEventId, "skipped");
+    return;
+  }
 
   const handler = webhookHandlers.get(event.topic);
   if (!handler) throw new UnprocessableWebhookError(`No handler for topic ${event.topic}`);

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ShopifyOrder" ADD COLUMN     "buyerErasedAt" TIMESTAMP(3);
