@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { startIntegrationStack, type IntegrationStack } from "../support/integration-stack.ts";
+import { waitForBackfill } from "../support/sync.ts";
+
+// What the routes answer when something goes wrong, through the real route modules against the
+// store emulator: Shopify down on the home page.
+const SHOP = "maple-goods-eu.myshopify.com";
+const STORED_NAME = "Maple Goods EU";
+
+let stack: IntegrationStack;
+beforeAll(async () => {
+  stack = await startIntegrationStack({ seed: { ordersPerShop: 6, customersPerShop: 4 } });
+  expect((await stack.install(SHOP)).status).toBe(200);
+  await waitForBackfill(SHOP);
+});
+afterAll(() => stack?.stop());
+
+const { logger } = await import("~/lib/logger.server");
+const home = await import("~/routes/app._index");
+
+const loadHome = () => home.loader({ request: stack.adminRequest(SHOP, "/app"), params: {}, context: {} });
+
+describe("home page while Shopify can't be reached", () => {
+  it("shows the stored shop and our figures, flagged, quickly; live again once Shopify answers", async () => {
+    stack.emulator.renameShop(SHOP, "Maple Goods Europe");
+    const live = await loadHome();
+    expect(live).toMatchObject({ shop: { name: "Maple Goods Europe" }, shopifyReachable: true });
+
+    stack.emulator.failNext(SHOP, 1000, "503");
+    const child = vi.spyOn(logger, "child");
+    try {
+      const startedAt = Date.now();
+      const degraded = await loadHome();
+      // One retry after Shopify's Retry-After (1 s), not five with growing waits.
+      expect(Date.now() - startedAt).toBeLessThan(5000);
+      expect(degraded).toMatchObject({
+        shopifyReachable: false,
+        shop: { name: STORED_NAME, myshopifyDomain: SHOP, currencyCode: "EUR", ianaTimezone: "Europe/Berlin" },
+        heldSynced: { orders: stack.emulator.shop(SHOP).orders().length },
+        overview: { workspace: { name: STORED_NAME } },
+      });
+      // The failure's log lines name the shop (they used to say "unknown shop").
+      expect(child).toHaveBeenCalledWith(expect.objectContaining({ component: "admin-api", shop: SHOP }));
+      expect(child).not.toHaveBeenCalledWith(expect.objectContaining({ shop: "unknown" }));
+    } finally {
+      child.mockRestore();
+      stack.emulator.clearFailures(SHOP);
+    }
+
+    expect(await loadHome()).toMatchObject({ shop: { name: "Maple Goods Europe" }, shopifyReachable: true });
+  });
+});
