@@ -3,7 +3,7 @@ import { startIntegrationStack, type IntegrationStack } from "../support/integra
 import { waitForBackfill } from "../support/sync.ts";
 
 // What the routes answer when something goes wrong, through the real route modules against the
-// store emulator: Shopify down on the home page.
+// store emulator: Shopify down on the home page, addresses that lead nowhere.
 const SHOP = "maple-goods-eu.myshopify.com";
 const STORED_NAME = "Maple Goods EU";
 
@@ -17,8 +17,19 @@ afterAll(() => stack?.stop());
 
 const { logger } = await import("~/lib/logger.server");
 const home = await import("~/routes/app._index");
+const profile = await import("~/routes/app.customers.$customerId");
+const unknownPage = await import("~/routes/app.$");
 
 const loadHome = () => home.loader({ request: stack.adminRequest(SHOP, "/app"), params: {}, context: {} });
+
+async function thrown(promise: Promise<unknown>): Promise<Response> {
+  const error = await promise.then(
+    () => null,
+    (failure: unknown) => failure,
+  );
+  expect(error).toBeInstanceOf(Response);
+  return error as Response;
+}
 
 describe("home page while Shopify can't be reached", () => {
   it("shows the stored shop and our figures, flagged, quickly; live again once Shopify answers", async () => {
@@ -48,5 +59,27 @@ describe("home page while Shopify can't be reached", () => {
     }
 
     expect(await loadHome()).toMatchObject({ shop: { name: "Maple Goods Europe" }, shopifyReachable: true });
+  });
+});
+
+describe("addresses that lead nowhere", () => {
+  it("an unknown or malformed customer id is a 404 for the customer page's boundary", async () => {
+    for (const customerId of [crypto.randomUUID(), "not-an-id"]) {
+      const request = stack.adminRequest(SHOP, `/app/customers/${customerId}`);
+      const response = await thrown(profile.loader({ request, params: { customerId }, context: {} }));
+      expect(response.status).toBe(404);
+    }
+  });
+
+  it("an /app address no page answers is a 404 inside the app, after authentication", async () => {
+    const request = stack.adminRequest(SHOP, "/app/no-such-page");
+    expect((await thrown(unknownPage.loader({ request, params: { "*": "no-such-page" }, context: {} }))).status).toBe(
+      404,
+    );
+    // Outside the admin (no session token) it goes where every /app address goes: the login page.
+    const outside = new Request(new URL("/app/no-such-page", stack.app.url));
+    const response = await thrown(unknownPage.loader({ request: outside, params: {}, context: {} }));
+    expect(response.status).toBe(302);
+    expect(response.headers.get("location")).toBe("/auth/login");
   });
 });
