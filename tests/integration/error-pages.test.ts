@@ -3,7 +3,7 @@ import { startIntegrationStack, type IntegrationStack } from "../support/integra
 import { waitForBackfill } from "../support/sync.ts";
 
 // What the routes answer when something goes wrong, through the real route modules against the
-// store emulator: Shopify down on the home page, addresses that lead nowhere.
+// store emulator: Shopify down on the home page, addresses that lead nowhere, the login page.
 const SHOP = "maple-goods-eu.myshopify.com";
 const STORED_NAME = "Maple Goods EU";
 
@@ -19,6 +19,7 @@ const { logger } = await import("~/lib/logger.server");
 const home = await import("~/routes/app._index");
 const profile = await import("~/routes/app.customers.$customerId");
 const unknownPage = await import("~/routes/app.$");
+const login = await import("~/routes/auth.login");
 
 const loadHome = () => home.loader({ request: stack.adminRequest(SHOP, "/app"), params: {}, context: {} });
 
@@ -29,6 +30,14 @@ async function thrown(promise: Promise<unknown>): Promise<Response> {
   );
   expect(error).toBeInstanceOf(Response);
   return error as Response;
+}
+
+function unwrap(result: unknown): { status: number; body: Record<string, unknown> } {
+  if (result && typeof result === "object" && (result as { type?: unknown }).type === "DataWithResponseInit") {
+    const wrapped = result as { data: Record<string, unknown>; init: { status?: number } | null };
+    return { status: wrapped.init?.status ?? 200, body: wrapped.data };
+  }
+  return { status: 200, body: result as Record<string, unknown> };
 }
 
 describe("home page while Shopify can't be reached", () => {
@@ -81,5 +90,60 @@ describe("addresses that lead nowhere", () => {
     const response = await thrown(unknownPage.loader({ request: outside, params: {}, context: {} }));
     expect(response.status).toBe(302);
     expect(response.headers.get("location")).toBe("/auth/login");
+  });
+});
+
+describe("login page", () => {
+  const apiKey = process.env.SHOPIFY_API_KEY!;
+  const post = (shop: string) =>
+    login.action({
+      request: new Request(new URL("/auth/login", stack.app.url), {
+        method: "POST",
+        body: new URLSearchParams({ shop }),
+      }),
+      params: {},
+      context: {},
+    });
+
+  it("shows the form for a plain visit", async () => {
+    const result = await login.loader({
+      request: new Request(new URL("/auth/login", stack.app.url)),
+      params: {},
+      context: {},
+    });
+    expect(unwrap(result)).toEqual({ status: 200, body: { shop: "", error: null } });
+  });
+
+  it("sends a valid shop to Shopdesk in its admin, from the form or a ?shop= link", async () => {
+    const fromForm = await thrown(post("maple-goods-eu"));
+    expect(fromForm.status).toBe(302);
+    expect(fromForm.headers.get("location")).toBe(`https://maple-goods-eu.myshopify.com/admin/apps/${apiKey}`);
+    const fromLink = await thrown(
+      login.loader({
+        request: new Request(new URL("/auth/login?shop=north-trail.myshopify.com", stack.app.url)),
+        params: {},
+        context: {},
+      }),
+    );
+    expect(fromLink.headers.get("location")).toBe(`https://north-trail.myshopify.com/admin/apps/${apiKey}`);
+  });
+
+  it("answers anything else with 400 and a message next to what was typed", async () => {
+    const message = "Enter your shop's myshopify.com domain, like your-store.myshopify.com";
+    for (const typed of ["not a shop!", "", "evil.example/maple.myshopify.com"]) {
+      expect(unwrap(await post(typed))).toEqual({ status: 400, body: { shop: typed, error: message } });
+    }
+    const noField = await login.action({
+      request: new Request(new URL("/auth/login", stack.app.url), { method: "POST", body: new URLSearchParams() }),
+      params: {},
+      context: {},
+    });
+    expect(unwrap(noField)).toEqual({ status: 400, body: { shop: "", error: message } });
+    const badLink = await login.loader({
+      request: new Request(new URL("/auth/login?shop=https://evil.example", stack.app.url)),
+      params: {},
+      context: {},
+    });
+    expect(unwrap(badLink)).toEqual({ status: 400, body: { shop: "https://evil.example", error: message } });
   });
 });
