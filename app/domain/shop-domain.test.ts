@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { embeddedAppUrl, parseShopDomain } from "./shop-domain";
+import { parseShopDomain } from "./shop-domain";
 
 describe("parseShopDomain", () => {
   it.each([
@@ -37,13 +37,5 @@ describe("parseShopDomain", () => {
     ["javascript:alert(1)"],
   ])("refuses %j", (input) => {
     expect(parseShopDomain(input)).toBeNull();
-  });
-});
-
-describe("embeddedAppUrl", () => {
-  it("is the app's page in the shop's admin", () => {
-    expect(embeddedAppUrl("maple-goods.myshopify.com", "abc123")).toBe(
-      "https://maple-goods.myshopify.com/admin/apps/abc123",
-    );
   });
 });

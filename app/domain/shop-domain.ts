@@ -32,8 +32,3 @@ export function parseShopDomain(input: string): string | null {
     return HANDLE.test(host) && !/^https?:\/\//.test(text) && url.pathname === "/" ? `${host}.myshopify.com` : null;
   return MYSHOPIFY.test(host) ? host : null;
 }
-
-/** Where a merchant opens an installed embedded app: its page in their own Shopify admin. */
-export function embeddedAppUrl(shopDomain: string, apiKey: string): string {
-  return `https://${shopDomain}/admin/apps/${encodeURIComponent(apiKey)}`;
-}

@@ -1,17 +1,17 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { BlockStack, Box, Button, Card, FormLayout, InlineStack, Page, Text, TextField } from "@shopify/polaris";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { useState } from "react";
 import { z } from "zod";
-import { embeddedAppUrl, parseShopDomain, SHOP_DOMAIN_HINT } from "~/domain/shop-domain";
-import { env } from "~/env.server";
+import { parseShopDomain, SHOP_DOMAIN_HINT } from "~/domain/shop-domain";
 import type { loader as rootLoader } from "~/root";
+import shopify from "~/shopify.server";
 
 // Where the Shopify library sends anyone who opens an /app address outside the admin (its
-// `loginPath`). With token exchange Shopdesk only runs embedded, so this page's one job is to send
-// the merchant to Shopdesk inside their own admin. The library's login() would send them to
-// /oauth/install instead (see decision 008); that installs, which is not what this page is for.
+// `loginPath`). Shopdesk only runs embedded, so this page sends the merchant to their own admin,
+// where Shopdesk opens (or installs, if it is not yet). We check the shop ourselves (stricter than
+// the library, and with a message a person can act on); the library's login() chooses the address.
 
 export const meta: MetaFunction = () => [{ title: "Open Shopdesk" }];
 
@@ -29,12 +29,24 @@ const LoginSchema = z.object({
 
 type LoginResult = { shop: string; error: string | null };
 
-/** The admin address for a valid shop, or the inline error to show next to what was typed. */
-function parseLogin(fields: Record<string, unknown>): { redirectTo: string } | LoginResult {
+/** The shop's myshopify.com domain, or the inline error to show next to what was typed. */
+function parseLogin(fields: Record<string, unknown>): { shop: string } | LoginResult {
   const parsed = LoginSchema.safeParse(fields);
-  if (parsed.success) return { redirectTo: embeddedAppUrl(parsed.data.shop, env.SHOPIFY_API_KEY) };
+  if (parsed.success) return { shop: parsed.data.shop };
   const typed = typeof fields.shop === "string" ? fields.shop.slice(0, 255) : "";
   return { shop: typed, error: parsed.error.issues[0]?.message ?? SHOP_DOMAIN_HINT };
+}
+
+/**
+ * Throws the library's redirect for a checked shop: with the new embedded auth strategy that is
+ * admin.shopify.com/store/<handle>/oauth/install?client_id=…, which opens Shopdesk in the admin
+ * when it is installed and installs it otherwise (decision 008).
+ */
+async function sendToShopifyAdmin(request: Request, shop: string): Promise<never> {
+  const url = new URL(request.url);
+  url.search = new URLSearchParams({ shop }).toString();
+  await shopify.login(new Request(url));
+  throw new Error(`shopify.login() did not redirect for ${shop}`);
 }
 
 // Shopify links here with ?shop=… (e.g. from the app listing): go straight on when it is valid.
@@ -42,13 +54,15 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = new URL(request.url).searchParams.get("shop");
   if (shop === null) return { shop: "", error: null } satisfies LoginResult;
   const result = parseLogin({ shop });
-  if ("redirectTo" in result) throw redirect(result.redirectTo);
+  if (!("error" in result)) return sendToShopifyAdmin(request, result.shop);
   return data(result, { status: 400 });
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  const result = parseLogin(Object.fromEntries(await request.formData()));
-  if ("redirectTo" in result) throw redirect(result.redirectTo);
+  // A body that is not a form has no shop in it: the same inline error, not a 500.
+  const form = await request.formData().catch(() => null);
+  const result = parseLogin(form ? Object.fromEntries(form) : {});
+  if (!("error" in result)) return sendToShopifyAdmin(request, result.shop);
   return data(result, { status: 400 });
 };
 

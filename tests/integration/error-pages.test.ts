@@ -114,10 +114,14 @@ describe("login page", () => {
     expect(unwrap(result)).toEqual({ status: 200, body: { shop: "", error: null } });
   });
 
+  // The library's login() address in this configuration: it opens Shopdesk in the store's admin,
+  // or installs it first.
+  const adminUrl = (handle: string) => `https://admin.shopify.com/store/${handle}/oauth/install?client_id=${apiKey}`;
+
   it("sends a valid shop to Shopdesk in its admin, from the form or a ?shop= link", async () => {
-    const fromForm = await thrown(post("maple-goods-eu"));
+    const fromForm = await thrown(post("Maple-Goods-EU"));
     expect(fromForm.status).toBe(302);
-    expect(fromForm.headers.get("location")).toBe(`https://maple-goods-eu.myshopify.com/admin/apps/${apiKey}`);
+    expect(fromForm.headers.get("location")).toBe(adminUrl("maple-goods-eu"));
     const fromLink = await thrown(
       login.loader({
         request: new Request(new URL("/auth/login?shop=north-trail.myshopify.com", stack.app.url)),
@@ -125,7 +129,7 @@ describe("login page", () => {
         context: {},
       }),
     );
-    expect(fromLink.headers.get("location")).toBe(`https://north-trail.myshopify.com/admin/apps/${apiKey}`);
+    expect(fromLink.headers.get("location")).toBe(adminUrl("north-trail"));
   });
 
   it("answers anything else with 400 and a message next to what was typed", async () => {
@@ -139,6 +143,16 @@ describe("login page", () => {
       context: {},
     });
     expect(unwrap(noField)).toEqual({ status: 400, body: { shop: "", error: message } });
+    const notAForm = await login.action({
+      request: new Request(new URL("/auth/login", stack.app.url), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ shop: "maple-goods-eu" }),
+      }),
+      params: {},
+      context: {},
+    });
+    expect(unwrap(notAForm)).toEqual({ status: 400, body: { shop: "", error: message } });
     const badLink = await login.loader({
       request: new Request(new URL("/auth/login?shop=https://evil.example", stack.app.url)),
       params: {},
