@@ -52,8 +52,11 @@ export interface StoredShop {
   ianaTimezone: string | null;
 }
 
+/** The shop as pages show it: names, plan, currency, timezone; no Shopify ids. */
+export type ShopSummary = Omit<ShopDetails, "id">;
+
 /** Our copy in the live shape. Plan flags are not stored: shown as a plain plan badge meanwhile. */
-export function storedShopDetails(shop: StoredShop): ShopDetails {
+export function storedShopDetails(shop: StoredShop): ShopSummary {
   return {
     name: shop.name ?? shop.domain,
     email: shop.email ?? "",
@@ -71,7 +74,7 @@ export function storedShopDetails(shop: StoredShop): ShopDetails {
 export async function shopDetailsOrStored(
   admin: AdminGraphqlClient,
   stored: StoredShop,
-): Promise<{ details: ShopDetails; live: boolean }> {
+): Promise<{ details: ShopSummary; live: boolean }> {
   try {
     // The merchant is waiting: a short retry, then our copy.
     return { details: await fetchShopDetails(admin, { retry: PAGE_LOAD_RETRY_POLICY }), live: true };
