@@ -36,6 +36,8 @@ export interface Stack {
   storefront: Storefront;
   /** Opens the app for a shop as the Shopify admin would, which installs it (token exchange). */
   installShop(shopDomain: string): Promise<void>;
+  /** The app's latest stdout and stderr (its JSON log lines) when started with appOutput "buffer". */
+  appOutput(): string;
   stop(): Promise<void>;
 }
 
@@ -196,6 +198,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         throw new Error(`Installing on ${shopDomain} failed: ${response.status} ${await response.text()}`);
       }
     },
+    appOutput: () => app.output(),
     async stop() {
       await storefront.close();
       await stopProcessGroup(app.child);

@@ -2,7 +2,7 @@ import { db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { isNewerThanStored } from "~/domain/freshness";
 import { logger } from "~/lib/logger.server";
-import type { AdminGraphqlClient } from "~/services/shopify/admin-graphql.server";
+import { adminForShop, type AdminGraphqlClient } from "~/services/shopify/admin-graphql.server";
 import { fetchShopDetails } from "~/services/shopify/shop-details.server";
 
 /**
@@ -11,7 +11,8 @@ import { fetchShopDetails } from "~/services/shopify/shop-details.server";
  * token exchange.
  */
 export async function recordInstall(domain: string, admin: AdminGraphqlClient) {
-  const details = await fetchShopDetails(admin);
+  // Routes pass the library's client, which does not know its shop: name it for logs and budgets.
+  const details = await fetchShopDetails(admin.shop ? admin : adminForShop(domain, admin));
   const profile = {
     shopifyId: details.id,
     name: details.name,

@@ -24,7 +24,8 @@ import { getShopOverview } from "~/models/overview.server";
 import { requireInstalledShop } from "~/models/shop.server";
 import { getSyncProgress } from "~/models/sync-state.server";
 import { requestBackfill, requestReconcile } from "~/services/sync/commands.server";
-import { fetchShopDetails } from "~/services/shopify/shop-details.server";
+import { adminForShop } from "~/services/shopify/admin-graphql.server";
+import { shopDetailsOrStored } from "~/services/shopify/shop-details.server";
 import { authenticate } from "~/shopify.server";
 
 /** How often the page refreshes while the import runs (and while a requested check is pending). */
@@ -34,9 +35,11 @@ const MAX_CHECK_POLLS = 30;
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
-  const installed = await requireInstalledShop(session.shop, admin);
-  const [shop, overview, sync] = await Promise.all([
-    fetchShopDetails(admin),
+  const shopAdmin = adminForShop(session.shop, admin);
+  const installed = await requireInstalledShop(session.shop, shopAdmin);
+  // While Shopify can't be reached the page still shows everything it holds, from our database.
+  const [{ details: shop, live }, overview, sync] = await Promise.all([
+    shopDetailsOrStored(shopAdmin, installed),
     getShopOverview(session.shop),
     getSyncProgress(installed.id),
   ]);
@@ -55,6 +58,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
   return {
     shop,
+    shopifyReachable: live,
     overview,
     sync: syncView,
     // Raw, for "has the requested check finished yet": compared, never shown.
@@ -111,8 +115,9 @@ function Stat({ label, value, tone }: { label: string; value: number; tone?: "cr
 }
 
 export default function Home() {
-  const { shop, overview, sync, lastReconciledIso, heldSynced, installedAt, lastWebhookAt } =
+  const { shop, shopifyReachable, overview, sync, lastReconciledIso, heldSynced, installedAt, lastWebhookAt } =
     useLoaderData<typeof loader>();
+  const revalidator = useRevalidator();
   const { webhooks, held, workspace } = overview;
 
   const command = useFetcher<typeof action>({ key: "sync-command" });
@@ -146,6 +151,22 @@ export default function Home() {
     <Page>
       <TitleBar title="Shopdesk" />
       <BlockStack gap="500">
+        {!shopifyReachable && (
+          <Banner
+            tone="warning"
+            title="Shopify can't be reached right now"
+            action={{
+              content: "Retry",
+              onAction: () => revalidator.revalidate(),
+              loading: revalidator.state === "loading",
+            }}
+          >
+            <p>
+              Showing what Shopdesk last saved for your store. Changes made in Shopify meanwhile will appear once it
+              answers again; nothing is lost.
+            </p>
+          </Banner>
+        )}
         {overview.missingScopes.length > 0 && (
           <Banner tone="warning" title="Shopdesk is missing permissions">
             <p>
@@ -162,13 +183,15 @@ export default function Home() {
                   <Text as="h1" variant="headingXl">
                     {shop.name}
                   </Text>
-                  <Badge tone={shop.plan.shopifyPlus ? "info" : undefined}>{shop.plan.displayName}</Badge>
+                  {shop.plan.displayName && (
+                    <Badge tone={shop.plan.shopifyPlus ? "info" : undefined}>{shop.plan.displayName}</Badge>
+                  )}
                   {shop.plan.partnerDevelopment && !/development/i.test(shop.plan.displayName) && (
                     <Badge>Development store</Badge>
                   )}
                 </InlineStack>
                 <Text as="p" tone="subdued">
-                  {shop.myshopifyDomain} · {shop.currencyCode} · {shop.ianaTimezone}
+                  {[shop.myshopifyDomain, shop.currencyCode, shop.ianaTimezone].filter(Boolean).join(" · ")}
                 </Text>
                 <Text as="p">
                   Installed {installedAt}. Workspace <strong>{workspace.name}</strong> serves{" "}

@@ -1,10 +1,11 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData, useRouteError } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { BlockStack, Box, Card, DataTable, Layout, Link, Page, Text } from "@shopify/polaris";
 import type { ReactNode } from "react";
 import { z } from "zod";
 import { CustomerNoteEditor } from "~/components/CustomerNoteEditor";
+import { RouteErrorPage } from "~/components/ErrorPages";
 import { firstLocation } from "~/components/customer-location";
 import { NoteFormSchema, noteSyncNotice, type NoteActionData } from "~/components/customer-note";
 import { formatMoney, formatShopTime } from "~/components/formatting";
@@ -245,5 +246,21 @@ export default function CustomerProfile() {
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+// Inside the app's layout: the navigation stays and the merchant has a way back.
+export function ErrorBoundary() {
+  return (
+    <RouteErrorPage
+      error={useRouteError()}
+      embedded
+      notFound={{
+        title: "Customer not found",
+        heading: "We couldn't find this customer",
+        message: "The link may be out of date: customers can be merged into another, or erased on request.",
+        action: { content: "Back to Customers", url: "/app/customers" },
+      }}
+    />
   );
 }

@@ -1,21 +1,22 @@
 import type { HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import { NavMenu } from "@shopify/app-bridge-react";
-import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import { boundary } from "@shopify/shopify-app-remix/server";
+import type { ReactNode } from "react";
+import { RouteErrorPage, ShopifyAuthPage } from "~/components/ErrorPages";
+import { classifyRouteError } from "~/components/route-errors";
 import { env } from "~/env.server";
+import type { loader as rootLoader } from "~/root";
 import { authenticate } from "~/shopify.server";
-
-export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
   return { apiKey: env.SHOPIFY_API_KEY };
 };
 
-export default function EmbeddedApp() {
-  const { apiKey } = useLoaderData<typeof loader>();
+/** Polaris and App Bridge with the app's navigation: every page inside the admin, errors included. */
+function EmbeddedShell({ apiKey, children }: { apiKey: string; children: ReactNode }) {
   return (
     <AppProvider isEmbeddedApp apiKey={apiKey}>
       <NavMenu>
@@ -26,15 +27,35 @@ export default function EmbeddedApp() {
         <Link to="/app/activity">Activity</Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>
-      <Outlet />
+      {children}
     </AppProvider>
   );
 }
 
-// Shopify needs its own error and header handling inside the admin iframe (session-token bounce,
-// CSP frame-ancestors).
-export function ErrorBoundary() {
-  return boundary.error(useRouteError());
+export default function EmbeddedApp() {
+  const { apiKey } = useLoaderData<typeof loader>();
+  return (
+    <EmbeddedShell apiKey={apiKey}>
+      <Outlet />
+    </EmbeddedShell>
+  );
 }
 
+// Pages throw their own 404s and other errors into their boundaries, inside this layout. What
+// reaches this one failed in the layout's loader (authentication, Shopify during install) or in a
+// page without a boundary: it keeps the navigation, unless it is the Shopify library's own
+// bounce/exit-iframe page, which must render bare for App Bridge to take over.
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const { apiKey } = useRouteLoaderData<typeof rootLoader>("root") ?? { apiKey: "" };
+  const kind = classifyRouteError(error);
+  if (kind.kind === "shopify-auth") return <ShopifyAuthPage html={kind.html} />;
+  return (
+    <EmbeddedShell apiKey={apiKey}>
+      <RouteErrorPage error={error} embedded />
+    </EmbeddedShell>
+  );
+}
+
+// Shopify's document headers (CSP frame-ancestors for the admin) on answers and error answers alike.
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

@@ -1,14 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { LoginErrorType } from "@shopify/shopify-app-remix/server";
 import { env } from "~/env.server";
 import { isAllowedExitIframeDestination } from "~/lib/shopify-urls";
-import shopify, { authenticate } from "~/shopify.server";
+import { authenticate } from "~/shopify.server";
 
 const refuse = (message: string) =>
   new Response(message, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
 
 // Token exchange needs no OAuth callback; the library still serves its bounce and exit-iframe
-// pages under /auth, and sends visits without the admin's parameters to /auth/login.
+// pages under /auth (the login page, /auth/login, is a route of its own).
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const url = new URL(request.url);
 
@@ -22,17 +21,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       return refuse(
         "This link leaves the app only to Shopdesk or this store's Shopify admin; its destination is neither.",
       );
-  }
-
-  // Someone opened Shopdesk outside the Shopify admin. authenticate.admin() refuses to run here (a
-  // 500); login() sends a named store to its admin to open or install the app.
-  if (url.pathname === "/auth/login") {
-    const problem = await shopify.login(request);
-    if (problem.shop === LoginErrorType.InvalidShop)
-      return refuse(
-        "That is not a Shopify store: give its *.myshopify.com domain, or open Shopdesk from your Shopify admin.",
-      );
-    return refuse("Open Shopdesk from your Shopify admin (Apps → Shopdesk).");
   }
 
   await authenticate.admin(request);

@@ -159,6 +159,8 @@ export interface StoreEmulator {
 
   /** The next `count` requests for `shop` (GraphQL, token, bulk files) fail this way. */
   failNext(shop: string, count: number, kind: FailureKind): void;
+  /** Shopify answers `shop` normally again: drops the failures failNext queued and not yet served. */
+  clearFailures(shop: string): void;
   /** Sets the shop's available query cost points (0 = next query is throttled). */
   setThrottle(shop: string, available: number): void;
   expireAccessTokens(shop: string): void;
@@ -664,6 +666,7 @@ export async function startStoreEmulator(options: StoreEmulatorOptions): Promise
     holdWebhooks: () => dispatcher.hold(),
     releaseWebhooks: (releaseOptions) => dispatcher.release(releaseOptions),
     failNext,
+    clearFailures: (shop) => void failures.delete(shop),
     setThrottle: (shop, available) => bucketFor(shop).set(available),
     expireAccessTokens: (shop) => tokens.expireAccessTokens(shop),
     waitForBulkOperations: () => bulk.idle(),

@@ -419,8 +419,29 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
           `/auth/session-token?${asIfB(f)}&shopify-reload=${encodeURIComponent(`/app/customers/${f.b.person.id}`)}`,
         { statuses: [200] },
       ),
+    ],
+  },
+  {
+    file: "auth.login.tsx",
+    probes: [
       // The login page sends whoever names a store to that store's admin, where Shopify decides.
       adminGet("login for B's shop", (f) => `/auth/login?${asIfB(f)}`, { statuses: [200, 302] }),
+      adminPost(
+        "login form naming B's shop",
+        () => "/auth/login",
+        (f) => ({ shop: f.B.domain }),
+        {
+          statuses: [302],
+        },
+      ),
+    ],
+  },
+  {
+    file: "app.$.tsx",
+    probes: [
+      adminGet("an unknown app page naming B's customer", (f) => `/app/unknown/${f.b.person.id}?${asIfB(f)}`, {
+        statuses: [404],
+      }),
     ],
   },
   {

@@ -27,7 +27,7 @@ const flatRoutes = Object.entries(routeFiles).map(([path, load]) => {
   return { file, load, index, segments: index ? segments.slice(0, -1) : segments };
 });
 
-/** Static segments beat `$param`, which beats a `$` splat. */
+/** Static segments beat `$param`, which beats a `$` splat (a splat route only wins where nothing else matches). */
 const specificity = (segments: string[]) =>
   segments.reduce((score, segment) => score * 3 + (segment === "$" ? 0 : segment.startsWith("$") ? 1 : 2), 1);
 
@@ -61,8 +61,9 @@ function routeFor(url: URL): RouteMatch | undefined {
     )
     .sort(
       (a, b) =>
-        Number(b.route.index === wantsIndex) - Number(a.route.index === wantsIndex) ||
-        specificity(b.route.segments) - specificity(a.route.segments),
+        Number(a.route.segments.includes("$")) - Number(b.route.segments.includes("$")) ||
+        specificity(b.route.segments) - specificity(a.route.segments) ||
+        Number(b.route.index === wantsIndex) - Number(a.route.index === wantsIndex),
     );
   const best = candidates[0];
   return best && { file: best.route.file, load: best.route.load, params: best.params };

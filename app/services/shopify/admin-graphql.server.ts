@@ -38,6 +38,8 @@ export interface AdminQueryOptions {
    * it resent after a dropped connection, a timeout or a 5xx, where Shopify may already have run it.
    */
   idempotent?: boolean;
+  /** Overrides the runner's retry policy for this call, e.g. PAGE_LOAD_RETRY_POLICY. */
+  retry?: Partial<RetryPolicy>;
 }
 
 export type AdminApiFailureReason =
@@ -82,6 +84,17 @@ export class AdminApiError extends Error {
     this.status = details.status;
     this.graphqlErrors = details.graphqlErrors ?? [];
   }
+}
+
+/**
+ * Shopify did not answer usefully for now (no answer, 5xx, still throttled): worth showing what we
+ * hold and offering a retry. Anything else (invalid query, access denied, a changed shape) will not
+ * get better by retrying and stays an error.
+ */
+export function isShopifyUnavailable(error: unknown): error is AdminApiError {
+  if (!(error instanceof AdminApiError)) return false;
+  if (error.reason === "network" || error.reason === "throttled") return true;
+  return error.reason === "http-status" && (error.status === undefined || error.status === 429 || error.status >= 500);
 }
 
 // ---- Injectable time --------------------------------------------------------------------------
@@ -208,6 +221,18 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxThrottledAttempts: 10,
   throttleJitterMs: 250,
   attemptTimeoutMs: 30_000,
+};
+
+/**
+ * For a read a merchant is waiting on (a page load): one retry, short waits, a shorter timeout.
+ * The page then shows what we hold instead of hanging on Shopify for minutes (Retry-After is
+ * honoured up to maxDelayMs).
+ */
+export const PAGE_LOAD_RETRY_POLICY: Partial<RetryPolicy> = {
+  maxAttempts: 2,
+  maxDelayMs: 2_000,
+  maxThrottledAttempts: 2,
+  attemptTimeoutMs: 10_000,
 };
 
 /** Exponential backoff with full jitter; a Retry-After from Shopify is a floor. Capped at maxDelayMs. */
@@ -451,9 +476,10 @@ export function createAdminQueryRunner(
     costs: new QueryCostTracker(),
     ...overrides,
   };
-  const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...overrides.retry };
+  const runnerPolicy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...overrides.retry };
 
   return async function runAdminQuery(admin, document, resultSchema, variables, options = {}) {
+    const policy: RetryPolicy = { ...runnerPolicy, ...options.retry };
     const operation = describeOperation(document);
     const shop = options.shop ?? admin.shop;
     const budgetKey = shop ?? admin;
