@@ -63,6 +63,7 @@ async function download(url: string): Promise<Record<string, unknown>[]> {
 }
 
 describe("bulk operations", () => {
+  // Polls the operation through its states: about 3 s on a busy machine.
   it("runs CREATED → RUNNING → COMPLETED and writes children as __parentId lines", async () => {
     const { statuses, operation } = await runToCompletion(`{
       orders(query: "updated_at:>'2020-01-01'") { edges { node {
@@ -97,7 +98,7 @@ describe("bulk operations", () => {
     expect(children.filter((child) => child.__parentId === firstRoot.id).map((child) => child.sku)).toEqual(
       first.lineItems.map((item) => item.sku),
     );
-  });
+  }, 30_000);
 
   it("reports a running operation and rejects invalid bulk queries as userErrors", async () => {
     const invalid = await graphql(RUN, { query: "{ orders { edges { node { nope } } } }" });

@@ -35,6 +35,7 @@ afterAll(async () => {
 });
 
 describe("@shopify/shopify-api against the emulator", () => {
+  // Several signed HTTP round trips through @shopify/shopify-api: about 2 s on a busy machine.
   it("exchanges a session token, queries GraphQL and refreshes the expiring token", async () => {
     const { session } = await shopify.auth.tokenExchange({
       shop: SHOP,
@@ -60,7 +61,7 @@ describe("@shopify/shopify-api against the emulator", () => {
       "{ ordersCount { count } }",
     );
     expect(again.data?.ordersCount.count).toBe(20);
-  });
+  }, 30_000);
 
   it("surfaces validation errors as GraphqlQueryError", async () => {
     const { session } = await shopify.auth.tokenExchange({

@@ -6,7 +6,7 @@
 //   pglite:memory         embedded, in memory (gone when the process exits)
 //   postgres(ql)://…      a PostgreSQL server through node-postgres
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -125,7 +125,7 @@ export function openPglite(dataDir) {
   const release = lockPgliteDir(dataDir);
   try {
     mkdirSync(dataDir, { recursive: true });
-    const pglite = new PGlite(dataDir);
+    const pglite = new PGlite(dataDir, { loadDataDir: emptyClusterDumpFor(dataDir) });
     return {
       pglite,
       close: async () => {
@@ -198,12 +198,27 @@ async function createPgliteMigrationFactory(dataDir) {
 }
 
 // initdb inside PGlite takes about 3 s; restoring a dump of a freshly initialised cluster about
-// 0.5 s. Shadow databases (every `dev` and `diff`) and pglite:memory start from such a dump,
-// cached in the OS temp dir per PGlite version.
+// 0.5 s. Shadow databases (every `dev` and `diff`), pglite:memory and new pglite:<dir> folders
+// start from such a dump, cached in the OS temp dir per PGlite version.
 function emptyClusterDumpPath() {
   const entry = fileURLToPath(import.meta.resolve("@electric-sql/pglite"));
   const manifest = JSON.parse(readFileSync(path.join(path.dirname(entry), "../package.json"), "utf8"));
   return path.join(os.tmpdir(), `shopdesk-pglite-${manifest.version}-empty.tar`);
+}
+
+/**
+ * A new folder (no PG_VERSION yet) starts from the cached empty cluster instead of running initdb;
+ * without a cached dump (or for an existing database), PGlite initialises or opens it as usual.
+ * @param {string} dataDir
+ * @returns {Blob | undefined}
+ */
+function emptyClusterDumpFor(dataDir) {
+  if (existsSync(path.join(dataDir, "PG_VERSION"))) return undefined;
+  try {
+    return new Blob([readFileSync(emptyClusterDumpPath())]);
+  } catch {
+    return undefined;
+  }
 }
 
 async function createEmptyMemoryPglite() {

@@ -56,7 +56,9 @@ const SHOP = DEFAULT_SEED_SHOPS[0]!.domain;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- GraphQL response JSON, checked by the mappers
 type Json = any;
 
-describe("webhooks and GraphQL agree on the emulator's orders and customers", () => {
+// Every seeded order through the emulator's HTTP GraphQL and both mappings: 1-4 s each on a busy
+// machine, too close to the 5 s default.
+describe("webhooks and GraphQL agree on the emulator's orders and customers", { timeout: 30_000 }, () => {
   let emulator: StoreEmulator;
   let shopFetch: ReturnType<typeof shopFetcher>;
   let token: string;
