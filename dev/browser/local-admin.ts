@@ -151,7 +151,9 @@ ${options.shops.map((shop) => `<li><a href="${escapeHtml(localAdminPath(shop.dom
     response.end(body);
   }
 
-  const toLocal = (text: string) => text.replaceAll(appOrigin, origin);
+  // Also in query parameters (the session-token bounce page's shopify-reload).
+  const toLocal = (text: string) =>
+    text.replaceAll(appOrigin, origin).replaceAll(encodeURIComponent(appOrigin), encodeURIComponent(origin));
 
   // Vite's hot-reload socket (dev mode) goes straight through.
   server.on("upgrade", (request: IncomingMessage, socket: net.Socket, head: Buffer) => {
