@@ -145,9 +145,8 @@ describe("npm run demo", () => {
       const cli = ["--import", "tsx", "dev/store-emulator/cli.ts"];
       const { stdout } = await run(process.execPath, [...cli, "shops"], { cwd: repoRoot, env });
       expect(stdout).toContain(SHOP);
-      const customers = (await (await fetch(`${demoRun.emulatorUrl}/_emulator/shops/${SHOP}/customers`)).json()) as {
-        email: string | null;
-      }[];
+      const response = await fetch(`${demoRun.emulatorUrl}/_emulator/shops/${SHOP}/customers`);
+      const { customers } = (await response.json()) as { customers: { email: string | null }[] };
       const email = customers.find((customer) => customer.email)!.email!;
       const note = `Restart ${round}: call after 5pm ${Date.now()}`;
       await run(process.execPath, [...cli, "set-customer-note", "--shop", SHOP, "--customer", email, "--note", note], {
