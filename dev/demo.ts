@@ -83,16 +83,16 @@ function saveWorld() {
 }
 const saver = setInterval(saveWorld, 2000);
 
-let admin: LocalAdmin | undefined;
-let browser: Awaited<ReturnType<typeof launchShopdeskBrowser>> | undefined;
+// What shutdown must close, once started (Ctrl-C may come at any point).
+const running: { admin?: LocalAdmin; browser?: Awaited<ReturnType<typeof launchShopdeskBrowser>> } = {};
 let stopping = false;
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   console.log("\nStopping Shopdesk, the storefront and the store emulator…");
   clearInterval(saver);
-  await browser?.close().catch(() => {});
-  await admin?.close().catch(() => {});
+  await running.browser?.close().catch(() => {});
+  await running.admin?.close().catch(() => {});
   await stack.stop();
   saveWorld();
   console.log(`Stores saved in ${worldFile}; Shopdesk's log: ${appLog}`);
@@ -111,12 +111,13 @@ try {
 }
 saveWorld();
 
-admin = await startLocalAdmin({
+const admin = await startLocalAdmin({
   port: Number(flags["admin-port"]),
   appUrl: stack.appUrl,
   ...DEV_APP_CREDENTIALS,
   shops: shops.map((shop) => ({ domain: shop.domain, name: shop.name })),
 });
+running.admin = admin;
 
 const problems = await checkStoreChangesReachShopdesk(
   stack.emulator,
@@ -158,13 +159,14 @@ if (!flags["no-open"]) {
   } else if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
     console.log("\n(No display for the demo's own window: open the merchant admin URL above in any browser.)");
   } else {
-    browser = await launchShopdeskBrowser({
+    const browser = await launchShopdeskBrowser({
       headless: false,
       appUrl: stack.appUrl,
       ...DEV_APP_CREDENTIALS,
       storefrontUrl: stack.storefront.url,
       shopNames: Object.fromEntries(shops.map((shop) => [shop.domain, shop.name])),
     });
+    running.browser = browser;
     await browser.openAdmin(shops[0]!.domain);
     await browser.openStorefront();
   }

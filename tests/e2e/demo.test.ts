@@ -97,7 +97,7 @@ async function startDemo(): Promise<Printed> {
 
 /** The environment a person's shell has: none of the test runner's app settings, no display. */
 function userEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env, DISPLAY: "", WAYLAND_DISPLAY: "" };
+  const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: "", WAYLAND_DISPLAY: "" };
   for (const name of ["NODE_ENV", "LOG_LEVEL", "SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "VITEST"]) {
     delete env[name];
   }
