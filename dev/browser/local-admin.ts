@@ -83,6 +83,12 @@ ${options.shops.map((shop) => `<li><a href="${escapeHtml(localAdminPath(shop.dom
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
+    // Only this machine's own names: a web page whose domain resolves to 127.0.0.1 (DNS rebinding)
+    // must not read session tokens or the app through here.
+    const port = new URL(origin).port;
+    if (request.headers.host !== `127.0.0.1:${port}` && request.headers.host !== `localhost:${port}`) {
+      return send(response, 403, "text/plain", `Open the demo admin at ${origin}`);
+    }
     const url = new URL(request.url ?? "/", origin);
     if (url.pathname === "/" && request.method === "GET") return send(response, 200, "text/html", indexHtml());
     if (url.pathname === STANDIN_PATH) return send(response, 200, "text/javascript", standin());
