@@ -158,7 +158,7 @@ describe("npm run demo", () => {
         .toBe(true);
       if (round < 3) await stop(demo!);
     }
-  }, 170_000);
+  }, 210_000);
 
   it("serves the merchant admin at the printed local URL to a browser of its own", async () => {
     const last = printed.at(-1)!;
