@@ -1,9 +1,14 @@
 // npm run demo [-- --no-open] : Shopdesk with three emulated stores, on this machine only.
-import { mkdirSync } from "node:fs";
+// The stores (the emulator's world, with the app's install and tokens) and Shopdesk's database live in
+// the data directory, so a restarted demo carries on where it stopped and store changes keep flowing.
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { findChromium, launchShopdeskBrowser } from "./browser/launch.ts";
-import { DEV_APP_CREDENTIALS, repoRoot, startStack } from "./stack.ts";
+import { startLocalAdmin, type LocalAdmin } from "./browser/local-admin.ts";
+import { checkStoreChangesReachShopdesk } from "./demo-health.ts";
+import { DEV_APP_CREDENTIALS, repoRoot, startStack, type Stack } from "./stack.ts";
+import type { EmulatorSnapshot } from "./store-emulator/index.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -11,79 +16,158 @@ const { values: flags } = parseArgs({
     port: { type: "string", default: "3000" },
     "emulator-port": { type: "string", default: "4010" },
     "storefront-port": { type: "string", default: "4020" },
+    "admin-port": { type: "string", default: "4030" },
+    "data-dir": { type: "string", default: path.join(repoRoot, ".shopdesk/demo") },
     help: { type: "boolean", default: false },
   },
 });
 
 if (flags.help) {
   console.log(`npm run demo [-- --no-open] [--port 3000] [--emulator-port 4010] [--storefront-port 4020]
+                [--admin-port 4030] [--data-dir .shopdesk/demo]
 
 Starts the store emulator (3 stores, customers and orders), Shopdesk and a demo storefront on
-127.0.0.1, installs Shopdesk on every store and prints where to look. Ctrl-C stops everything.`);
+127.0.0.1, installs Shopdesk on every store, checks that store changes reach it and prints where to
+look. The stores and Shopdesk's data are kept in the data directory between runs (delete it to start
+over). Ctrl-C stops everything.`);
   process.exit(0);
 }
 
 const startedAt = performance.now();
-const dataDir = path.join(repoRoot, ".shopdesk/demo");
+const dataDir = path.resolve(flags["data-dir"]);
 mkdirSync(dataDir, { recursive: true });
+const worldFile = path.join(dataDir, "emulator.json");
+const appLog = path.join(dataDir, "app.log");
+const startOver = `To start over: stop the demo (Ctrl-C), delete ${dataDir} and run it again.`;
 
-const stack = await startStack({
-  mode: "dev",
-  databaseUrl: `pglite:${path.join(dataDir, "db")}`,
-  appPort: Number(flags.port),
-  emulatorPort: Number(flags["emulator-port"]),
-  storefrontPort: Number(flags["storefront-port"]),
-  log: (line) => console.log(`  ${line}`),
-});
+function readSnapshot(): EmulatorSnapshot | undefined {
+  if (!existsSync(worldFile)) return undefined;
+  try {
+    return JSON.parse(readFileSync(worldFile, "utf8")) as EmulatorSnapshot;
+  } catch (error) {
+    console.log(`  (could not read the saved stores in ${worldFile}: ${String(error)}; starting from the seed)`);
+    return undefined;
+  }
+}
 
+const snapshot = readSnapshot();
+writeFileSync(appLog, `\n===== npm run demo, ${new Date().toISOString()} =====\n`, { flag: "a" });
+let stack: Stack;
+try {
+  stack = await startStack({
+    mode: "dev",
+    databaseUrl: `pglite:${path.join(dataDir, "db")}`,
+    appPort: Number(flags.port),
+    emulatorPort: Number(flags["emulator-port"]),
+    storefrontPort: Number(flags["storefront-port"]),
+    appOutput: { file: appLog },
+    ...(snapshot ? { emulatorSnapshot: snapshot } : {}),
+    log: (line) => console.log(`  ${line}`),
+  });
+} catch (error) {
+  console.error(`\nThe demo could not start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`\nShopdesk's log: ${appLog}\n${startOver}`);
+  process.exit(1);
+}
+console.log(`  ${snapshot ? `stores restored from ${worldFile}` : "stores seeded (first run)"}`);
+
+// The emulator's world is saved whenever it changed (a CLI command, a webhook subscription, a token)
+// and on Ctrl-C, written whole to a temporary file and renamed, so a crash leaves the last good copy.
+let savedWorld = "";
+function saveWorld() {
+  const text = JSON.stringify(stack.emulator.snapshot());
+  if (text === savedWorld) return;
+  writeFileSync(`${worldFile}.tmp`, text);
+  renameSync(`${worldFile}.tmp`, worldFile);
+  savedWorld = text;
+}
+const saver = setInterval(saveWorld, 2000);
+
+// What shutdown must close, once started (Ctrl-C may come at any point).
+const running: { admin?: LocalAdmin; browser?: Awaited<ReturnType<typeof launchShopdeskBrowser>> } = {};
 let stopping = false;
 async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   console.log("\nStopping Shopdesk, the storefront and the store emulator…");
-  await browser?.close().catch(() => {});
+  clearInterval(saver);
+  await running.browser?.close().catch(() => {});
+  await running.admin?.close().catch(() => {});
   await stack.stop();
+  saveWorld();
+  console.log(`Stores saved in ${worldFile}; Shopdesk's log: ${appLog}`);
   process.exit(code);
 }
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
 const shops = stack.emulator.shops();
-for (const shop of shops) await stack.installShop(shop.domain);
+const requestsBeforeInstall = stack.emulator.requests.length;
+try {
+  for (const shop of shops) await stack.installShop(shop.domain);
+} catch (error) {
+  console.error(`\n${error instanceof Error ? error.message : String(error)}\nShopdesk's log: ${appLog}\n${startOver}`);
+  await shutdown(1);
+}
+saveWorld();
+
+const admin = await startLocalAdmin({
+  port: Number(flags["admin-port"]),
+  appUrl: stack.appUrl,
+  ...DEV_APP_CREDENTIALS,
+  shops: shops.map((shop) => ({ domain: shop.domain, name: shop.name })),
+});
+running.admin = admin;
+
+const problems = await checkStoreChangesReachShopdesk(
+  stack.emulator,
+  shops.map((shop) => shop.domain),
+  { requestsSince: requestsBeforeInstall, startOver },
+);
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+const width = Math.max(...shops.map((shop) => shop.name.length));
 
-const adminUrl = (domain: string) =>
-  `https://admin.shopify.com/store/${domain.replace(".myshopify.com", "")}/apps/shopdesk`;
-const [first] = shops;
 console.log(`
-Shopdesk is running (ready in ${seconds}s), installed on ${shops.length} emulated stores:
-${shops.map((shop) => `  - ${shop.name} (${shop.domain})`).join("\n")}
+Shopdesk is running (ready in ${seconds}s), installed on ${shops.length} emulated stores.
 
-  Demo Shopify admin:  ${adminUrl(first!.domain)}
-  Demo storefront:     ${stack.storefront.url}
-  Shopdesk (direct):   ${stack.appUrl}   store emulator: ${stack.emulator.url}
+  Merchant admin, one per store (open in any browser on this machine):
+${shops.map((shop) => `    ${shop.name.padEnd(width)}  ${admin.adminUrl(shop.domain)}`).join("\n")}
+  Storefront:       ${stack.storefront.url}
+  Shopdesk:         ${stack.appUrl}
+  Store emulator:   ${stack.emulator.url}
+  Shopdesk's log:   ${appLog}
+  Saved stores:     ${worldFile} (with Shopdesk's database in ${dataDir})
 
-The admin address is served by the browser this demo opens (it stands in for Shopify's admin and its
-App Bridge script); the storefront works in any browser. Make the store change while you watch:
-  npx tsx dev/store-emulator/cli.ts --help     (set SHOPDESK_EMULATOR_URL=${stack.emulator.url})
-Press Ctrl-C to stop.`);
+Make a store change while you watch, e.g.:
+  SHOPDESK_EMULATOR_URL=${stack.emulator.url} npx tsx dev/store-emulator/cli.ts set-customer-note \\
+    --shop ${shops[0]!.domain} --customer <email> --note "Prefers email"
+  (npx tsx dev/store-emulator/cli.ts --help lists every change.)`);
+if (problems.length === 0) {
+  console.log(`\nCheck passed: a test store change reached Shopdesk from every store.`);
+} else {
+  console.log(
+    `\nPROBLEM: store changes are not reaching Shopdesk:\n${problems.map((line) => `  - ${line}`).join("\n")}`,
+  );
+}
+console.log("Press Ctrl-C to stop.");
 
-let browser: Awaited<ReturnType<typeof launchShopdeskBrowser>> | undefined;
 if (!flags["no-open"]) {
   if (!findChromium()) {
     console.log(
-      "\n(No Chromium or Chrome found: install one to have the demo open it, e.g. apt-get install chromium.)",
+      "\n(No Chromium or Chrome found for the demo's own window: open the merchant admin URL above in any browser.)",
     );
   } else if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    console.log("\n(No display: nothing to open a window on. Run with a display, or use --no-open.)");
+    console.log("\n(No display for the demo's own window: open the merchant admin URL above in any browser.)");
   } else {
-    browser = await launchShopdeskBrowser({
+    const browser = await launchShopdeskBrowser({
       headless: false,
       appUrl: stack.appUrl,
       ...DEV_APP_CREDENTIALS,
       storefrontUrl: stack.storefront.url,
+      shopNames: Object.fromEntries(shops.map((shop) => [shop.domain, shop.name])),
     });
-    await browser.openAdmin(first!.domain);
+    running.browser = browser;
+    await browser.openAdmin(shops[0]!.domain);
     await browser.openStorefront();
   }
 }

@@ -3,12 +3,12 @@
 // routes *.myshopify.com to the emulator, and the demo storefront. Used by `npm run demo` and the
 // end-to-end tests, so both exercise exactly the same wiring.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, statSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseToml } from "smol-toml";
-import { startStoreEmulator, type StoreEmulator } from "./store-emulator/index.ts";
+import { startStoreEmulator, type EmulatorSnapshot, type StoreEmulator } from "./store-emulator/index.ts";
 import { adminHostParam } from "./store-emulator/signing.ts";
 import { startStorefront, type Storefront } from "./storefront/index.ts";
 
@@ -26,8 +26,13 @@ export interface StackOptions {
   /** Orders and customers per seeded shop (defaults: the emulator's seed). */
   seed?: Parameters<typeof startStoreEmulator>[0]["seed"];
   log?: (line: string) => void;
-  /** Where the app's stdout/stderr go; default: discarded unless the app fails to start. */
-  appOutput?: "inherit" | "buffer";
+  /**
+   * Where the app's stdout/stderr go; default: kept in memory (the last 20 KB) and shown only if the
+   * app fails to start. `{ file }` appends it to that file.
+   */
+  appOutput?: "inherit" | "buffer" | { file: string };
+  /** A previous run's emulator.snapshot(): the stores, installs and tokens carry on (no seeding). */
+  emulatorSnapshot?: EmulatorSnapshot;
 }
 
 export interface Stack {
@@ -96,19 +101,26 @@ function startApp(mode: StackOptions["mode"], port: number, env: NodeJS.ProcessE
       ? [...preload, "node_modules/@remix-run/dev/dist/cli.js", "vite:dev", "--port", String(port), "--strictPort"]
       : [...preload, "node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"];
   let buffered = "";
+  const logFile = typeof output === "object" ? output.file : null;
+  const logFd = logFile ? openSync(logFile, "a") : null;
   const child = spawn(process.execPath, args, {
     cwd: repoRoot,
     env: { ...env, PORT: String(port), HOST: "127.0.0.1" },
-    stdio: output === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],
+    stdio: output === "inherit" ? "inherit" : logFd !== null ? ["ignore", logFd, logFd] : ["ignore", "pipe", "pipe"],
     // Its own process group, so stopping the stack also stops whatever the app spawned.
     detached: true,
   });
+  if (logFd !== null) closeSync(logFd); // the child has its own copy
   const keep = (chunk: Buffer) => {
     buffered = (buffered + chunk.toString("utf8")).slice(-20_000);
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);
-  return { child, output: () => buffered };
+  const fileTail = () => {
+    const text = readFileSync(logFile!, "utf8");
+    return `${text.slice(-20_000)}\n(the whole log: ${logFile}, ${statSync(logFile!).size} bytes)`;
+  };
+  return { child, output: logFile ? fileTail : () => buffered };
 }
 
 async function stopProcessGroup(child: ChildProcess) {
@@ -144,6 +156,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     app: { apiKey, apiSecret, url: appUrl },
     webhooks: webhookSubscriptionsFromToml(),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.emulatorSnapshot ? { snapshot: options.emulatorSnapshot } : {}),
   });
   log(`store emulator at ${emulator.url}`);
 

@@ -26,7 +26,7 @@ import {
   type ReturnRecord,
   type ShopRecord,
 } from "./model.ts";
-import { TokenStore } from "./oauth.ts";
+import { TokenStore, type TokenSnapshot } from "./oauth.ts";
 import { complianceCustomerPayload, complianceShopPayload, shopPayload } from "./payloads.ts";
 import type { AdminContext, BulkOperationView } from "./resolvers.ts";
 import { ADMIN_API_VERSION } from "./schema.ts";
@@ -44,6 +44,7 @@ import {
   type FulfillInput,
   type FulfillmentEventInput,
   type RefundInput,
+  type ShopSnapshot,
   type ShopState,
   type WebhookSubscriptionRecord,
 } from "./world.ts";
@@ -53,6 +54,16 @@ export { DEFAULT_SEED_SHOPS, SEED_ORDER_KINDS, describeOrderState } from "./seed
 export type { DeliveryLogEntry } from "./webhooks.ts";
 export type * from "./model.ts";
 export { CommandError } from "./world.ts";
+
+/** Everything a restarted emulator needs to be the same Shopify (see snapshot()). JSON-safe. */
+export interface EmulatorSnapshot {
+  version: typeof SNAPSHOT_VERSION;
+  lastId: number;
+  nextSubscriptionId: number;
+  shops: ShopSnapshot[];
+  tokens: TokenSnapshot;
+}
+const SNAPSHOT_VERSION = 1;
 
 export type FailureKind = "502" | "503" | "429" | "drop";
 export type ComplianceTopic = "customers/data_request" | "customers/redact" | "shop/redact";
@@ -77,6 +88,11 @@ export interface StoreEmulatorOptions {
   bulkStepDelayMs?: number;
   /** Shops that count as installed from the start (no token exchange needed for webhooks). */
   installedShops?: string[];
+  /**
+   * A previous emulator's snapshot(): its stores, installs, subscriptions and issued tokens, instead of
+   * the seed (in-flight bulk operations, the delivery and request logs are not kept).
+   */
+  snapshot?: EmulatorSnapshot;
   log?: (line: string) => void;
 }
 
@@ -124,6 +140,8 @@ export interface StoreEmulator {
   /** Issues an offline access token without a token exchange (marks the app installed). */
   accessToken(shop: string, options?: { expiring?: boolean }): string;
   isInstalled(shop: string): boolean;
+  /** The state to hand a restarted emulator as `snapshot` (plain JSON). */
+  snapshot(): EmulatorSnapshot;
 
   fulfill(shop: string, input: FulfillInput): FulfillmentRecord;
   addFulfillmentEvent(shop: string, input: FulfillmentEventInput): FulfillmentEventRecord;
@@ -219,13 +237,24 @@ export async function startStoreEmulator(options: StoreEmulatorOptions): Promise
     const urls = subscribedUrls(state, event.topic);
     if (urls.length > 0) dispatcher.deliver(event.shop, event.topic, urls, event.payload);
   });
-  if (options.seed !== false) seedWorld(world, options.seed ?? {});
-  for (const domain of options.installedShops ?? []) world.shop(domain).installed = true;
-
   const tokens = new TokenStore(app, (shop) => {
     const state = world.shops.get(shop);
     if (state) state.installed = true;
   });
+  let nextSubscriptionId = 8_000_000_001;
+  if (options.snapshot) {
+    if (options.snapshot.version !== SNAPSHOT_VERSION) {
+      throw new Error(
+        `Emulator snapshot version ${String(options.snapshot.version)} is not ${SNAPSHOT_VERSION}: start without it`,
+      );
+    }
+    for (const shop of options.snapshot.shops) world.restoreShop(shop);
+    world.reserveIds(options.snapshot.lastId);
+    tokens.restore(options.snapshot.tokens);
+    nextSubscriptionId = options.snapshot.nextSubscriptionId;
+  } else if (options.seed !== false) seedWorld(world, options.seed ?? {});
+  for (const domain of options.installedShops ?? []) world.shop(domain).installed = true;
+
   const buckets = new Map<string, LeakyBucket>();
   const bucketFor = (shop: string) => {
     let bucket = buckets.get(shop);
@@ -234,7 +263,6 @@ export async function startStoreEmulator(options: StoreEmulatorOptions): Promise
   };
   const failures = new Map<string, { kind: FailureKind; remaining: number }[]>();
   const requests: RequestLogEntry[] = [];
-  let nextSubscriptionId = 8_000_000_001;
 
   let baseUrl = "";
   const bulk = new BulkOperations({
@@ -629,6 +657,13 @@ export async function startStoreEmulator(options: StoreEmulatorOptions): Promise
       return tokens.issueOffline(shop, tokenOptions.expiring);
     },
     isInstalled: (shop) => world.shop(shop).installed,
+    snapshot: () => ({
+      version: SNAPSHOT_VERSION,
+      lastId: world.lastIssuedId,
+      nextSubscriptionId,
+      shops: [...world.shops.values()].map((state) => state.toSnapshot()),
+      tokens: tokens.toSnapshot(),
+    }),
     fulfill: (shop, input) => world.fulfill(shop, input),
     addFulfillmentEvent: (shop, input) => world.addFulfillmentEvent(shop, input),
     cancel: (shop, input) => world.cancel(shop, input),

@@ -12,7 +12,7 @@ const ACCESS_TOKEN_TTL_S = 3600;
 const REFRESH_TOKEN_TTL_S = 90 * 24 * 3600;
 const ONLINE_TOKEN_TTL_S = 86399;
 
-interface AccessToken {
+export interface AccessToken {
   shop: string;
   expiresAt: number | null;
   online: boolean;
@@ -21,6 +21,12 @@ interface AccessToken {
 export interface TokenResponse {
   status: number;
   body: Record<string, unknown>;
+}
+
+/** Issued tokens as plain JSON, so a restarted emulator still accepts what the app holds. */
+export interface TokenSnapshot {
+  accessTokens: [string, AccessToken][];
+  refreshTokens: [string, { shop: string; expiresAt: number }][];
 }
 
 export class TokenStore {
@@ -39,6 +45,15 @@ export class TokenStore {
     const entry = this.accessTokens.get(token);
     if (!entry || entry.shop !== shop) return false;
     return entry.expiresAt === null || entry.expiresAt > this.clock();
+  }
+
+  toSnapshot(): TokenSnapshot {
+    return { accessTokens: [...this.accessTokens], refreshTokens: [...this.refreshTokens] };
+  }
+
+  restore(snapshot: TokenSnapshot): void {
+    for (const [token, entry] of snapshot.accessTokens) this.accessTokens.set(token, entry);
+    for (const [token, entry] of snapshot.refreshTokens) this.refreshTokens.set(token, entry);
   }
 
   revokeShop(shop: string): void {

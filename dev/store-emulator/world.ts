@@ -47,6 +47,16 @@ export interface EmittedEvent {
   payload: unknown;
 }
 
+/** A shop as plain JSON: what a restarted emulator needs to be the same store. */
+export interface ShopSnapshot {
+  record: ShopRecord;
+  customers: CustomerRecord[];
+  orders: OrderRecord[];
+  webhookSubscriptions: WebhookSubscriptionRecord[];
+  nextOrderNumber: number;
+  installed: boolean;
+}
+
 /** One shop's records. Orders and customers are Maps in creation (= id) order. */
 export class ShopState {
   readonly customers = new Map<number, CustomerRecord>();
@@ -63,6 +73,32 @@ export class ShopState {
 
   get domain(): string {
     return this.record.domain;
+  }
+
+  toSnapshot(): ShopSnapshot {
+    return {
+      record: this.record,
+      customers: [...this.customers.values()],
+      orders: [...this.orders.values()],
+      webhookSubscriptions: [...this.webhookSubscriptions.values()],
+      nextOrderNumber: this.nextOrderNumber,
+      installed: this.installed,
+    };
+  }
+
+  static fromSnapshot(snapshot: ShopSnapshot): ShopState {
+    const state = new ShopState(snapshot.record);
+    // Customers already list their orderIds: set the maps directly rather than through addOrder.
+    for (const customer of snapshot.customers) state.customers.set(customer.id, customer);
+    for (const order of snapshot.orders) {
+      state.orders.set(order.id, order);
+      state.ordersByNumber.set(order.number, order.id);
+    }
+    for (const subscription of snapshot.webhookSubscriptions)
+      state.webhookSubscriptions.set(subscription.id, subscription);
+    state.nextOrderNumber = snapshot.nextOrderNumber;
+    state.installed = snapshot.installed;
+    return state;
   }
 
   addCustomer(customer: CustomerRecord): void {
@@ -230,6 +266,17 @@ export class World {
 
   nextId(): number {
     return ++this.lastId;
+  }
+
+  /** The last id handed out (ids stay unique across a snapshot and restore). */
+  get lastIssuedId(): number {
+    return this.lastId;
+  }
+
+  restoreShop(snapshot: ShopSnapshot): ShopState {
+    const state = ShopState.fromSnapshot(snapshot);
+    this.shops.set(state.domain, state);
+    return state;
   }
 
   /** Keeps ids unique after seeding with a larger base. */

@@ -1,0 +1,189 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireChromium } from "../../dev/browser/launch.ts";
+import { DEV_APP_CREDENTIALS, freePort, repoRoot } from "../../dev/stack.ts";
+import { adminHostParam, mintSessionToken } from "../../dev/store-emulator/signing.ts";
+
+// `npm run demo` as a new user runs it: started, given a store change with the emulator CLI, stopped
+// with Ctrl-C, three times on the same data directory; every run must deliver the change to Shopdesk.
+// Then the merchant admin it prints is opened in a browser of our own (not the demo's).
+const chromiumPath = requireChromium();
+const SHOP = "north-trail.myshopify.com";
+const run = promisify(execFile);
+const screenshots = path.join(repoRoot, "test-results");
+
+let dataDir: string;
+let demo: ChildProcess | undefined;
+let browser: Browser | undefined;
+
+beforeAll(() => {
+  dataDir = mkdtempSync(path.join(tmpdir(), "shopdesk-demo-e2e-"));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (demo && demo.exitCode === null) await stop(demo);
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface Printed {
+  output: () => string;
+  adminUrls: Map<string, string>;
+  emulatorUrl: string;
+  appUrl: string;
+  storefrontUrl: string;
+  appLog: string;
+}
+
+async function startDemo(): Promise<Printed> {
+  const [port, emulatorPort, storefrontPort, adminPort] = [
+    await freePort(),
+    await freePort(),
+    await freePort(),
+    await freePort(),
+  ];
+  const child = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "dev/demo.ts",
+      "--no-open",
+      "--data-dir",
+      dataDir,
+      "--port",
+      String(port),
+      "--emulator-port",
+      String(emulatorPort),
+      "--storefront-port",
+      String(storefrontPort),
+      "--admin-port",
+      String(adminPort),
+    ],
+    { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"], env: userEnv() },
+  );
+  demo = child;
+  let text = "";
+  child.stdout!.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+  child.stderr!.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
+  const deadline = Date.now() + 90_000;
+  while (!text.includes("Press Ctrl-C to stop.")) {
+    if (child.exitCode !== null) throw new Error(`The demo exited (${child.exitCode}):\n${text}`);
+    if (Date.now() > deadline) throw new Error(`The demo did not get ready in 90s:\n${text}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const labelled = (label: string) => new RegExp(`${label}:\\s+(\\S+)`).exec(text)?.[1] ?? "";
+  const adminUrls = new Map(
+    [...text.matchAll(/(http:\/\/127\.0\.0\.1:\d+\/store\/([a-z0-9-]+)\/apps\/shopdesk)/g)].map((match) => [
+      `${match[2]}.myshopify.com`,
+      match[1]!,
+    ]),
+  );
+  return {
+    output: () => text,
+    adminUrls,
+    emulatorUrl: labelled("Store emulator"),
+    appUrl: labelled("Shopdesk"),
+    storefrontUrl: labelled("Storefront"),
+    appLog: labelled("Shopdesk's log"),
+  };
+}
+
+/** The environment a person's shell has: none of the test runner's app settings, no display. */
+function userEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: "", WAYLAND_DISPLAY: "" };
+  for (const name of ["NODE_ENV", "LOG_LEVEL", "SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "VITEST"]) {
+    delete env[name];
+  }
+  return env;
+}
+
+async function stop(child: ChildProcess) {
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGINT");
+  await exited;
+}
+
+/** A page of Shopdesk as the admin would open it (with a fresh session token), as HTML. */
+async function appPage(appUrl: string, pathAndQuery: string): Promise<string> {
+  const url = new URL(pathAndQuery, appUrl);
+  url.searchParams.set("embedded", "1");
+  url.searchParams.set("shop", SHOP);
+  url.searchParams.set("host", adminHostParam(SHOP));
+  url.searchParams.set("id_token", mintSessionToken({ shop: SHOP, ...DEV_APP_CREDENTIALS }));
+  const response = await fetch(url, { headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0" } });
+  return response.text();
+}
+
+/** The customer's note as Shopdesk shows it on the customer's profile, once it arrived. */
+async function noteInShopdesk(appUrl: string, email: string, note: string): Promise<boolean> {
+  const list = await appPage(appUrl, `/app/customers?q=${encodeURIComponent(email)}`);
+  const id = /\/app\/customers\/([A-Za-z0-9_-]+)/.exec(list)?.[1];
+  if (!id) return false;
+  return (await appPage(appUrl, `/app/customers/${id}`)).includes(note);
+}
+
+describe("npm run demo", () => {
+  const printed: Printed[] = [];
+
+  it("restarted three times in a row, still delivers store changes made with the emulator CLI", async () => {
+    for (let round = 1; round <= 3; round++) {
+      const demoRun = await startDemo();
+      printed.push(demoRun);
+      expect(demoRun.output(), demoRun.output()).toContain("Check passed");
+      expect(demoRun.adminUrls.size).toBe(3);
+      expect(demoRun.storefrontUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(readFileSync(demoRun.appLog, "utf8")).toContain("Authenticating admin request");
+
+      const env = { ...process.env, SHOPDESK_EMULATOR_URL: demoRun.emulatorUrl };
+      const cli = ["--import", "tsx", "dev/store-emulator/cli.ts"];
+      const { stdout } = await run(process.execPath, [...cli, "shops"], { cwd: repoRoot, env });
+      expect(stdout).toContain(SHOP);
+      const response = await fetch(`${demoRun.emulatorUrl}/_emulator/shops/${SHOP}/customers`);
+      const { customers } = (await response.json()) as { customers: { email: string | null }[] };
+      const email = customers.find((customer) => customer.email)!.email!;
+      const note = `Restart ${round}: call after 5pm ${Date.now()}`;
+      await run(process.execPath, [...cli, "set-customer-note", "--shop", SHOP, "--customer", email, "--note", note], {
+        cwd: repoRoot,
+        env,
+      });
+      await expect
+        .poll(() => noteInShopdesk(demoRun.appUrl, email, note), { timeout: 30_000, interval: 1000 })
+        .toBe(true);
+      if (round < 3) await stop(demo!);
+    }
+  }, 210_000);
+
+  it("serves the merchant admin at the printed local URL to a browser of its own", async () => {
+    const last = printed.at(-1)!;
+    const adminUrl = last.adminUrls.get(SHOP)!;
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      headless: true,
+      args: [...(process.getuid?.() === 0 ? ["--no-sandbox"] : []), "--disable-dev-shm-usage"],
+    });
+    // A plain browser: no routes, no exposed functions; only the user agent says it is not a bot.
+    const { userAgent } = (await (await browser.newBrowserCDPSession()).send("Browser.getVersion")) as {
+      userAgent: string;
+    };
+    const page = await browser.newPage({
+      userAgent: userAgent.replace("HeadlessChrome", "Chrome"),
+      viewport: { width: 1400, height: 900 },
+    });
+    await page.goto(adminUrl);
+    const app = page.frameLocator("iframe[name=app-iframe]");
+    await expect
+      .poll(() => app.getByRole("heading", { name: "North Trail Outfitters" }).isVisible(), { timeout: 60_000 })
+      .toBe(true);
+    await expect.poll(() => page.locator("[data-app-title]").textContent()).toBe("Shopdesk");
+    mkdirSync(screenshots, { recursive: true });
+    await page.screenshot({ path: path.join(screenshots, "demo-local-admin.png") });
+    await stop(demo!);
+  }, 90_000);
+});
