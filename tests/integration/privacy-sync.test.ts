@@ -86,6 +86,11 @@ describe("shop/redact in a workspace that keeps another shop", () => {
     const { code } = await createWorkspaceLinkCode(eu);
     expect(await joinWorkspace(us, code)).toMatchObject({ ok: true });
 
+    // A person of the workspace known through no shop (tickets will bring such people): not US's.
+    const wroteIn = await db.helpdeskCustomer.create({
+      data: { workspaceId: eu.workspaceId, name: "Wrote In", emails: ["wrote.in@example.com"] },
+    });
+
     // Shopify sends shop/redact 48 hours after the uninstall (an installed shop's is ignored).
     stack.emulator.uninstall(US);
     await settle();
@@ -97,9 +102,10 @@ describe("shop/redact in a workspace that keeps another shop", () => {
 
     expect(await db.shopifyOrder.count({ where: { shopId: us.id } })).toBe(0);
     expect(await db.shopifyCustomer.count({ where: { shopId: us.id } })).toBe(0);
-    // Everyone left in the workspace is still a customer of the EU shop.
+    // Everyone left in the workspace is still a customer of the EU shop, or was never US's.
+    expect(await db.helpdeskCustomer.findUnique({ where: { id: wroteIn.id } })).toMatchObject({ name: "Wrote In" });
     const people = await db.helpdeskCustomer.findMany({
-      where: { workspaceId: eu.workspaceId },
+      where: { workspaceId: eu.workspaceId, id: { not: wroteIn.id } },
       include: { shopifyCustomers: true },
     });
     expect(people.length).toBe(await db.shopifyCustomer.count({ where: { shopId: eu.id, deletedAt: null } }));

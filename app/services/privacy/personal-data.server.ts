@@ -203,6 +203,11 @@ export async function eraseShop(shopDomain: string): Promise<"erased" | "install
     });
     if (shop) {
       if (!shop.uninstalledAt) return "installed";
+      // The people this shop's customers made; read before the shop's rows go with it.
+      const linked = await tx.shopifyCustomer.findMany({
+        where: { shopId: shop.id, helpdeskCustomerId: { not: null } },
+        select: { helpdeskCustomerId: true },
+      });
       // Conditional, so a reinstall committed since the read above wins: nothing is erased.
       const deleted = await tx.shop.deleteMany({ where: { id: shop.id, uninstalledAt: { not: null } } });
       if (deleted.count === 0) return "installed";
@@ -210,8 +215,14 @@ export async function eraseShop(shopDomain: string): Promise<"erased" | "install
       const remaining = await tx.shop.count({ where: { workspaceId: shop.workspaceId } });
       if (remaining === 0) await tx.workspace.delete({ where: { id: shop.workspaceId } });
       else
+        // Only the people who existed through this shop alone: the workspace's other people (linked
+        // to another shop, or to none, like a customer who only ever wrote in) stay.
         await tx.helpdeskCustomer.deleteMany({
-          where: { workspaceId: shop.workspaceId, shopifyCustomers: { none: {} } },
+          where: {
+            id: { in: linked.flatMap(({ helpdeskCustomerId }) => (helpdeskCustomerId ? [helpdeskCustomerId] : [])) },
+            workspaceId: shop.workspaceId,
+            shopifyCustomers: { none: {} },
+          },
         });
     }
     await tx.session.deleteMany({ where: { shop: shopDomain } });
