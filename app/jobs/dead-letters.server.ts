@@ -25,7 +25,7 @@ export async function recordDeadJob(input: DeadJobInput): Promise<Job> {
     update: {},
     create: {
       queue: input.queue,
-      shopId: shopIdOf(input.data),
+      shopId: await shopIdOf(input.data),
       data: (input.data ?? {}) as Prisma.InputJsonValue,
       error: input.error.slice(0, MAX_ERROR_LENGTH),
       attempts: input.attempts,
@@ -36,9 +36,13 @@ export async function recordDeadJob(input: DeadJobInput): Promise<Job> {
   return entry;
 }
 
-function shopIdOf(data: unknown): string | null {
-  if (typeof data !== "object" || data === null || !("shopId" in data)) return null;
-  return typeof data.shopId === "string" ? data.shopId : null;
+/** The shop a job was about: jobs carry its id or, most (sync and webhook jobs), its domain. */
+async function shopIdOf(data: unknown): Promise<string | null> {
+  if (typeof data !== "object" || data === null) return null;
+  if ("shopId" in data && typeof data.shopId === "string") return data.shopId;
+  if (!("shopDomain" in data) || typeof data.shopDomain !== "string") return null;
+  const shop = await db.shop.findUnique({ where: { domain: data.shopDomain }, select: { id: true } });
+  return shop?.id ?? null;
 }
 
 /** A readable line from what pg-boss stored as a failed job's output. */

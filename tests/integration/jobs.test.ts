@@ -121,6 +121,32 @@ describe("durable jobs", () => {
     expect(await retryDeadJob(entry!.id)).toBeNull(); // a second click does nothing
   });
 
+  it("files a dead job that names its shop by domain under that shop, so the shop's erasure removes it", async () => {
+    const shop = await db.shop.create({
+      data: { domain: "dead-letter-shop.myshopify.com", workspace: { create: { name: "Dead letters" } } },
+    });
+    const job = defineJob({
+      name: uniqueName("by-domain"),
+      schema: z.object({ shopDomain: z.string() }),
+      retryLimit: 0,
+      async handler() {
+        throw new Error("always fails");
+      },
+    });
+    await startJobWorkers([job]);
+    await enqueue(job, { shopDomain: shop.domain });
+    await vi.waitFor(async () => expect(await countDeadJobs({ queue: job.name })).toBe(1), {
+      timeout: 20_000,
+      interval: 200,
+    });
+    expect(await countDeadJobs({ shopId: shop.id })).toBe(1);
+
+    const { eraseShop } = await import("~/services/privacy/personal-data.server");
+    await db.shop.update({ where: { id: shop.id }, data: { uninstalledAt: new Date() } });
+    expect(await eraseShop(shop.domain)).toBe("erased");
+    expect(await countDeadJobs({ queue: job.name })).toBe(0);
+  });
+
   it("rejects data that does not match the job's schema, at enqueue and at run time", async () => {
     const { job, runs } = recordingJob("strict");
     await startJobWorkers([job]);
