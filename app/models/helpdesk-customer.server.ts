@@ -86,7 +86,9 @@ export async function getCustomerProfile(workspaceId: string, helpdeskCustomerId
     where: { id: helpdeskCustomerId, workspaceId },
     include: {
       shopifyCustomers: {
-        where: { deletedAt: null },
+        // Only links through this workspace's own shops: a stale link can never show (or write
+        // to) another merchant's store.
+        where: { deletedAt: null, shop: { workspaceId } },
         orderBy: { shopifyCreatedAt: "asc" },
         include: { shop: { select: { id: true, domain: true, name: true, notesSyncEnabled: true } } },
       },

@@ -32,7 +32,9 @@ export async function saveCustomerNote(
     where: { id: helpdeskCustomerId, workspaceId },
     include: {
       shopifyCustomers: {
-        where: { deletedAt: null },
+        // Only links through this workspace's own shops: a stale link can never show (or write
+        // to) another merchant's store.
+        where: { deletedAt: null, shop: { workspaceId } },
         include: { shop: { select: { domain: true, name: true, notesSyncEnabled: true } } },
       },
     },

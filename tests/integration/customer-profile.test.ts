@@ -427,3 +427,43 @@ describe("bad input over HTTP", () => {
     expect(await response.json()).toMatchObject({ error: UNSTORABLE_TEXT_MESSAGE, customers: [] });
   });
 });
+
+describe("a link to a shop outside the workspace (a stale link)", () => {
+  it("is neither shown nor written to: the profile and the note keep to the workspace's own shops", async () => {
+    const { helpdeskCustomerId, orders } = await euOnlyCustomerWithOrders();
+    const us = await db.shop.findUniqueOrThrow({ where: { domain: US } });
+    const eu = await db.shop.findUniqueOrThrow({ where: { domain: EU } });
+    expect(us.workspaceId).not.toBe(eu.workspaceId);
+    const foreign = await db.shopifyCustomer.findFirstOrThrow({
+      where: { shopId: us.id, deletedAt: null, helpdeskCustomerId: { not: null } },
+    });
+    const foreignOrders = await db.shopifyOrder.findMany({
+      where: { shopId: us.id, shopifyCustomerId: foreign.shopifyId },
+      select: { id: true },
+    });
+    expect(foreignOrders.length).toBeGreaterThan(0);
+    const originalOwner = foreign.helpdeskCustomerId;
+    await db.shopifyCustomer.update({ where: { id: foreign.id }, data: { helpdeskCustomerId } });
+    try {
+      const profile = unwrap(await loadProfile(EU, helpdeskCustomerId)).body as {
+        shops: { domain: string; orders: { id: string }[] }[];
+      };
+      expect(profile.shops.map((shop) => shop.domain)).toEqual([EU]);
+      expect(profile.shops.flatMap((shop) => shop.orders)).toHaveLength(orders);
+
+      const since = new Date().toISOString();
+      const person = await db.helpdeskCustomer.findUniqueOrThrow({ where: { id: helpdeskCustomerId } });
+      const saved = await saveNote(EU, helpdeskCustomerId, {
+        note: "Only ever the EU store's note",
+        baseVersion: String(person.noteVersion),
+      });
+      expect(saved.status).toBe(200);
+      const writes = stack.emulator.requests.filter(
+        (request) => request.at >= since && request.operationName === "ShopdeskCustomerUpdateNote",
+      );
+      expect(writes.map((request) => request.shop)).toEqual([EU]);
+    } finally {
+      await db.shopifyCustomer.update({ where: { id: foreign.id }, data: { helpdeskCustomerId: originalOwner } });
+    }
+  });
+});
