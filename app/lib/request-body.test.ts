@@ -20,12 +20,21 @@ describe("readBodyWithLimit", () => {
     expect(result.ok && new TextDecoder().decode(result.bytes)).toBe("hello");
   });
 
-  it("refuses a declared Content-Length above the limit without reading the body", async () => {
+  it("refuses a declared Content-Length above the limit, keeping none of the body", async () => {
     let pulls = 0;
-    const body = streamOf([new Uint8Array(10)], () => pulls++);
+    const body = streamOf([new Uint8Array(10), new Uint8Array(1)], () => pulls++);
     const result = await readBodyWithLimit(post(body, { "content-length": "11" }), 10);
     expect(result).toEqual({ ok: false, reason: "too-large" });
-    expect(pulls).toBeLessThanOrEqual(1); // a stream may pull once when created; never read to the end
+    // What is left is read and dropped, so the sender gets the 413 rather than a reset connection.
+    expect(pulls).toBeGreaterThan(0);
+  });
+
+  it("does not wait for a declared body far above the limit", async () => {
+    let pulls = 0;
+    const body = streamOf([new Uint8Array(10)], () => pulls++);
+    const result = await readBodyWithLimit(post(body, { "content-length": String(10 * 1024) }), 10);
+    expect(result).toEqual({ ok: false, reason: "too-large" });
+    expect(pulls).toBeLessThanOrEqual(1); // a stream may pull once when created; never read
   });
 
   it("counts the bytes of a body sent without a Content-Length", async () => {
@@ -40,12 +49,13 @@ describe("readBodyWithLimit", () => {
     expect(result).toEqual({ ok: false, reason: "too-large" });
   });
 
-  it("stops reading as soon as the limit is passed", async () => {
+  it("keeps nothing past the limit and stops reading at eight times it", async () => {
     let pulls = 0;
     const chunks = Array.from({ length: 100 }, () => new Uint8Array(10));
     const result = await readBodyWithLimit(post(streamOf(chunks, () => pulls++)), 25);
     expect(result.ok).toBe(false);
-    expect(pulls).toBeLessThan(10);
+    expect(pulls).toBeGreaterThan(3);
+    expect(pulls).toBeLessThan(30); // 8 × 25 bytes = 20 chunks, then cancelled
   });
 
   it("reads an empty body as no bytes", async () => {
