@@ -177,21 +177,33 @@ async function moveShopCustomers(tx: Tx, shopId: string, from: string, to: strin
 
     // The half that goes is what this shop's own Shopify customers say about the person: their
     // emails, phones and name. What only the staying shops know stays with them (the new workspace
-    // may not be theirs). The note goes too: both halves are the same person's history, which the
-    // agents on either side need.
+    // may not be theirs), and what only the moving shop knew leaves with it. The note goes too:
+    // both halves are the same person's history, written by this merchant's agents (the two
+    // stores' admins linked them), which the agents on either side need.
     const half = identityOf(ownLinks);
+    const staying = identityOf(person.shopifyCustomers.filter((link) => link.shopId !== shopId));
+    const onlyMoving = (value: string, known: string[], stayingKnown: string[]) =>
+      known.includes(value) && !stayingKnown.includes(value);
+    await tx.helpdeskCustomer.update({
+      where: { id: person.id },
+      data: {
+        emails: person.emails.filter((email) => !onlyMoving(email, half.emails, staying.emails)),
+        phones: person.phones.filter((phone) => !onlyMoving(phone, half.phones, staying.phones)),
+        name: staying.name ?? (person.name === half.name ? null : person.name),
+      },
+    });
     const linkIds = ownLinks.map((link) => link.id);
     const match = findSamePersonByAny(targets, half.emails, half.phones);
     if (match) {
       await tx.shopifyCustomer.updateMany({ where: { id: { in: linkIds } }, data: { helpdeskCustomerId: match.id } });
-      await absorb(tx, match, { ...half, name: half.name ?? person.name, note: person.note }, mergedFrom);
+      await absorb(tx, match, { ...half, note: person.note }, mergedFrom);
       counts.merged++;
       continue;
     }
     const copy = await tx.helpdeskCustomer.create({
       data: {
         workspaceId: to,
-        name: half.name ?? person.name,
+        name: half.name,
         emails: half.emails,
         phones: half.phones,
         note: person.note,

@@ -44,7 +44,9 @@ const shopRow = (domain: string) => db.shop.findUniqueOrThrow({ where: { domain 
 const peopleOf = (workspaceId: string) =>
   db.helpdeskCustomer.findMany({
     where: { workspaceId },
-    include: { shopifyCustomers: { select: { id: true, shopId: true, email: true }, orderBy: { id: "asc" } } },
+    include: {
+      shopifyCustomers: { select: { id: true, shopId: true, email: true, phone: true }, orderBy: { id: "asc" } },
+    },
     orderBy: { id: "asc" },
   });
 type Person = Awaited<ReturnType<typeof peopleOf>>[number];
@@ -224,7 +226,26 @@ describe("leaving a workspace", () => {
     expect((await db.workspace.findUniqueOrThrow({ where: { id: w3 } })).name).toBe("Maple Goods US");
 
     const w2After = await peopleOf(w2);
-    expect(w2After.map(profile)).toEqual(cPeopleBefore.map(profile));
+    // People only C knows are untouched; a split person keeps what C's records say and loses the
+    // emails and phones only B's record gave them (they left with B).
+    const onlyB = (person: Person, value: (link: Person["shopifyCustomers"][number]) => string | null) => {
+      const fromC = person.shopifyCustomers.filter((link) => link.shopId === c.id).map(value);
+      return person.shopifyCustomers
+        .filter((link) => link.shopId === b.id)
+        .map(value)
+        .filter((known) => known !== null && !fromC.includes(known));
+    };
+    expect(w2After.map((person) => ({ ...profile(person), name: undefined }))).toEqual(
+      cPeopleBefore.map((person) => ({
+        ...profile(person),
+        name: undefined,
+        emails: person.emails.filter((email) => !onlyB(person, (link) => link.email).includes(email)),
+        phones: person.phones.filter((phone) => !onlyB(person, (link) => normalizePhone(link.phone)).includes(phone)),
+      })),
+    );
+    expect(w2After.filter((person) => !splitBefore.some((split) => split.id === person.id)).map(profile)).toEqual(
+      cPeopleBefore.filter((person) => !splitBefore.includes(person)).map(profile),
+    );
     for (const person of w2After) {
       const before = w2Before.find((candidate) => candidate.id === person.id)!;
       expect(person.shopifyCustomers).toEqual(before.shopifyCustomers.filter((link) => link.shopId === c.id));
