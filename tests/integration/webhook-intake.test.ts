@@ -191,6 +191,24 @@ describe("the shop a delivery is for", () => {
     expect(message).toMatch(/Shopify id/);
   });
 
+  it.each([
+    ["orders/create", null, "(body): expected a JSON object"],
+    ["orders/updated", [], "(body): expected a JSON object"],
+    ["orders/cancelled", { id: 0 }, "id: expected a Shopify Order id"],
+    ["orders/edited", { order_edit: { order_id: "abc" } }, "order_edit.order_id: expected a Shopify Order id"],
+    ["customers/update", { id: -1, email: "a@example.com" }, "id: expected a Shopify Customer id"],
+    ["customers/create", { email: "no-id@example.com" }, "id: expected a Shopify Customer id, got null"],
+    ["customers/delete", { id: "gid://shopify/Order/5" }, "id: expected a Shopify Customer id"],
+    ["refunds/create", { id: 5, order_id: "5; DROP" }, "order_id: expected a Shopify Order id"],
+    ["fulfillments/create", { id: 1.5, order_id: 5 }, "id: expected a Shopify Fulfillment id"],
+    ["fulfillment_events/create", { id: 7, order_id: 5 }, "fulfillment_id: expected a Shopify Fulfillment id"],
+  ])("refuses a %s payload that is not an object with Shopify ids: %j", async (topic, payload, problem) => {
+    const { status, message } = await refused(`/webhooks/${topic}`, signed(topic, EU, payload));
+    expect(status).toBe(400);
+    expect(message).toContain(`The ${topic} payload is not what Shopify sends: `);
+    expect(message).toContain(problem);
+  });
+
   it("refuses order ids and a shop id that are not Shopify ids", async () => {
     const orders = await refused(
       "/webhooks/customers/redact",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isMyshopifyDomain, shopifyId } from "~/domain/shopify-ids";
+import { isMyshopifyDomain, shopifyId, shopifyIdDigits } from "~/domain/shopify-ids";
 import type { Logger } from "~/lib/logger.server";
 import { recordComplianceRequest } from "~/models/compliance.server";
 import { applyScopesUpdate, recordUninstall } from "~/models/shop.server";
@@ -54,6 +54,38 @@ const isoDate = z
   .nullish()
   .refine((value) => !value || !Number.isNaN(Date.parse(value)), "expected an ISO 8601 date")
   .transform((value) => (value ? new Date(value) : null));
+
+/**
+ * Intake check for the topics whose whole payload the sync mappers parse in the job: a JSON
+ * object whose ids (at `paths`) look like Shopify ids. It only checks, never transforms, so the
+ * mapper reads the payload as Shopify sent it; an integer beyond 2^53 still passes here (its
+ * precision is the mapper's to judge: Shopify's samples carry such ids).
+ */
+const looksLikeShopifyId = (value: unknown, type: string) =>
+  (typeof value === "number" && Number.isInteger(value) && value > 0) ||
+  (typeof value === "string" && shopifyIdDigits(value, type) !== null);
+
+/** A Shopify id of `type` (see shopifyObjectWithIds), checked and left as sent. */
+const shopifyIdLike = (type: string) =>
+  z.unknown().refine((value) => looksLikeShopifyId(value, type), { message: `expected a Shopify ${type} id` });
+
+function shopifyObjectWithIds(type: string, paths: Record<string, string> = {}) {
+  return z.unknown().superRefine((payload, context) => {
+    if (typeof payload !== "object" || payload === null || Array.isArray(payload)) {
+      context.addIssue({ code: "custom", message: "expected a JSON object" });
+      return;
+    }
+    for (const [path, idType] of Object.entries({ id: type, ...paths })) {
+      const value = path.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)?.[key], payload);
+      if (!looksLikeShopifyId(value, idType))
+        context.addIssue({
+          code: "custom",
+          path: path.split("."),
+          message: `expected a Shopify ${idType} id, got ${JSON.stringify(value ?? null).slice(0, 60)}`,
+        });
+    }
+  });
+}
 
 const CompliancePayload = z.object({
   shop_id: shopifyId("Shop"),
@@ -170,43 +202,43 @@ const handlers = [
     (topic) =>
       defineHandler({
         topic,
-        payload: z.unknown(),
+        payload: shopifyObjectWithIds("Order"),
         handle: ({ shopDomain, payload }) => syncOrderWebhook(shopDomain, payload),
       }),
   ),
   defineHandler({
     topic: "orders/edited",
-    payload: z.unknown(),
+    payload: z.object({ order_edit: z.object({ order_id: shopifyIdLike("Order") }).loose() }).loose(),
     handle: ({ shopDomain, payload }) => syncOrderEdit(shopDomain, payload),
   }),
   ...["fulfillments/create", "fulfillments/update"].map((topic) =>
     defineHandler({
       topic,
-      payload: z.unknown(),
+      payload: shopifyObjectWithIds("Fulfillment", { order_id: "Order" }),
       handle: ({ shopDomain, payload, log }) => syncFulfillmentWebhook(shopDomain, payload, log),
     }),
   ),
   defineHandler({
     topic: "fulfillment_events/create",
-    payload: z.unknown(),
+    payload: shopifyObjectWithIds("FulfillmentEvent", { fulfillment_id: "Fulfillment", order_id: "Order" }),
     shopNamedIn: shopIdShop,
     handle: ({ shopDomain, payload, log }) => syncFulfillmentEventWebhook(shopDomain, payload, log),
   }),
   defineHandler({
     topic: "refunds/create",
-    payload: z.unknown(),
+    payload: shopifyObjectWithIds("Refund", { order_id: "Order" }),
     handle: ({ shopDomain, payload, log }) => syncRefundWebhook(shopDomain, payload, log),
   }),
   ...["customers/create", "customers/update"].map((topic) =>
     defineHandler({
       topic,
-      payload: z.unknown(),
+      payload: shopifyObjectWithIds("Customer"),
       handle: ({ shopDomain, payload }) => syncCustomerWebhook(shopDomain, payload),
     }),
   ),
   defineHandler({
     topic: "customers/delete",
-    payload: z.unknown(),
+    payload: shopifyObjectWithIds("Customer"),
     handle: ({ shopDomain, payload }) => syncCustomerDeletion(shopDomain, payload),
   }),
 ];
