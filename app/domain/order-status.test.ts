@@ -340,6 +340,18 @@ describe("several parcels", () => {
     expect(status).toBe("pending_delivery");
   });
 
+  it("shows the slower parcel in transit when the other is already out for delivery", () => {
+    // Out for delivery is further along than in transit: the order arrives with its slowest parcel.
+    const description = describeOrderStatus(
+      order(
+        [shippedLine(shirt()), shippedLine(trousers())],
+        [parcel([shirt()], [["OUT_FOR_DELIVERY", DAY3]]), parcel([trousers()], [["IN_TRANSIT", DAY2]])],
+      ),
+    );
+    expect(description.status).toBe("in_transit");
+    expect(description.detail).toBe("2 packages");
+  });
+
   it("puts a problem first: a failed parcel outranks one in transit and one delivered", () => {
     const status = shopperOrderStatus(
       order(
@@ -423,6 +435,30 @@ describe("refunds", () => {
     expect(description.status).toBe("in_transit");
     expect(description.isPartiallyRefunded).toBe(true);
     expect(description.detail).toBe("Partially refunded");
+  });
+
+  it("keeps showing the parcel still moving after a partial refund when another parcel has arrived", () => {
+    const description = describeOrderStatus(
+      order(
+        [shippedLine(shirt()), shippedLine(trousers()), hat({ fulfillableQuantity: 0, refundedQuantity: 1 })],
+        [parcel([shirt()], [["DELIVERED", DAY2]]), parcel([trousers()], [["IN_TRANSIT", DAY2]])],
+        { financialStatus: "PARTIALLY_REFUNDED", totalRefunded: money("25.00"), refunds: [buildRefund()] },
+      ),
+    );
+    expect(description.status).toBe("in_transit");
+    expect(description.isPartiallyRefunded).toBe(true);
+    expect(description.detail).toBe("1 of 2 packages delivered · Partially refunded");
+  });
+
+  it("shows partially refunded once every one of several parcels has arrived", () => {
+    const status = shopperOrderStatus(
+      order(
+        [shippedLine(shirt()), shippedLine(trousers()), hat({ fulfillableQuantity: 0, refundedQuantity: 1 })],
+        [parcel([shirt()], [["DELIVERED", DAY2]]), parcel([trousers()], [["DELIVERED", DAY3]])],
+        { financialStatus: "PARTIALLY_REFUNDED", totalRefunded: money("25.00"), refunds: [buildRefund()] },
+      ),
+    );
+    expect(status).toBe("partially_refunded");
   });
 
   it("shows partially refunded once the unshipped item was refunded and the rest delivered", () => {
