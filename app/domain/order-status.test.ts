@@ -17,6 +17,7 @@ import {
   SHOPPER_ORDER_STATUS_LABELS_EN,
   compareIds,
   describeOrderStatus,
+  latestFulfillmentEvent,
   shipmentStage,
   shopperOrderStatus,
   type ShopperOrderStatus,
@@ -683,4 +684,93 @@ describe("compareIds", () => {
     expect(compareIds("B", "a")).toBe(-1);
     expect(compareIds("gid://shopify/FulfillmentEvent/9", "gid://shopify/FulfillmentEvent/9")).toBe(0);
   });
+});
+
+describe("shopper-facing wording", () => {
+  it("labels every status in English", () => {
+    expect(SHOPPER_ORDER_STATUS_LABELS_EN).toEqual({
+      unfulfilled: "Unfulfilled",
+      processing_fulfillment: "Processing fulfillment",
+      pending_delivery: "Pending delivery",
+      in_transit: "In transit",
+      out_for_delivery: "Out for delivery",
+      attempted_delivery: "Attempted delivery",
+      ready_for_pickup: "Ready for pickup",
+      delivered: "Delivered",
+      failed_delivery: "Failed delivery",
+      cancelled: "Cancelled",
+      partially_refunded: "Partially refunded",
+      refunded: "Refunded",
+    });
+  });
+
+  it.each([
+    ["CUSTOMER", "Cancelled at your request"],
+    ["DECLINED", "Payment declined"],
+    ["INVENTORY", "Items unavailable"],
+    ["FRAUD", "Cancelled by the store"],
+    ["STAFF", "Cancelled by the store"],
+    ["OTHER", null],
+  ] as const)("explains a cancellation for %s as %j", (cancelReason, detail) => {
+    expect(describeOrderStatus(order([shirt()], [], { cancelledAt: DAY1, cancelReason })).detail).toBe(detail);
+  });
+});
+
+describe("carrier states without events", () => {
+  it("reads every display status Shopify sends for a fulfillment still in the warehouse or handed over", () => {
+    const cases = [
+      ["SUBMITTED", "processing_fulfillment"],
+      ["LABEL_PURCHASED", "processing_fulfillment"],
+      ["LABEL_PRINTED", "processing_fulfillment"],
+      ["CONFIRMED", "pending_delivery"],
+      ["FULFILLED", "pending_delivery"],
+      ["MARKED_AS_FULFILLED", "pending_delivery"],
+      ["IN_TRANSIT", "in_transit"],
+      ["READY_FOR_PICKUP", "ready_for_pickup"],
+      ["FAILURE", "failed_delivery"],
+    ] as const;
+    for (const [displayStatus, stage] of cases) {
+      expect(shipmentStage(parcel([shirt()], [], { displayStatus })), displayStatus).toBe(stage);
+    }
+  });
+
+  it("drops a cancelled or failed fulfillment whatever its display status and scans say", () => {
+    for (const status of ["CANCELLED", "FAILURE"] as const) {
+      const stale = parcel([shirt()], [["IN_TRANSIT", DAY1]], { status, displayStatus: "IN_TRANSIT" });
+      expect(shipmentStage(stale), status).toBeNull();
+    }
+  });
+});
+
+describe("carrier events stamped with the same time", () => {
+  // The parcel's life (docs/decisions/006-order-status.md): the later step is where it is now.
+  const LIFE: FulfillmentEventStatus[] = [
+    "LABEL_PURCHASED",
+    "LABEL_PRINTED",
+    "CONFIRMED",
+    "CARRIER_PICKED_UP",
+    "IN_TRANSIT",
+    "DELAYED",
+    "OUT_FOR_DELIVERY",
+    "READY_FOR_PICKUP",
+    "ATTEMPTED_DELIVERY",
+    "FAILURE",
+    "DELIVERED",
+  ];
+
+  it.each(LIFE.slice(1).map((later, index) => [LIFE[index]!, later]))(
+    "takes %s then %s as the later one, whatever the input order",
+    (earlier, later) => {
+      for (const events of [
+        [earlier, later],
+        [later, earlier],
+      ]) {
+        const fulfillment = parcel(
+          [shirt()],
+          events.map((status) => [status, DAY2] as [FulfillmentEventStatus, string]),
+        );
+        expect(latestFulfillmentEvent(fulfillment)?.status).toBe(later);
+      }
+    },
+  );
 });

@@ -399,4 +399,58 @@ describe("orderTimeline", () => {
       "Refund issued",
     ]);
   });
+
+  it("labels every carrier update in English", () => {
+    const statuses = [
+      ["LABEL_PURCHASED", "Shipping label created"],
+      ["LABEL_PRINTED", "Shipping label printed"],
+      ["CONFIRMED", "Confirmed by carrier"],
+      ["CARRIER_PICKED_UP", "Picked up by carrier"],
+      ["IN_TRANSIT", "In transit"],
+      ["DELAYED", "Delayed"],
+      ["OUT_FOR_DELIVERY", "Out for delivery"],
+      ["READY_FOR_PICKUP", "Ready for pickup"],
+      ["ATTEMPTED_DELIVERY", "Delivery attempted"],
+      ["FAILURE", "Delivery failed"],
+      ["DELIVERED", "Delivered"],
+    ] as const;
+    for (const [status, label] of statuses) {
+      const update = orderTimeline(
+        deliveredOrder({ fulfillments: [buildFulfillment({ events: [buildFulfillmentEvent({ status })] })] }),
+      ).find((event) => event.kind === "carrier_update")!;
+      expect(timelineEventLabelEn(update), status).toBe(label);
+    }
+  });
+
+  it("tells a shipment created and settled in the same minute in the order it happened", () => {
+    const at = "2026-03-03T15:00:00Z";
+    const cancelledAtOnce = deliveredOrder({
+      cancelledAt: at,
+      fulfillments: [buildFulfillment({ createdAt: at, updatedAt: at, status: "CANCELLED", events: [] })],
+    });
+    expect(kinds(orderTimeline(cancelledAtOnce)).slice(2)).toEqual([
+      "shipment_created",
+      "shipment_cancelled",
+      "order_cancelled",
+    ]);
+    const handedOver = deliveredOrder({
+      fulfillments: [buildFulfillment({ createdAt: at, deliveredAt: at, displayStatus: "DELIVERED", events: [] })],
+    });
+    expect(kinds(orderTimeline(handedOver)).slice(2)).toEqual(["shipment_created", "shipment_delivered"]);
+  });
+
+  it("shows each cancelled shipment of an order once", () => {
+    const cancelled = (id: string) =>
+      buildFulfillment({ id, status: "CANCELLED", displayStatus: "CANCELED", updatedAt: "2026-03-03T18:00:00Z" });
+    const order = deliveredOrder({
+      fulfillments: [cancelled("gid://shopify/Fulfillment/23"), cancelled("gid://shopify/Fulfillment/24")],
+    });
+    const ids = orderTimeline(order)
+      .filter((event) => event.kind === "shipment_cancelled")
+      .map((event) => event.id);
+    expect(ids).toEqual([
+      "shipment_cancelled:gid://shopify/Fulfillment/23",
+      "shipment_cancelled:gid://shopify/Fulfillment/24",
+    ]);
+  });
 });

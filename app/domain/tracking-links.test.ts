@@ -19,6 +19,7 @@ describe("trackingUrl", () => {
     ["UPS", "1Z999AA10123456784", "https://www.ups.com/track?tracknum=1Z999AA10123456784"],
     ["USPS", "9400111899223197428490", "https://tools.usps.com/go/TrackConfirmAction?tLabels=9400111899223197428490"],
     ["FedEx", "449044304137821", "https://www.fedex.com/fedextrack/?trknbr=449044304137821"],
+    ["DHL", "1234567890", "https://www.dhl.com/global-en/home/tracking.html?tracking-id=1234567890&submit=1"],
     [
       "DHL Express",
       "1234567890",
@@ -103,6 +104,21 @@ describe("trackingUrl", () => {
     }
   });
 
+  it.each([
+    ["US", "tools.usps.com"],
+    ["CA", "canadapost-postescanada.ca"],
+    ["GB", "royalmail.com"],
+    ["FR", "laposte.fr"],
+    ["NL", "postnl.nl"],
+    ["AU", "auspost.com.au"],
+  ])("sends a postal number from %s to that country's post", (country, host) => {
+    expect(trackingUrl({ company: null, number: `RR123456785${country}`, url: null })).toContain(host);
+  });
+
+  it("does not guess a post for a country it has no page for", () => {
+    expect(trackingUrl({ company: null, number: "RR123456785DE", url: null })).toBeNull();
+  });
+
   it("checks every postal check digit rule: remainder 10 gives 0, 11 gives 5, others themselves", () => {
     for (const number of ["RR123456710GB", "RR123456745GB", "RR123456706GB"]) {
       expect(trackingUrl({ company: null, number, url: null }), number).toMatch(/royalmail\.com/);
@@ -141,6 +157,21 @@ describe("carrier names", () => {
     ["DPD Local", "DPD UK"],
     ["PostNL International", "PostNL"],
     ["AusPost", "Australia Post"],
+    ["United Parcel Service", "UPS"],
+    ["UPS Mail Innovations", "UPS"],
+    ["US Postal Service", "USPS"],
+    ["Federal Express", "FedEx"],
+    ["FedEx Express", "FedEx"],
+    ["FedEx SmartPost", "FedEx"],
+    ["DHL eCommerce Solutions", "DHL eCommerce"],
+    ["DHL eCommerce Asia", "DHL eCommerce"],
+    ["Canada Post / Postes Canada", "Canada Post"],
+    ["La Poste Colissimo", "La Poste"],
+    ["DPD Germany", "DPD"],
+    ["DPD Group", "DPD"],
+    ["General Logistics Systems", "GLS"],
+    ["PostNL Domestic", "PostNL"],
+    ["PostNL International Mail", "PostNL"],
   ])("shows %s as %s", (typed, canonical) => {
     expect(carrierDisplayName(typed)).toBe(canonical);
   });
