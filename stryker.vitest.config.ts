@@ -17,6 +17,7 @@ const SCOPE_TESTS = {
   services: {
     project: "integration",
     include: [
+      "tests/integration/workspace-link.test.ts",
       "tests/integration/notes-and-workspaces.test.ts",
       "tests/integration/privacy-sync.test.ts",
       "tests/integration/webhooks.test.ts",
