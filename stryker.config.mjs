@@ -33,6 +33,9 @@ export default {
   mutate,
   // Each mutant reruns only the tests that executed its code in the first run.
   coverageAnalysis: "perTest",
+  // A timeout counts as a kill: on a busy machine the integration files' start-up (emulator,
+  // install, backfill) must not turn slowness into kills.
+  timeoutMS: scopeName === "services" ? 60_000 : 5_000,
   // Two cores shared with other work: one worker keeps the machine usable.
   concurrency: 1,
   // No incremental mode: it reuses a module-level ("static") mutant's old Survived verdict even
