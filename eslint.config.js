@@ -5,7 +5,18 @@ import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", ".cache/", "app/generated/", ".shopdesk/", "node_modules/", "test-results/"] },
+  {
+    ignores: [
+      "build/",
+      ".cache/",
+      "app/generated/",
+      ".shopdesk/",
+      "node_modules/",
+      "test-results/",
+      "reports/",
+      ".stryker-tmp/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -25,11 +25,35 @@ describe("normalizePhone", () => {
     expect(normalizePhone("555-625-1199")).toBe("5556251199");
   });
   it("drops numbers too short to identify anyone", () => expect(normalizePhone("12-34")).toBeNull());
+  it("keeps a seven-digit local number, the shortest that identifies a line", () => {
+    expect(normalizePhone("625-1199")).toBe("6251199");
+    expect(normalizePhone("625-119")).toBeNull();
+  });
+  it("reads the international prefix after leading spaces", () => {
+    expect(normalizePhone(" +1 555 625 1199")).toBe("+15556251199");
+    expect(normalizePhone(" 0044 20 7946 0958")).toBe("+442079460958");
+  });
+  it("has no phone for a missing one", () => {
+    expect(normalizePhone(null)).toBeNull();
+    expect(normalizePhone(undefined)).toBeNull();
+  });
 });
 
 describe("samePhone", () => {
   it("matches a number with and without its country code", () => {
     expect(samePhone("+15556251199", "5556251199")).toBe(true);
+  });
+  it("matches whichever side carries the country code", () => {
+    expect(samePhone("5556251199", "+15556251199")).toBe(true);
+  });
+  it("matches a short number only when it is the same number, with or without its +", () => {
+    expect(samePhone("6251199", "6251199")).toBe(true);
+    expect(samePhone("+35312345", "35312345")).toBe(true);
+    expect(samePhone("35312345", "+35312345")).toBe(true);
+  });
+  it("needs nine shared digits to match across a country code", () => {
+    expect(samePhone("+44123456789", "123456789")).toBe(true);
+    expect(samePhone("+4412345678", "12345678")).toBe(false);
   });
   it("does not match different lines that share a short tail", () => {
     expect(samePhone("+15556251199", "6251199")).toBe(false);
@@ -55,6 +79,8 @@ describe("findSamePerson", () => {
   });
   it("finds no one for a stranger", () => {
     expect(findSamePerson(people, { email: "zoe@example.com", phone: "+15559999999" })).toBeNull();
+    expect(findSamePerson(people, { email: "zoe@example.com", phone: null })).toBeNull();
+    expect(findSamePerson(people, { email: null, phone: null })).toBeNull();
   });
 });
 

@@ -26,5 +26,7 @@ describe("combineNotes", () => {
     expect(combineNotes("Same", "Same", "US")).toBe("Same");
     expect(combineNotes(null, "Only US", "US")).toBe("Only US");
     expect(combineNotes("Only EU", "  ", "US")).toBe("Only EU");
+    expect(combineNotes("  ", "Only US", "US")).toBe("Only US");
+    expect(combineNotes("Only EU", null, "US")).toBe("Only EU");
   });
 });

@@ -15,7 +15,9 @@ import {
 import {
   SHOPPER_ORDER_STATUSES,
   SHOPPER_ORDER_STATUS_LABELS_EN,
+  compareIds,
   describeOrderStatus,
+  latestFulfillmentEvent,
   shipmentStage,
   shopperOrderStatus,
   type ShopperOrderStatus,
@@ -340,6 +342,18 @@ describe("several parcels", () => {
     expect(status).toBe("pending_delivery");
   });
 
+  it("shows the slower parcel in transit when the other is already out for delivery", () => {
+    // Out for delivery is further along than in transit: the order arrives with its slowest parcel.
+    const description = describeOrderStatus(
+      order(
+        [shippedLine(shirt()), shippedLine(trousers())],
+        [parcel([shirt()], [["OUT_FOR_DELIVERY", DAY3]]), parcel([trousers()], [["IN_TRANSIT", DAY2]])],
+      ),
+    );
+    expect(description.status).toBe("in_transit");
+    expect(description.detail).toBe("2 packages");
+  });
+
   it("puts a problem first: a failed parcel outranks one in transit and one delivered", () => {
     const status = shopperOrderStatus(
       order(
@@ -423,6 +437,30 @@ describe("refunds", () => {
     expect(description.status).toBe("in_transit");
     expect(description.isPartiallyRefunded).toBe(true);
     expect(description.detail).toBe("Partially refunded");
+  });
+
+  it("keeps showing the parcel still moving after a partial refund when another parcel has arrived", () => {
+    const description = describeOrderStatus(
+      order(
+        [shippedLine(shirt()), shippedLine(trousers()), hat({ fulfillableQuantity: 0, refundedQuantity: 1 })],
+        [parcel([shirt()], [["DELIVERED", DAY2]]), parcel([trousers()], [["IN_TRANSIT", DAY2]])],
+        { financialStatus: "PARTIALLY_REFUNDED", totalRefunded: money("25.00"), refunds: [buildRefund()] },
+      ),
+    );
+    expect(description.status).toBe("in_transit");
+    expect(description.isPartiallyRefunded).toBe(true);
+    expect(description.detail).toBe("1 of 2 packages delivered · Partially refunded");
+  });
+
+  it("shows partially refunded once every one of several parcels has arrived", () => {
+    const status = shopperOrderStatus(
+      order(
+        [shippedLine(shirt()), shippedLine(trousers()), hat({ fulfillableQuantity: 0, refundedQuantity: 1 })],
+        [parcel([shirt()], [["DELIVERED", DAY2]]), parcel([trousers()], [["DELIVERED", DAY3]])],
+        { financialStatus: "PARTIALLY_REFUNDED", totalRefunded: money("25.00"), refunds: [buildRefund()] },
+      ),
+    );
+    expect(status).toBe("partially_refunded");
   });
 
   it("shows partially refunded once the unshipped item was refunded and the rest delivered", () => {
@@ -519,4 +557,220 @@ describe("gift cards and digital goods", () => {
     expect(description.status).toBe("in_transit");
     expect(description.detail).toBeNull();
   });
+});
+
+describe("which fulfillments are parcels on their way", () => {
+  it("drops a voided label or a cancelled shipment even when the carrier had scanned it", () => {
+    const voided = parcel([shirt()], [["LABEL_PRINTED", DAY1]], { displayStatus: "LABEL_VOIDED" });
+    const cancelled = parcel([shirt()], [["IN_TRANSIT", DAY1]], { displayStatus: "CANCELED" });
+    expect(shipmentStage(voided)).toBeNull();
+    expect(shipmentStage(cancelled)).toBeNull();
+  });
+
+  it("neither lists a cancelled fulfillment as a shipment nor counts its items as shipped", () => {
+    const cancelled = parcel([shirt()], [["IN_TRANSIT", DAY1]], { status: "CANCELLED", displayStatus: "CANCELED" });
+    const description = describeOrderStatus(order([shirt()], [cancelled], { fulfillmentStatus: "UNFULFILLED" }));
+    expect(description.shipments).toEqual([]);
+    expect(description.items).toEqual({ shipped: 0, unshipped: 1, total: 1 });
+  });
+
+  it("delivers a gift card the moment it is fulfilled, not before", () => {
+    const card = parcel([giftCard()], [], { requiresShipping: false, tracking: [] });
+    expect(shipmentStage(card)).toBe("delivered");
+    const pendingCard = parcel([giftCard()], [], { requiresShipping: false, tracking: [], status: "PENDING" });
+    expect(shipmentStage(pendingCard)).toBe("processing_fulfillment");
+  });
+
+  it("takes Shopify's delivered or picked-up display status over an older carrier scan", () => {
+    for (const displayStatus of ["DELIVERED", "PICKED_UP"] as const) {
+      const stale = parcel([shirt()], [["IN_TRANSIT", DAY1]], { displayStatus, deliveredAt: null });
+      expect(shipmentStage(stale), displayStatus).toBe("delivered");
+    }
+  });
+
+  it("treats a legacy pending or open fulfillment without a display status as processing", () => {
+    for (const status of ["PENDING", "OPEN"] as const) {
+      expect(shipmentStage(parcel([shirt()], [], { status, displayStatus: null })), status).toBe(
+        "processing_fulfillment",
+      );
+    }
+  });
+
+  it("is pending delivery when a fulfilled parcel has neither events nor a display status", () => {
+    expect(shipmentStage(parcel([shirt()], [], { displayStatus: null }))).toBe("pending_delivery");
+  });
+});
+
+describe("orders without a parcel", () => {
+  it("keeps an order of an unfulfilled gift card unfulfilled: nothing physical, nothing sent yet", () => {
+    expect(shopperOrderStatus(order([giftCard()], [], { fulfillmentStatus: "UNFULFILLED" }))).toBe("unfulfilled");
+  });
+
+  it("is pending delivery when Shopify says partially fulfilled, the rest was removed, and no record came", () => {
+    const status = shopperOrderStatus(
+      buildOrder({ lineItems: [shippedLine(shirt())], fulfillmentStatus: "PARTIALLY_FULFILLED" }),
+    );
+    expect(status).toBe("pending_delivery");
+  });
+
+  it("counts only physical items as still to ship: an unfulfilled gift card does not hold the order back", () => {
+    const description = describeOrderStatus(
+      order([shippedLine(shirt()), giftCard()], [parcel([shirt()], [["DELIVERED", DAY2]])]),
+    );
+    expect(description.items).toEqual({ shipped: 1, unshipped: 0, total: 1 });
+    expect(description.status).toBe("delivered");
+  });
+});
+
+describe("refund details", () => {
+  const twoDelivered = () => [parcel([shirt()], [["DELIVERED", DAY2]]), parcel([trousers()], [["DELIVERED", DAY3]])];
+  const bothShipped = () => [shippedLine(shirt()), shippedLine(trousers())];
+
+  it("does not call a fully refunded order partially refunded, nor add a package count to it", () => {
+    const description = describeOrderStatus(
+      order(bothShipped(), twoDelivered(), { financialStatus: "REFUNDED", totalRefunded: money("89.99") }),
+    );
+    expect(description.status).toBe("refunded");
+    expect(description.isPartiallyRefunded).toBe(false);
+    expect(description.detail).toBeNull();
+  });
+
+  it("says nothing more than 'Partially refunded' once everything arrived", () => {
+    const description = describeOrderStatus(
+      order(bothShipped(), twoDelivered(), { financialStatus: "PARTIALLY_REFUNDED", totalRefunded: money("10.00") }),
+    );
+    expect(description.status).toBe("partially_refunded");
+    expect(description.detail).toBeNull();
+  });
+
+  it("believes Shopify's partially refunded status when the refunded amount has not caught up", () => {
+    const status = shopperOrderStatus(
+      order([shippedLine(shirt())], [parcel([shirt()], [["DELIVERED", DAY2]])], {
+        financialStatus: "PARTIALLY_REFUNDED",
+        totalRefunded: money("0.00"),
+      }),
+    );
+    expect(status).toBe("partially_refunded");
+  });
+
+  it.each(["-5.00", " -5.00"])("does not treat a negative refund total (%j) as a refund", (amount) => {
+    const status = shopperOrderStatus(
+      order([shippedLine(shirt())], [parcel([shirt()], [["DELIVERED", DAY2]])], { totalRefunded: money(amount) }),
+    );
+    expect(status).toBe("delivered");
+  });
+});
+
+describe("package counts", () => {
+  it("counts the delivered packages among three", () => {
+    const description = describeOrderStatus(
+      order(
+        [shippedLine(shirt()), shippedLine(trousers()), shippedLine(hat())],
+        [
+          parcel([shirt()], [["DELIVERED", DAY2]]),
+          parcel([trousers()], [["DELIVERED", DAY2]]),
+          parcel([hat()], [["IN_TRANSIT", DAY2]]),
+        ],
+      ),
+    );
+    expect(description.detail).toBe("2 of 3 packages delivered");
+  });
+});
+
+describe("compareIds", () => {
+  it("orders ids by code unit, the same on every server and browser", () => {
+    expect(compareIds("gid://shopify/FulfillmentEvent/10", "gid://shopify/FulfillmentEvent/9")).toBe(-1);
+    expect(compareIds("gid://shopify/FulfillmentEvent/9", "gid://shopify/FulfillmentEvent/10")).toBe(1);
+    expect(compareIds("B", "a")).toBe(-1);
+    expect(compareIds("gid://shopify/FulfillmentEvent/9", "gid://shopify/FulfillmentEvent/9")).toBe(0);
+  });
+});
+
+describe("shopper-facing wording", () => {
+  it("labels every status in English", () => {
+    expect(SHOPPER_ORDER_STATUS_LABELS_EN).toEqual({
+      unfulfilled: "Unfulfilled",
+      processing_fulfillment: "Processing fulfillment",
+      pending_delivery: "Pending delivery",
+      in_transit: "In transit",
+      out_for_delivery: "Out for delivery",
+      attempted_delivery: "Attempted delivery",
+      ready_for_pickup: "Ready for pickup",
+      delivered: "Delivered",
+      failed_delivery: "Failed delivery",
+      cancelled: "Cancelled",
+      partially_refunded: "Partially refunded",
+      refunded: "Refunded",
+    });
+  });
+
+  it.each([
+    ["CUSTOMER", "Cancelled at your request"],
+    ["DECLINED", "Payment declined"],
+    ["INVENTORY", "Items unavailable"],
+    ["FRAUD", "Cancelled by the store"],
+    ["STAFF", "Cancelled by the store"],
+    ["OTHER", null],
+  ] as const)("explains a cancellation for %s as %j", (cancelReason, detail) => {
+    expect(describeOrderStatus(order([shirt()], [], { cancelledAt: DAY1, cancelReason })).detail).toBe(detail);
+  });
+});
+
+describe("carrier states without events", () => {
+  it("reads every display status Shopify sends for a fulfillment still in the warehouse or handed over", () => {
+    const cases = [
+      ["SUBMITTED", "processing_fulfillment"],
+      ["LABEL_PURCHASED", "processing_fulfillment"],
+      ["LABEL_PRINTED", "processing_fulfillment"],
+      ["CONFIRMED", "pending_delivery"],
+      ["FULFILLED", "pending_delivery"],
+      ["MARKED_AS_FULFILLED", "pending_delivery"],
+      ["IN_TRANSIT", "in_transit"],
+      ["READY_FOR_PICKUP", "ready_for_pickup"],
+      ["FAILURE", "failed_delivery"],
+    ] as const;
+    for (const [displayStatus, stage] of cases) {
+      expect(shipmentStage(parcel([shirt()], [], { displayStatus })), displayStatus).toBe(stage);
+    }
+  });
+
+  it("drops a cancelled or failed fulfillment whatever its display status and scans say", () => {
+    for (const status of ["CANCELLED", "FAILURE"] as const) {
+      const stale = parcel([shirt()], [["IN_TRANSIT", DAY1]], { status, displayStatus: "IN_TRANSIT" });
+      expect(shipmentStage(stale), status).toBeNull();
+    }
+  });
+});
+
+describe("carrier events stamped with the same time", () => {
+  // The parcel's life (docs/decisions/006-order-status.md): the later step is where it is now.
+  const LIFE: FulfillmentEventStatus[] = [
+    "LABEL_PURCHASED",
+    "LABEL_PRINTED",
+    "CONFIRMED",
+    "CARRIER_PICKED_UP",
+    "IN_TRANSIT",
+    "DELAYED",
+    "OUT_FOR_DELIVERY",
+    "READY_FOR_PICKUP",
+    "ATTEMPTED_DELIVERY",
+    "FAILURE",
+    "DELIVERED",
+  ];
+
+  it.each(LIFE.slice(1).map((later, index) => [LIFE[index]!, later]))(
+    "takes %s then %s as the later one, whatever the input order",
+    (earlier, later) => {
+      for (const events of [
+        [earlier, later],
+        [later, earlier],
+      ]) {
+        const fulfillment = parcel(
+          [shirt()],
+          events.map((status) => [status, DAY2] as [FulfillmentEventStatus, string]),
+        );
+        expect(latestFulfillmentEvent(fulfillment)?.status).toBe(later);
+      }
+    },
+  );
 });

@@ -222,6 +222,13 @@ describe("orderTimeline", () => {
     const timeline = kinds(orderTimeline(order));
     expect(timeline).not.toContain("payment_received");
     expect(timeline).not.toContain("refund_issued");
+    expect(timeline).toEqual([
+      "order_placed",
+      "shipment_created",
+      "carrier:IN_TRANSIT",
+      "carrier:OUT_FOR_DELIVERY",
+      "carrier:DELIVERED",
+    ]);
   });
 
   it("places a refund after delivery with its amount", () => {
@@ -315,5 +322,135 @@ describe("orderTimeline", () => {
     const order = deliveredOrder({ fulfillments: [buildFulfillment({ requiresShipping: false, tracking: [] })] });
     const fulfilled = orderTimeline(order).find((event) => event.kind === "shipment_created")!;
     expect(timelineEventLabelEn(fulfilled)).toBe("Fulfilled");
+  });
+  it("names each entry after the Shopify record it comes from", () => {
+    const order = deliveredOrder({
+      cancelledAt: "2026-03-06T10:00:00Z",
+      cancelReason: "CUSTOMER",
+      fulfillments: [
+        buildFulfillment({
+          id: "gid://shopify/Fulfillment/22",
+          createdAt: "2026-03-03T15:00:00Z",
+          deliveredAt: "2026-03-04T16:00:00Z",
+          tracking: [],
+          events: [
+            buildFulfillmentEvent({ id: "gid://shopify/FulfillmentEvent/41", happenedAt: "2026-03-04T08:00:00Z" }),
+          ],
+        }),
+      ],
+      refunds: [buildRefund({ id: "gid://shopify/Refund/51", createdAt: "2026-03-06T10:00:00Z" })],
+    });
+    expect(orderTimeline(order).map((event) => event.id)).toEqual([
+      "order_placed:gid://shopify/Order/1001",
+      "payment_received:gid://shopify/Order/1001",
+      "shipment_created:gid://shopify/Fulfillment/22",
+      "carrier_update:gid://shopify/FulfillmentEvent/41",
+      "shipment_delivered:gid://shopify/Fulfillment/22",
+      "order_cancelled:gid://shopify/Order/1001",
+      "refund_issued:gid://shopify/Refund/51",
+    ]);
+  });
+
+  it("shows a delivery that Shopify knows but the carrier never scanned, as delivered", () => {
+    const order = deliveredOrder({
+      fulfillments: [
+        buildFulfillment({
+          displayStatus: "DELIVERED",
+          deliveredAt: "2026-03-05T16:00:00Z",
+          events: [buildFulfillmentEvent({ status: "IN_TRANSIT", happenedAt: "2026-03-04T08:00:00Z" })],
+        }),
+      ],
+    });
+    const last = orderTimeline(order).at(-1)!;
+    expect(last).toMatchObject({ kind: "shipment_delivered", pickedUp: false });
+    expect(timelineEventLabelEn(last)).toBe("Delivered");
+  });
+
+  it("keeps no blank carrier message and trims the location's parts", () => {
+    const order = deliveredOrder({
+      fulfillments: [
+        buildFulfillment({
+          events: [
+            buildFulfillmentEvent({ message: "   ", city: " Lyon ", province: "  ", country: "FR" }),
+            buildFulfillmentEvent({ happenedAt: "2026-03-05T09:00:00Z", city: null, province: " ", country: null }),
+          ],
+        }),
+      ],
+    });
+    const updates = orderTimeline(order).filter((event) => event.kind === "carrier_update");
+    expect(updates).toMatchObject([
+      { message: null, location: "Lyon, FR" },
+      { message: null, location: null },
+    ]);
+  });
+
+  it("labels cancellations, refunds and deliveries", () => {
+    const at = "2026-03-06T10:00:00.000Z";
+    const labels = [
+      { id: "a", at, kind: "shipment_delivered", fulfillmentId: "f", pickedUp: false },
+      { id: "b", at, kind: "shipment_cancelled", fulfillmentId: "f" },
+      { id: "c", at, kind: "order_cancelled", reason: null, reasonText: null },
+      { id: "d", at, kind: "refund_issued", refundId: "r", amount: money("5.00"), itemCount: 1 },
+    ] satisfies TimelineEvent[];
+    expect(labels.map(timelineEventLabelEn)).toEqual([
+      "Delivered",
+      "Shipment cancelled",
+      "Order cancelled",
+      "Refund issued",
+    ]);
+  });
+
+  it("labels every carrier update in English", () => {
+    const statuses = [
+      ["LABEL_PURCHASED", "Shipping label created"],
+      ["LABEL_PRINTED", "Shipping label printed"],
+      ["CONFIRMED", "Confirmed by carrier"],
+      ["CARRIER_PICKED_UP", "Picked up by carrier"],
+      ["IN_TRANSIT", "In transit"],
+      ["DELAYED", "Delayed"],
+      ["OUT_FOR_DELIVERY", "Out for delivery"],
+      ["READY_FOR_PICKUP", "Ready for pickup"],
+      ["ATTEMPTED_DELIVERY", "Delivery attempted"],
+      ["FAILURE", "Delivery failed"],
+      ["DELIVERED", "Delivered"],
+    ] as const;
+    for (const [status, label] of statuses) {
+      const update = orderTimeline(
+        deliveredOrder({ fulfillments: [buildFulfillment({ events: [buildFulfillmentEvent({ status })] })] }),
+      ).find((event) => event.kind === "carrier_update")!;
+      expect(timelineEventLabelEn(update), status).toBe(label);
+    }
+  });
+
+  it("tells a shipment created and settled in the same minute in the order it happened", () => {
+    const at = "2026-03-03T15:00:00Z";
+    const cancelledAtOnce = deliveredOrder({
+      cancelledAt: at,
+      fulfillments: [buildFulfillment({ createdAt: at, updatedAt: at, status: "CANCELLED", events: [] })],
+    });
+    expect(kinds(orderTimeline(cancelledAtOnce)).slice(2)).toEqual([
+      "shipment_created",
+      "shipment_cancelled",
+      "order_cancelled",
+    ]);
+    const handedOver = deliveredOrder({
+      fulfillments: [buildFulfillment({ createdAt: at, deliveredAt: at, displayStatus: "DELIVERED", events: [] })],
+    });
+    expect(kinds(orderTimeline(handedOver)).slice(2)).toEqual(["shipment_created", "shipment_delivered"]);
+  });
+
+  it("shows each cancelled shipment of an order once", () => {
+    const cancelled = (id: string) =>
+      buildFulfillment({ id, status: "CANCELLED", displayStatus: "CANCELED", updatedAt: "2026-03-03T18:00:00Z" });
+    const order = deliveredOrder({
+      fulfillments: [cancelled("gid://shopify/Fulfillment/23"), cancelled("gid://shopify/Fulfillment/24")],
+    });
+    const ids = orderTimeline(order)
+      .filter((event) => event.kind === "shipment_cancelled")
+      .map((event) => event.id);
+    expect(ids).toEqual([
+      "shipment_cancelled:gid://shopify/Fulfillment/23",
+      "shipment_cancelled:gid://shopify/Fulfillment/24",
+    ]);
   });
 });

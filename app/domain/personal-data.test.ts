@@ -26,4 +26,36 @@ describe("mentionsCustomer", () => {
   it("does not match someone else or short digit runs", () => {
     expect(mentionsCustomer({ customer: { id: 2, email: "jane@example.com" }, zip: "1199" }, john)).toBe(false);
   });
+  it("finds an email or a phone typed with spaces around it", () => {
+    expect(mentionsCustomer({ email: " John@Example.com " }, john)).toBe(true);
+    expect(mentionsCustomer({ email: "john@example.com" }, { email: " john@example.com " })).toBe(true);
+  });
+  it("finds a seven-digit local number, and a number without the country code the request carries", () => {
+    expect(mentionsCustomer({ phone: "625 1199" }, { phone: "625-1199" })).toBe(true);
+    expect(mentionsCustomer({ phone: "555-625-1199" }, { phone: "+1 555 625 1199" })).toBe(true);
+  });
+  it("does not match another phone number, nor a request phone too short to identify anyone", () => {
+    expect(mentionsCustomer({ phone: "+1 555 000 0000" }, john)).toBe(false);
+    expect(mentionsCustomer({ phone: "+1 555 625 1199" }, { phone: "1199" })).toBe(false);
+  });
+  it("reads a customer_id sent as a string, and only under that key", () => {
+    expect(mentionsCustomer({ customer_id: "191167" }, { id: "191167" })).toBe(true);
+    expect(mentionsCustomer({ customer_id: "999" }, { id: "191167" })).toBe(false);
+    expect(mentionsCustomer({ order_number: "191167" }, { id: "191167" })).toBe(false);
+    expect(mentionsCustomer({ line: { customer_id: 2 } }, { id: "191167" })).toBe(false);
+  });
+  it("matches an id only on a customer object, not on a line item that shares it", () => {
+    expect(mentionsCustomer({ line_items: [{ id: 191167, title: "Hat" }] }, { id: "191167" })).toBe(false);
+  });
+  it("looks inside lists", () => {
+    const payload = {
+      line_items: [{ title: "Hat" }, { properties: [{ name: "Gift for", value: "john@example.com" }] }],
+    };
+    expect(mentionsCustomer(payload, john)).toBe(true);
+  });
+  it("skips empty fields, flags and other people's emails when the request has no email", () => {
+    const payload = { note: null, buyer_accepts_marketing: true, email: "jane@example.com", closed_at: undefined };
+    expect(mentionsCustomer(payload, john)).toBe(false);
+    expect(mentionsCustomer(payload, { id: "191167" })).toBe(false);
+  });
 });

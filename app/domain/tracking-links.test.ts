@@ -19,6 +19,7 @@ describe("trackingUrl", () => {
     ["UPS", "1Z999AA10123456784", "https://www.ups.com/track?tracknum=1Z999AA10123456784"],
     ["USPS", "9400111899223197428490", "https://tools.usps.com/go/TrackConfirmAction?tLabels=9400111899223197428490"],
     ["FedEx", "449044304137821", "https://www.fedex.com/fedextrack/?trknbr=449044304137821"],
+    ["DHL", "1234567890", "https://www.dhl.com/global-en/home/tracking.html?tracking-id=1234567890&submit=1"],
     [
       "DHL Express",
       "1234567890",
@@ -86,6 +87,55 @@ describe("trackingUrl", () => {
     expect(trackingUrl({ company: null, number: "RR123456784GB", url: null })).toBeNull();
   });
 
+  it("refuses a number with anything but letters, digits and dashes before or after it", () => {
+    expect(trackingUrl({ company: "UPS", number: "<b>1Z999AA10123456784", url: null })).toBeNull();
+    expect(trackingUrl({ company: "UPS", number: "1Z999AA10123456784</b>", url: null })).toBeNull();
+  });
+
+  it("guesses from the number when the carrier name is blank", () => {
+    expect(trackingUrl({ company: "   ", number: "1Z999AA10123456784", url: null })).toBe(
+      "https://www.ups.com/track?tracknum=1Z999AA10123456784",
+    );
+  });
+
+  it("guesses only from a whole UPS or postal number, not one with extra characters", () => {
+    for (const number of ["A1Z999AA10123456784", "1Z999AA10123456784A", "XRR123456785GB", "RR123456785GBX"]) {
+      expect(trackingUrl({ company: null, number, url: null }), number).toBeNull();
+    }
+  });
+
+  it.each([
+    ["US", "tools.usps.com"],
+    ["CA", "canadapost-postescanada.ca"],
+    ["GB", "royalmail.com"],
+    ["FR", "laposte.fr"],
+    ["NL", "postnl.nl"],
+    ["AU", "auspost.com.au"],
+  ])("sends a postal number from %s to that country's post", (country, host) => {
+    expect(trackingUrl({ company: null, number: `RR123456785${country}`, url: null })).toContain(host);
+  });
+
+  it("does not guess a post for a country it has no page for", () => {
+    expect(trackingUrl({ company: null, number: "RR123456785DE", url: null })).toBeNull();
+  });
+
+  it("checks every postal check digit rule: remainder 10 gives 0, 11 gives 5, others themselves", () => {
+    for (const number of ["RR123456710GB", "RR123456745GB", "RR123456706GB"]) {
+      expect(trackingUrl({ company: null, number, url: null }), number).toMatch(/royalmail\.com/);
+    }
+    expect(trackingUrl({ company: null, number: "RR123456705GB", url: null })).toBeNull();
+  });
+
+  it("keeps a plain http link and tidies a typed one", () => {
+    expect(trackingUrl({ company: null, number: null, url: "http://track.example.com/p/1" })).toBe(
+      "http://track.example.com/p/1",
+    );
+    expect(trackingUrl({ company: null, number: null, url: "  www.ups.com/track?tracknum=1Z999AA10123456784 " })).toBe(
+      "https://www.ups.com/track?tracknum=1Z999AA10123456784",
+    );
+    expect(trackingUrl({ company: null, number: null, url: "www.ups.com" })).toBe("https://www.ups.com/");
+  });
+
   it("does not override a named unknown carrier with a number guess", () => {
     expect(trackingUrl({ company: "Coursier Lyonnais", number: "1Z999AA10123456784", url: null })).toBeNull();
   });
@@ -107,6 +157,21 @@ describe("carrier names", () => {
     ["DPD Local", "DPD UK"],
     ["PostNL International", "PostNL"],
     ["AusPost", "Australia Post"],
+    ["United Parcel Service", "UPS"],
+    ["UPS Mail Innovations", "UPS"],
+    ["US Postal Service", "USPS"],
+    ["Federal Express", "FedEx"],
+    ["FedEx Express", "FedEx"],
+    ["FedEx SmartPost", "FedEx"],
+    ["DHL eCommerce Solutions", "DHL eCommerce"],
+    ["DHL eCommerce Asia", "DHL eCommerce"],
+    ["Canada Post / Postes Canada", "Canada Post"],
+    ["La Poste Colissimo", "La Poste"],
+    ["DPD Germany", "DPD"],
+    ["DPD Group", "DPD"],
+    ["General Logistics Systems", "GLS"],
+    ["PostNL Domestic", "PostNL"],
+    ["PostNL International Mail", "PostNL"],
   ])("shows %s as %s", (typed, canonical) => {
     expect(carrierDisplayName(typed)).toBe(canonical);
   });
@@ -119,6 +184,8 @@ describe("carrier names", () => {
   it("has no name for a blank company", () => {
     expect(carrierDisplayName("  ")).toBeNull();
     expect(carrierDisplayName(null)).toBeNull();
+    expect(identifyCarrier(null)).toBeNull();
+    expect(identifyCarrier(undefined)).toBeNull();
   });
 });
 
@@ -133,5 +200,14 @@ describe("describeTracking", () => {
 
   it("normalises the number it shows", () => {
     expect(normaliseTrackingNumber(" RR 123 456 785 GB ")).toBe("RR123456785GB");
+    expect(normaliseTrackingNumber("   ")).toBeNull();
+  });
+
+  it("has no carrier for a number it cannot place and no company", () => {
+    expect(describeTracking({ company: null, number: "12345678", url: null })).toEqual({
+      carrier: null,
+      number: "12345678",
+      url: null,
+    });
   });
 });
