@@ -53,6 +53,10 @@ async function preparePgliteTemplate(runId: string): Promise<TestDatabaseTemplat
       await fs.rm(building, { recursive: true, force: true }); // another run finished first
     });
   }
+  // Marks the template as in use: another run on this machine (other migrations) prunes templates
+  // by age, and must not delete this one while this run copies from it.
+  const now = new Date();
+  await fs.utimes(templateDir, now, now);
   await pruneStaleEntries(path.basename(templateDir));
   const runDir = path.join(pgliteCacheRoot, `run-${runId}`);
   await fs.mkdir(runDir, { recursive: true });
