@@ -712,7 +712,8 @@ export async function startStoreEmulator(options: StoreEmulatorOptions): Promise
         server.closeAllConnections();
         server.close(() => resolve());
       });
-      await bulk.idle();
+      // A bulk operation still being written must not hold a shutdown (Ctrl-C in the demo mid-import).
+      await Promise.race([bulk.idle(), new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       bulk.dispose();
     },
   };

@@ -104,10 +104,14 @@ function userEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Ctrl-C, as a person stops the demo; a demo that has not exited 30 s later fails the test. */
 async function stop(child: ChildProcess) {
   const exited = new Promise((resolve) => child.once("exit", resolve));
   child.kill("SIGINT");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
   await exited;
+  clearTimeout(timer);
+  expect(child.signalCode, "the demo did not stop within 30 s of Ctrl-C").not.toBe("SIGKILL");
 }
 
 /** A page of Shopdesk as the admin would open it (with a fresh session token), as HTML. */
@@ -184,6 +188,7 @@ describe("npm run demo", () => {
     await expect.poll(() => page.locator("[data-app-title]").textContent()).toBe("Shopdesk");
     mkdirSync(screenshots, { recursive: true });
     await page.screenshot({ path: path.join(screenshots, "demo-local-admin.png") });
+    // With the merchant's browser still open on it, as a person would leave it.
     await stop(demo!);
-  }, 90_000);
+  }, 150_000);
 });
