@@ -1,0 +1,25 @@
+// BENCH ONLY preload: node --import ./bench/event-loop-probe.mjs … (spawned with an IPC channel).
+// Measures the event-loop delay of the process it is loaded into — the app under remix-serve, or
+// the bare baseline server — so the bench reports the app's own loop, not the client's.
+// Messages: "event-loop:reset" (answers "event-loop:reset"), "event-loop:report" (answers
+// { p50, p99, max } in ms since the last reset).
+import { monitorEventLoopDelay } from "node:perf_hooks";
+
+if (process.send) {
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  process.on("message", (message) => {
+    if (message === "event-loop:reset") {
+      histogram.reset();
+      process.send?.("event-loop:reset");
+    } else if (message === "event-loop:report") {
+      process.send?.({
+        p50: histogram.percentile(50) / 1e6,
+        p99: histogram.percentile(99) / 1e6,
+        max: histogram.max / 1e6,
+      });
+    }
+  });
+  // The channel must not keep a server that is asked to stop alive.
+  process.channel?.unref();
+}
