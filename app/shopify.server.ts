@@ -1,5 +1,5 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { InvalidShopError } from "@shopify/shopify-api";
+import { InvalidShopError, shopifyApi, type WebhookValidation } from "@shopify/shopify-api";
 import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { env } from "~/env.server";
 import { logger } from "~/lib/logger.server";
@@ -54,6 +54,23 @@ const shopify = shopifyApp({
     },
   },
 });
+
+/**
+ * The library's check of a webhook's HMAC and headers, without what `authenticate.webhook` adds:
+ * loading (and, for an expiring token, refreshing over the network) the shop's offline session,
+ * which no webhook route uses and which would put a query or a Shopify call before the 200.
+ */
+const webhookApi = shopifyApi({
+  apiKey: env.SHOPIFY_API_KEY,
+  apiSecretKey: env.SHOPIFY_API_SECRET,
+  apiVersion: ApiVersion.July26,
+  hostName: new URL(env.SHOPIFY_APP_URL).host,
+  isEmbeddedApp: true,
+  logger: { level: LogSeverity.Error, log: (_severity, message) => logger.error(message, { component: "shopify" }) },
+});
+export function verifyWebhook(rawBody: string, request: Request): Promise<WebhookValidation> {
+  return webhookApi.webhooks.validate({ rawBody, rawRequest: request });
+}
 
 // The library answers some bad input with an exception (a 500) or an empty 400. These two wrappers
 // turn exactly those cases into 4xx answers with a message; everything else passes through.

@@ -101,7 +101,8 @@ const latestDefinitions = ((globalThis as DefinitionsGlobal)[LATEST_KEY] ??= new
  * pass their own definitions.
  */
 export async function startJobWorkers(definitions?: readonly AnyJobDefinition[]): Promise<void> {
-  const list = definitions ?? (await import("./registry.server")).jobDefinitions;
+  const registry = definitions ? null : await import("./registry.server");
+  const list = definitions ?? registry!.jobDefinitions;
   for (const definition of list) latestDefinitions.set(definition.name, definition);
   const state = await queueState();
   for (const definition of list) {
@@ -115,6 +116,7 @@ export async function startJobWorkers(definitions?: readonly AnyJobDefinition[])
       throw error;
     }
   }
+  registry?.startTableWorkers();
 }
 
 async function startWorkersFor(state: QueueState, definition: AnyJobDefinition): Promise<void> {
@@ -193,5 +195,6 @@ function deadLetterEntry(queue: string, job: PgBoss.JobWithMetadata<unknown>) {
 
 /** Stops this process's workers gracefully (in-flight jobs finish or go back to the queue). */
 export async function stopJobs(): Promise<void> {
+  await (await import("./registry.server")).stopTableWorkers();
   await stopQueue();
 }

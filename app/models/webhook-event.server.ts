@@ -1,4 +1,4 @@
-import { Prisma } from "~/generated/prisma/client";
+import { randomUUID } from "node:crypto";
 import { db } from "~/db.server";
 
 export interface IncomingWebhook {
@@ -11,26 +11,88 @@ export interface IncomingWebhook {
   payload: unknown;
 }
 
-export type RecordResult = { kind: "new"; id: string } | { kind: "duplicate"; id: string; status: string };
+export type RecordResult = { kind: "new"; id: string } | { kind: "duplicate" };
 
-/** Stores a delivery once; a second delivery of the same event reports the first one instead. */
+/** The channel a stored event is announced on, so idle workers claim it at once. */
+export const WEBHOOK_EVENTS_CHANNEL = "shopdesk_webhook_events";
+
+/**
+ * Stores a delivery once, due for processing now, in one statement: storing is enqueuing (the
+ * table is the queue, decision 013), so no crash can leave a stored event without its job. A
+ * second delivery of the same event changes nothing. The NOTIFY goes out when the insert commits.
+ */
 export async function recordWebhookEvent(webhook: IncomingWebhook): Promise<RecordResult> {
-  try {
-    const row = await db.webhookEvent.create({
-      data: { ...webhook, payload: webhook.payload as Prisma.InputJsonValue },
-      select: { id: true },
-    });
-    return { kind: "new", id: row.id };
-  } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      const existing = await db.webhookEvent.findUniqueOrThrow({
-        where: { shopDomain_eventId: { shopDomain: webhook.shopDomain, eventId: webhook.eventId } },
-        select: { id: true, status: true },
-      });
-      return { kind: "duplicate", ...existing };
-    }
-    throw error;
-  }
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    WITH inserted AS (
+      INSERT INTO "WebhookEvent"
+        ("id", "shopDomain", "eventId", "webhookId", "topic", "apiVersion", "triggeredAt", "payload")
+      VALUES (${randomUUID()}, ${webhook.shopDomain}, ${webhook.eventId}, ${webhook.webhookId}, ${webhook.topic},
+              ${webhook.apiVersion}, ${webhook.triggeredAt}, ${JSON.stringify(webhook.payload)}::jsonb)
+      ON CONFLICT ("shopDomain", "eventId") DO NOTHING
+      RETURNING "id"
+    )
+    SELECT "id", pg_notify(${WEBHOOK_EVENTS_CHANNEL}, '')::text AS "notified" FROM inserted`;
+  const row = rows[0];
+  return row ? { kind: "new", id: row.id } : { kind: "duplicate" };
+}
+
+export interface ClaimedWebhookEvent {
+  id: string;
+  shopDomain: string;
+  /** A worker had claimed it before and its lease ran out (it crashed or hung): recovered. */
+  recovered: boolean;
+}
+
+/**
+ * Claims up to `limit` due events for `leaseSeconds` (oldest first). SKIP LOCKED lets several
+ * workers claim side by side; an event whose lease expired is due again.
+ */
+export async function claimWebhookEvents(limit: number, leaseSeconds: number): Promise<ClaimedWebhookEvent[]> {
+  return db.$queryRaw<ClaimedWebhookEvent[]>`
+    UPDATE "WebhookEvent" AS event
+       SET "leasedUntil" = now() + make_interval(secs => ${leaseSeconds})
+      FROM (
+        SELECT "id", "leasedUntil" IS NOT NULL AS "recovered"
+          FROM "WebhookEvent"
+         WHERE "availableAt" <= now() AND ("leasedUntil" IS NULL OR "leasedUntil" < now())
+         ORDER BY "availableAt"
+         LIMIT ${limit}
+           FOR UPDATE SKIP LOCKED
+      ) AS due
+     WHERE event."id" = due."id"
+    RETURNING event."id", event."shopDomain", due."recovered"`;
+}
+
+/** Extends the lease of events a worker is still working through. */
+export async function renewWebhookLeases(ids: readonly string[], leaseSeconds: number): Promise<void> {
+  if (ids.length === 0) return;
+  await db.$executeRaw`
+    UPDATE "WebhookEvent" SET "leasedUntil" = now() + make_interval(secs => ${leaseSeconds})
+     WHERE "id" = ANY(${[...ids]}::text[]) AND "leasedUntil" IS NOT NULL`;
+}
+
+/** Hands claimed events back to the queue at once (a stopping worker that did not start them). */
+export async function releaseWebhookLeases(ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.webhookEvent.updateMany({ where: { id: { in: [...ids] } }, data: { leasedUntil: null } });
+}
+
+/** Failed attempts so far and the last error, or null when the event no longer exists. */
+export function webhookEventAttempts(id: string) {
+  return db.webhookEvent.findUnique({ where: { id }, select: { attempts: true, lastError: true } });
+}
+
+/** Takes a handled event (processed or skipped) out of the queue. */
+export async function releaseWebhookEvent(id: string): Promise<void> {
+  await db.webhookEvent.updateMany({ where: { id }, data: { availableAt: null, leasedUntil: null } });
+}
+
+/** After a failed attempt: due again after `delaySeconds`, or, with null, out of the queue for good. */
+export async function rescheduleWebhookEvent(id: string, delaySeconds: number | null): Promise<void> {
+  await db.webhookEvent.updateMany({
+    where: { id },
+    data: { leasedUntil: null, availableAt: delaySeconds === null ? null : new Date(Date.now() + delaySeconds * 1000) },
+  });
 }
 
 export function getWebhookEvent(id: string) {

@@ -1,14 +1,13 @@
-import { ShopifyEventsHeader, ShopifyHeader } from "@shopify/shopify-api";
+import { ShopifyEventsHeader, ShopifyHeader, WebhookType, WebhookValidationErrorReason } from "@shopify/shopify-api";
 import { isMyshopifyDomain } from "~/domain/shopify-ids";
-import { enqueue } from "~/jobs/queue.server";
-import { processWebhookJob } from "~/jobs/process-webhook.server";
 import { nestsDeeperThan } from "~/lib/json-nesting";
 import { logger, type Logger } from "~/lib/logger.server";
 import { readBodyWithLimit } from "~/lib/request-body.server";
 import { toStorableJson } from "~/lib/storable-text";
 import { findShopifyShopId } from "~/models/shop.server";
 import { recordWebhookEvent } from "~/models/webhook-event.server";
-import { authenticate } from "~/shopify.server";
+import { verifyWebhook } from "~/shopify.server";
+import { wakeWebhookEventWorker } from "./event-worker.server";
 import { webhookHandlers } from "./handlers.server";
 
 /**
@@ -38,13 +37,13 @@ function refuse(log: Logger, status: number, message: string) {
 /**
  * The whole of a webhook route: read the body (413 above the limit), verify it (401 bad HMAC, 400
  * missing headers, from the library), check what the signature does not cover — the shop header,
- * the topic, the body's shape and the shop it names — store the event once, enqueue its
- * processing, answer 200. Every refusal is a 4xx with a message and stores nothing. Processing
- * happens in a job so Shopify gets its answer in milliseconds and a failure retries.
+ * the topic, the body's shape and the shop it names — store the event once, answer 200. Every
+ * refusal is a 4xx with a message and stores nothing. Storing is enqueuing: one INSERT, which the
+ * event workers claim from (decision 013), so Shopify gets its answer in milliseconds and nothing
+ * but that insert waits on the database.
  */
 export async function receiveWebhook(request: Request, routeTopic: string): Promise<Response> {
-  // The shop header is not signed: check it before anything uses it (the library looks up a
-  // session by it and throws on a malformed one).
+  // The shop header is not signed: check it before anything uses it.
   const shopHeaders = [ShopifyHeader.Domain, ShopifyEventsHeader.Domain].flatMap((name) => {
     const value = request.headers.get(name);
     return value === null ? [] : [{ name, value }];
@@ -69,19 +68,33 @@ export async function receiveWebhook(request: Request, routeTopic: string): Prom
     );
   }
   const text = new TextDecoder().decode(body.bytes);
-  // The library reads the body itself (request.text()) to check the HMAC: give it the bytes we read.
-  const verified = new Request(request.url, { method: request.method, headers: request.headers, body: body.bytes });
 
-  let webhook: Awaited<ReturnType<typeof authenticate.webhook>>;
-  try {
-    webhook = await authenticate.webhook(verified);
-  } catch (error) {
-    // A Response is the library's own answer (401 bad HMAC, 400 missing headers, 405). After a
-    // valid HMAC it JSON.parses the body, which throws on a signed body that is not JSON.
-    const syntaxError = error instanceof Response ? null : jsonSyntaxError(text);
-    if (syntaxError) return refuse(unverifiedLog, 400, `The webhook body is not valid JSON: ${syntaxError}`);
-    throw error;
+  if (request.method !== "POST") return refuse(unverifiedLog, 405, "Webhooks are delivered with POST.");
+  const check = await verifyWebhook(text, request);
+  if (!check.valid) {
+    return check.reason === WebhookValidationErrorReason.InvalidHmac
+      ? refuse(unverifiedLog, 401, "The webhook's HMAC signature does not match its body.")
+      : refuse(
+          unverifiedLog,
+          400,
+          `This is not a Shopify webhook delivery: ${"missingHeaders" in check ? `missing headers ${check.missingHeaders.join(", ")}` : check.reason}.`,
+        );
   }
+  let parsedBody: unknown;
+  try {
+    parsedBody = JSON.parse(text);
+  } catch (error) {
+    return refuse(unverifiedLog, 400, `The webhook body is not valid JSON: ${(error as Error).message}`);
+  }
+  const webhook = {
+    shop: check.domain,
+    topic: check.topic,
+    webhookId: check.webhookId,
+    apiVersion: check.apiVersion,
+    triggeredAt: check.triggeredAt,
+    eventId: check.webhookType === WebhookType.Webhooks ? check.eventId : undefined,
+    payload: parsedBody,
+  };
   const shopDomain = webhook.shop;
   const log = logger.child({ shop: shopDomain, topic: routeTopic, webhookId: webhook.webhookId });
 
@@ -114,17 +127,12 @@ export async function receiveWebhook(request: Request, routeTopic: string): Prom
     triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null,
     payload,
   });
-  const job = { webhookEventId: recorded.id, shopDomain };
-
   if (recorded.kind === "duplicate") {
-    log.info("duplicate webhook acknowledged", { webhookEventId: recorded.id, status: recorded.status });
-    // Still unprocessed (e.g. we crashed between storing and enqueuing): make sure a job exists.
-    // The singleton key makes this a no-op when the job is already queued.
-    if (recorded.status === "received") await enqueue(processWebhookJob, job, { singletonKey: recorded.id });
+    // Already stored, so already queued (the table is the queue): processed once, whatever happens.
+    log.info("duplicate webhook acknowledged", { eventId: webhook.eventId ?? webhook.webhookId });
     return new Response(null, { status: 200 });
   }
-
-  await enqueue(processWebhookJob, job, { singletonKey: recorded.id });
+  wakeWebhookEventWorker();
   log.debug("webhook accepted", { webhookEventId: recorded.id });
   return new Response(null, { status: 200 });
 }
@@ -150,14 +158,4 @@ async function payloadProblem(routeTopic: string, shopDomain: string, payload: u
   if (!otherShop) return null;
   const value = "domain" in otherShop ? otherShop.domain : otherShop.shopId;
   return `The payload's ${otherShop.field} (${value}) does not match the X-Shopify-Shop-Domain header (${shopDomain}); nothing was stored.`;
-}
-
-/** JSON.parse's complaint about the text, or null when it is valid JSON. */
-function jsonSyntaxError(text: string): string | null {
-  try {
-    JSON.parse(text);
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
 }
