@@ -70,7 +70,7 @@ export async function receiveWebhook(request: Request, routeTopic: string): Prom
   const text = new TextDecoder().decode(body.bytes);
 
   if (request.method !== "POST") return refuse(unverifiedLog, 405, "Webhooks are delivered with POST.");
-  const check = await verifyWebhook(text, request);
+  const check = await verifyWebhook(body.bytes, request);
   if (!check.valid) {
     return check.reason === WebhookValidationErrorReason.InvalidHmac
       ? refuse(unverifiedLog, 401, "The webhook's HMAC signature does not match its body.")
