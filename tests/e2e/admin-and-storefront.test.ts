@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
@@ -18,9 +18,10 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), "shopdesk-e2e-"));
+  chmodSync(dataDir, 0o755); // as root, the database server runs as another user that must reach it
   stack = await startStack({
     mode: "build",
-    databaseUrl: `pglite:${path.join(dataDir, "db")}`,
+    databaseUrl: `embedded:${path.join(dataDir, "postgres")}`,
     seed: { ordersPerShop: 20, customersPerShop: 10 },
   });
   browser = await launchShopdeskBrowser({

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { ConsoleMessage, Frame, FrameLocator, Page } from "playwright-core";
@@ -23,9 +23,10 @@ beforeAll(async () => {
   // The app inherits this: its warnings and errors are what the last test reads.
   process.env.LOG_LEVEL = "warn";
   dataDir = mkdtempSync(path.join(tmpdir(), "shopdesk-e2e-errors-"));
+  chmodSync(dataDir, 0o755); // as root, the database server runs as another user that must reach it
   stack = await startStack({
     mode: "build",
-    databaseUrl: `pglite:${path.join(dataDir, "db")}`,
+    databaseUrl: `embedded:${path.join(dataDir, "postgres")}`,
     seed: { ordersPerShop: 8, customersPerShop: 6 },
     appOutput: "buffer",
   });
