@@ -15,8 +15,8 @@
 //   storm-baseline-…             the same client and deliveries against a bare node:http server in
 //                                its own process (reads the body, answers 200): median of 3 passes
 //   …-ratio                      app ÷ baseline for latency, baseline ÷ app for throughput
-// Needs BENCH_DATABASE_URL (an admin URL of a PostgreSQL server); the bench creates a database for
-// its run and drops it afterwards. --no-build reuses build/ (otherwise `remix vite:build` first).
+// The database: a fresh embedded PostgreSQL server (the default install), or with
+// BENCH_DATABASE_URL=postgresql://…/postgres a new database on that server (dropped afterwards). --no-build reuses build/ (otherwise `remix vite:build` first).
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -32,7 +32,7 @@ import {
 } from "../dev/stack.ts";
 import { startStoreEmulator, type StoreEmulator } from "../dev/store-emulator/index.ts";
 import { adminHostParam, webhookHeaders } from "../dev/store-emulator/signing.ts";
-import { numberFlag, percentile, poll, report, seconds, sleep } from "./support.ts";
+import { benchDatabase, numberFlag, percentile, poll, report, seconds, sleep } from "./support.ts";
 
 const EVENTS = numberFlag("events", 2000);
 const CONCURRENCY = numberFlag("concurrency", 32);
@@ -58,33 +58,6 @@ interface Delivery {
   path: string;
   headers: Record<string, string>;
   body: string;
-}
-
-const adminUrl = process.env.BENCH_DATABASE_URL;
-if (!adminUrl) {
-  console.error("bench storm: set BENCH_DATABASE_URL to an admin URL of a PostgreSQL server (postgresql://…/postgres)");
-  process.exit(2);
-}
-
-// ── the parts ──────────────────────────────────────────────────────────────────────────────────
-
-async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `shopdesk_bench_storm_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  await admin.end();
-  const url = new URL(adminUrl!);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await client.end();
-    },
-  };
 }
 
 /** A process with the event-loop probe; resolves its figures since the last reset. */
@@ -254,7 +227,8 @@ if (!process.argv.includes("--no-build")) {
   }
 }
 
-const database = await createDatabase();
+const database = await benchDatabase();
+console.error(`bench storm: on ${database.description}`);
 const workDir = mkdtempSync(path.join(os.tmpdir(), "shopdesk-storm-"));
 const appLog = path.join(workDir, "app.log");
 let app: Probed | null = null;
@@ -481,6 +455,6 @@ try {
   await worker?.stop();
   await dbClient.end().catch(() => {});
   await emulator?.close();
-  await database.drop();
+  await database.dispose();
   if (succeeded) rmSync(workDir, { recursive: true, force: true });
 }

@@ -100,8 +100,7 @@ const latestDefinitions = ((globalThis as DefinitionsGlobal)[LATEST_KEY] ??= new
  * pass their own definitions.
  */
 export async function startJobWorkers(definitions?: readonly AnyJobDefinition[]): Promise<void> {
-  const registry = definitions ? null : await import("./registry.server");
-  const list = definitions ?? registry!.jobDefinitions;
+  const list = definitions ?? (await import("./registry.server")).jobDefinitions;
   for (const definition of list) latestDefinitions.set(definition.name, definition);
   const state = await queueState();
   for (const definition of list) {
@@ -115,7 +114,8 @@ export async function startJobWorkers(definitions?: readonly AnyJobDefinition[])
       throw error;
     }
   }
-  registry?.startTableWorkers();
+  // Webhook processing also claims events straight from their table (decision 013).
+  if (list.some(({ name }) => name === "webhook-process")) (await import("./registry.server")).startTableWorkers();
 }
 
 async function startWorkersFor(state: QueueState, definition: AnyJobDefinition): Promise<void> {

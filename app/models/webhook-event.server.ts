@@ -17,23 +17,83 @@ export type RecordResult = { kind: "new"; id: string } | { kind: "duplicate" };
 export const WEBHOOK_EVENTS_CHANNEL = "shopdesk_webhook_events";
 
 /**
- * Stores a delivery once, due for processing now, in one statement: storing is enqueuing (the
- * table is the queue, decision 013), so no crash can leave a stored event without its job. A
- * second delivery of the same event changes nothing. The NOTIFY goes out when the insert commits.
+ * Stores a delivery once, due for processing now: storing is enqueuing (the table is the queue,
+ * decision 013), so no crash can leave a stored event without its job. A second delivery of the
+ * same event changes nothing. Resolves once the row is committed.
+ *
+ * Deliveries arriving while earlier ones are being written share the next INSERT (group commit):
+ * under a storm each statement carries many events, so the database does one round trip, one
+ * commit and one NOTIFY for all of them instead of one each; a lone delivery goes out at once.
  */
-export async function recordWebhookEvent(webhook: IncomingWebhook): Promise<RecordResult> {
-  const rows = await db.$queryRaw<{ id: string }[]>`
+export function recordWebhookEvent(webhook: IncomingWebhook): Promise<RecordResult> {
+  return new Promise((resolve, reject) => {
+    waiting.push({ webhook, id: randomUUID(), resolve, reject });
+    flush();
+  });
+}
+
+interface PendingWrite {
+  webhook: IncomingWebhook;
+  id: string;
+  resolve(result: RecordResult): void;
+  reject(error: unknown): void;
+}
+
+/** Statements in flight at once: a few pool connections, never all of them. */
+const MAX_CONCURRENT_WRITES = 3;
+/** Events per statement: keeps one statement's parameters and payloads bounded. */
+const MAX_EVENTS_PER_WRITE = 64;
+let waiting: PendingWrite[] = [];
+let writesInFlight = 0;
+
+function flush(): void {
+  while (waiting.length > 0 && writesInFlight < MAX_CONCURRENT_WRITES) {
+    const batch = waiting.slice(0, MAX_EVENTS_PER_WRITE);
+    waiting = waiting.slice(batch.length);
+    writesInFlight++;
+    insertEvents(batch)
+      .then(
+        (stored) => {
+          for (const write of batch)
+            write.resolve(stored.has(write.id) ? { kind: "new", id: write.id } : { kind: "duplicate" });
+        },
+        (error: unknown) => {
+          for (const write of batch) write.reject(error);
+        },
+      )
+      .finally(() => {
+        writesInFlight--;
+        flush();
+      });
+  }
+}
+
+/** One INSERT of a batch; the ids of the rows stored (the others were already there). */
+async function insertEvents(batch: readonly PendingWrite[]): Promise<Set<string>> {
+  const rows = batch.map(({ webhook, id }) => ({
+    id,
+    shopDomain: webhook.shopDomain,
+    eventId: webhook.eventId,
+    webhookId: webhook.webhookId,
+    topic: webhook.topic,
+    apiVersion: webhook.apiVersion,
+    // Prisma stores DateTime as UTC in timestamp(3); the cast ignores the ISO string's "Z".
+    triggeredAt: webhook.triggeredAt?.toISOString() ?? null,
+    payload: webhook.payload,
+  }));
+  const stored = await db.$queryRaw<{ id: string }[]>`
     WITH inserted AS (
       INSERT INTO "WebhookEvent"
         ("id", "shopDomain", "eventId", "webhookId", "topic", "apiVersion", "triggeredAt", "payload")
-      VALUES (${randomUUID()}, ${webhook.shopDomain}, ${webhook.eventId}, ${webhook.webhookId}, ${webhook.topic},
-              ${webhook.apiVersion}, ${webhook.triggeredAt}, ${JSON.stringify(webhook.payload)}::jsonb)
+      SELECT "id", "shopDomain", "eventId", "webhookId", "topic", "apiVersion", "triggeredAt", "payload"
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS event(
+          "id" text, "shopDomain" text, "eventId" text, "webhookId" text, "topic" text, "apiVersion" text,
+          "triggeredAt" timestamp(3), "payload" jsonb)
       ON CONFLICT ("shopDomain", "eventId") DO NOTHING
       RETURNING "id"
     )
     SELECT "id", pg_notify(${WEBHOOK_EVENTS_CHANNEL}, '')::text AS "notified" FROM inserted`;
-  const row = rows[0];
-  return row ? { kind: "new", id: row.id } : { kind: "duplicate" };
+  return new Set(stored.map(({ id }) => id));
 }
 
 export interface ClaimedWebhookEvent {

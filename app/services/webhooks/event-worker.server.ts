@@ -1,6 +1,5 @@
 import pg from "pg";
-import { onDatabaseClose } from "~/db.server";
-import { env } from "~/env.server";
+import { databaseUrl, onDatabaseClose } from "~/db.server";
 import { recordDeadJob } from "~/jobs/dead-letters.server";
 import { logger } from "~/lib/logger.server";
 import {
@@ -36,7 +35,7 @@ export const WEBHOOK_LEASE_SECONDS = 15;
 /** Renewal stops after this (the old job timeout): a hung handler's events go to another worker. */
 const MAX_HOLD_MS = 15 * 60_000;
 const BATCH_SIZE = 10;
-/** Fallback when no NOTIFY arrives (retries coming due, expired leases, PGlite). */
+/** Fallback when no NOTIFY arrives (retries coming due, expired leases, a lost listener). */
 const POLL_INTERVAL_MS = 1_000;
 
 const log = logger.child({ component: "jobs", job: WEBHOOK_PROCESS_QUEUE });
@@ -70,10 +69,9 @@ class WebhookEventWorker {
     await this.listener?.end().catch(() => {});
   }
 
-  /** On a PostgreSQL server, a stored event's NOTIFY wakes the worker of any process. */
+  /** A stored event's NOTIFY wakes the worker of any process at once. */
   private async listen(): Promise<void> {
-    if (!/^postgres(ql)?:\/\//.test(env.DATABASE_URL)) return;
-    const client = new pg.Client({ connectionString: env.DATABASE_URL, application_name: "shopdesk-webhook-events" });
+    const client = new pg.Client({ connectionString: databaseUrl, application_name: "shopdesk-webhook-events" });
     client.on("error", (error) => {
       log.warn("webhook event listener lost its connection; polling until the next start", { error });
       if (this.listener === client) this.listener = null;
