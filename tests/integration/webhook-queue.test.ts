@@ -88,6 +88,41 @@ describe("a redelivery", () => {
   });
 });
 
+describe("a burst of deliveries", () => {
+  it("written together (group commit), each stored once with its own payload and processed, redeliveries mixed in", async () => {
+    const deliveries = Array.from({ length: 30 }, (_, index) => customerUpdate(`burst note ${index}`));
+    const burst = [...deliveries, ...deliveries.slice(0, 10)].sort(() => Math.random() - 0.5);
+    const answers = await Promise.all(burst.map((delivery) => post("/webhooks/customers/update", delivery)));
+    expect(answers.map((answer) => answer.status)).toEqual(Array(40).fill(200));
+
+    const eventIds = deliveries.map(({ headers }) => headers["x-shopify-event-id"]!);
+    const stored = await db.webhookEvent.findMany({ where: { shopDomain: US, eventId: { in: eventIds } } });
+    expect(stored).toHaveLength(30);
+    for (const [index, eventId] of eventIds.entries()) {
+      const event = stored.find((row) => row.eventId === eventId)!;
+      expect(event).toMatchObject({
+        topic: "customers/update",
+        webhookId: deliveries[index]!.headers["x-shopify-webhook-id"],
+      });
+      expect((event.payload as { note: string }).note).toBe(`burst note ${index}`);
+      expect(event.triggeredAt?.toISOString()).toBe(
+        new Date(deliveries[index]!.headers["x-shopify-triggered-at"]!).toISOString(),
+      );
+    }
+    // Same customer throughout: a payload no newer than what is stored is skipped (order-safe).
+    await eventually(
+      async () =>
+        (await db.webhookEvent.count({
+          where: {
+            id: { in: stored.map(({ id }) => id) },
+            status: { in: ["processed", "skipped"] },
+            availableAt: null,
+          },
+        })) === 30,
+    );
+  });
+});
+
 describe("an acknowledged event", () => {
   it("stored while no worker runs (a crash right after the 200) is processed once a worker starts", async () => {
     await stopJobs();
