@@ -1,12 +1,10 @@
 import { randomUUID } from "node:crypto";
 import PgBoss from "pg-boss";
-import { onDatabaseClose, pglite } from "~/db.server";
-import { env } from "~/env.server";
+import { databaseUrl, onDatabaseClose } from "~/db.server";
 import { logger } from "~/lib/logger.server";
-import { pgliteExecutor } from "./pglite-executor.server";
 
-// The pg-boss instance of this process (docs/decisions/003-durable-jobs.md). On PGlite it runs on
-// the app's own PGlite instance; on PostgreSQL it has a small pool of its own.
+// The pg-boss instance of this process (docs/decisions/003-durable-jobs.md), with a small pool of
+// its own beside Prisma's.
 
 const log = logger.child({ component: "jobs" });
 
@@ -53,8 +51,7 @@ function createBoss(): PgBoss {
     supervise: true, // maintenance (expire, archive, purge); one process does it per interval
     schedule: false, // no cron jobs yet: spares a timekeeper queue and its polling
   };
-  if (pglite) return new PgBoss({ ...common, db: pgliteExecutor(pglite) });
-  return new PgBoss({ ...common, connectionString: env.DATABASE_URL, max: 4, application_name: "shopdesk-jobs" });
+  return new PgBoss({ ...common, connectionString: databaseUrl, max: 4, application_name: "shopdesk-jobs" });
 }
 
 async function startQueue(): Promise<QueueState> {

@@ -17,8 +17,8 @@ import {
 import { describeJobError, recordDeadJob } from "./dead-letters.server";
 
 // Durable jobs (docs/decisions/003-durable-jobs.md): define a job once, enqueue it from anywhere,
-// and the workers of whichever process runs them (the web process on PGlite, `npm run worker`
-// processes on PostgreSQL) execute it at least once, with retries and backoff; a job that fails
+// and the workers of whichever processes run them (the web process, `npm run worker` processes)
+// execute it at least once, with retries and backoff; a job that fails
 // for good lands in the Job ledger, where it can be retried.
 
 export interface JobContext {
@@ -78,9 +78,8 @@ export type EnqueueOptions = SendOptions;
  * Queues a job. Throws a ZodError if `data` does not match the job's schema (nothing is queued).
  * Returns the job id, or null when `singletonKey` matched a job that is still waiting.
  *
- * Call it after `db.$transaction(…)` returns, never inside the callback: on PGlite the queue shares
- * the single connection, which the transaction holds, so the enqueue waits until Prisma's
- * transaction timeout (5 s) fails the transaction.
+ * The queue has its own connections: a job enqueued inside a `db.$transaction(…)` callback is
+ * visible to workers even if that transaction later rolls back. Enqueue after the commit.
  */
 export async function enqueue<T>(job: JobDefinition<T>, data: T, options: EnqueueOptions = {}): Promise<string | null> {
   job.schema.parse(data);

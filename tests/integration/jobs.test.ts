@@ -6,8 +6,7 @@ import { jobQueue } from "~/jobs/boss.server";
 import { countDeadJobs, listDeadJobs, retryDeadJob } from "~/jobs/dead-letters.server";
 import { defineJob, enqueue, startJobWorkers, stopJobs, type JobContext } from "~/jobs/queue.server";
 
-// The durable queue on this file's own database (PGlite in-process by default, PostgreSQL under
-// npm run test:pg). Every test uses its own job name, so queues never see each other's jobs.
+// The durable queue on this file's own database. Every test uses its own job name, so queues never see each other's jobs.
 
 const uniqueName = (label: string) => `test-${label}-${randomUUID().slice(0, 8)}`;
 
@@ -204,7 +203,7 @@ describe("durable jobs", () => {
     const jobId = await enqueue(job, { shopId: "shop-1", n: 7 }); // nobody works on this queue yet
     const { closeDatabase } = await import("~/db.server");
     await stopJobs();
-    await closeDatabase(); // PGlite: the folder is flushed and unlocked, as in a real shutdown
+    await closeDatabase(); // as in a real shutdown
     expect(runs).toHaveLength(0);
 
     vi.resetModules();
