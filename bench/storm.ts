@@ -16,7 +16,12 @@
 //                                its own process (reads the body, answers 200): median of 3 passes
 //   …-ratio                      app ÷ baseline for latency, baseline ÷ app for throughput
 // The database: a fresh embedded PostgreSQL server (the default install), or with
-// BENCH_DATABASE_URL=postgresql://…/postgres a new database on that server (dropped afterwards). --no-build reuses build/ (otherwise `remix vite:build` first).
+// BENCH_DATABASE_URL=postgresql://…/postgres a new database on that server (dropped afterwards).
+// The backfill shop has `--backfill-orders N` (30,000) orders; the bench fails unless its import is
+// "running" when the storm starts and when it ends.
+// Flags: --no-build reuses build/ (otherwise `npm run build`'s two steps first); --separate-worker
+// runs the jobs in an `npm run worker` process (JOBS_IN_PROCESS=false) instead of the web process.
+// STORM_CPU_PROFILE=<path> writes a CPU profile of the app (and baseline) process during the storm.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
