@@ -153,7 +153,8 @@ export async function startBenchApp(seed: Omit<SeedOptions, "shops">): Promise<B
   process.env.SHOPDESK_EMULATOR_URL = emulator.url;
   await import("../dev/intercept.mjs");
   for (const [route, handler] of await appHandlers()) handlers.set(route, handler);
-  const { startJobWorkers, stopJobs } = await import("~/jobs/queue.server");
+  const { stopJobs } = await import("~/jobs/queue.server");
+  const { startJobWorkers } = await import("~/jobs/workers.server");
   await startJobWorkers();
 
   return {

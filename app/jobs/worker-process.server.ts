@@ -1,6 +1,7 @@
 import { isPglite } from "~/env.server";
 import { logger } from "~/lib/logger.server";
-import { startJobWorkers, type AnyJobDefinition } from "./queue.server";
+import type { AnyJobDefinition } from "./queue.server";
+import { startJobWorkers } from "./workers.server";
 import { installShutdownHandlers } from "./runtime.server";
 
 /**
