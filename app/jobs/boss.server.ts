@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import PgBoss from "pg-boss";
 import { onDatabaseClose, pglite } from "~/db.server";
 import { env } from "~/env.server";
 import { logger } from "~/lib/logger.server";
-import { pgliteExecutor } from "./pglite-executor.server";
+import { pgliteExecutor, type SqlExecutor } from "./pglite-executor.server";
 
 // The pg-boss instance of this process (docs/decisions/003-durable-jobs.md). On PGlite it runs on
 // the app's own PGlite instance; on PostgreSQL it has a small pool of its own.
@@ -20,7 +21,9 @@ export const POLLING_INTERVAL_SECONDS = 0.5;
 export const DEAD_LETTER_POLLING_INTERVAL_SECONDS = 2;
 
 /** Each job queue has its own dead-letter queue, so the ledger knows where a dead job came from. */
-export const deadLetterQueueName = (queue: string) => `${queue}__dead`;
+const DEAD_LETTER_SUFFIX = "__dead";
+export const deadLetterQueueName = (queue: string) => `${queue}${DEAD_LETTER_SUFFIX}`;
+export const isDeadLetterQueue = (queue: string) => queue.endsWith(DEAD_LETTER_SUFFIX);
 
 export interface QueueSettings {
   name: string;
@@ -38,6 +41,10 @@ export interface QueueState {
   subscribed: Set<string>;
   /** Worker ids per queue, to wake a local worker when a job is sent. */
   workers: Map<string, string[]>;
+  /** Crash recovery of this process (recovery.server.ts), once its workers start. */
+  recovery?: Promise<{ holderKey: number }>;
+  /** Run after pg-boss stopped (its jobs finished or went back to the queue), last first. */
+  afterStop: (() => Promise<void>)[];
   unregisterCloseHook: () => void;
 }
 
@@ -63,7 +70,7 @@ async function startQueue(): Promise<QueueState> {
   await boss.start();
   // Registered before the database closes, so in-flight jobs finish while it still works.
   const unregisterCloseHook = onDatabaseClose(() => stopQueue());
-  return { boss, ensured: new Map(), subscribed: new Set(), workers: new Map(), unregisterCloseHook };
+  return { boss, ensured: new Map(), subscribed: new Set(), workers: new Map(), afterStop: [], unregisterCloseHook };
 }
 
 /** The started queue of this process (started on first use). */
@@ -95,6 +102,105 @@ export async function stopQueue(graceTimeoutMs = 20_000): Promise<void> {
   if (!state) return;
   state.unregisterCloseHook();
   await state.boss.stop({ graceful: true, wait: true, timeout: graceTimeoutMs });
+  for (const hook of state.afterStop.reverse()) {
+    await hook().catch((error: unknown) => log.error("job queue stop step failed", { error }));
+  }
+}
+
+/** SQL on the pg-boss instance's own connections (its pool, or PGlite). */
+export function queueSql(state: QueueState): SqlExecutor {
+  return state.boss.getDb() as SqlExecutor;
+}
+
+/**
+ * A database session of its own for as long as the process runs jobs: session-level advisory locks
+ * live exactly as long as it does (see recovery.server.ts), and transactions on it interleave with
+ * nothing else.
+ */
+export interface DedicatedSession extends SqlExecutor {
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Called once if the connection breaks (the server restarted, the network dropped). */
+  onLost(listener: (error: unknown) => void): void;
+  close(): Promise<void>;
+}
+
+export async function openDedicatedSession(): Promise<DedicatedSession> {
+  if (pglite) return pgliteSession(pglite);
+  const client = new pg.Client({
+    connectionString: env.DATABASE_URL,
+    application_name: "shopdesk-jobs-holder",
+    keepAlive: true,
+  });
+  await client.connect();
+  // A machine that vanishes without closing its connection: PostgreSQL notices within ~25 s instead
+  // of the OS default of two hours. And no idle timeout may end a session that is idle by design.
+  for (const setting of [
+    "tcp_keepalives_idle = 10",
+    "tcp_keepalives_interval = 5",
+    "tcp_keepalives_count = 3",
+    "idle_session_timeout = 0",
+  ]) {
+    await client.query(`SET ${setting}`).catch(() => {}); // absent on older servers, no-op on sockets
+  }
+  let chain: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = chain.then(work, work);
+    chain = result.catch(() => {});
+    return result;
+  };
+  const run = async (text: string, values?: unknown[]) => {
+    const result = await client.query(text, values);
+    return { rows: result.rows as unknown[], rowCount: result.rowCount ?? result.rows.length };
+  };
+  let lost = false;
+  const listeners: ((error: unknown) => void)[] = [];
+  const onBroken = (error: unknown) => {
+    if (lost) return;
+    lost = true;
+    for (const listener of listeners) listener(error);
+  };
+  client.on("error", onBroken);
+  client.on("end", () => onBroken(new Error("connection ended")));
+  let closed = false;
+  return {
+    executeSql: (text, values) => serialized(() => run(text, values)),
+    transaction: (work) =>
+      serialized(async () => {
+        await client.query("BEGIN");
+        try {
+          const result = await work({ executeSql: run });
+          await client.query("COMMIT");
+          return result;
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => {});
+          throw error;
+        }
+      }),
+    onLost: (listener) => listeners.push(listener),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      lost = true; // an intended end is no loss
+      await client.end().catch(() => {});
+    },
+  };
+}
+
+/** PGlite is one session for the whole process: the same one, and its transaction() for transactions. */
+function pgliteSession(instance: NonNullable<typeof pglite>): DedicatedSession {
+  const toResult = (result: { rows: unknown[]; affectedRows?: number }) => ({
+    rows: result.rows,
+    rowCount: result.affectedRows ?? result.rows.length,
+  });
+  return {
+    executeSql: async (text, values) => toResult(await instance.query(text, values)),
+    transaction: (work) =>
+      instance.transaction((tx) =>
+        work({ executeSql: async (text, values) => toResult(await tx.query(text, values)) }),
+      ),
+    onLost: () => {},
+    close: async () => {},
+  };
 }
 
 /**
@@ -178,7 +284,7 @@ export async function sendJob(
   return id;
 }
 
-function wakeWorkers(state: QueueState, queue: string): void {
+export function wakeWorkers(state: QueueState, queue: string): void {
   for (const workerId of state.workers.get(queue) ?? []) state.boss.notifyWorker(workerId);
 }
 

@@ -11,6 +11,7 @@ import {
 } from "./boss.server";
 import { describeJobError, recordDeadJob } from "./dead-letters.server";
 import { JOB_DEFAULTS, queueSettings, type AnyJobDefinition } from "./queue.server";
+import { ensureRecovery, markHeld } from "./recovery.server";
 import { jobDefinitions } from "./registry.server";
 
 // The running side of the durable jobs (docs/decisions/003-durable-jobs.md): workers fetch jobs of
@@ -31,6 +32,8 @@ const latestDefinitions = ((globalThis as DefinitionsGlobal)[LATEST_KEY] ??= new
 export async function startJobWorkers(definitions: readonly AnyJobDefinition[] = jobDefinitions): Promise<void> {
   for (const definition of definitions) latestDefinitions.set(definition.name, definition);
   const state = await queueState();
+  // Before any worker takes a job: its jobs must carry a holder key that is locked.
+  await ensureRecovery(state);
   for (const definition of definitions) {
     // Claimed before the first await, so two concurrent calls cannot both subscribe it.
     if (state.subscribed.has(definition.name)) continue;
@@ -53,6 +56,7 @@ async function startWorkersFor(state: QueueState, definition: AnyJobDefinition):
       { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS },
       async ([job]) => {
         if (!job) return;
+        await markHeld(state, definition.name, [job.id]);
         await runJob(latestDefinitions.get(definition.name) ?? definition, job);
         // A job was waiting, so more may be: fetch again now instead of after the polling interval.
         state.boss.notifyWorker(workerId);
@@ -65,6 +69,12 @@ async function startWorkersFor(state: QueueState, definition: AnyJobDefinition):
     deadLetterQueue,
     { batchSize: 10, includeMetadata: true, pollingIntervalSeconds: DEAD_LETTER_POLLING_INTERVAL_SECONDS },
     async (jobs) => {
+      if (jobs.length > 0)
+        await markHeld(
+          state,
+          deadLetterQueue,
+          jobs.map((job) => job.id),
+        );
       for (const job of jobs) await recordDeadJob(deadLetterEntry(definition.name, job));
     },
   );
