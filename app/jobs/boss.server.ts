@@ -4,6 +4,7 @@ import PgBoss from "pg-boss";
 import { onDatabaseClose, pglite } from "~/db.server";
 import { env } from "~/env.server";
 import { logger } from "~/lib/logger.server";
+import { tagClaims } from "./claim-tag.server";
 import { pgliteExecutor, type SqlExecutor } from "./pglite-executor.server";
 
 // The pg-boss instance of this process (docs/decisions/003-durable-jobs.md). On PGlite it runs on
@@ -41,6 +42,8 @@ export interface QueueState {
   subscribed: Set<string>;
   /** Worker ids per queue, to wake a local worker when a job is sent. */
   workers: Map<string, string[]>;
+  /** This process's holder key once it holds its holder lock: the jobs it claims carry it. */
+  holder: { key: number | null };
   /** Crash recovery of this process (recovery.server.ts), once its workers start. */
   recovery?: Promise<{ holderKey: number }>;
   /** Run after pg-boss stopped (its jobs finished or went back to the queue), last first. */
@@ -53,24 +56,51 @@ const GLOBAL_KEY = Symbol.for("shopdesk.jobQueue");
 type QueueGlobal = typeof globalThis & { [GLOBAL_KEY]?: Promise<QueueState> };
 const holder = globalThis as QueueGlobal;
 
-function createBoss(): PgBoss {
-  const common = {
+function createBoss(holder: QueueState["holder"]): { boss: PgBoss; closeDb: () => Promise<void> } {
+  const database = pglite ? { executor: pgliteExecutor(pglite), close: async () => {} } : postgresPool();
+  // Every statement goes through here, so pg-boss's job claims name this process (claim-tag.server.ts).
+  const db: SqlExecutor = {
+    executeSql: (text, values) =>
+      database.executor.executeSql(holder.key === null ? text : tagClaims(text, holder.key), values),
+  };
+  const boss = new PgBoss({
     schema: JOB_QUEUE_SCHEMA,
+    db,
     migrate: true, // pg-boss installs and upgrades its own schema, under an advisory lock
     supervise: true, // maintenance (expire, archive, purge); one process does it per interval
     schedule: false, // no cron jobs yet: spares a timekeeper queue and its polling
+  });
+  return { boss, closeDb: database.close };
+}
+
+/** pg-boss's small pool of its own on PostgreSQL (what it would open itself, given the URL). */
+function postgresPool() {
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4, application_name: "shopdesk-jobs" });
+  pool.on("error", (error) => log.error("job queue connection error", { error }));
+  const executor: SqlExecutor = {
+    // As pg-boss's own pool answers: for a script of several statements, node-postgres's array of
+    // results, which is what pg-boss expects there.
+    executeSql: (text, values) => pool.query(text, values) as Promise<never>,
   };
-  if (pglite) return new PgBoss({ ...common, db: pgliteExecutor(pglite) });
-  return new PgBoss({ ...common, connectionString: env.DATABASE_URL, max: 4, application_name: "shopdesk-jobs" });
+  return { executor, close: () => pool.end() };
 }
 
 async function startQueue(): Promise<QueueState> {
-  const boss = createBoss();
+  const holder: QueueState["holder"] = { key: null };
+  const { boss, closeDb } = createBoss(holder);
   boss.on("error", (error) => log.error("job queue error", { error }));
   await boss.start();
   // Registered before the database closes, so in-flight jobs finish while it still works.
   const unregisterCloseHook = onDatabaseClose(() => stopQueue());
-  return { boss, ensured: new Map(), subscribed: new Set(), workers: new Map(), afterStop: [], unregisterCloseHook };
+  return {
+    boss,
+    holder,
+    ensured: new Map(),
+    subscribed: new Set(),
+    workers: new Map(),
+    afterStop: [closeDb], // runs last
+    unregisterCloseHook,
+  };
 }
 
 /** The started queue of this process (started on first use). */
@@ -105,11 +135,6 @@ export async function stopQueue(graceTimeoutMs = 20_000): Promise<void> {
   for (const hook of state.afterStop.reverse()) {
     await hook().catch((error: unknown) => log.error("job queue stop step failed", { error }));
   }
-}
-
-/** SQL on the pg-boss instance's own connections (its pool, or PGlite). */
-export function queueSql(state: QueueState): SqlExecutor {
-  return state.boss.getDb() as SqlExecutor;
 }
 
 /**

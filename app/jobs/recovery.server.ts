@@ -4,11 +4,11 @@ import {
   isDeadLetterQueue,
   JOB_QUEUE_SCHEMA,
   openDedicatedSession,
-  queueSql,
   wakeWorkers,
   type DedicatedSession,
   type QueueState,
 } from "./boss.server";
+import { HOLDER_FIELD } from "./claim-tag.server";
 import type { SqlExecutor } from "./pglite-executor.server";
 
 // Crash recovery (docs/decisions/011-job-crash-recovery.md). pg-boss 10 only knows a job is
@@ -19,12 +19,11 @@ import type { SqlExecutor } from "./pglite-executor.server";
 //   random key) on a connection of its own for its whole life. PostgreSQL drops it the moment that
 //   connection closes: at once when the process dies on this machine (kill -9, OOM), within ~25 s of
 //   keepalives when a machine vanishes.
-// - Each job a worker starts is tagged with that key in its pg-boss row (`output`, which pg-boss
-//   overwrites when the job completes or fails).
+// - The statement that claims jobs tags each one with that key (claim-tag.server.ts).
 // - A sweep, when workers start and every RECOVERY_SWEEP_SECONDS in every such process, hands back
-//   to its queue every active job whose holder's lock is gone — and any untagged active job older
-//   than UNTAGGED_GRACE_SECONDS (a process killed between fetching a job and tagging it). A live
-//   process's jobs are never touched, however long they run: no lease to renew, no clock to trust.
+//   to its queue every active job whose holder's lock is gone. A live process's jobs are never
+//   touched, however long they run: no lease to renew, no clock to trust. An active job without a
+//   tag (claimed by an older version during a deploy) is left to pg-boss's expiry as before.
 
 const log = logger.child({ component: "jobs" });
 
@@ -32,10 +31,6 @@ const log = logger.child({ component: "jobs" });
 export const HOLDER_LOCK_CLASS = 0x5d0b05;
 /** How often each job-running process looks for jobs of processes that are gone. */
 export const RECOVERY_SWEEP_SECONDS = 10;
-/** An untagged active job older than this cannot belong to a live process (it tags in one query). */
-export const UNTAGGED_GRACE_SECONDS = 20;
-/** The job's output while it runs: which holder runs it. */
-const HOLDER_FIELD = "shopdeskHolder";
 /** What a recovered job's failed attempt says (the Job ledger shows it if it was the last one). */
 export const RECOVERED_MESSAGE = "Its process stopped while running it (crash, kill or lost machine)";
 
@@ -59,6 +54,7 @@ export function ensureRecovery(state: QueueState): Promise<Recovery> {
 async function startRecovery(state: QueueState): Promise<Recovery> {
   let session = await openDedicatedSession();
   const holderKey = await takeHolderKey(session);
+  state.holder.key = holderKey; // from now on the jobs this process claims name it
   const recovery = { holderKey };
   let lost = false;
   const watch = (current: DedicatedSession) =>
@@ -79,7 +75,7 @@ async function startRecovery(state: QueueState): Promise<Recovery> {
       if (lost) {
         await session.close();
         session = await openDedicatedSession();
-        await takeHolderKey(session, holderKey);
+        state.holder.key = await takeHolderKey(session, holderKey);
         lost = false;
         watch(session);
         log.info("job holder connection restored", { holderKey });
@@ -111,48 +107,32 @@ async function takeHolderKey(session: DedicatedSession, wanted?: number): Promis
   }
 }
 
-/** Tags jobs a worker of this process just started as this process's own. */
-export async function markHeld(state: QueueState, queue: string, jobIds: string[]): Promise<void> {
-  const recovery = await ensureRecovery(state);
-  await queueSql(state).executeSql(
-    // Added to what the output holds: a dead-letter copy's output is the original failure.
-    `UPDATE ${JOB_QUEUE_SCHEMA}.job
-     SET output = CASE WHEN jsonb_typeof(output) = 'object' THEN output ELSE '{}'::jsonb END
-       || jsonb_build_object('${HOLDER_FIELD}', $3::int)
-     WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active'`,
-    [queue, jobIds, recovery.holderKey],
-  );
-}
-
 interface Orphan {
   name: string;
   id: string;
-  holder: number | null;
+  holder: number;
 }
 
-// Active jobs whose holder lock nobody holds, or untagged and too old to be mid-tagging. Locked
-// (SKIP LOCKED) so two processes sweeping at once never hand back the same job twice.
+// Active jobs whose holder lock nobody holds. Locked (SKIP LOCKED) so two processes sweeping at once
+// never hand back the same job twice.
 const ORPHANS_SQL = `
   WITH live AS (
-    SELECT objid::int AS holder FROM pg_locks
+    SELECT objid::bigint AS holder FROM pg_locks
     WHERE locktype = 'advisory' AND granted AND objsubid = 2 AND classid = $1::int::oid
       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
   )
-  SELECT j.name, j.id::text AS id,
-    CASE WHEN jsonb_typeof(j.output -> '${HOLDER_FIELD}') = 'number'
-      THEN (j.output ->> '${HOLDER_FIELD}')::int END AS holder
+  SELECT j.name, j.id::text AS id, (j.output ->> '${HOLDER_FIELD}')::numeric::float8 AS holder
   FROM ${JOB_QUEUE_SCHEMA}.job j
   WHERE j.state = 'active'
     AND CASE WHEN jsonb_typeof(j.output -> '${HOLDER_FIELD}') = 'number'
-      THEN (j.output ->> '${HOLDER_FIELD}')::int NOT IN (SELECT holder FROM live)
-      ELSE j.started_on < now() - make_interval(secs => $2)
-    END
+      THEN (j.output ->> '${HOLDER_FIELD}')::numeric NOT IN (SELECT holder FROM live)
+      ELSE false END
   FOR UPDATE OF j SKIP LOCKED`;
 
 /** Hands orphaned jobs back to their queues; returns how many. */
 async function sweep(state: QueueState, session: DedicatedSession): Promise<number> {
   const orphans = await session.transaction(async (tx) => {
-    const { rows } = await tx.executeSql(ORPHANS_SQL, [HOLDER_LOCK_CLASS, UNTAGGED_GRACE_SECONDS]);
+    const { rows } = await tx.executeSql(ORPHANS_SQL, [HOLDER_LOCK_CLASS]);
     const found = rows as Orphan[];
     for (const [queue, jobs] of groupByQueue(found)) await handBack(state, tx, queue, jobs);
     return found;
@@ -161,7 +141,7 @@ async function sweep(state: QueueState, session: DedicatedSession): Promise<numb
     log.warn("job recovered from a stopped process", {
       job: orphan.name,
       jobId: orphan.id,
-      holder: orphan.holder ?? "untagged",
+      holder: orphan.holder,
     });
   }
   for (const queue of new Set(orphans.map((orphan) => orphan.name))) wakeWorkers(state, queue);

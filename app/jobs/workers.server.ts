@@ -9,9 +9,10 @@ import {
   queueState,
   type QueueState,
 } from "./boss.server";
+import { HOLDER_FIELD } from "./claim-tag.server";
 import { describeJobError, recordDeadJob } from "./dead-letters.server";
 import { JOB_DEFAULTS, queueSettings, type AnyJobDefinition } from "./queue.server";
-import { ensureRecovery, markHeld } from "./recovery.server";
+import { ensureRecovery } from "./recovery.server";
 import { jobDefinitions } from "./registry.server";
 
 // The running side of the durable jobs (docs/decisions/003-durable-jobs.md): workers fetch jobs of
@@ -32,7 +33,7 @@ const latestDefinitions = ((globalThis as DefinitionsGlobal)[LATEST_KEY] ??= new
 export async function startJobWorkers(definitions: readonly AnyJobDefinition[] = jobDefinitions): Promise<void> {
   for (const definition of definitions) latestDefinitions.set(definition.name, definition);
   const state = await queueState();
-  // Before any worker takes a job: its jobs must carry a holder key that is locked.
+  // Before any worker claims a job: the claims must name a holder whose lock is held.
   await ensureRecovery(state);
   for (const definition of definitions) {
     // Claimed before the first await, so two concurrent calls cannot both subscribe it.
@@ -56,7 +57,6 @@ async function startWorkersFor(state: QueueState, definition: AnyJobDefinition):
       { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS },
       async ([job]) => {
         if (!job) return;
-        await markHeld(state, definition.name, [job.id]);
         await runJob(latestDefinitions.get(definition.name) ?? definition, job);
         // A job was waiting, so more may be: fetch again now instead of after the polling interval.
         state.boss.notifyWorker(workerId);
@@ -69,12 +69,6 @@ async function startWorkersFor(state: QueueState, definition: AnyJobDefinition):
     deadLetterQueue,
     { batchSize: 10, includeMetadata: true, pollingIntervalSeconds: DEAD_LETTER_POLLING_INTERVAL_SECONDS },
     async (jobs) => {
-      if (jobs.length > 0)
-        await markHeld(
-          state,
-          deadLetterQueue,
-          jobs.map((job) => job.id),
-        );
       for (const job of jobs) await recordDeadJob(deadLetterEntry(definition.name, job));
     },
   );
@@ -121,9 +115,16 @@ function deadLetterEntry(queue: string, job: PgBoss.JobWithMetadata<unknown>) {
   return {
     queue,
     data: job.data,
-    error: describeJobError(job.output),
+    error: describeJobError(withoutHolderTag(job.output)),
     // The dead-letter copy carries the original's retry limit: every attempt was used.
     attempts: job.retryLimit + 1,
     sourceJobId: job.id,
   };
+}
+
+/** The output as the failure left it, without the tag its claim added (claim-tag.server.ts). */
+function withoutHolderTag(output: unknown): unknown {
+  if (typeof output !== "object" || output === null || !(HOLDER_FIELD in output)) return output;
+  const { [HOLDER_FIELD]: _holder, ...rest } = output as Record<string, unknown>;
+  return rest;
 }
