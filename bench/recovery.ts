@@ -60,6 +60,7 @@ async function runBench() {
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   db.on("error", () => {}); // an idle connection ended by the DROP DATABASE at the end
   let app: AppProcess | null = null;
+  let finished = false;
   const emulatorCleanup: (() => Promise<void>)[] = [];
   try {
     migrateDatabase(databaseUrl);
@@ -250,13 +251,14 @@ async function runBench() {
     report("recovery-in-flight-at-kill", inFlight.length, "events");
     report("recovery-active-jobs-at-kill", activeJobs.length, "jobs");
     report("recovery-jobs-recovered", recoveredLines, "jobs");
+    finished = true;
   } finally {
     if (app) await app.stop();
     for (const cleanup of emulatorCleanup) await cleanup();
     await db.end();
     await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
     await admin.end();
-    if (!process.env.BENCH_KEEP_LOGS) rmSync(logDir, { recursive: true, force: true });
+    if (finished && !process.env.BENCH_KEEP_LOGS) rmSync(logDir, { recursive: true, force: true });
   }
 }
 

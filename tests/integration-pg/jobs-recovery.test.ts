@@ -157,6 +157,26 @@ describe("crash recovery of jobs on PostgreSQL", () => {
     );
   }, 120_000);
 
+  it("keeps its jobs when its lock connection drops and comes back (a server restart, a network blip)", async () => {
+    const worker = startWorker({ blocking: true });
+    await worker.ready;
+    const jobId = await jobStuckIn(worker, 5);
+    const terminated = await db.$queryRaw<{ done: boolean }[]>`
+      SELECT pg_terminate_backend(pid) AS done FROM pg_stat_activity
+      WHERE application_name = 'shopdesk-jobs-holder' AND datname = current_database()`;
+    expect(terminated).toEqual([{ done: true }]);
+
+    await vi.waitFor(
+      () => expect(worker.lines()).toContainEqual(expect.objectContaining({ msg: "job holder connection restored" })),
+      { timeout: 30_000, interval: 250 },
+    );
+    // Its next sweep has run with the lock back: the job is still its own, running once.
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    expect(worker.lines()).not.toContainEqual(expect.objectContaining({ msg: "job recovered from a stopped process" }));
+    expect(await jobState(jobId)).toBe("active");
+    expect(await runsOf(jobId)).toHaveLength(1);
+  }, 120_000);
+
   it("leaves an active job that names no holder (claimed by an older version) to its expiry", async () => {
     const jobId = (await enqueue(blockingJob, { n: 3 }))!;
     await db.$executeRaw`UPDATE pgboss.job SET state = 'active', started_on = now() - interval '1 minute'
