@@ -11,6 +11,6 @@ process.env.PRISMA_SCHEMA_ENGINE_BINARY ??= path.join(here, "prisma/tools/schema
 export default defineConfig({
   schema: "prisma/schema.prisma",
   migrations: { path: "prisma/migrations" },
-  // pglite:<dir> | pglite:memory (embedded, the default) or postgresql://… (a real server)
-  datasource: { url: process.env.DATABASE_URL ?? "pglite:./.shopdesk/db" },
+  // embedded:<dir> (Shopdesk's own PostgreSQL server, the default) or postgresql://… (any server)
+  datasource: { url: process.env.DATABASE_URL ?? "embedded:./.shopdesk/postgres" },
 });

@@ -8,7 +8,7 @@ declare module "@remix-run/node" {
   }
 }
 
-export default defineConfig({
+export default defineConfig(({ isSsrBuild }) => ({
   server: { host: "127.0.0.1", port: Number(process.env.PORT || 3000), hmr: { host: "127.0.0.1" } },
   plugins: [
     remix({
@@ -23,8 +23,10 @@ export default defineConfig({
     }),
     tsconfigPaths(),
   ],
-  build: { assetsInlineLimit: 0 },
-  // PGlite ships its WASM next to its JS: load it from node_modules, not from a Vite bundle.
-  ssr: { external: ["@electric-sql/pglite", "pg-boss", "pg"] },
+  // The server bundle runs on Node (app/db.server.ts awaits the database at the top level); the
+  // browser bundle keeps Vite's default browser targets.
+  build: { assetsInlineLimit: 0, ...(isSsrBuild ? { target: "node20" } : {}) },
+  // Database drivers load from node_modules as they are, not from a bundle.
+  ssr: { external: ["pg-boss", "pg"] },
   optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },
-});
+}));

@@ -7,8 +7,8 @@ import tsconfigPaths from "vite-tsconfig-paths";
 // node_modules, as in the Remix server build (vite.config.ts).
 export default defineConfig({
   plugins: [tsconfigPaths()],
-  // PGlite ships its WASM next to its JS: load it from node_modules, not from a bundle.
-  ssr: { external: ["@electric-sql/pglite", "pg-boss", "pg"] },
+  // Database drivers load from node_modules as they are, not from a bundle.
+  ssr: { external: ["pg-boss", "pg"] },
   build: {
     ssr: "app/jobs/worker.ts",
     outDir: "build/worker",

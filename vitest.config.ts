@@ -1,10 +1,6 @@
 import { defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
 
-// SHOPDESK_TEST_DB=postgres (npm run test:pg) runs the integration suite on a PostgreSQL server,
-// plus the tests that only make sense there (several worker processes on one database).
-const onPostgres = process.env.SHOPDESK_TEST_DB === "postgres";
-
 // The app reads the same variables in tests as in production; only their values are local.
 const appEnv = {
   NODE_ENV: "test" as const,
@@ -34,7 +30,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          include: ["tests/integration/**/*.test.ts", ...(onPostgres ? ["tests/integration-pg/**/*.test.ts"] : [])],
+          include: ["tests/integration/**/*.test.ts"],
           globalSetup: ["./tests/support/global-setup.ts"],
           setupFiles: ["./tests/support/setup-integration.ts"],
           testTimeout: 60_000,

@@ -1,48 +1,45 @@
-import type { PGlite } from "@electric-sql/pglite";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaPGlite } from "pglite-prisma-adapter";
 import { env } from "~/env.server";
 import { PrismaClient } from "~/generated/prisma/client";
 import { logger } from "~/lib/logger.server";
-import { openPglite, parseDatabaseUrl, redactUrl } from "../prisma/tools/db-adapter.mjs";
+import { redactUrl } from "../prisma/tools/db-adapter.mjs";
+import { resolveDatabaseUrl } from "../prisma/tools/local-postgres.mjs";
 
-// The Prisma client, on the database DATABASE_URL names (docs/decisions/002-database.md):
-//   pglite:<dir> | pglite:memory  embedded PostgreSQL in this process (the default)
-//   postgres(ql)://…              a PostgreSQL server through node-postgres
+// The Prisma client on the PostgreSQL server DATABASE_URL names (docs/decisions/011-local-postgresql.md):
+//   embedded:<dir>   Shopdesk's own server in that folder, started on first use (the default)
+//   postgres(ql)://… any PostgreSQL server
+// Always node-postgres through @prisma/adapter-pg: one driver, a pool of connections, and no query
+// ever runs on this process's event loop.
 
 type CloseHook = () => Promise<void>;
 
 interface Database {
   prisma: PrismaClient;
-  /** The embedded database, when DATABASE_URL is pglite:…; the job queue shares it. */
-  pglite: PGlite | null;
+  /** The postgresql:// URL in use (the job queue opens its own pool on it). */
+  url: string;
   closeHooks: Set<CloseHook>;
   close(): Promise<void>;
 }
 
+/**
+ * Connections of the web process's Prisma pool. Requests, job handlers and a backfill share it;
+ * enough that a request never waits behind a handful of long queries, few enough that several
+ * processes stay well under the server's max_connections (200 on the embedded server).
+ */
+const POOL_SIZE = 12;
+
 // One database per process, kept on globalThis: Vite's dev server re-evaluates modules on every
-// change, and a second PGlite on the same folder would corrupt it.
+// change, and each evaluation would otherwise open another pool.
 const GLOBAL_KEY = Symbol.for("shopdesk.database");
-type DatabaseGlobal = typeof globalThis & { [GLOBAL_KEY]?: Database };
+type DatabaseGlobal = typeof globalThis & { [GLOBAL_KEY]?: Promise<Database> };
 const holder = globalThis as DatabaseGlobal;
 
-function openDatabase(url: string): Database {
-  const target = parseDatabaseUrl(url);
-  if (target.kind === "postgres") {
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: target.url }) });
-    logger.debug("database: PostgreSQL", { url: redactUrl(target.url) });
-    return withClose(prisma, null, async () => prisma.$disconnect());
-  }
-  const { pglite, close } = openPglite(target.dataDir);
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
-  logger.debug("database: PGlite", { dataDir: target.dataDir ?? "memory" });
-  return withClose(prisma, pglite, async () => {
-    await prisma.$disconnect();
-    await close();
+async function openDatabase(configuredUrl: string): Promise<Database> {
+  const url = await resolveDatabaseUrl(configuredUrl);
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: POOL_SIZE, application_name: "shopdesk" }),
   });
-}
-
-function withClose(prisma: PrismaClient, pglite: PGlite | null, disconnect: () => Promise<void>): Database {
+  logger.debug("database: PostgreSQL", { url: redactUrl(url) });
   const closeHooks = new Set<CloseHook>();
   let closing: Promise<void> | null = null;
   const close = () => {
@@ -51,40 +48,44 @@ function withClose(prisma: PrismaClient, pglite: PGlite | null, disconnect: () =
       for (const hook of [...closeHooks].reverse()) {
         await hook().catch((error: unknown) => logger.error("database close hook failed", { error }));
       }
-      await disconnect();
+      await prisma.$disconnect();
     })();
     return closing;
   };
-  return { prisma, pglite, closeHooks, close };
+  return { prisma, url, closeHooks, close };
 }
 
-function database(): Database {
+function database(): Promise<Database> {
   holder[GLOBAL_KEY] ??= openDatabase(env.DATABASE_URL);
   return holder[GLOBAL_KEY];
 }
 
-export const db: PrismaClient = database().prisma;
+// Top-level await: the embedded server may have to start (about a second, once per machine boot)
+// before anything can query.
+const opened = await database();
 
-/** The PGlite instance behind `db`, or null on PostgreSQL. */
-export const pglite: PGlite | null = database().pglite;
+export const db: PrismaClient = opened.prisma;
+
+/** The postgresql:// URL `db` is connected to. */
+export const databaseUrl: string = opened.url;
 
 /**
  * Runs `hook` when the database is about to close (before the connection goes), so whatever uses it
  * (the job queue) can finish first. Returns a function that unregisters it.
  */
 export function onDatabaseClose(hook: CloseHook): () => void {
-  const { closeHooks } = database();
+  const { closeHooks } = opened;
   closeHooks.add(hook);
   return () => closeHooks.delete(hook);
 }
 
 /**
- * Closes the database for this process (shutdown, end of a test file): close hooks, then Prisma,
- * then PGlite and its folder lock. Safe to call twice; a later import opens a fresh one.
+ * Closes the database for this process (shutdown, end of a test file): close hooks, then Prisma's
+ * pool. Safe to call twice. The embedded server keeps running for the next process.
  */
 export async function closeDatabase(): Promise<void> {
   const current = holder[GLOBAL_KEY];
   if (!current) return;
-  await current.close();
+  await (await current).close();
   if (holder[GLOBAL_KEY] === current) delete holder[GLOBAL_KEY];
 }

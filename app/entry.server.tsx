@@ -15,8 +15,7 @@ import { addDocumentResponseHeaders } from "~/shopify.server";
 
 export const streamTimeout = 5000;
 
-// The web process also runs the job workers unless JOBS_IN_PROCESS=false (PGlite allows one
-// process, so there it always does). Started at module load so webhooks queued before the first
+// The web process also runs the job workers unless JOBS_IN_PROCESS=false. Started at module load so webhooks queued before the first
 // page view are processed too.
 void ensureInProcessWorkers();
 

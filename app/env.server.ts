@@ -10,15 +10,15 @@ const EnvSchema = z.object({
   SCOPES: z
     .string()
     .default("read_customers,write_customers,read_orders,write_orders,read_fulfillments,read_returns,write_returns"),
-  /** pglite:<dir> | pglite:memory (embedded Postgres) or postgres(ql)://… (a real server). */
+  /** embedded:<dir> (Shopdesk's own PostgreSQL server in a folder) or postgres(ql)://… (any server). */
   DATABASE_URL: z
     .string()
-    .default("pglite:./.shopdesk/db")
+    .default("embedded:./.shopdesk/postgres")
     .refine(
-      (url) => /^(pglite:|postgres(ql)?:\/\/)/.test(url),
-      "DATABASE_URL must start with pglite: or postgresql://",
+      (url) => /^(embedded:.|postgres(ql)?:\/\/)/.test(url),
+      "DATABASE_URL must be embedded:<folder> or postgresql://user:password@host:port/database",
     ),
-  /** Run job workers inside the web process (always on for PGlite, which allows one process). */
+  /** Run job workers inside the web process (false when `npm run worker` processes run them). */
   JOBS_IN_PROCESS: z
     .enum(["true", "false"])
     .optional()
@@ -38,5 +38,3 @@ function parseEnv(source: NodeJS.ProcessEnv): Env {
 }
 
 export const env = parseEnv(process.env);
-
-export const isPglite = env.DATABASE_URL.startsWith("pglite:");

@@ -12,9 +12,10 @@
 //   restart-to-listening-seconds new process spawned → it answers HTTP (the floor of both)
 //   in-flight-at-kill, active-jobs-at-kill, jobs-recovered  what the kill left, and what the new
 //                                process logged as recovered
-// Needs BENCH_DATABASE_URL (an admin URL of a PostgreSQL server); makes a database and drops it.
+// On a fresh embedded PostgreSQL (the default install), or a new database on BENCH_DATABASE_URL's
+// server (see benchDatabase in support.ts).
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -25,7 +26,17 @@ import { DEV_APP_CREDENTIALS, freePort, migrateDatabase, webhookSubscriptionsFro
 import { startStoreEmulator } from "../dev/store-emulator/index.ts";
 import { orderPayload, shopTime } from "../dev/store-emulator/payloads.ts";
 import { adminHostParam, webhookHeaders } from "../dev/store-emulator/signing.ts";
-import { appHandlers, listen, numberFlag, poll, report, seconds, serveRoutes, sleep } from "./support.ts";
+import {
+  appHandlers,
+  benchDatabase,
+  listen,
+  numberFlag,
+  poll,
+  report,
+  seconds,
+  serveRoutes,
+  sleep,
+} from "./support.ts";
 
 const CHILD_FLAG = "--app-process";
 
@@ -48,14 +59,9 @@ async function runBench() {
   const deliveriesWanted = numberFlag("deliveries", 1000);
   const concurrency = numberFlag("concurrency", 32);
   const maxWaitMs = numberFlag("max-wait", 300) * 1000;
-  const adminUrl = process.env.BENCH_DATABASE_URL;
-  if (!adminUrl) throw new Error("Set BENCH_DATABASE_URL to an admin URL of a PostgreSQL server");
-
-  const databaseName = `shopdesk_bench_recovery_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${databaseName}"`);
-  const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${databaseName}` }).toString();
+  const database = await benchDatabase();
+  const databaseUrl = database.url;
+  console.error(`recovery: on ${database.description}`);
   const logDir = mkdtempSync(path.join(os.tmpdir(), "shopdesk-bench-recovery-"));
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   db.on("error", () => {}); // an idle connection ended by the DROP DATABASE at the end
@@ -256,8 +262,7 @@ async function runBench() {
     if (app) await app.stop();
     for (const cleanup of emulatorCleanup) await cleanup();
     await db.end();
-    await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-    await admin.end();
+    await database.dispose();
     if (finished && !process.env.BENCH_KEEP_LOGS) rmSync(logDir, { recursive: true, force: true });
   }
 }

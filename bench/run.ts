@@ -1,6 +1,6 @@
 // npm run bench [-- NAME] [-- flags for the bench]
 // Runs every bench/<name>.ts (or those whose name starts with NAME), each in its own Node process
-// (fresh PGlite, fresh env), and prints the figures they report: `bench FIGURE: VALUE UNIT`, figure
+// (fresh database, fresh env), and prints the figures they report: `bench FIGURE: VALUE UNIT`, figure
 // names starting with the bench's name. NAME may also name figures (`webhook-ack-p99`): the bench
 // it belongs to runs and only those figures print. Other output of a bench goes to stderr. Exits
 // non-zero when a bench crashes or overruns.

@@ -1,7 +1,7 @@
 // Shared by the benchmarks: figures on stdout, percentiles, flags, and the app in a script — the
 // real route modules behind a node:http server on 127.0.0.1, the store emulator as Shopify, the
-// network preload, the job workers, and a fresh migrated PGlite folder in the OS temp dir.
-import { rmSync } from "node:fs";
+// network preload, the job workers, and a fresh migrated database (benchDatabase).
+import { readFileSync, rmSync } from "node:fs";
 import fs from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -119,10 +119,8 @@ export interface BenchApp {
 
 /** The app with its job workers against an emulator seeded with one shop. Call before any app import. */
 export async function startBenchApp(seed: Omit<SeedOptions, "shops">): Promise<BenchApp> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), "shopdesk-bench-"));
-  const removeDataDir = () => rmSync(dataDir, { recursive: true, force: true });
-  process.once("exit", removeDataDir); // also after a crash
-  const databaseUrl = `pglite:${dataDir}`;
+  const database = await benchDatabase();
+  const databaseUrl = database.url;
   migrateDatabase(databaseUrl);
 
   const handlers = new Map<string, Handler>(); // filled once the app may be imported
@@ -182,9 +180,73 @@ export async function startBenchApp(seed: Omit<SeedOptions, "shops">): Promise<B
       await closeDatabase();
       await emulator.close();
       await server.close();
-      removeDataDir();
+      await database.dispose();
     },
   };
+}
+
+export interface BenchDatabase {
+  /** postgresql://… of an empty database of this bench run's own. */
+  url: string;
+  /** Which server, for the bench's stderr. */
+  description: string;
+  dispose(): Promise<void>;
+}
+
+/**
+ * An empty database for one bench run. On the embedded default (what `npm ci && npm run demo`
+ * runs): a fresh Shopdesk PostgreSQL server in the OS temp dir, stopped and deleted afterwards.
+ * With BENCH_DATABASE_URL=postgresql://…/postgres (a role with CREATEDB): a new database on that
+ * server, dropped afterwards.
+ */
+export async function benchDatabase(): Promise<BenchDatabase> {
+  const external = process.env.BENCH_DATABASE_URL;
+  const name = `shopdesk_bench_${process.pid}_${Date.now().toString(36)}`;
+  if (external) {
+    await adminQuery(external, `CREATE DATABASE "${name}"`);
+    const url = new URL(external);
+    url.pathname = `/${name}`;
+    return {
+      url: url.toString(),
+      description: `PostgreSQL from BENCH_DATABASE_URL (${url.host})`,
+      dispose: () => adminQuery(external, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+    };
+  }
+  const { ensureDatabase, serverUrl, startEmbeddedPostgres, stopEmbeddedPostgres } =
+    await import("../prisma/tools/local-postgres.mjs");
+  const root = await fs.mkdtemp(path.join(os.tmpdir(), "shopdesk-bench-"));
+  await fs.chmod(root, 0o755); // as root, the server runs as another user that must reach it
+  const dataDir = path.join(root, "postgres");
+  const removeRoot = () => rmSync(root, { recursive: true, force: true });
+  const { state } = await startEmbeddedPostgres(dataDir);
+  process.once("exit", () => {
+    // After a crash too: the server would otherwise outlive the bench.
+    try {
+      process.kill(Number(readFileSync(path.join(dataDir, "postmaster.pid"), "utf8").split("\n")[0]), "SIGINT");
+    } catch {
+      // already stopped
+    }
+  });
+  await ensureDatabase(state, name);
+  return {
+    url: serverUrl(state, name),
+    description: `embedded PostgreSQL (default install) on 127.0.0.1:${state.port}`,
+    dispose: async () => {
+      await stopEmbeddedPostgres(dataDir);
+      removeRoot();
+    },
+  };
+}
+
+async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
 }
 
 /** The shop's SyncState (null before the install created it). */

@@ -56,7 +56,7 @@ let stack: Stack;
 try {
   stack = await startStack({
     mode: "dev",
-    databaseUrl: `pglite:${path.join(dataDir, "db")}`,
+    databaseUrl: `embedded:${path.join(dataDir, "postgres")}`,
     appPort: Number(flags.port),
     emulatorPort: Number(flags["emulator-port"]),
     storefrontPort: Number(flags["storefront-port"]),

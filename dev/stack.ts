@@ -8,6 +8,14 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseToml } from "smol-toml";
+import {
+  APP_DATABASE,
+  embeddedDataDir,
+  ensureDatabase,
+  serverUrl,
+  startEmbeddedPostgres,
+  stopEmbeddedPostgres,
+} from "../prisma/tools/local-postgres.mjs";
 import { startStoreEmulator, type EmulatorSnapshot, type StoreEmulator } from "./store-emulator/index.ts";
 import { adminHostParam } from "./store-emulator/signing.ts";
 import { startStorefront, type Storefront } from "./storefront/index.ts";
@@ -19,6 +27,10 @@ export const DEV_APP_CREDENTIALS = { apiKey: "shopdesk-dev-client-id", apiSecret
 
 export interface StackOptions {
   mode: "dev" | "build";
+  /**
+   * embedded:<dir> (the stack starts that folder's PostgreSQL server, or takes over one a killed
+   * run left behind, and stops it with the stack) or postgresql://… (a server already running).
+   */
   databaseUrl: string;
   appPort?: number;
   emulatorPort?: number;
@@ -148,8 +160,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   const appUrl = `http://127.0.0.1:${appPort}`;
   const { apiKey, apiSecret } = DEV_APP_CREDENTIALS;
 
-  migrateDatabase(options.databaseUrl);
-  log(`database ready (${options.databaseUrl})`);
+  const database = await openStackDatabase(options.databaseUrl);
+  migrateDatabase(database.url);
+  log(`database ready (${database.description})`);
 
   const emulator = await startStoreEmulator({
     port: options.emulatorPort ?? 0,
@@ -169,7 +182,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       SHOPIFY_API_KEY: apiKey,
       SHOPIFY_API_SECRET: apiSecret,
       SHOPIFY_APP_URL: appUrl,
-      DATABASE_URL: options.databaseUrl,
+      DATABASE_URL: database.url,
       SHOPDESK_EMULATOR_URL: emulator.url,
     },
     options.appOutput,
@@ -179,6 +192,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   } catch (error) {
     await stopProcessGroup(app.child);
     await emulator.close();
+    await database.stop();
     throw error;
   }
   log(`Shopdesk at ${appUrl}`);
@@ -216,6 +230,24 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await storefront.close();
       await stopProcessGroup(app.child);
       await emulator.close();
+      await database.stop();
+    },
+  };
+}
+
+/** The stack's database: for embedded:<dir>, that folder's server, started if it is not running. */
+async function openStackDatabase(databaseUrl: string) {
+  if (!databaseUrl.startsWith("embedded:")) {
+    return { url: databaseUrl, description: "PostgreSQL server from DATABASE_URL", stop: async () => {} };
+  }
+  const dataDir = embeddedDataDir(databaseUrl);
+  const { state } = await startEmbeddedPostgres(dataDir);
+  await ensureDatabase(state, APP_DATABASE);
+  return {
+    url: serverUrl(state),
+    description: `PostgreSQL on 127.0.0.1:${state.port}, data in ${dataDir}`,
+    stop: async () => {
+      await stopEmbeddedPostgres(dataDir);
     },
   };
 }

@@ -1,16 +1,19 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import PgBoss from "pg-boss";
-import { onDatabaseClose, pglite } from "~/db.server";
-import { env } from "~/env.server";
+import { databaseUrl, onDatabaseClose } from "~/db.server";
 import { logger } from "~/lib/logger.server";
 import { tagClaims } from "./claim-tag.server";
-import { pgliteExecutor, type SqlExecutor } from "./pglite-executor.server";
 
-// The pg-boss instance of this process (docs/decisions/003-durable-jobs.md). On PGlite it runs on
-// the app's own PGlite instance; on PostgreSQL it has a small pool of its own.
+// The pg-boss instance of this process (docs/decisions/003-durable-jobs.md), with a small pool of
+// its own beside Prisma's.
 
 const log = logger.child({ component: "jobs" });
+
+/** What pg-boss needs from a database when it is given one (`new PgBoss({ db })`). */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number }>;
+}
 
 /** pg-boss keeps its tables in this schema; `migrate.mjs reset` drops it too. */
 export const JOB_QUEUE_SCHEMA = "pgboss";
@@ -57,7 +60,7 @@ type QueueGlobal = typeof globalThis & { [GLOBAL_KEY]?: Promise<QueueState> };
 const holder = globalThis as QueueGlobal;
 
 function createBoss(holder: QueueState["holder"]): { boss: PgBoss; closeDb: () => Promise<void> } {
-  const database = pglite ? { executor: pgliteExecutor(pglite), close: async () => {} } : postgresPool();
+  const database = postgresPool();
   // Every statement goes through here, so pg-boss's job claims name this process (claim-tag.server.ts).
   const db: SqlExecutor = {
     executeSql: (text, values) =>
@@ -73,9 +76,9 @@ function createBoss(holder: QueueState["holder"]): { boss: PgBoss; closeDb: () =
   return { boss, closeDb: database.close };
 }
 
-/** pg-boss's small pool of its own on PostgreSQL (what it would open itself, given the URL). */
+/** pg-boss's small pool (what it would open itself, given the URL). */
 function postgresPool() {
-  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4, application_name: "shopdesk-jobs" });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: "shopdesk-jobs" });
   pool.on("error", (error) => log.error("job queue connection error", { error }));
   const executor: SqlExecutor = {
     // As pg-boss's own pool answers: for a script of several statements, node-postgres's array of
@@ -150,9 +153,8 @@ export interface DedicatedSession extends SqlExecutor {
 }
 
 export async function openDedicatedSession(): Promise<DedicatedSession> {
-  if (pglite) return pgliteSession(pglite);
   const client = new pg.Client({
-    connectionString: env.DATABASE_URL,
+    connectionString: databaseUrl,
     application_name: "shopdesk-jobs-holder",
     keepAlive: true,
   });
@@ -208,23 +210,6 @@ export async function openDedicatedSession(): Promise<DedicatedSession> {
       lost = true; // an intended end is no loss
       await client.end().catch(() => {});
     },
-  };
-}
-
-/** PGlite is one session for the whole process: the same one, and its transaction() for transactions. */
-function pgliteSession(instance: NonNullable<typeof pglite>): DedicatedSession {
-  const toResult = (result: { rows: unknown[]; affectedRows?: number }) => ({
-    rows: result.rows,
-    rowCount: result.affectedRows ?? result.rows.length,
-  });
-  return {
-    executeSql: async (text, values) => toResult(await instance.query(text, values)),
-    transaction: (work) =>
-      instance.transaction((tx) =>
-        work({ executeSql: async (text, values) => toResult(await tx.query(text, values)) }),
-      ),
-    onLost: () => {},
-    close: async () => {},
   };
 }
 

@@ -3,8 +3,8 @@ import type { Logger } from "~/lib/logger.server";
 import { ensureQueue, queueState, sendJob, stopQueue, type QueueSettings, type SendOptions } from "./boss.server";
 
 // Durable jobs (docs/decisions/003-durable-jobs.md): define a job once, enqueue it from anywhere,
-// and the workers of whichever process runs them (the web process on PGlite, `npm run worker`
-// processes on PostgreSQL) execute it at least once, with retries and backoff; a job that fails
+// and the workers of whichever processes run them (the web process, `npm run worker` processes)
+// execute it at least once, with retries and backoff; a job that fails
 // for good lands in the Job ledger, where it can be retried.
 //
 // This module is the producing side: what a job is and how to queue one. It imports no handler, so
@@ -89,9 +89,8 @@ export type EnqueueOptions = SendOptions;
  * Queues a job. Throws a ZodError if `data` does not match the job's schema (nothing is queued).
  * Returns the job id, or null when `singletonKey` matched a job that is still waiting.
  *
- * Call it after `db.$transaction(…)` returns, never inside the callback: on PGlite the queue shares
- * the single connection, which the transaction holds, so the enqueue waits until Prisma's
- * transaction timeout (5 s) fails the transaction.
+ * The queue has its own connections: a job enqueued inside a `db.$transaction(…)` callback is
+ * visible to workers even if that transaction later rolls back. Enqueue after the commit.
  */
 export async function enqueue<T>(job: JobKind<T>, data: T, options: EnqueueOptions = {}): Promise<string | null> {
   job.schema.parse(data);

@@ -7,9 +7,9 @@ import {
   wakeWorkers,
   type DedicatedSession,
   type QueueState,
+  type SqlExecutor,
 } from "./boss.server";
 import { HOLDER_FIELD } from "./claim-tag.server";
-import type { SqlExecutor } from "./pglite-executor.server";
 
 // Crash recovery (docs/decisions/011-job-crash-recovery.md). pg-boss 10 only knows a job is
 // `active`, not who runs it, and hands a crashed process's jobs back only when their expiry runs out

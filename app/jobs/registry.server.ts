@@ -3,7 +3,7 @@ import type { AnyJobDefinition } from "./queue.server";
 import { backfillJob, reconcileJob } from "./sync.server";
 
 /**
- * Every job kind the workers run (`npm run worker`, or the web process on PGlite). A job that is
+ * Every job kind the workers run (the web process and `npm run worker` processes). A job that is
  * enqueued but missing here waits in its queue until a process that knows it starts.
  */
 export const jobDefinitions: readonly AnyJobDefinition[] = [processWebhookJob, backfillJob, reconcileJob];

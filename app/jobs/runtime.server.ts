@@ -1,16 +1,16 @@
 import { closeDatabase } from "~/db.server";
-import { env, isPglite } from "~/env.server";
+import { env } from "~/env.server";
 import { logger } from "~/lib/logger.server";
 import { startJobWorkers } from "./workers.server";
 
 const log = logger.child({ component: "jobs" });
 
 /**
- * Whether the web process runs the job workers: always on PGlite (one process owns the database),
- * otherwise unless JOBS_IN_PROCESS=false (then `npm run worker` processes run them).
+ * Whether the web process runs the job workers: unless JOBS_IN_PROCESS=false (then `npm run worker`
+ * processes run them).
  */
 export function runsWorkersInProcess(): boolean {
-  return isPglite || env.JOBS_IN_PROCESS !== false;
+  return env.JOBS_IN_PROCESS !== false;
 }
 
 const GLOBAL_KEY = Symbol.for("shopdesk.inProcessWorkers");
@@ -51,7 +51,7 @@ const SHUTDOWN_KEY = Symbol.for("shopdesk.shutdownHandlers");
 
 /**
  * On SIGINT/SIGTERM: let running jobs finish (or hand them back to the queue), close the database
- * (PGlite flushes and frees its folder), exit. A second signal exits at once.
+ * pool, exit. A second signal exits at once.
  */
 export function installShutdownHandlers(): void {
   const flags = globalThis as typeof globalThis & { [SHUTDOWN_KEY]?: true };

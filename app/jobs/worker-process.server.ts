@@ -1,19 +1,15 @@
-import { isPglite } from "~/env.server";
 import { logger } from "~/lib/logger.server";
 import type { AnyJobDefinition } from "./queue.server";
 import { startJobWorkers } from "./workers.server";
 import { installShutdownHandlers } from "./runtime.server";
 
 /**
- * A process that only runs jobs (`npm run worker`). On PostgreSQL start as many as the load needs:
+ * A process that only runs jobs (`npm run worker`). Start as many as the load needs:
  * they share the queues, each job goes to one of them. Stops gracefully on SIGINT/SIGTERM.
  */
 export async function runWorkerProcess(definitions: readonly AnyJobDefinition[]): Promise<void> {
   const log = logger.child({ component: "worker", pid: process.pid });
   installShutdownHandlers();
-  if (isPglite) {
-    log.info("PGlite allows one process per database: this worker only runs while the web server is stopped");
-  }
   await startJobWorkers(definitions);
   log.info("worker started", { jobs: definitions.map((definition) => definition.name) });
 }

@@ -29,10 +29,9 @@ import { loadConfigFromFile } from "@prisma/config";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import { createMigrationAdapterFactory, parseDatabaseUrl, redactUrl } from "./db-adapter.mjs";
 
-// Each run lives a few seconds, but by default V8 also recompiles the hot parts of PGlite's and the
-// schema engine's WebAssembly with its optimising compiler on background threads: twice the CPU
-// time of the run, never paid back (measured: `diff --check` 4.1 s of CPU with, 2.1 s without).
-// Set before any WebAssembly is compiled (PGlite and the engine compile theirs on first use).
+// Each run lives a few seconds, but by default V8 also recompiles the hot parts of the schema
+// engine's WebAssembly with its optimising compiler on background threads: more CPU time than the
+// run itself, never paid back. Set before any WebAssembly is compiled.
 v8.setFlagsFromString("--liftoff-only");
 
 const USAGE = "usage: migrate.mjs <dev|deploy|status|diff|reset|resolve> [--url URL] (see the header of this file)";
@@ -302,10 +301,6 @@ async function main(argv) {
   const run = commands[command];
   if (!run) throw new UsageError(`Unknown command "${command}". ${USAGE}`);
   const cfg = await loadProjectConfig(opts);
-  // `diff` compares the migrations (replayed on a shadow database) with the schema and never reads
-  // the main database: on PGlite, use a throwaway one, so it also works while the dev server holds
-  // the real folder.
-  if (command === "diff" && !opts.url && parseDatabaseUrl(cfg.url).kind === "pglite") cfg.url = "pglite:memory";
   databaseUrl = cfg.url;
   parseDatabaseUrl(cfg.url); // fail on a bad URL before loading the engine
   const schemaFiles = await readSchemaFiles(cfg.schemaPath);

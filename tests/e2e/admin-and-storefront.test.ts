@@ -1,52 +1,24 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed, onTestFinished } from "vitest";
-import { launchShopdeskBrowser, requireChromium, type ShopdeskBrowser } from "../../dev/browser/launch.ts";
-import { DEV_APP_CREDENTIALS, repoRoot, startStack, type Stack } from "../../dev/stack.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireChromium, type ShopdeskBrowser } from "../../dev/browser/launch.ts";
+import type { Stack } from "../../dev/stack.ts";
+import { screenshotOnFailure, startE2eStack, type E2eStack } from "../support/e2e";
 
 // A person's path through Shopdesk, in Chromium against the production build: open the app from
 // the Shopify admin (which installs it), move around it, then use the portal on the storefront.
 requireChromium();
 const SHOP = "maple-goods-eu.myshopify.com";
-const screenshots = path.join(repoRoot, "test-results");
 
 let stack: Stack;
 let browser: ShopdeskBrowser;
-let dataDir: string;
+let e2e: E2eStack | undefined;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "shopdesk-e2e-"));
-  stack = await startStack({
-    mode: "build",
-    databaseUrl: `pglite:${path.join(dataDir, "db")}`,
-    seed: { ordersPerShop: 20, customersPerShop: 10 },
-  });
-  browser = await launchShopdeskBrowser({
-    headless: true,
-    appUrl: stack.appUrl,
-    ...DEV_APP_CREDENTIALS,
-    storefrontUrl: stack.storefront.url,
-    shopNames: Object.fromEntries(stack.emulator.shops().map((shop) => [shop.domain, shop.name])),
-  });
+  e2e = await startE2eStack({ seed: { ordersPerShop: 20, customersPerShop: 10 }, withStorefront: true });
+  ({ stack, browser } = e2e);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-/** Keeps a screenshot of the page when the running test fails (always, with SHOPDESK_SCREENSHOTS=1). */
-function screenshotOnFailure(page: Page, name: string) {
-  const take = async () => {
-    mkdirSync(screenshots, { recursive: true });
-    await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
-  };
-  onTestFailed(take);
-  if (process.env.SHOPDESK_SCREENSHOTS === "1") onTestFinished(take);
-}
+afterAll(() => e2e?.stop());
 
 describe("merchant in the Shopify admin", () => {
   let admin: Page;

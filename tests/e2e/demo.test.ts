@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -24,6 +24,7 @@ let browser: Browser | undefined;
 
 beforeAll(() => {
   dataDir = mkdtempSync(path.join(tmpdir(), "shopdesk-demo-e2e-"));
+  chmodSync(dataDir, 0o755); // as root, the database server runs as another user that must reach it
 });
 
 afterAll(async () => {

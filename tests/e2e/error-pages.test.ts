@@ -1,14 +1,12 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { ConsoleMessage, Frame, FrameLocator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed } from "vitest";
-import { launchShopdeskBrowser, requireChromium, type ShopdeskBrowser } from "../../dev/browser/launch.ts";
-import { DEV_APP_CREDENTIALS, startStack, type Stack } from "../../dev/stack.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireChromium, type ShopdeskBrowser } from "../../dev/browser/launch.ts";
+import { DEV_APP_CREDENTIALS, type Stack } from "../../dev/stack.ts";
+import { screenshot, screenshotOnFailure, startE2eStack, type E2eStack } from "../support/e2e";
 
 // What a merchant sees when something goes wrong, in Chromium against the production build:
 // Shopify unreachable, a customer that does not exist, the app opened outside the admin, and a
-// failure nobody planned for. Screenshots of every state go to /tmp/errorpages-*.png.
+// failure nobody planned for. Screenshots of every state go to test-results/error-pages-*.png.
 requireChromium();
 const SHOP = "maple-goods-eu.myshopify.com";
 const STORED_NAME = "Maple Goods EU";
@@ -17,40 +15,18 @@ const NEW_SHOP = "north-trail.myshopify.com";
 
 let stack: Stack;
 let browser: ShopdeskBrowser;
-let dataDir: string;
+let e2e: E2eStack | undefined;
 
 beforeAll(async () => {
   // The app inherits this: its warnings and errors are what the last test reads.
   process.env.LOG_LEVEL = "warn";
-  dataDir = mkdtempSync(path.join(tmpdir(), "shopdesk-e2e-errors-"));
-  stack = await startStack({
-    mode: "build",
-    databaseUrl: `pglite:${path.join(dataDir, "db")}`,
-    seed: { ordersPerShop: 8, customersPerShop: 6 },
-    appOutput: "buffer",
-  });
-  browser = await launchShopdeskBrowser({
-    headless: true,
-    appUrl: stack.appUrl,
-    ...DEV_APP_CREDENTIALS,
-    shopNames: Object.fromEntries(stack.emulator.shops().map((shop) => [shop.domain, shop.name])),
-  });
+  e2e = await startE2eStack({ seed: { ordersPerShop: 8, customersPerShop: 6 }, appOutput: "buffer" });
+  ({ stack, browser } = e2e);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.stop());
 
-/** Keeps a screenshot of the page when the running test fails. */
-function screenshotOnFailure(page: Page, name: string) {
-  onTestFailed(async () => {
-    await shot(page, `${name}-failed`);
-  });
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: `/tmp/errorpages-${name}.png`, fullPage: true });
+const shot = (page: Page, name: string) => screenshot(page, `error-pages-${name}`);
 
 /**
  * Everything the page and its frames write to the console as an error, and uncaught exceptions.

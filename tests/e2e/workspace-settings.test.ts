@@ -1,50 +1,22 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { FrameLocator, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it, onTestFailed, onTestFinished } from "vitest";
-import { launchShopdeskBrowser, requireChromium, type ShopdeskBrowser } from "../../dev/browser/launch.ts";
-import { DEV_APP_CREDENTIALS, repoRoot, startStack, type Stack } from "../../dev/stack.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requireChromium, type ShopdeskBrowser } from "../../dev/browser/launch.ts";
+import { screenshotOnFailure, startE2eStack, type E2eStack } from "../support/e2e";
 
 // A merchant connects their two stores in Settings, then takes one out again, confirming first.
 requireChromium();
 const EU = "maple-goods-eu.myshopify.com";
 const US = "maple-goods-us.myshopify.com";
-const screenshots = path.join(repoRoot, "test-results");
 
-let stack: Stack;
 let browser: ShopdeskBrowser;
-let dataDir: string;
+let e2e: E2eStack | undefined;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), "shopdesk-e2e-"));
-  stack = await startStack({
-    mode: "build",
-    databaseUrl: `pglite:${path.join(dataDir, "db")}`,
-    seed: { ordersPerShop: 4, customersPerShop: 4, sharedCustomers: 2 },
-  });
-  browser = await launchShopdeskBrowser({
-    headless: true,
-    appUrl: stack.appUrl,
-    ...DEV_APP_CREDENTIALS,
-    shopNames: Object.fromEntries(stack.emulator.shops().map((shop) => [shop.domain, shop.name])),
-  });
+  e2e = await startE2eStack({ seed: { ordersPerShop: 4, customersPerShop: 4, sharedCustomers: 2 } });
+  ({ browser } = e2e);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-function screenshotOnFailure(page: Page, name: string) {
-  const take = async () => {
-    mkdirSync(screenshots, { recursive: true });
-    await page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
-  };
-  onTestFailed(take);
-  if (process.env.SHOPDESK_SCREENSHOTS === "1") onTestFinished(take);
-}
+afterAll(() => e2e?.stop());
 
 /** Opens the store's admin and goes to Shopdesk's Settings from the app's navigation. */
 async function openSettings(shop: string, name: string): Promise<{ page: Page; app: FrameLocator }> {

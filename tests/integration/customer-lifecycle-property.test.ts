@@ -213,7 +213,7 @@ describe("the customer lifecycle converges on Shopify's state", () => {
         });
       }
     }
-    // Informational: the suite keeps this under a minute on PGlite.
+    // Informational: the suite keeps this under a minute.
     console.info(`customer lifecycle property: ${RUNS} runs in ${Date.now() - started} ms`);
   }, 240_000);
 });

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 
-// The Prisma client on this file's own database (PGlite copy of the template, or a PostgreSQL
-// database under test:pg): the behaviours the rest of the app relies on.
+// The Prisma client on this file's own database (a copy of the run's migrated template): the
+// behaviours the rest of the app relies on.
 
 async function createShop(domain = `${randomUUID()}.myshopify.com`) {
   return db.shop.create({ data: { domain, workspace: { create: { name: "Test workspace" } } } });
@@ -12,7 +12,7 @@ async function createShop(domain = `${randomUUID()}.myshopify.com`) {
 
 describe("db (Prisma client)", () => {
   it("runs on the migrated schema of the DATABASE_URL the harness set", async () => {
-    expect(process.env.DATABASE_URL).toMatch(/^(pglite:.+shopdesk-test-db|postgres(ql)?:\/\/.+shopdesk_test_)/);
+    expect(process.env.DATABASE_URL).toMatch(/^postgres(ql)?:\/\/.+\/shopdesk_test_/);
     const [{ migrations }] = await db.$queryRaw<[{ migrations: bigint }]>`
       SELECT count(*) AS migrations FROM "_prisma_migrations" WHERE finished_at IS NOT NULL`;
     expect(Number(migrations)).toBeGreaterThan(0);

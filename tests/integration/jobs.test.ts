@@ -7,8 +7,7 @@ import { countDeadJobs, listDeadJobs, retryDeadJob } from "~/jobs/dead-letters.s
 import { defineJob, enqueue, stopJobs, type JobContext } from "~/jobs/queue.server";
 import { startJobWorkers } from "~/jobs/workers.server";
 
-// The durable queue on this file's own database (PGlite in-process by default, PostgreSQL under
-// npm run test:pg). Every test uses its own job name, so queues never see each other's jobs.
+// The durable queue on this file's own database. Every test uses its own job name, so queues never see each other's jobs.
 
 const uniqueName = (label: string) => `test-${label}-${randomUUID().slice(0, 8)}`;
 
@@ -205,7 +204,7 @@ describe("durable jobs", () => {
     const jobId = await enqueue(job, { shopId: "shop-1", n: 7 }); // nobody works on this queue yet
     const { closeDatabase } = await import("~/db.server");
     await stopJobs();
-    await closeDatabase(); // PGlite: the folder is flushed and unlocked, as in a real shutdown
+    await closeDatabase(); // as in a real shutdown
     expect(runs).toHaveLength(0);
 
     vi.resetModules();

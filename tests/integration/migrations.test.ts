@@ -4,12 +4,12 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { lockPgliteDir } from "../../prisma/tools/db-adapter.mjs";
+import { stopEmbeddedPostgres } from "../../prisma/tools/local-postgres.mjs";
 import { migrateScript, repoRoot } from "../support/test-database-config";
 
 // prisma/tools/migrate.mjs as CI and developers run it (a child process, like `npm run db:*`), with
-// this file's DATABASE_URL. `diff` never opens a PGlite folder (it works on in-memory copies), so
-// the db:check tests run exactly as `npm run db:check` does; on PostgreSQL it uses the server.
+// this file's DATABASE_URL: `diff` replays the migrations on a temporary shadow database of the
+// same server, exactly as `npm run db:check` does.
 const run = promisify(execFile);
 
 async function migrate(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -25,11 +25,12 @@ async function migrate(...args: string[]): Promise<{ code: number; stdout: strin
 let scratch = "";
 beforeAll(async () => {
   scratch = await fs.mkdtemp(path.join(os.tmpdir(), "shopdesk-migrate-test-"));
+  // As root, PostgreSQL runs as another user, which must be able to reach its folder in here.
+  await fs.chmod(scratch, 0o755);
 });
 afterAll(() => fs.rm(scratch, { recursive: true, force: true }));
 
-// Concurrent: each test is one to three child processes. They stay cheap: a new PGlite folder
-// starts from a cached empty cluster, not initdb, and migrate.mjs skips V8's optimising compiler.
+// Concurrent: each test is one to three child processes (migrate.mjs skips V8's optimising compiler).
 describe.concurrent("migrate.mjs", () => {
   it("db:check: prisma/schema.prisma and prisma/migrations agree", async ({ expect }) => {
     const result = await migrate("diff", "--check");
@@ -48,29 +49,31 @@ describe.concurrent("migrate.mjs", () => {
     expect(result.stderr).toContain("npm run db:migrate -- --name");
   });
 
-  it("status reports pending migrations until deploy applies them", async ({ expect }) => {
-    const url = `pglite:${path.join(scratch, "fresh-db")}`;
-    const before = await migrate("status", "--url", url);
-    expect(before.code).toBe(1);
-    expect(before.stdout).toMatch(/Pending: \d{14}_init/);
-
-    const deploy = await migrate("deploy", "--url", url);
-    expect(deploy).toMatchObject({ code: 0, stdout: expect.stringMatching(/Applied: \d{14}_init/) });
-    expect(await migrate("status", "--url", url)).toMatchObject({
-      code: 0,
-      stdout: expect.stringContaining("up to date"),
-    });
-  });
-
-  it("refuses a PGlite folder another live process has open", async ({ expect }) => {
-    const dir = path.join(scratch, "busy-db");
-    const release = lockPgliteDir(dir); // as the dev server does when it opens the database
+  it("embedded:<dir> creates a PostgreSQL server in that folder on first use; deploy then status agree", async ({
+    expect,
+  }) => {
+    const url = `embedded:${path.join(scratch, "fresh-server")}`;
     try {
-      const result = await migrate("status", "--url", `pglite:${dir}`);
-      expect(result.code).toBe(1);
-      expect(result.stderr).toContain(`in use by process ${process.pid}`);
+      const before = await migrate("status", "--url", url);
+      expect(before.code).toBe(1);
+      expect(before.stdout).toMatch(/Pending: \d{14}_init/);
+
+      // A second process finds the running server (and its password) instead of starting another.
+      const deploy = await migrate("deploy", "--url", url);
+      expect(deploy).toMatchObject({ code: 0, stdout: expect.stringMatching(/Applied: \d{14}_init/) });
+      expect(await migrate("status", "--url", url)).toMatchObject({
+        code: 0,
+        stdout: expect.stringContaining("up to date"),
+      });
+
+      // Stopped (a reboot), the next command starts it again on the same data.
+      expect(await stopEmbeddedPostgres(path.join(scratch, "fresh-server"))).toBe(true);
+      expect(await migrate("status", "--url", url)).toMatchObject({
+        code: 0,
+        stdout: expect.stringContaining("up to date"),
+      });
     } finally {
-      release();
+      await stopEmbeddedPostgres(path.join(scratch, "fresh-server"));
     }
   });
 
@@ -78,7 +81,7 @@ describe.concurrent("migrate.mjs", () => {
     const result = await migrate("status", "--url", "mysql://localhost/shop");
     expect(result).toMatchObject({
       code: 1,
-      stderr: expect.stringContaining("pglite:<dir>, pglite:memory or postgresql://"),
+      stderr: expect.stringContaining("use embedded:<dir> or postgresql://"),
     });
   });
 });

@@ -1,6 +1,4 @@
 import { randomBytes } from "node:crypto";
-import fs from "node:fs/promises";
-import path from "node:path";
 import pg from "pg";
 import { inject } from "vitest";
 import { withDatabaseName, type TestDatabaseTemplate } from "./test-database-config";
@@ -19,7 +17,7 @@ export interface TestDatabase {
  */
 export async function prepareTestDatabase(): Promise<TestDatabase> {
   const template = inject("testDatabaseTemplate");
-  const database = template.kind === "pglite" ? await copyPgliteTemplate(template) : await createFromTemplate(template);
+  const database = await createFromTemplate(template);
   process.env.DATABASE_URL = database.url;
   return {
     url: database.url,
@@ -32,13 +30,7 @@ export async function prepareTestDatabase(): Promise<TestDatabase> {
 
 const uniqueSuffix = () => `${process.pid}_${randomBytes(4).toString("hex")}`;
 
-async function copyPgliteTemplate(template: Extract<TestDatabaseTemplate, { kind: "pglite" }>) {
-  const dir = path.join(template.runDir, `db-${uniqueSuffix()}`);
-  await fs.cp(template.templateDir, dir, { recursive: true });
-  return { url: `pglite:${dir}`, remove: () => fs.rm(dir, { recursive: true, force: true }) };
-}
-
-async function createFromTemplate(template: Extract<TestDatabaseTemplate, { kind: "postgres" }>) {
+async function createFromTemplate(template: TestDatabaseTemplate) {
   const name = `${template.databasePrefix}${uniqueSuffix()}`;
   await adminQuery(template.adminUrl, `CREATE DATABASE "${name}" TEMPLATE "${template.templateName}"`);
   return {

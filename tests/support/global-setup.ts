@@ -1,32 +1,41 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync } from "node:fs";
 import fs from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
+import { serverUrl, startEmbeddedPostgres, stopEmbeddedPostgres } from "../../prisma/tools/local-postgres.mjs";
 import {
   migrateScript,
-  pgliteCacheRoot,
   repoRoot,
+  testServerRoot,
   templateHash,
   wantsPostgres,
   withDatabaseName,
   type TestDatabaseTemplate,
 } from "./test-database-config";
 
-// Once per `vitest run`: a database with every migration applied, which each test file copies
-// (tests/support/database.ts). PGlite: a data folder in the OS temp dir, kept between runs and
-// keyed by the migrations' hash. PostgreSQL (SHOPDESK_TEST_DB=postgres, server from DATABASE_URL):
-// a template database, also keyed by the hash, copied with CREATE DATABASE … TEMPLATE.
+// Once per `vitest run`: a template database with every migration applied, which each test file
+// copies with CREATE DATABASE … TEMPLATE (tests/support/database.ts). The server is a fresh
+// embedded PostgreSQL of this run's own (the app's default database, tuned for throwaway data), or
+// with SHOPDESK_TEST_DB=postgres the server DATABASE_URL names (npm run test:pg, another version).
 
 const STALE_AFTER_MS = 60 * 60 * 1000;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const runId = `${Date.now().toString(36)}${randomBytes(3).toString("hex")}`;
-  const template = wantsPostgres() ? await preparePostgresTemplate(runId) : await preparePgliteTemplate(runId);
-  project.provide("testDatabaseTemplate", template);
-  return () => (template.kind === "pglite" ? removeRunDir(template.runDir) : dropRunDatabases(template));
+  const server = wantsPostgres() ? { adminUrl: externalAdminUrl(), stop: async () => {} } : await startRunServer(runId);
+  try {
+    const template = await preparePostgresTemplate(runId, server.adminUrl);
+    project.provide("testDatabaseTemplate", template);
+    return async () => {
+      await dropRunDatabases(template);
+      await server.stop();
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
 }
 
 function migrate(url: string, verb: "deploy"): void {
@@ -40,42 +49,43 @@ function migrate(url: string, verb: "deploy"): void {
   }
 }
 
-// ---- PGlite ---------------------------------------------------------------------------------
-
-async function preparePgliteTemplate(runId: string): Promise<TestDatabaseTemplate> {
-  await fs.mkdir(pgliteCacheRoot, { recursive: true });
-  const templateDir = path.join(pgliteCacheRoot, `template-${templateHash()}`);
-  if (!existsSync(templateDir)) {
-    // Built aside then renamed, so a concurrent run never copies a half-migrated folder.
-    const building = `${templateDir}.building-${runId}`;
-    migrate(`pglite:${building}`, "deploy");
-    await fs.rename(building, templateDir).catch(async () => {
-      await fs.rm(building, { recursive: true, force: true }); // another run finished first
-    });
+function externalAdminUrl(): string {
+  const adminUrl = process.env.DATABASE_URL ?? "";
+  if (!/^postgres(ql)?:\/\//.test(adminUrl)) {
+    throw new Error(
+      "SHOPDESK_TEST_DB=postgres needs DATABASE_URL=postgresql://user@host:port/postgres (a role with CREATEDB).",
+    );
   }
-  // Marks the template as in use: another run on this machine (other migrations) prunes templates
-  // by age, and must not delete this one while this run copies from it.
-  const now = new Date();
-  await fs.utimes(templateDir, now, now);
-  await pruneStaleEntries(path.basename(templateDir));
-  const runDir = path.join(pgliteCacheRoot, `run-${runId}`);
-  await fs.mkdir(runDir, { recursive: true });
-  return { kind: "pglite", templateDir, runDir };
+  return adminUrl;
 }
 
-/** Old templates (other migrations) and folders of runs that crashed, once they are an hour old. */
-async function pruneStaleEntries(keep: string): Promise<void> {
+// ---- This run's embedded server -------------------------------------------------------------
+
+async function startRunServer(runId: string): Promise<{ adminUrl: string; stop: () => Promise<void> }> {
+  await fs.mkdir(testServerRoot, { recursive: true });
+  await pruneCrashedRuns();
+  const dataDir = path.join(testServerRoot, `run-${runId}`);
+  const { state } = await startEmbeddedPostgres(dataDir, { tuneForTests: true });
+  return {
+    adminUrl: serverUrl(state, "postgres"),
+    stop: async () => {
+      await stopEmbeddedPostgres(dataDir);
+      await fs.rm(dataDir, { recursive: true, force: true });
+      await fs.rm(`${dataDir}.log`, { force: true });
+    },
+  };
+}
+
+/** Servers and folders of runs that crashed (killed before their teardown), once an hour old. */
+async function pruneCrashedRuns(): Promise<void> {
   const now = Date.now();
-  for (const entry of await fs.readdir(pgliteCacheRoot)) {
-    if (entry === keep) continue;
-    const full = path.join(pgliteCacheRoot, entry);
+  for (const entry of await fs.readdir(testServerRoot)) {
+    const full = path.join(testServerRoot, entry);
     const stat = await fs.stat(full).catch(() => null);
-    if (stat && now - stat.mtimeMs > STALE_AFTER_MS) await fs.rm(full, { recursive: true, force: true });
+    if (!stat || now - stat.mtimeMs <= STALE_AFTER_MS) continue;
+    if (stat.isDirectory()) await stopEmbeddedPostgres(full).catch(() => {});
+    await fs.rm(full, { recursive: true, force: true });
   }
-}
-
-async function removeRunDir(runDir: string): Promise<void> {
-  await fs.rm(runDir, { recursive: true, force: true });
 }
 
 // ---- PostgreSQL -----------------------------------------------------------------------------
@@ -90,13 +100,7 @@ async function withAdmin<T>(adminUrl: string, work: (client: pg.Client) => Promi
   }
 }
 
-async function preparePostgresTemplate(runId: string): Promise<TestDatabaseTemplate> {
-  const adminUrl = process.env.DATABASE_URL ?? "";
-  if (!/^postgres(ql)?:\/\//.test(adminUrl)) {
-    throw new Error(
-      "SHOPDESK_TEST_DB=postgres needs DATABASE_URL=postgresql://user@host:port/postgres (a role with CREATEDB).",
-    );
-  }
+async function preparePostgresTemplate(runId: string, adminUrl: string): Promise<TestDatabaseTemplate> {
   const templateName = `shopdesk_tpl_${templateHash()}`;
   await withAdmin(adminUrl, async (admin) => {
     await dropOtherTemplates(admin, templateName);
@@ -113,7 +117,7 @@ async function preparePostgresTemplate(runId: string): Promise<TestDatabaseTempl
       if (!raced.rowCount) throw error; // not another run finishing first: a real failure
     }
   });
-  return { kind: "postgres", adminUrl, templateName, databasePrefix: `shopdesk_test_${runId}_` };
+  return { adminUrl, templateName, databasePrefix: `shopdesk_test_${runId}_` };
 }
 
 /** Templates of older migrations. One another run is copying right now stays (DROP refuses). */
@@ -128,7 +132,7 @@ async function dropOtherTemplates(admin: pg.Client, keep: string): Promise<void>
 }
 
 /** Databases of this run that a crashed test file left behind. */
-async function dropRunDatabases(template: Extract<TestDatabaseTemplate, { kind: "postgres" }>): Promise<void> {
+async function dropRunDatabases(template: TestDatabaseTemplate): Promise<void> {
   await withAdmin(template.adminUrl, async (admin) => {
     const leftovers = await admin.query<{ datname: string }>(
       "SELECT datname FROM pg_database WHERE starts_with(datname, $1)",

@@ -11,12 +11,14 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const migrationsDir = path.join(repoRoot, "prisma/migrations");
 export const migrateScript = path.join(repoRoot, "prisma/tools/migrate.mjs");
 
-/** Where PGlite templates and per-file copies live (the OS temp dir, never the repo). */
-export const pgliteCacheRoot = path.join(os.tmpdir(), "shopdesk-test-db");
+/** Where each run's embedded PostgreSQL server keeps its data (the OS temp dir, never the repo). */
+export const testServerRoot = path.join(os.tmpdir(), "shopdesk-test-db");
 
-export type TestDatabaseTemplate =
-  | { kind: "pglite"; templateDir: string; runDir: string }
-  | { kind: "postgres"; adminUrl: string; templateName: string; databasePrefix: string };
+export interface TestDatabaseTemplate {
+  adminUrl: string;
+  templateName: string;
+  databasePrefix: string;
+}
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -35,8 +37,8 @@ function filesUnder(dir: string): string[] {
 }
 
 /**
- * Changes whenever a migration, the engine or the embedded Postgres changes: the cache key of the
- * migrated template, so a rerun with the same migrations skips migrating (PGlite takes seconds).
+ * Changes whenever a migration or the engine changes: the name of the migrated template database,
+ * so a rerun on the same server with the same migrations skips migrating.
  */
 export function templateHash(): string {
   const hash = createHash("sha256");
@@ -47,7 +49,7 @@ export function templateHash(): string {
       .update(readFileSync(path.join(migrationsDir, file)))
       .update("\0");
   }
-  for (const pkg of ["@electric-sql/pglite", "@prisma/schema-engine-wasm"]) {
+  for (const pkg of ["@prisma/schema-engine-wasm"]) {
     const manifest = JSON.parse(readFileSync(path.join(repoRoot, "node_modules", pkg, "package.json"), "utf8")) as {
       version: string;
     };
