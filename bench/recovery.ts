@@ -2,7 +2,9 @@
 // web process as deployed by default) in a process of its own, an installed and imported shop, a
 // storm of 1,000 signed orders/updated deliveries (`--deliveries N`), 32 in flight
 // (`--concurrency N`). Halfway through the acknowledgements the app is killed with SIGKILL and
-// started again at once; the sender retries what was not acknowledged, as Shopify does.
+// started again at once; the sender retries what was not acknowledged, as Shopify does. Then the
+// same with the web process not running jobs (JOBS_IN_PROCESS=false) and one `npm run worker`
+// process, which is what gets killed and restarted: the same figures, named recovery-worker-….
 //   restart-to-last-job-seconds  new process spawned → the last event that was acknowledged but not
 //                                yet processed at the kill is processed (target ≤ 60 s)
 //   lost-events                  acknowledged events never processed (within --max-wait seconds
@@ -39,6 +41,7 @@ import {
 } from "./support.ts";
 
 const CHILD_FLAG = "--app-process";
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 if (process.argv.includes(CHILD_FLAG)) await runAppProcess();
 else await runBench();
@@ -56,16 +59,26 @@ async function runAppProcess() {
 }
 
 async function runBench() {
+  await runScenario("web");
+  await runScenario("worker");
+}
+
+/** Which process the kill hits: the web process running the jobs, or a separate worker process. */
+type Victim = "web" | "worker";
+
+async function runScenario(victim: Victim) {
+  const figure = victim === "web" ? "recovery" : "recovery-worker";
   const deliveriesWanted = numberFlag("deliveries", 1000);
   const concurrency = numberFlag("concurrency", 32);
   const maxWaitMs = numberFlag("max-wait", 300) * 1000;
   const database = await benchDatabase();
   const databaseUrl = database.url;
-  console.error(`recovery: on ${database.description}`);
+  console.error(`${figure}: on ${database.description}`);
   const logDir = mkdtempSync(path.join(os.tmpdir(), "shopdesk-bench-recovery-"));
   const db = new pg.Pool({ connectionString: databaseUrl, max: 2 });
   db.on("error", () => {}); // an idle connection ended by the DROP DATABASE at the end
   let app: AppProcess | null = null;
+  let worker: AppProcess | null = null;
   let finished = false;
   const emulatorCleanup: (() => Promise<void>)[] = [];
   try {
@@ -103,10 +116,17 @@ async function runBench() {
       DATABASE_URL: databaseUrl,
       LOG_LEVEL: "info",
       PORT: String(port),
+      JOBS_IN_PROCESS: victim === "web" ? "true" : "false",
     };
+    const startVictim = (life: number) =>
+      victim === "web"
+        ? startAppProcess(env, path.join(logDir, `app-${life}.log`))
+        : startWorkerProcess(env, path.join(logDir, `worker-${life}.log`));
 
-    app = startAppProcess(env, path.join(logDir, "app-1.log"));
+    app = startAppProcess(env, path.join(logDir, "app.log"));
+    if (victim === "worker") worker = startVictim(1);
     await app.listening;
+    await worker?.listening;
     const install = new URL("/app", appUrl);
     install.searchParams.set("embedded", "1");
     install.searchParams.set("shop", shop);
@@ -143,9 +163,9 @@ async function runBench() {
     let killed: { restartedAt: number; inFlight: string[]; activeJobs: string[] } | null = null;
     let killing: Promise<void> | null = null;
     const killAndRestart = async () => {
-      const victim = app!;
-      victim.child.kill("SIGKILL");
-      await victim.exited;
+      const target = victim === "web" ? app! : worker!;
+      target.child.kill("SIGKILL");
+      await target.exited;
       const unprocessed = await db.query<{ eventId: string }>(
         `SELECT "eventId" FROM "WebhookEvent" WHERE status::text NOT IN ('processed', 'skipped')`,
       );
@@ -153,7 +173,8 @@ async function runBench() {
         `SELECT id::text FROM pgboss.job WHERE name = 'webhook-process' AND state = 'active'`,
       );
       const restartedAt = performance.now();
-      app = startAppProcess(env, path.join(logDir, "app-2.log"));
+      if (victim === "web") app = startVictim(2);
+      else worker = startVictim(2);
       killed = {
         restartedAt,
         inFlight: unprocessed.rows.map((row) => row.eventId),
@@ -187,7 +208,7 @@ async function runBench() {
     await poll("the kill", async () => killing, 120_000, 20);
     await killing;
     const { restartedAt, inFlight, activeJobs } = killed!;
-    const restarted = app!;
+    const restarted = victim === "web" ? app! : worker!;
     const listeningAt = await restarted.listening.then(() => performance.now());
     const recoveredJobsDoneAt = await poll(
       "the jobs running at the kill completed",
@@ -233,32 +254,37 @@ async function runBench() {
       }
     })();
 
-    const restartLog = readLogLines(path.join(logDir, "app-2.log"));
+    const restartLog = readLogLines(path.join(logDir, `${victim === "web" ? "app" : "worker"}-2.log`));
     const recoveredLines = restartLog.filter((line) => line.msg === "job recovered from a stopped process").length;
     const atStart = restartLog.find((line) => line.msg === "recovery sweep at start");
     console.error(
-      `recovery: ${inFlight.length} events unprocessed at the kill, ${activeJobs.length} webhook jobs active; the new ` +
+      `${figure}: ${inFlight.length} events unprocessed at the kill, ${activeJobs.length} webhook jobs active; the new ` +
         `process logged ${recoveredLines} recovered (${String(atStart?.recovered ?? "no")} at start).` +
         (process.env.BENCH_KEEP_LOGS ? ` Logs: ${logDir}` : " BENCH_KEEP_LOGS=1 keeps the app's logs."),
     );
 
     report(
-      "recovery-restart-to-last-job-seconds",
+      `${figure}-restart-to-last-job-seconds`,
       Number.isNaN(lastInFlightDoneAt) ? Number.POSITIVE_INFINITY : seconds(restartedAt, lastInFlightDoneAt),
       "s",
     );
-    report("recovery-lost-events", lost, "events");
+    report(`${figure}-lost-events`, lost, "events");
     report(
-      "recovery-restart-to-recovered-jobs-seconds",
+      `${figure}-restart-to-recovered-jobs-seconds`,
       Number.isNaN(recoveredJobsDoneAt) ? Number.POSITIVE_INFINITY : seconds(restartedAt, recoveredJobsDoneAt),
       "s",
     );
-    report("recovery-restart-to-listening-seconds", seconds(restartedAt, listeningAt), "s");
-    report("recovery-in-flight-at-kill", inFlight.length, "events");
-    report("recovery-active-jobs-at-kill", activeJobs.length, "jobs");
-    report("recovery-jobs-recovered", recoveredLines, "jobs");
+    report(
+      `${figure}-restart-to-${victim === "web" ? "listening" : "ready"}-seconds`,
+      seconds(restartedAt, listeningAt),
+      "s",
+    );
+    report(`${figure}-in-flight-at-kill`, inFlight.length, "events");
+    report(`${figure}-active-jobs-at-kill`, activeJobs.length, "jobs");
+    report(`${figure}-jobs-recovered`, recoveredLines, "jobs");
     finished = true;
   } finally {
+    if (worker) await worker.stop();
     if (app) await app.stop();
     for (const cleanup of emulatorCleanup) await cleanup();
     await db.end();
@@ -283,9 +309,34 @@ interface AppProcess {
   stop(): Promise<void>;
 }
 
+/** The web process (with or without job workers, as JOBS_IN_PROCESS says); ready once it answers. */
 function startAppProcess(env: NodeJS.ProcessEnv, logFile: string): AppProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), CHILD_FLAG], {
-    cwd: path.resolve(path.dirname(fileURLToPath(import.meta.url)), ".."),
+  return startProcess([fileURLToPath(import.meta.url), CHILD_FLAG], env, logFile, async () => {
+    try {
+      await fetch(`${env.SHOPIFY_APP_URL}/`);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** `npm run worker` (from source, with the emulator's network preload); ready once it says so. */
+function startWorkerProcess(env: NodeJS.ProcessEnv, logFile: string): AppProcess {
+  const args = ["--import", path.join(repoRoot, "dev/intercept.mjs"), path.join(repoRoot, "app/jobs/worker.ts")];
+  return startProcess(args, env, logFile, async () =>
+    readLogLines(logFile).some((line) => line.msg === "worker started"),
+  );
+}
+
+function startProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  logFile: string,
+  isReady: () => Promise<boolean>,
+): AppProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", ...args], {
+    cwd: repoRoot,
     env,
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -295,13 +346,9 @@ function startAppProcess(env: NodeJS.ProcessEnv, logFile: string): AppProcess {
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const listening = (async () => {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`The app exited (${child.exitCode}); see ${logFile}`);
-      try {
-        await fetch(`${env.SHOPIFY_APP_URL}/`);
-        return;
-      } catch {
-        await sleep(50);
-      }
+      if (child.exitCode !== null) throw new Error(`A bench process exited (${child.exitCode}); see ${logFile}`);
+      if (await isReady()) return;
+      await sleep(50);
     }
   })();
   return {
