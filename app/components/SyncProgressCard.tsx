@@ -1,12 +1,14 @@
 import { Badge, Banner, BlockStack, Button, Card, InlineStack, ProgressBar, Text } from "@shopify/polaris";
 import { useId } from "react";
 import {
+  importSummary,
   progressPercent,
   progressText,
   syncStatusBadge,
   type Counter,
   type SyncPhase,
   type SyncStatus,
+  type TrackingCounts,
 } from "./sync-progress";
 
 /** The import as the home loader serialises it: dates already formatted in the shop's timezone. */
@@ -17,6 +19,8 @@ export interface SyncProgressView {
   orders: Counter;
   /** Line items, fulfillments and refunds of large orders, fetched after the orders themselves. */
   details?: Counter;
+  /** Orders with their carrier events, overall and recent (counted from the orders). */
+  tracking?: TrackingCounts;
   startedAt: string | null;
   completedAt: string | null;
   error: string | null;
@@ -87,7 +91,19 @@ export function SyncProgressCard({
   const phaseDone = (phase: (typeof PHASES)[number]) =>
     completed || (progress.status === "running" && current > PHASES.indexOf(phase));
   const phaseActive = (phase: (typeof PHASES)[number]) => progress.status === "running" && progress.phase === phase;
-  const showDetails = progress.details && (progress.details.total !== null || progress.phase === "details");
+  const summary = progress.tracking
+    ? importSummary({
+        status: progress.status,
+        phase: progress.phase,
+        orders: progress.orders,
+        tracking: progress.tracking,
+      })
+    : null;
+  // Carrier events of every order: counted from the orders, so orders opened on demand count too.
+  const trackingCounter: Counter | undefined = progress.tracking
+    ? { synced: progress.tracking.total - progress.tracking.pending, total: progress.tracking.total }
+    : progress.details;
+  const showDetails = trackingCounter && (progress.phase === "details" || progress.details?.total != null);
 
   return (
     <Card>
@@ -125,16 +141,30 @@ export function SyncProgressCard({
             done={phaseDone("orders")}
             active={phaseActive("orders")}
           />
-          {showDetails && progress.details && (
+          {showDetails && trackingCounter && (
             <Bar
-              title="Order details"
+              title="Tracking details"
               noun={NOUNS.details}
-              counter={progress.details}
+              counter={trackingCounter}
               done={phaseDone("details")}
               active={phaseActive("details")}
             />
           )}
         </BlockStack>
+
+        {summary && (
+          <BlockStack gap="100">
+            <Text as="p" fontWeight="semibold">
+              {summary.orders}
+            </Text>
+            <Text as="p">{summary.tracking}</Text>
+            {summary.onDemand && (
+              <Text as="p" tone="subdued">
+                {summary.onDemand}
+              </Text>
+            )}
+          </BlockStack>
+        )}
 
         {progress.status === "failed" && (
           <Banner

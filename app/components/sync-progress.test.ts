@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { progressPercent, progressText, shouldPoll, syncStatusBadge } from "./sync-progress";
+import { importSummary, progressPercent, progressText, shouldPoll, syncStatusBadge } from "./sync-progress";
 
 const ORDERS = { singular: "order", plural: "orders" };
 
@@ -7,7 +7,7 @@ describe("syncStatusBadge", () => {
   it("names the phase while importing", () => {
     expect(syncStatusBadge("running", "customers").label).toBe("Importing customers");
     expect(syncStatusBadge("running", "orders").label).toBe("Importing orders");
-    expect(syncStatusBadge("running", "details").label).toBe("Importing order details");
+    expect(syncStatusBadge("running", "details").label).toBe("Importing tracking details");
     expect(syncStatusBadge("running", null).label).toBe("Importing");
   });
   it("says waiting, up to date or failed otherwise", () => {
@@ -52,5 +52,72 @@ describe("shouldPoll", () => {
     expect(shouldPoll("running")).toBe(true);
     expect(shouldPoll("completed")).toBe(false);
     expect(shouldPoll("failed")).toBe(false);
+  });
+});
+
+describe("importSummary", () => {
+  const orders = { synced: 100_000, total: 100_000 };
+  const tracking = (done: number, recentDone: number) => ({
+    total: 100_000,
+    pending: 100_000 - done,
+    recentTotal: 57_000,
+    recentPending: 57_000 - recentDone,
+  });
+
+  it("says nothing before every order is stored", () => {
+    expect(importSummary({ status: "running", phase: "orders", orders, tracking: tracking(0, 0) })).toBeNull();
+    expect(importSummary({ status: "pending", phase: null, orders, tracking: tracking(0, 0) })).toBeNull();
+  });
+
+  it("says every order has its status while recent orders' tracking is still being fetched", () => {
+    expect(importSummary({ status: "running", phase: "details", orders, tracking: tracking(12_000, 12_000) })).toEqual({
+      orders: "All 100,000 orders imported with their status",
+      tracking: "Tracking details: recent orders first, 12,000 of 57,000 done",
+      onDemand: "Any order you open shows its tracking right away.",
+    });
+  });
+
+  it("says recent orders are done and the rest finishes in the background", () => {
+    expect(importSummary({ status: "running", phase: "details", orders, tracking: tracking(41_200, 57_000) })).toEqual({
+      orders: "All 100,000 orders imported with their status",
+      tracking: "Tracking details: recent orders done, 41,200 of 100,000 overall, finishing in the background",
+      onDemand: "Any order you open shows its tracking right away.",
+    });
+  });
+
+  it("says everything is done once the last order has its tracking", () => {
+    expect(importSummary({ status: "completed", phase: null, orders, tracking: tracking(100_000, 57_000) })).toEqual({
+      orders: "All 100,000 orders imported with their status",
+      tracking: "Tracking details: all done",
+      onDemand: null,
+    });
+  });
+
+  it("counts one order in the singular and a store without recent orders plainly", () => {
+    expect(
+      importSummary({
+        status: "running",
+        phase: "details",
+        orders: { synced: 1, total: 1 },
+        tracking: { total: 1, pending: 1, recentTotal: 0, recentPending: 0 },
+      }),
+    ).toMatchObject({
+      orders: "1 order imported with its status",
+      tracking: "Tracking details: recent orders done, 0 of 1 overall, finishing in the background",
+    });
+  });
+
+  it("says what a failed import left behind without claiming every order", () => {
+    expect(
+      importSummary({ status: "failed", phase: "details", orders, tracking: tracking(41_200, 57_000) }),
+    ).toMatchObject({ orders: "All 100,000 orders imported with their status" });
+    expect(
+      importSummary({
+        status: "failed",
+        phase: "orders",
+        orders: { synced: 300, total: 1000 },
+        tracking: tracking(0, 0),
+      }),
+    ).toBeNull();
   });
 });

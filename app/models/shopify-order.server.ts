@@ -1,6 +1,7 @@
 import { db } from "~/db.server";
 import { shopperOrderStatus } from "~/domain/order-status";
 import { withoutBuyerDetails } from "~/domain/shopify/buyer-details";
+import { orderActivityAt } from "~/domain/tracking-import";
 import { mergeFulfillment, mergeFulfillmentEvent, mergeOrderSnapshots, mergeRefund } from "~/domain/shopify/merges";
 import type { ShopifyOrderSnapshot } from "~/domain/shopify/snapshots";
 import { Prisma } from "~/generated/prisma/client";
@@ -17,6 +18,7 @@ function columnsFor(snapshot: ShopifyOrderSnapshot) {
     phone: snapshot.phone,
     shopifyCustomerId: snapshot.customerId,
     shopifyCreatedAt: new Date(snapshot.createdAt),
+    activityAt: orderActivityAt(snapshot),
     shopifyUpdatedAt: new Date(snapshot.updatedAt),
     cancelledAt: snapshot.cancelledAt ? new Date(snapshot.cancelledAt) : null,
     financialStatus: snapshot.financialStatus,
@@ -211,12 +213,15 @@ export async function saveOrderVersions(
   );
 }
 
-/** Orders the backfill still has to complete with their shipments' carrier events and refund lines. */
+/**
+ * Orders the backfill still has to complete with their shipments' carrier events and refund lines,
+ * in the order of trackingImportOrder (~/domain/tracking-import): recent activity first.
+ */
 export async function ordersNeedingDetails(shopId: string, take: number) {
   const rows = await db.shopifyOrder.findMany({
     where: { shopId, detailsPending: true },
     select: { shopifyId: true },
-    orderBy: { shopifyCreatedAt: "desc" },
+    orderBy: [{ activityAt: "desc" }, { shopifyId: "asc" }],
     take,
   });
   return rows.map((row) => row.shopifyId);
@@ -229,6 +234,28 @@ export async function markDetailsComplete(shopId: string, shopifyIds: readonly s
   });
 }
 
-export function countOrdersNeedingDetails(shopId: string) {
-  return db.shopifyOrder.count({ where: { shopId, detailsPending: true } });
+/** Orders still waiting for their details; with `activeSince`, only those active since then. */
+export function countOrdersNeedingDetails(shopId: string, activeSince?: Date) {
+  return db.shopifyOrder.count({
+    where: { shopId, detailsPending: true, ...(activeSince ? { activityAt: { gte: activeSince } } : {}) },
+  });
+}
+
+/** Orders active (placed or shipped) since the date, pending details or not. */
+export function countOrdersActiveSince(shopId: string, activeSince: Date) {
+  return db.shopifyOrder.count({ where: { shopId, deletedAt: null, activityAt: { gte: activeSince } } });
+}
+
+/** One order of the shop, as stored, with whether its carrier events are still to be fetched. */
+export async function findOrder(shopId: string, shopifyId: string) {
+  const row = await db.shopifyOrder.findUnique({
+    where: { shopId_shopifyId: { shopId, shopifyId } },
+    select: { shopifyId: true, snapshot: true, detailsPending: true, deletedAt: true },
+  });
+  if (!row || row.deletedAt) return null;
+  return {
+    shopifyId: row.shopifyId,
+    snapshot: row.snapshot as unknown as ShopifyOrderSnapshot,
+    detailsPending: row.detailsPending,
+  };
 }

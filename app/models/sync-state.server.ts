@@ -1,4 +1,5 @@
 import { db } from "~/db.server";
+import { recentOrdersSince } from "~/domain/tracking-import";
 import type { Prisma, SyncState } from "~/generated/prisma/client";
 
 export type SyncPhase = "customers" | "orders" | "details";
@@ -24,11 +25,16 @@ export async function resetBackfill(shopId: string) {
 }
 
 /** What the home page shows: the import's progress and the last reconcile. */
-export async function getSyncProgress(shopId: string) {
-  const [state, heldOrders, heldCustomers] = await Promise.all([
+export async function getSyncProgress(shopId: string, now = new Date()) {
+  const held = { shopId, deletedAt: null };
+  const recent = { activityAt: { gte: recentOrdersSince(now) } };
+  const [state, heldOrders, heldCustomers, pending, recentTotal, recentPending] = await Promise.all([
     db.syncState.findUnique({ where: { shopId } }),
-    db.shopifyOrder.count({ where: { shopId, deletedAt: null } }),
+    db.shopifyOrder.count({ where: held }),
     db.shopifyCustomer.count({ where: { shopId, deletedAt: null } }),
+    db.shopifyOrder.count({ where: { ...held, detailsPending: true } }),
+    db.shopifyOrder.count({ where: { ...held, ...recent } }),
+    db.shopifyOrder.count({ where: { ...held, ...recent, detailsPending: true } }),
   ]);
   return {
     status: state?.backfillStatus ?? "pending",
@@ -40,6 +46,9 @@ export async function getSyncProgress(shopId: string) {
     completedAt: state?.backfillCompletedAt ?? null,
     error: state?.backfillError ?? null,
     lastReconciledAt: state?.lastReconciledAt ?? null,
+    // Carrier events, counted from the orders themselves: the background pass and orders opened
+    // on demand both complete them.
+    tracking: { total: heldOrders, pending, recentTotal, recentPending },
     heldOrders,
     heldCustomers,
   };

@@ -51,6 +51,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     customers: sync.customers,
     orders: sync.orders,
     details: sync.details,
+    tracking: sync.tracking,
     startedAt: at(sync.startedAt),
     completedAt: at(sync.completedAt),
     error: sync.error,

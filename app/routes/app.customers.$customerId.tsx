@@ -52,6 +52,8 @@ interface OrderRow {
   total: string;
   url: string;
   external: boolean;
+  /** Shopdesk's view of the order with its tracking timeline: orders of the signed-in store only. */
+  timelineUrl: string | null;
 }
 
 interface StoreOrders {
@@ -84,6 +86,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     statusLabel: order.shopperStatusLabel,
     total: formatMoney(order.totalAmount, order.currencyCode),
     ...orderAdminUrl(order.shopifyId, domain, shop.domain),
+    timelineUrl: domain === shop.domain ? `/app/orders/${numericId(order.shopifyId)}` : null,
   });
   for (const customer of profile.shopifyCustomers) {
     const { domain } = customer.shop;
@@ -187,8 +190,8 @@ export default function CustomerProfile() {
                       </Box>
                     ) : (
                       <DataTable
-                        columnContentTypes={["text", "text", "text", "numeric"]}
-                        headings={["Order", "Date", "Status", "Total"]}
+                        columnContentTypes={["text", "text", "text", "numeric", "text"]}
+                        headings={["Order", "Date", "Status", "Total", "Tracking"]}
                         rows={store.orders.map((order) => [
                           <Link
                             key="name"
@@ -201,6 +204,17 @@ export default function CustomerProfile() {
                           order.date,
                           <OrderStatusBadge key="status" status={order.status} label={order.statusLabel} />,
                           order.total,
+                          order.timelineUrl ? (
+                            <Link
+                              key="timeline"
+                              url={order.timelineUrl}
+                              accessibilityLabel={`Timeline of order ${order.name}`}
+                            >
+                              Timeline
+                            </Link>
+                          ) : (
+                            "In its store"
+                          ),
                         ])}
                       />
                     )}

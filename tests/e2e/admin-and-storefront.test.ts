@@ -12,6 +12,8 @@ const SHOP = "maple-goods-eu.myshopify.com";
 let stack: Stack;
 let browser: ShopdeskBrowser;
 let e2e: E2eStack | undefined;
+/** The customer page the note test leaves open, for the order test after it. */
+let customerPage: Page | undefined;
 
 beforeAll(async () => {
   e2e = await startE2eStack({ seed: { ordersPerShop: 20, customersPerShop: 10 }, withStorefront: true });
@@ -75,6 +77,7 @@ describe("merchant in the Shopify admin", () => {
 describe("agent working with a customer", () => {
   it("sees the import finish, then edits a note that syncs to Shopify and resolves a concurrent edit", async () => {
     const page = await browser.openAdmin(SHOP);
+    customerPage = page;
     screenshotOnFailure(page, "customer-note");
     const app = page.frameLocator("iframe[name=app-iframe]");
     await expect
@@ -128,6 +131,27 @@ describe("agent working with a customer", () => {
     await expect
       .poll(() => stack.emulator.shop(SHOP).customer(customer.id)!.note, { timeout: 20_000 })
       .toBe("Agent: leave at the back door");
+  });
+
+  it("opens one of the customer's orders and reads its status and tracking timeline", async () => {
+    const page = customerPage!;
+    screenshotOnFailure(page, "order-timeline");
+    const app = page.frameLocator("iframe[name=app-iframe]");
+    const timelineLink = app.getByRole("link", { name: /^Timeline of order / }).first();
+    const label = (await timelineLink.getAttribute("aria-label"))!;
+    const orderName = label.replace("Timeline of order ", "");
+    await timelineLink.click();
+    await expect
+      .poll(() => app.getByRole("heading", { name: new RegExp(`Order ${orderName}`) }).isVisible(), {
+        timeout: 30_000,
+      })
+      .toBe(true);
+    expect(
+      await app
+        .getByText(/Placed|Order placed/)
+        .first()
+        .isVisible(),
+    ).toBe(true);
   });
 });
 

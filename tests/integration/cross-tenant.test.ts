@@ -615,6 +615,24 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
     ],
   },
   {
+    file: "app.orders.$orderId.tsx",
+    probes: [
+      adminGet("B's order by its Shopify id", (f) => `/app/orders/${f.b.order.id}`),
+      adminGet("B's shipped order by its Shopify id", (f) => `/app/orders/${f.b.fulfilled.order.id}`),
+      adminGet("B's order, with B's shop and host in the query", (f) => `/app/orders/${f.b.order.id}?${asIfB(f)}`),
+      adminGet("B's order row id", (f) => `/app/orders/${f.b.orderRowId}`),
+      adminGet("B's order GID", (f) => `/app/orders/${encodeURIComponent(`gid://shopify/Order/${f.b.order.id}`)}`),
+      adminPost(
+        "a form post naming B's order (the page has no action)",
+        (f) => `/app/orders/${f.b.order.id}`,
+        () => ({
+          intent: "refresh",
+        }),
+        { statuses: [400, 403, 404, 405] },
+      ),
+    ],
+  },
+  {
     file: "app.settings.tsx",
     probes: [
       adminGet(

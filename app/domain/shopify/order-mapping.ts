@@ -283,7 +283,11 @@ export function orderSnapshotFromGraphql(node: unknown): ShopifyOrderSnapshot {
       refundedQuantity: removedQuantity(item.quantity, item.currentQuantity) ?? 0,
       requiresShipping: item.requiresShipping ?? true,
     })),
-    fulfillments: (order.fulfillments ?? []).map(fulfillmentFromGraphql),
+    // A bulk export carries fulfillments without their items: when no item of the order needs
+    // shipping (gift cards, downloads), none of its fulfillments does, whatever the flag says.
+    fulfillments: (order.fulfillments ?? []).map((fulfillment) =>
+      fulfillmentFromGraphql(fulfillment, orderNeedsShipping(order.lineItems?.nodes ?? [])),
+    ),
     refunds: (order.refunds ?? []).map(refundFromGraphql),
     payment: { gatewayNames: order.paymentGatewayNames ?? [], paidAt: paidAtFromTransactions(order.transactions) },
     updatedAt: order.updatedAt,
@@ -300,7 +304,12 @@ export function orderSnapshotFromGraphql(node: unknown): ShopifyOrderSnapshot {
   };
 }
 
-function fulfillmentFromGraphql(fulfillment: GqlFulfillment): FulfillmentSnapshot {
+/** Whether any item of the order needs shipping; true when the items are not known. */
+function orderNeedsShipping(items: readonly { requiresShipping?: boolean | null }[]): boolean {
+  return items.length === 0 || items.some((item) => item.requiresShipping ?? true);
+}
+
+function fulfillmentFromGraphql(fulfillment: GqlFulfillment, orderShips = true): FulfillmentSnapshot {
   const lines = fulfillment.fulfillmentLineItems?.nodes ?? [];
   return {
     id: fulfillment.id,
@@ -315,7 +324,7 @@ function fulfillmentFromGraphql(fulfillment: GqlFulfillment): FulfillmentSnapsho
     requiresShipping:
       lines.length > 0
         ? lines.some((line) => line.lineItem.requiresShipping ?? true)
-        : (fulfillment.requiresShipping ?? true),
+        : (fulfillment.requiresShipping ?? true) && orderShips,
     tracking: (fulfillment.trackingInfo ?? []).map((info) => ({
       company: info.company,
       number: info.number,
@@ -355,7 +364,7 @@ export function orderDetailsFromGraphql(node: unknown): OrderDetails {
   return {
     id: order.id,
     updatedAt: order.updatedAt,
-    fulfillments: (order.fulfillments ?? []).map(fulfillmentFromGraphql),
+    fulfillments: (order.fulfillments ?? []).map((fulfillment) => fulfillmentFromGraphql(fulfillment)),
     refunds: (order.refunds ?? []).map(refundFromGraphql),
   };
 }

@@ -40,6 +40,12 @@ export interface AdminQueryOptions {
   idempotent?: boolean;
   /** Overrides the runner's retry policy for this call, e.g. PAGE_LOAD_RETRY_POLICY. */
   retry?: Partial<RetryPolicy>;
+  /**
+   * Background work that must not slow a person down (the import's details pass): wait, without
+   * queueing, until the shop's bucket still holds this many points after this call, so a page
+   * load that needs Shopify right now finds them there.
+   */
+  leaveInBucket?: number;
 }
 
 export type AdminApiFailureReason =
@@ -170,6 +176,18 @@ export class QueryCostTracker {
       needed > estimatedAvailable ? Math.ceil(((needed - estimatedAvailable) / bucket.restoreRate) * 1000) : 0;
     this.setBucket(key, { ...bucket, available: estimatedAvailable - needed, at: now });
     return { waitMs, expectedCost, estimatedAvailable };
+  }
+
+  /**
+   * How long background work must wait before `document` leaves `leaveInBucket` points for others.
+   * Reserves nothing: while it waits, calls a person is waiting on go first.
+   */
+  headroomWaitMs(key: string | object, document: string, leaveInBucket: number, now: number): number {
+    const bucket = this.bucket(key);
+    if (!bucket) return 0;
+    const needed = Math.min(this.expectedCost(document) + leaveInBucket, bucket.maximum);
+    const estimatedAvailable = this.estimate(bucket, now);
+    return needed > estimatedAvailable ? Math.ceil(((needed - estimatedAvailable) / bucket.restoreRate) * 1000) : 0;
   }
 
   /** Shopify's own figures replace our estimate (reservations of calls in flight included). */
@@ -522,6 +540,15 @@ export function createAdminQueryRunner(
     };
 
     for (;;) {
+      if (options.leaveInBucket) {
+        for (
+          let waitMs = costs.headroomWaitMs(budgetKey, document, options.leaveInBucket, clock.now());
+          waitMs > 0;
+          waitMs = costs.headroomWaitMs(budgetKey, document, options.leaveInBucket, clock.now())
+        ) {
+          await clock.sleep(waitMs);
+        }
+      }
       const reservation = costs.reserve(budgetKey, document, clock.now());
       if (reservation.waitMs > 0) {
         log.warn("Waiting for query cost budget", {

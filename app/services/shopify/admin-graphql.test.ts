@@ -224,6 +224,34 @@ describe("cost budget", () => {
     expect(costs.reserve(SHOP, ORDERS_QUERY, 0).waitMs).toBe(3000); // and then 100 more
   });
 
+  it("holds background work back until the bucket keeps leaveInBucket points for a person's page", async () => {
+    const { run, clock } = setup();
+    const client = scriptedClient([
+      json({ data: {}, extensions: { cost: cost(100, 250, 50) } }),
+      json({ data: {}, extensions: { cost: cost(100, 150, 50) } }),
+    ]);
+    await run(client, ORDERS_QUERY, AnySchema, { first: 99 }, { shop: SHOP });
+    // 250 available; 100 for this call + 300 left for others = 400: waits (400 - 250) / 50 s.
+    await run(client, ORDERS_QUERY, AnySchema, { first: 99 }, { shop: SHOP, leaveInBucket: 300 });
+    expect(clock.sleeps).toEqual([3000]);
+  });
+
+  it("lets a person's call through at once while background work waits for headroom", async () => {
+    const costs = new QueryCostTracker();
+    costs.observe(SHOP, ORDERS_QUERY, cost(100, 350, 50), 0);
+    // The background call may not take its place in the queue: it needs 100 + 300, there are 350.
+    expect(costs.headroomWaitMs(SHOP, ORDERS_QUERY, 300, 0)).toBe(1000);
+    // A page load meanwhile reserves right away: the waiting background call reserved nothing.
+    expect(costs.reserve(SHOP, ORDERS_QUERY, 0).waitMs).toBe(0);
+  });
+
+  it("never asks for more headroom than the bucket holds", async () => {
+    const costs = new QueryCostTracker();
+    costs.observe(SHOP, ORDERS_QUERY, cost(900, 2000, 100, 2000), 0);
+    expect(costs.headroomWaitMs(SHOP, ORDERS_QUERY, 5000, 0)).toBe(0);
+    expect(costs.headroomWaitMs(OTHER_SHOP, ORDERS_QUERY, 300, 0)).toBe(0); // nothing known yet
+  });
+
   it("keeps each shop's bucket apart", async () => {
     const { run, clock } = setup();
     const client = scriptedClient([

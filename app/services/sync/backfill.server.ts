@@ -4,19 +4,12 @@ import { z } from "zod";
 import { db } from "~/db.server";
 import { assembleBulkCustomers, assembleBulkOrders, bulkOrderNeedsDetails } from "~/domain/shopify/bulk";
 import { customerFromGraphql } from "~/domain/shopify/customer-mapping";
-import { mergeOrderDetails, orderDetailsCover } from "~/domain/shopify/merges";
 import { orderSnapshotFromGraphql } from "~/domain/shopify/order-mapping";
 import type { ShopifyOrderSnapshot } from "~/domain/shopify/snapshots";
 import type { Logger } from "~/lib/logger.server";
 import { toStorableJson } from "~/lib/storable-text";
 import { saveCustomerVersion, type CustomerShop } from "~/models/shopify-customer.server";
-import {
-  countOrdersNeedingDetails,
-  markDetailsComplete,
-  ordersNeedingDetails,
-  patchOrders,
-  saveOrderVersions,
-} from "~/models/shopify-order.server";
+import { countOrdersNeedingDetails, ordersNeedingDetails, saveOrderVersions } from "~/models/shopify-order.server";
 import { syncStateFor, updateSyncState, type SyncPhase } from "~/models/sync-state.server";
 import { runAdminQuery, type AdminGraphqlClient } from "~/services/shopify/admin-graphql.server";
 import {
@@ -27,7 +20,7 @@ import {
   ORDER_DETAILS_BATCH_SIZE,
 } from "~/services/shopify/order-documents";
 import { adminForBackgroundWork } from "~/services/shopify/shop-admin.server";
-import { fetchOrderDetailsByIds, fetchOrdersByIds } from "./shopify-reads.server";
+import { completeOrderDetailsOf, ON_DEMAND_HEADROOM_POINTS } from "./order-details.server";
 
 // The install-time import, as a resumable state machine kept in SyncState. Each call does one
 // step and says when to call again; the job re-enqueues itself, so a restart continues where the
@@ -35,7 +28,10 @@ import { fetchOrderDetailsByIds, fetchOrdersByIds } from "./shopify-reads.server
 //   customers: bulk export → stream the JSONL into ShopifyCustomer (+ helpdesk matching)
 //   orders:    bulk export → stream the JSONL into ShopifyOrder
 //   details:   orders with shipments or refunds get their carrier events and refund lines, which
-//              a bulk query cannot reach (Shopify forbids connections inside list fields)
+//              a bulk query cannot reach (Shopify forbids connections inside list fields): recent
+//              orders first, the rest in the background within the rate limit
+// Every order is listed with its status once the orders phase is done; the details only add the
+// tracking timeline (and refund lines), and an order opened before its turn is fetched on demand.
 
 export const BACKFILL_COUNTS_QUERY = `#graphql
   query ShopdeskBackfillCounts {
@@ -234,23 +230,9 @@ async function completeOrderDetails(shopId: string, admin: AdminGraphqlClient, l
     log.info("backfill completed");
     return { done: true };
   }
-  const details = await fetchOrderDetailsByIds(admin, ids);
-  // Orders whose details page was cut, or that changed since the export, are fetched whole.
-  const wholeOrders: string[] = [];
-  await patchOrders(
-    shopId,
-    new Map(
-      details.map((detail) => [
-        detail.id,
-        (snapshot: ShopifyOrderSnapshot) => {
-          if (!orderDetailsCover(snapshot, detail)) wholeOrders.push(detail.id);
-          return mergeOrderDetails(snapshot, detail);
-        },
-      ]),
-    ),
-  );
-  if (wholeOrders.length > 0) await saveOrderVersions(shopId, await fetchOrdersByIds(admin, wholeOrders));
-  await markDetailsComplete(shopId, ids);
+  // Recent orders first (ordersNeedingDetails); any order someone opens meanwhile is fetched on
+  // demand (order-timeline.server.ts), with the points this pass leaves in the bucket.
+  await completeOrderDetailsOf(shopId, admin, ids, { leaveInBucket: ON_DEMAND_HEADROOM_POINTS });
   await updateSyncState(shopId, { detailsSynced: { increment: ids.length } });
   return { done: false, againInSeconds: 0 };
 }

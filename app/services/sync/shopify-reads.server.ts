@@ -1,7 +1,11 @@
 import { z } from "zod";
 import { orderDetailsFromGraphql, orderSnapshotFromGraphql } from "~/domain/shopify/order-mapping";
 import type { OrderDetails, ShopifyOrderSnapshot } from "~/domain/shopify/snapshots";
-import { runAdminQuery, type AdminGraphqlClient } from "~/services/shopify/admin-graphql.server";
+import {
+  runAdminQuery,
+  type AdminGraphqlClient,
+  type AdminQueryOptions,
+} from "~/services/shopify/admin-graphql.server";
 import {
   CUSTOMER_NOTE_QUERY,
   CUSTOMER_UPDATE_NOTE_MUTATION,
@@ -19,11 +23,12 @@ const NodesSchema = z.object({ nodes: z.array(z.unknown().nullable()) });
 export async function fetchOrdersByIds(
   admin: AdminGraphqlClient,
   ids: readonly string[],
+  options: AdminQueryOptions = {},
 ): Promise<ShopifyOrderSnapshot[]> {
   const orders: ShopifyOrderSnapshot[] = [];
   for (let start = 0; start < ids.length; start += ORDERS_BY_IDS_BATCH_SIZE) {
     const batch = ids.slice(start, start + ORDERS_BY_IDS_BATCH_SIZE);
-    const result = await runAdminQuery(admin, ORDERS_BY_IDS_QUERY, NodesSchema, { ids: batch });
+    const result = await runAdminQuery(admin, ORDERS_BY_IDS_QUERY, NodesSchema, { ids: batch }, options);
     for (const node of result.nodes) if (node) orders.push(orderSnapshotFromGraphql(node));
   }
   return orders;
@@ -33,11 +38,12 @@ export async function fetchOrdersByIds(
 export async function fetchOrderDetailsByIds(
   admin: AdminGraphqlClient,
   ids: readonly string[],
+  options: AdminQueryOptions = {},
 ): Promise<OrderDetails[]> {
   const details: OrderDetails[] = [];
   for (let start = 0; start < ids.length; start += ORDER_DETAILS_BATCH_SIZE) {
     const batch = ids.slice(start, start + ORDER_DETAILS_BATCH_SIZE);
-    const result = await runAdminQuery(admin, ORDER_DETAILS_BY_IDS_QUERY, NodesSchema, { ids: batch });
+    const result = await runAdminQuery(admin, ORDER_DETAILS_BY_IDS_QUERY, NodesSchema, { ids: batch }, options);
     for (const node of result.nodes) if (node) details.push(orderDetailsFromGraphql(node));
   }
   return details;
