@@ -1,4 +1,4 @@
-// Which process runs an active job (docs/decisions/012-job-crash-recovery.md): pg-boss 10 does not
+// Which process runs an active job (docs/decisions/013-job-crash-recovery.md): pg-boss 10 does not
 // record it, so the statement that claims jobs records it, in the job row's `output` (which pg-boss
 // overwrites when the job completes or fails). Tagging in the claiming statement itself leaves no
 // moment at which a job is active without a holder, whenever the process dies.

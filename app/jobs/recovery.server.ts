@@ -11,7 +11,7 @@ import {
 } from "./boss.server";
 import { HOLDER_FIELD } from "./claim-tag.server";
 
-// Crash recovery (docs/decisions/012-job-crash-recovery.md). pg-boss 10 only knows a job is
+// Crash recovery (docs/decisions/013-job-crash-recovery.md). pg-boss 10 only knows a job is
 // `active`, not who runs it, and hands a crashed process's jobs back only when their expiry runs out
 // (15 min by default, an hour for a backfill step). So:
 //
