@@ -48,10 +48,10 @@ export async function poll<T>(what: string, check: () => Promise<T | null>, time
   }
 }
 
-type Handler = (args: { request: Request; params: Record<string, string>; context: object }) => unknown;
+export type Handler = (args: { request: Request; params: Record<string, string>; context: object }) => unknown;
 
 /** The app's handlers by path: every webhook route's action, and /app's loader (authentication only). */
-async function appHandlers(): Promise<Map<string, Handler>> {
+export async function appHandlers(): Promise<Map<string, Handler>> {
   const handlers = new Map<string, Handler>();
   const routesDir = path.join(repoRoot, "app/routes");
   for (const file of await fs.readdir(routesDir)) {
@@ -68,11 +68,35 @@ async function appHandlers(): Promise<Map<string, Handler>> {
   return handlers;
 }
 
+/** A request listener that answers with the app's handler for the path (404 otherwise). */
+export function serveRoutes(handlers: ReadonlyMap<string, Handler>, origin: () => string): http.RequestListener {
+  return async (req, res) => {
+    let response: Response;
+    try {
+      const request = await toFetchRequest(req, origin());
+      const handler = handlers.get(new URL(request.url).pathname);
+      const result = handler
+        ? await Promise.resolve()
+            .then(() => handler({ request, params: {}, context: {} }))
+            .catch((thrown: unknown) => {
+              if (thrown instanceof Response) return thrown; // the library's 401/400/302
+              throw thrown;
+            })
+        : new Response("Not found", { status: 404 });
+      response = result instanceof Response ? result : Response.json(result ?? null);
+    } catch (error) {
+      response = new Response(error instanceof Error ? error.message : String(error), { status: 500 });
+    }
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  };
+}
+
 /** A node:http server on 127.0.0.1 for `handle`; resolves once listening. */
-export async function listen(handle: http.RequestListener) {
+export async function listen(handle: http.RequestListener, port = 0) {
   const server = http.createServer(handle);
   server.keepAliveTimeout = 60_000;
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () =>
@@ -100,26 +124,7 @@ export async function startBenchApp(seed: Omit<SeedOptions, "shops">): Promise<B
   migrateDatabase(databaseUrl);
 
   const handlers = new Map<string, Handler>(); // filled once the app may be imported
-  const server = await listen(async (req, res) => {
-    let response: Response;
-    try {
-      const request = await toFetchRequest(req, server.url);
-      const handler = handlers.get(new URL(request.url).pathname);
-      const result = handler
-        ? await Promise.resolve()
-            .then(() => handler({ request, params: {}, context: {} }))
-            .catch((thrown: unknown) => {
-              if (thrown instanceof Response) return thrown; // the library's 401/400/302
-              throw thrown;
-            })
-        : new Response("Not found", { status: 404 });
-      response = result instanceof Response ? result : Response.json(result ?? null);
-    } catch (error) {
-      response = new Response(error instanceof Error ? error.message : String(error), { status: 500 });
-    }
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
+  const server = await listen(serveRoutes(handlers, () => server.url));
 
   const { apiKey, apiSecret } = DEV_APP_CREDENTIALS;
   Object.assign(process.env, {
@@ -151,7 +156,8 @@ export async function startBenchApp(seed: Omit<SeedOptions, "shops">): Promise<B
   process.env.SHOPDESK_EMULATOR_URL = emulator.url;
   await import("../dev/intercept.mjs");
   for (const [route, handler] of await appHandlers()) handlers.set(route, handler);
-  const { startJobWorkers, stopJobs } = await import("~/jobs/queue.server");
+  const { stopJobs } = await import("~/jobs/queue.server");
+  const { startJobWorkers } = await import("~/jobs/workers.server");
   await startJobWorkers();
 
   return {

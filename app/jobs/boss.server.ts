@@ -1,12 +1,19 @@
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import PgBoss from "pg-boss";
 import { databaseUrl, onDatabaseClose } from "~/db.server";
 import { logger } from "~/lib/logger.server";
+import { tagClaims } from "./claim-tag.server";
 
 // The pg-boss instance of this process (docs/decisions/003-durable-jobs.md), with a small pool of
 // its own beside Prisma's.
 
 const log = logger.child({ component: "jobs" });
+
+/** What pg-boss needs from a database when it is given one (`new PgBoss({ db })`). */
+export interface SqlExecutor {
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number }>;
+}
 
 /** pg-boss keeps its tables in this schema; `migrate.mjs reset` drops it too. */
 export const JOB_QUEUE_SCHEMA = "pgboss";
@@ -18,7 +25,9 @@ export const POLLING_INTERVAL_SECONDS = 0.5;
 export const DEAD_LETTER_POLLING_INTERVAL_SECONDS = 2;
 
 /** Each job queue has its own dead-letter queue, so the ledger knows where a dead job came from. */
-export const deadLetterQueueName = (queue: string) => `${queue}__dead`;
+const DEAD_LETTER_SUFFIX = "__dead";
+export const deadLetterQueueName = (queue: string) => `${queue}${DEAD_LETTER_SUFFIX}`;
+export const isDeadLetterQueue = (queue: string) => queue.endsWith(DEAD_LETTER_SUFFIX);
 
 export interface QueueSettings {
   name: string;
@@ -36,6 +45,12 @@ export interface QueueState {
   subscribed: Set<string>;
   /** Worker ids per queue, to wake a local worker when a job is sent. */
   workers: Map<string, string[]>;
+  /** This process's holder key once it holds its holder lock: the jobs it claims carry it. */
+  holder: { key: number | null };
+  /** Crash recovery of this process (recovery.server.ts), once its workers start. */
+  recovery?: Promise<{ holderKey: number }>;
+  /** Run after pg-boss stopped (its jobs finished or went back to the queue), last first. */
+  afterStop: (() => Promise<void>)[];
   unregisterCloseHook: () => void;
 }
 
@@ -44,23 +59,51 @@ const GLOBAL_KEY = Symbol.for("shopdesk.jobQueue");
 type QueueGlobal = typeof globalThis & { [GLOBAL_KEY]?: Promise<QueueState> };
 const holder = globalThis as QueueGlobal;
 
-function createBoss(): PgBoss {
-  const common = {
+function createBoss(holder: QueueState["holder"]): { boss: PgBoss; closeDb: () => Promise<void> } {
+  const database = postgresPool();
+  // Every statement goes through here, so pg-boss's job claims name this process (claim-tag.server.ts).
+  const db: SqlExecutor = {
+    executeSql: (text, values) =>
+      database.executor.executeSql(holder.key === null ? text : tagClaims(text, holder.key), values),
+  };
+  const boss = new PgBoss({
     schema: JOB_QUEUE_SCHEMA,
+    db,
     migrate: true, // pg-boss installs and upgrades its own schema, under an advisory lock
     supervise: true, // maintenance (expire, archive, purge); one process does it per interval
     schedule: false, // no cron jobs yet: spares a timekeeper queue and its polling
+  });
+  return { boss, closeDb: database.close };
+}
+
+/** pg-boss's small pool (what it would open itself, given the URL). */
+function postgresPool() {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: "shopdesk-jobs" });
+  pool.on("error", (error) => log.error("job queue connection error", { error }));
+  const executor: SqlExecutor = {
+    // As pg-boss's own pool answers: for a script of several statements, node-postgres's array of
+    // results, which is what pg-boss expects there.
+    executeSql: (text, values) => pool.query(text, values) as Promise<never>,
   };
-  return new PgBoss({ ...common, connectionString: databaseUrl, max: 4, application_name: "shopdesk-jobs" });
+  return { executor, close: () => pool.end() };
 }
 
 async function startQueue(): Promise<QueueState> {
-  const boss = createBoss();
+  const holder: QueueState["holder"] = { key: null };
+  const { boss, closeDb } = createBoss(holder);
   boss.on("error", (error) => log.error("job queue error", { error }));
   await boss.start();
   // Registered before the database closes, so in-flight jobs finish while it still works.
   const unregisterCloseHook = onDatabaseClose(() => stopQueue());
-  return { boss, ensured: new Map(), subscribed: new Set(), workers: new Map(), unregisterCloseHook };
+  return {
+    boss,
+    holder,
+    ensured: new Map(),
+    subscribed: new Set(),
+    workers: new Map(),
+    afterStop: [closeDb], // runs last
+    unregisterCloseHook,
+  };
 }
 
 /** The started queue of this process (started on first use). */
@@ -92,6 +135,82 @@ export async function stopQueue(graceTimeoutMs = 20_000): Promise<void> {
   if (!state) return;
   state.unregisterCloseHook();
   await state.boss.stop({ graceful: true, wait: true, timeout: graceTimeoutMs });
+  for (const hook of state.afterStop.reverse()) {
+    await hook().catch((error: unknown) => log.error("job queue stop step failed", { error }));
+  }
+}
+
+/**
+ * A database session of its own for as long as the process runs jobs: session-level advisory locks
+ * live exactly as long as it does (see recovery.server.ts), and transactions on it interleave with
+ * nothing else.
+ */
+export interface DedicatedSession extends SqlExecutor {
+  transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Called once if the connection breaks (the server restarted, the network dropped). */
+  onLost(listener: (error: unknown) => void): void;
+  close(): Promise<void>;
+}
+
+export async function openDedicatedSession(): Promise<DedicatedSession> {
+  const client = new pg.Client({
+    connectionString: databaseUrl,
+    application_name: "shopdesk-jobs-holder",
+    keepAlive: true,
+  });
+  await client.connect();
+  // A machine that vanishes without closing its connection: PostgreSQL notices within ~25 s instead
+  // of the OS default of two hours. And no idle timeout may end a session that is idle by design.
+  for (const setting of [
+    "tcp_keepalives_idle = 10",
+    "tcp_keepalives_interval = 5",
+    "tcp_keepalives_count = 3",
+    "idle_session_timeout = 0",
+  ]) {
+    await client.query(`SET ${setting}`).catch(() => {}); // absent on older servers, no-op on sockets
+  }
+  let chain: Promise<unknown> = Promise.resolve();
+  const serialized = <T>(work: () => Promise<T>): Promise<T> => {
+    const result = chain.then(work, work);
+    chain = result.catch(() => {});
+    return result;
+  };
+  const run = async (text: string, values?: unknown[]) => {
+    const result = await client.query(text, values);
+    return { rows: result.rows as unknown[], rowCount: result.rowCount ?? result.rows.length };
+  };
+  let lost = false;
+  const listeners: ((error: unknown) => void)[] = [];
+  const onBroken = (error: unknown) => {
+    if (lost) return;
+    lost = true;
+    for (const listener of listeners) listener(error);
+  };
+  client.on("error", onBroken);
+  client.on("end", () => onBroken(new Error("connection ended")));
+  let closed = false;
+  return {
+    executeSql: (text, values) => serialized(() => run(text, values)),
+    transaction: (work) =>
+      serialized(async () => {
+        await client.query("BEGIN");
+        try {
+          const result = await work({ executeSql: run });
+          await client.query("COMMIT");
+          return result;
+        } catch (error) {
+          await client.query("ROLLBACK").catch(() => {});
+          throw error;
+        }
+      }),
+    onLost: (listener) => listeners.push(listener),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      lost = true; // an intended end is no loss
+      await client.end().catch(() => {});
+    },
+  };
 }
 
 /**
@@ -175,7 +294,7 @@ export async function sendJob(
   return id;
 }
 
-function wakeWorkers(state: QueueState, queue: string): void {
+export function wakeWorkers(state: QueueState, queue: string): void {
   for (const workerId of state.workers.get(queue) ?? []) state.boss.notifyWorker(workerId);
 }
 

@@ -1,25 +1,15 @@
-import type PgBoss from "pg-boss";
 import type { ZodType } from "zod";
-import { logger, type Logger } from "~/lib/logger.server";
-import {
-  addWorker,
-  DEAD_LETTER_POLLING_INTERVAL_SECONDS,
-  deadLetterQueueName,
-  ensureQueue,
-  POLLING_INTERVAL_SECONDS,
-  queueState,
-  sendJob,
-  stopQueue,
-  type QueueSettings,
-  type QueueState,
-  type SendOptions,
-} from "./boss.server";
-import { describeJobError, recordDeadJob } from "./dead-letters.server";
+import type { Logger } from "~/lib/logger.server";
+import { ensureQueue, queueState, sendJob, stopQueue, type QueueSettings, type SendOptions } from "./boss.server";
 
 // Durable jobs (docs/decisions/003-durable-jobs.md): define a job once, enqueue it from anywhere,
 // and the workers of whichever processes run them (the web process, `npm run worker` processes)
 // execute it at least once, with retries and backoff; a job that fails
 // for good lands in the Job ledger, where it can be retried.
+//
+// This module is the producing side: what a job is and how to queue one. It imports no handler, so
+// a service can enqueue a job whose handler calls that same service; the running side (workers,
+// the registry of handlers) is workers.server.ts.
 
 export interface JobContext {
   /** pg-boss job id. */
@@ -30,13 +20,12 @@ export interface JobContext {
   log: Logger;
 }
 
-export interface JobDefinition<T> {
+/** What queuing a job needs: its name, data and queue settings. A JobDefinition is one too. */
+export interface JobKind<T> {
   /** Queue name: letters, digits, dashes, underscores. Stable: renaming strands queued jobs. */
   name: string;
   /** Checked when enqueuing and again before the handler runs (older queued data, raw sends). */
   schema: ZodType<T>;
-  /** Must be idempotent: a job can run more than once (a retry after a crash mid-way). */
-  handler(data: T, context: JobContext): Promise<void>;
   /** Retries after the first attempt (default 3). */
   retryLimit?: number;
   /** Delay before a retry (default 5 s); with backoff, the base of an exponential delay. */
@@ -45,6 +34,11 @@ export interface JobDefinition<T> {
   retryBackoff?: boolean;
   /** A run taking longer counts as failed (default 15 minutes). */
   timeoutSeconds?: number;
+}
+
+export interface JobDefinition<T> extends JobKind<T> {
+  /** Must be idempotent: a job can run more than once (a retry after a crash mid-way). */
+  handler(data: T, context: JobContext): Promise<void>;
   /** Jobs of this kind a single process runs at once (default 1). */
   concurrency?: number;
 }
@@ -53,22 +47,39 @@ export interface JobDefinition<T> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own data type
 export type AnyJobDefinition = JobDefinition<any>;
 
-const DEFAULTS = { retryLimit: 3, retryDelaySeconds: 5, retryBackoff: true, timeoutSeconds: 15 * 60, concurrency: 1 };
+/** What a definition leaves out. */
+export const JOB_DEFAULTS = {
+  retryLimit: 3,
+  retryDelaySeconds: 5,
+  retryBackoff: true,
+  timeoutSeconds: 15 * 60,
+  concurrency: 1,
+};
+
+/**
+ * A job that producers queue without importing its handler (which may import them): the handler
+ * joins it in a module of its own, `defineJob({ ...kind, handler })`.
+ */
+export function defineJobKind<T>(kind: JobKind<T>): JobKind<T> {
+  if (!/^[A-Za-z0-9_-]+$/.test(kind.name)) {
+    throw new Error(`Job name "${kind.name}": use letters, digits, dashes and underscores only`);
+  }
+  return kind;
+}
 
 export function defineJob<T>(definition: JobDefinition<T>): JobDefinition<T> {
-  if (!/^[A-Za-z0-9_-]+$/.test(definition.name)) {
-    throw new Error(`Job name "${definition.name}": use letters, digits, dashes and underscores only`);
-  }
+  defineJobKind(definition);
   return definition;
 }
 
-function queueSettings(definition: AnyJobDefinition): QueueSettings {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- settings do not depend on the data type
+export function queueSettings(definition: JobKind<any>): QueueSettings {
   return {
     name: definition.name,
-    retryLimit: definition.retryLimit ?? DEFAULTS.retryLimit,
-    retryDelaySeconds: definition.retryDelaySeconds ?? DEFAULTS.retryDelaySeconds,
-    retryBackoff: definition.retryBackoff ?? DEFAULTS.retryBackoff,
-    timeoutSeconds: definition.timeoutSeconds ?? DEFAULTS.timeoutSeconds,
+    retryLimit: definition.retryLimit ?? JOB_DEFAULTS.retryLimit,
+    retryDelaySeconds: definition.retryDelaySeconds ?? JOB_DEFAULTS.retryDelaySeconds,
+    retryBackoff: definition.retryBackoff ?? JOB_DEFAULTS.retryBackoff,
+    timeoutSeconds: definition.timeoutSeconds ?? JOB_DEFAULTS.timeoutSeconds,
   };
 }
 
@@ -81,119 +92,25 @@ export type EnqueueOptions = SendOptions;
  * The queue has its own connections: a job enqueued inside a `db.$transaction(…)` callback is
  * visible to workers even if that transaction later rolls back. Enqueue after the commit.
  */
-export async function enqueue<T>(job: JobDefinition<T>, data: T, options: EnqueueOptions = {}): Promise<string | null> {
+export async function enqueue<T>(job: JobKind<T>, data: T, options: EnqueueOptions = {}): Promise<string | null> {
   job.schema.parse(data);
   const state = await queueState();
   await ensureQueue(state, queueSettings(job));
   return sendJob(state, job.name, data as object, options);
 }
 
-// The newest definition of each job, which running workers look up on every job: Vite dev
-// re-evaluates an edited handler's module, and the next job runs the new code without a restart.
-const LATEST_KEY = Symbol.for("shopdesk.jobDefinitions");
-type DefinitionsGlobal = typeof globalThis & { [LATEST_KEY]?: Map<string, AnyJobDefinition> };
-const latestDefinitions = ((globalThis as DefinitionsGlobal)[LATEST_KEY] ??= new Map());
+const STOP_HOOKS_KEY = Symbol.for("shopdesk.jobStopHooks");
+type StopHooksGlobal = typeof globalThis & { [STOP_HOOKS_KEY]?: Set<() => Promise<void>> };
+const stopHooks = ((globalThis as StopHooksGlobal)[STOP_HOOKS_KEY] ??= new Set());
 
-/**
- * Starts workers for every job definition (default: app/jobs/registry.server.ts) that has none in
- * this process yet, and makes running workers use these definitions from now on. Idempotent; tests
- * pass their own definitions.
- */
-export async function startJobWorkers(definitions?: readonly AnyJobDefinition[]): Promise<void> {
-  const list = definitions ?? (await import("./registry.server")).jobDefinitions;
-  for (const definition of list) latestDefinitions.set(definition.name, definition);
-  const state = await queueState();
-  for (const definition of list) {
-    // Claimed before the first await, so two concurrent calls cannot both subscribe it.
-    if (state.subscribed.has(definition.name)) continue;
-    state.subscribed.add(definition.name);
-    try {
-      await startWorkersFor(state, definition);
-    } catch (error) {
-      state.subscribed.delete(definition.name);
-      throw error;
-    }
-  }
-  // Webhook processing also claims events straight from their table (decision 013).
-  if (list.some(({ name }) => name === "webhook-process")) (await import("./registry.server")).startTableWorkers();
-}
-
-async function startWorkersFor(state: QueueState, definition: AnyJobDefinition): Promise<void> {
-  await ensureQueue(state, queueSettings(definition));
-  const concurrency = Math.max(1, definition.concurrency ?? DEFAULTS.concurrency);
-  for (let i = 0; i < concurrency; i++) {
-    const workerId: string = await state.boss.work<unknown>(
-      definition.name,
-      { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: POLLING_INTERVAL_SECONDS },
-      async ([job]) => {
-        if (!job) return;
-        await runJob(latestDefinitions.get(definition.name) ?? definition, job);
-        // A job was waiting, so more may be: fetch again now instead of after the polling interval.
-        state.boss.notifyWorker(workerId);
-      },
-    );
-    addWorker(state, definition.name, workerId);
-  }
-  const deadLetterQueue = deadLetterQueueName(definition.name);
-  await state.boss.work<unknown>(
-    deadLetterQueue,
-    { batchSize: 10, includeMetadata: true, pollingIntervalSeconds: DEAD_LETTER_POLLING_INTERVAL_SECONDS },
-    async (jobs) => {
-      for (const job of jobs) await recordDeadJob(deadLetterEntry(definition.name, job));
-    },
-  );
-}
-
-/** Validates, runs, logs. A thrown error reaches pg-boss, which retries or dead-letters the job. */
-export async function runJob(definition: AnyJobDefinition, job: PgBoss.JobWithMetadata<unknown>): Promise<void> {
-  const attempt = job.retryCount + 1;
-  const attempts = job.retryLimit + 1;
-  let log = logger.child({ job: definition.name, jobId: job.id, attempt, attempts });
-  const parsed = definition.schema.safeParse(job.data);
-  if (!parsed.success) {
-    // Retrying cannot fix the data: straight to the ledger, and the queue counts the job done.
-    log.error("job data does not match the job's schema; dead-lettered without retrying", {
-      issues: parsed.error.issues,
-    });
-    await recordDeadJob({
-      queue: definition.name,
-      data: job.data,
-      error: `Invalid job data: ${parsed.error.message}`,
-      attempts: attempt,
-      sourceJobId: job.id,
-    });
-    return;
-  }
-  // Jobs about one shop carry its domain: every line they log names it.
-  const shop = (parsed.data as { shopDomain?: unknown } | null)?.shopDomain;
-  if (typeof shop === "string") log = log.child({ shop });
-  const started = Date.now();
-  try {
-    await definition.handler(parsed.data, { jobId: job.id, attempt, log });
-    log.debug("job done", { ms: Date.now() - started });
-  } catch (error) {
-    const willRetry = attempt < attempts;
-    log.error(willRetry ? "job failed; will retry" : "job failed for good; dead-lettered", {
-      error,
-      ms: Date.now() - started,
-    });
-    throw error;
-  }
-}
-
-function deadLetterEntry(queue: string, job: PgBoss.JobWithMetadata<unknown>) {
-  return {
-    queue,
-    data: job.data,
-    error: describeJobError(job.output),
-    // The dead-letter copy carries the original's retry limit: every attempt was used.
-    attempts: job.retryLimit + 1,
-    sourceJobId: job.id,
-  };
+/** Runs `hook` when stopJobs stops this process's workers (workers outside pg-boss: decision 014). */
+export function onStopJobs(hook: () => Promise<void>): () => void {
+  stopHooks.add(hook);
+  return () => stopHooks.delete(hook);
 }
 
 /** Stops this process's workers gracefully (in-flight jobs finish or go back to the queue). */
 export async function stopJobs(): Promise<void> {
-  await (await import("./registry.server")).stopTableWorkers();
+  for (const hook of [...stopHooks]) await hook();
   await stopQueue();
 }

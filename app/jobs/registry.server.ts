@@ -7,12 +7,3 @@ import { backfillJob, reconcileJob } from "./sync.server";
  * enqueued but missing here waits in its queue until a process that knows it starts.
  */
 export const jobDefinitions: readonly AnyJobDefinition[] = [processWebhookJob, backfillJob, reconcileJob];
-
-/**
- * Workers beside the pg-boss queues: stored webhooks are claimed straight from their table
- * (decision 013). Started and stopped with the job workers.
- */
-export {
-  startWebhookEventWorker as startTableWorkers,
-  stopWebhookEventWorker as stopTableWorkers,
-} from "~/services/webhooks/event-worker.server";

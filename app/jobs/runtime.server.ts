@@ -1,7 +1,7 @@
 import { closeDatabase } from "~/db.server";
 import { env } from "~/env.server";
 import { logger } from "~/lib/logger.server";
-import { startJobWorkers } from "./queue.server";
+import { startJobWorkers } from "./workers.server";
 
 const log = logger.child({ component: "jobs" });
 

@@ -1,5 +1,6 @@
 import { logger } from "~/lib/logger.server";
-import { startJobWorkers, type AnyJobDefinition } from "./queue.server";
+import type { AnyJobDefinition } from "./queue.server";
+import { startJobWorkers } from "./workers.server";
 import { installShutdownHandlers } from "./runtime.server";
 
 /**

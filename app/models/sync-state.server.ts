@@ -12,6 +12,18 @@ export async function updateSyncState(shopId: string, data: Prisma.SyncStateUpda
   return db.syncState.update({ where: { shopId }, data });
 }
 
+/** Starts (or restarts, after a failure or on request) the import from the customers phase. */
+export async function resetBackfill(shopId: string) {
+  await syncStateFor(shopId);
+  await updateSyncState(shopId, {
+    backfillStatus: "pending",
+    backfillPhase: null,
+    bulkOperationId: null,
+    linesProcessed: 0,
+    backfillError: null,
+  });
+}
+
 /** What the home page shows: the import's progress and the last reconcile. */
 export async function getSyncProgress(shopId: string, now = new Date()) {
   const held = { shopId, deletedAt: null };

@@ -18,7 +18,7 @@ export const WEBHOOK_EVENTS_CHANNEL = "shopdesk_webhook_events";
 
 /**
  * Stores a delivery once, due for processing now: storing is enqueuing (the table is the queue,
- * decision 013), so no crash can leave a stored event without its job. A second delivery of the
+ * decision 014), so no crash can leave a stored event without its job. A second delivery of the
  * same event changes nothing. Resolves once the row is committed.
  *
  * Deliveries arriving while earlier ones are being written share the next INSERT (group commit):

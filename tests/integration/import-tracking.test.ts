@@ -21,7 +21,8 @@ const statusAfterBulk = new Map<string, string>();
 const changedMeanwhile = new Set<string>();
 
 const { db } = await import("~/db.server");
-const { enqueue, startJobWorkers } = await import("~/jobs/queue.server");
+const { enqueue } = await import("~/jobs/queue.server");
+const { startJobWorkers } = await import("~/jobs/workers.server");
 const { backfillJob } = await import("~/jobs/sync.server");
 const { ensureOrderTimeline } = await import("~/services/sync/order-timeline.server");
 const { ordersNeedingDetails } = await import("~/models/shopify-order.server");

@@ -4,7 +4,8 @@ import { z, ZodError } from "zod";
 import { db } from "~/db.server";
 import { jobQueue } from "~/jobs/boss.server";
 import { countDeadJobs, listDeadJobs, retryDeadJob } from "~/jobs/dead-letters.server";
-import { defineJob, enqueue, startJobWorkers, stopJobs, type JobContext } from "~/jobs/queue.server";
+import { defineJob, enqueue, stopJobs, type JobContext } from "~/jobs/queue.server";
+import { startJobWorkers } from "~/jobs/workers.server";
 
 // The durable queue on this file's own database. Every test uses its own job name, so queues never see each other's jobs.
 
@@ -208,7 +209,7 @@ describe("durable jobs", () => {
 
     vi.resetModules();
     const restarted = await import("~/jobs/queue.server");
-    await restarted.startJobWorkers([job]);
+    await (await import("~/jobs/workers.server")).startJobWorkers([job]);
     await vi.waitFor(() => expect(runs).toHaveLength(1), { timeout: 5_000, interval: 50 });
     expect(runs[0]).toMatchObject({ data: { shopId: "shop-1", n: 7 }, context: { jobId, attempt: 1 } });
     await restarted.stopJobs();

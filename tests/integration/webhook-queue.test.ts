@@ -5,7 +5,7 @@ import { startIntegrationStack, TEST_APP, type IntegrationStack } from "../suppo
 import { waitForBackfill } from "../support/sync.ts";
 import { eventually } from "../support/wait.ts";
 
-// The write path of a webhook (decision 013): the route's one INSERT stores the event and is its
+// The write path of a webhook (decision 014): the route's one INSERT stores the event and is its
 // place in the queue; workers claim events from the WebhookEvent table. These tests hold it to
 // what the old store-then-enqueue path promised and could not always keep.
 const US = "maple-goods-us.myshopify.com";
@@ -33,7 +33,8 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 const { db } = await import("~/db.server");
-const { startJobWorkers, stopJobs } = await import("~/jobs/queue.server");
+const { stopJobs } = await import("~/jobs/queue.server");
+const { startJobWorkers } = await import("~/jobs/workers.server");
 
 function post(path: string, delivery: { body: string; headers: Record<string, string> }) {
   return fetch(new URL(path, stack.app.url), { method: "POST", body: delivery.body, headers: delivery.headers });

@@ -39,7 +39,8 @@ export async function startIntegrationStack(
   });
   process.env.SHOPDESK_EMULATOR_URL = emulator.url;
   await import("../../dev/intercept.mjs");
-  const { startJobWorkers, stopJobs } = await import("~/jobs/queue.server");
+  const { stopJobs } = await import("~/jobs/queue.server");
+  const { startJobWorkers } = await import("~/jobs/workers.server");
   await startJobWorkers();
 
   return {

@@ -97,18 +97,6 @@ export async function recordBackfillFailure(shopDomain: string, error: unknown) 
   await updateSyncState(shop.id, { backfillStatus: "failed", backfillError: message.slice(0, 500) });
 }
 
-/** Starts (or restarts, after a failure or on request) the import from the customers phase. */
-export async function resetBackfill(shopId: string) {
-  await syncStateFor(shopId);
-  await updateSyncState(shopId, {
-    backfillStatus: "pending",
-    backfillPhase: null,
-    bulkOperationId: null,
-    linesProcessed: 0,
-    backfillError: null,
-  });
-}
-
 export async function runBackfillStep(shopDomain: string, log: Logger): Promise<BackfillStep> {
   const shop = await loadShop(shopDomain);
   if (!shop) return { done: true };

@@ -1,7 +1,6 @@
 import { db } from "~/db.server";
-import { backfillJob, reconcileJob, scheduleReconcile } from "~/jobs/sync.server";
-import { enqueue } from "~/jobs/queue.server";
-import { resetBackfill } from "./backfill.server";
+import { enqueueBackfill, enqueueReconcileNow, scheduleReconcile } from "~/jobs/sync-kinds.server";
+import { resetBackfill } from "~/models/sync-state.server";
 
 /**
  * After install (or reinstall, or a token refresh): import what we do not hold yet; once imported,
@@ -12,7 +11,7 @@ export async function startSyncAfterInstall(shopDomain: string) {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, include: { syncState: true } });
   if (!shop) return;
   if (shop.syncState?.backfillStatus !== "completed") {
-    await enqueue(backfillJob, { shopDomain }, { singletonKey: `backfill:${shopDomain}` });
+    await enqueueBackfill(shopDomain);
     return;
   }
   await requestReconcile(shopDomain);
@@ -23,10 +22,10 @@ export async function startSyncAfterInstall(shopDomain: string) {
 export async function requestBackfill(shopDomain: string) {
   const shop = await db.shop.findUniqueOrThrow({ where: { domain: shopDomain } });
   await resetBackfill(shop.id);
-  await enqueue(backfillJob, { shopDomain }, { singletonKey: `backfill:${shopDomain}` });
+  await enqueueBackfill(shopDomain);
 }
 
 /** Run reconcile now (the periodic one keeps its own schedule). */
 export async function requestReconcile(shopDomain: string) {
-  await enqueue(reconcileJob, { shopDomain }, { singletonKey: `reconcile-now:${shopDomain}` });
+  await enqueueReconcileNow(shopDomain);
 }

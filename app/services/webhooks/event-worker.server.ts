@@ -1,6 +1,7 @@
 import pg from "pg";
 import { databaseUrl, onDatabaseClose } from "~/db.server";
 import { recordDeadJob } from "~/jobs/dead-letters.server";
+import { onStopJobs } from "~/jobs/queue.server";
 import { logger } from "~/lib/logger.server";
 import {
   claimWebhookEvents,
@@ -14,7 +15,7 @@ import {
 } from "~/models/webhook-event.server";
 import { processWebhookEvent } from "./process.server";
 
-// Works through the WebhookEvent table, which is the queue of stored webhooks (decision 013): the
+// Works through the WebhookEvent table, which is the queue of stored webhooks (decision 014): the
 // intake's one INSERT is the enqueue. Each process that runs jobs runs one of these; several
 // processes share the table (FOR UPDATE SKIP LOCKED). Failed events retry with backoff, then go
 // to the Job ledger like any dead job; an event whose worker died is taken over once its lease
@@ -189,11 +190,14 @@ const holder = globalThis as WorkerGlobal;
 export function startWebhookEventWorker(): void {
   if (holder[GLOBAL_KEY]) return;
   holder[GLOBAL_KEY] = new WebhookEventWorker();
-  // Before the database closes (shutdown, end of a test file), like the job queue.
-  const unregister = onDatabaseClose(async () => {
-    unregister();
+  // With the job workers (stopJobs), and before the database closes (shutdown, end of a test file).
+  const stop = async () => {
+    unregisterClose();
+    unregisterStop();
     await stopWebhookEventWorker();
-  });
+  };
+  const unregisterClose = onDatabaseClose(stop);
+  const unregisterStop = onStopJobs(stop);
 }
 
 /** Stops it: the event in hand finishes; claimed ones not started go back when their lease ends. */

@@ -39,7 +39,7 @@ function refuse(log: Logger, status: number, message: string) {
  * missing headers, from the library), check what the signature does not cover — the shop header,
  * the topic, the body's shape and the shop it names — store the event once, answer 200. Every
  * refusal is a 4xx with a message and stores nothing. Storing is enqueuing: one INSERT, which the
- * event workers claim from (decision 013), so Shopify gets its answer in milliseconds and nothing
+ * event workers claim from (decision 014), so Shopify gets its answer in milliseconds and nothing
  * but that insert waits on the database.
  */
 export async function receiveWebhook(request: Request, routeTopic: string): Promise<Response> {

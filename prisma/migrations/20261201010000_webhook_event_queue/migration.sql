@@ -1,4 +1,4 @@
--- AlterTable: the WebhookEvent table becomes the queue of events to process (decision 013).
+-- AlterTable: the WebhookEvent table becomes the queue of events to process (decision 014).
 ALTER TABLE "WebhookEvent" ADD COLUMN     "availableAt" TIMESTAMP(3) DEFAULT CURRENT_TIMESTAMP,
 ADD COLUMN     "leasedUntil" TIMESTAMP(3);
 
