@@ -329,20 +329,3 @@ export function embeddedDataDir(url) {
   return path.resolve(where);
 }
 
-// `node prisma/tools/local-postgres.mjs stop|start [embedded:<dir>]` (npm run db:stop): the folder
-// from the argument, else DATABASE_URL when it is embedded:, else the default.
-if (process.argv[1] && import.meta.url === (await import("node:url")).pathToFileURL(process.argv[1]).href) {
-  const [command, urlArgument] = process.argv.slice(2);
-  const configured = process.env.DATABASE_URL?.startsWith("embedded:") ? process.env.DATABASE_URL : undefined;
-  const dataDir = embeddedDataDir(urlArgument ?? configured ?? DEFAULT_EMBEDDED_URL);
-  if (command === "stop") {
-    const stopped = await stopEmbeddedPostgres(dataDir);
-    console.log(stopped ? `Stopped PostgreSQL (${dataDir}).` : `PostgreSQL (${dataDir}) was not running.`);
-  } else if (command === "start") {
-    const { state, started } = await startEmbeddedPostgres(dataDir);
-    console.log(`${started ? "Started" : "Already running:"} PostgreSQL on 127.0.0.1:${state.port} (${dataDir}).`);
-  } else {
-    console.error("usage: local-postgres.mjs start|stop [embedded:<dir>]");
-    process.exit(2);
-  }
-}
