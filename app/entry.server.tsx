@@ -15,6 +15,9 @@ import { addDocumentResponseHeaders } from "~/shopify.server";
 
 export const streamTimeout = 5000;
 
+// For server.mjs (`npm start`), which hands Shopify's webhook deliveries to the intake directly.
+export { MAX_WEBHOOK_BODY_BYTES, receiveWebhook } from "~/services/webhooks/receive.server";
+
 // The web process also runs the job workers unless JOBS_IN_PROCESS=false. Started at module load so webhooks queued before the first
 // page view are processed too.
 void ensureInProcessWorkers();

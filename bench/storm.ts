@@ -1,4 +1,4 @@
-// A webhook storm against the app as production runs it: the built server under remix-serve in a
+// A webhook storm against the app as production runs it: the built server under `npm start` in a
 // process of its own (job workers inside it, the default), real HTTP, a real PostgreSQL server,
 // the store emulator as Shopify, and another shop's install-time backfill running throughout.
 //
@@ -282,10 +282,7 @@ try {
     LOG_LEVEL: "warn",
     ...(SEPARATE_WORKER ? { JOBS_IN_PROCESS: "false" } : {}),
   };
-  app = startAppProcess(appPort, appEnv, appLog, [
-    "node_modules/@remix-run/serve/dist/cli.js",
-    "build/server/index.js",
-  ]);
+  app = startAppProcess(appPort, appEnv, appLog, ["server.mjs", "build/server/index.js"]); // npm start
   if (SEPARATE_WORKER) worker = startAppProcess(appPort, appEnv, appLog, ["build/worker/worker.js"]);
   const appLogTail = () => readFileSync(appLog, "utf8").slice(-4000);
   await poll(

@@ -1,5 +1,5 @@
 // Starts Shopdesk the way Shopify would run it, all on 127.0.0.1: the store emulator, the app
-// (Vite dev server or the production build under remix-serve) with the network preload that
+// (Vite dev server or the production build under `npm start`) with the network preload that
 // routes *.myshopify.com to the emulator, and the demo storefront. Used by `npm run demo` and the
 // end-to-end tests, so both exercise exactly the same wiring.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
@@ -111,7 +111,7 @@ function startApp(mode: StackOptions["mode"], port: number, env: NodeJS.ProcessE
   const args =
     mode === "dev"
       ? [...preload, "node_modules/@remix-run/dev/dist/cli.js", "vite:dev", "--port", String(port), "--strictPort"]
-      : [...preload, "node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"];
+      : [...preload, "server.mjs", "build/server/index.js"]; // npm start
   let buffered = "";
   const logFile = typeof output === "object" ? output.file : null;
   const logFd = logFile ? openSync(logFile, "a") : null;
