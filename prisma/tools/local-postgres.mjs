@@ -328,4 +328,3 @@ export function embeddedDataDir(url) {
   if (!where) throw new Error("DATABASE_URL embedded: needs a folder, e.g. embedded:./.shopdesk/postgres");
   return path.resolve(where);
 }
-
