@@ -9,7 +9,7 @@ import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { referenceTimingHeader, ServerErrorReference } from "~/components/error-reference";
-import { ensureInProcessWorkers } from "~/jobs/runtime.server";
+import { ensureJobWorkers } from "~/jobs/runtime.server";
 import { logRequestFailure, referenceForServerError } from "~/services/request-failures.server";
 import { addDocumentResponseHeaders } from "~/shopify.server";
 
@@ -18,9 +18,10 @@ export const streamTimeout = 5000;
 // For server.mjs (`npm start`), which hands Shopify's webhook deliveries to the intake directly.
 export { MAX_WEBHOOK_BODY_BYTES, receiveWebhook } from "~/services/webhooks/receive.server";
 
-// The web process also runs the job workers unless JOBS_IN_PROCESS=false. Started at module load so webhooks queued before the first
-// page view are processed too.
-void ensureInProcessWorkers();
+// The web process also starts the job workers (a child process in production, see
+// jobWorkersPlacement) unless JOBS_IN_PROCESS=false. At module load, so webhooks queued before
+// the first page view are processed too.
+void ensureJobWorkers();
 
 /** Every exception a loader, action or render throws: one log line with shop and reference. */
 export const handleError: HandleErrorFunction = (error, { request }) => {

@@ -1,5 +1,5 @@
 // A webhook storm against the app as production runs it: the built server under `npm start` in a
-// process of its own (job workers inside it, the default), real HTTP, a real PostgreSQL server,
+// process of its own (its job workers in the child process it starts, the default), real HTTP, a real PostgreSQL server,
 // the store emulator as Shopify, and another shop's install-time backfill running throughout.
 //
 // The storm: real deliveries the emulator produced for one installed shop (orders/create,

@@ -49,6 +49,10 @@ export interface StackOptions {
 
 export interface Stack {
   appUrl: string;
+  /** The postgresql:// URL the app uses (for tests that check what it stored). */
+  databaseUrl: string;
+  /** The app's process id (its own process group). */
+  appPid: number | undefined;
   emulator: StoreEmulator;
   storefront: Storefront;
   /** Opens the app for a shop as the Shopify admin would, which installs it (token exchange). */
@@ -211,6 +215,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
   return {
     appUrl,
+    databaseUrl: database.url,
+    appPid: app.child.pid,
     emulator,
     storefront,
     async installShop(shopDomain) {

@@ -1,16 +1,36 @@
 import { closeDatabase } from "~/db.server";
 import { env } from "~/env.server";
 import { logger } from "~/lib/logger.server";
+import { BUILT_WORKER, builtWorkerExists, ensureWorkerChild } from "./worker-child.server";
 import { startJobWorkers } from "./workers.server";
 
 const log = logger.child({ component: "jobs" });
 
 /**
- * Whether the web process runs the job workers: unless JOBS_IN_PROCESS=false (then `npm run worker`
- * processes run them).
+ * Where the web process's job workers run. JOBS_IN_PROCESS=true: on its own event loop;
+ * false: nowhere (`npm run worker` processes run them); unset: in a child process in production
+ * (worker-child.server.ts) and on the event loop in development, where Vite reloads job code.
  */
-export function runsWorkersInProcess(): boolean {
-  return env.JOBS_IN_PROCESS !== false;
+export function jobWorkersPlacement(): "event-loop" | "child" | "none" {
+  if (env.JOBS_IN_PROCESS === false) return "none";
+  if (env.JOBS_IN_PROCESS === true || env.NODE_ENV !== "production") return "event-loop";
+  if (!builtWorkerExists()) {
+    log.warn(`${BUILT_WORKER} is missing (run npm run build): job workers run on the web process's event loop`);
+    return "event-loop";
+  }
+  return "child";
+}
+
+/** Starts the web process's job workers where jobWorkersPlacement says. */
+export function ensureJobWorkers(): Promise<void> {
+  const placement = jobWorkersPlacement();
+  if (placement === "none") return Promise.resolve();
+  if (placement === "child") {
+    installShutdownHandlers();
+    ensureWorkerChild();
+    return Promise.resolve();
+  }
+  return ensureInProcessWorkers();
 }
 
 const GLOBAL_KEY = Symbol.for("shopdesk.inProcessWorkers");
@@ -21,13 +41,12 @@ const holder = globalThis as RuntimeGlobal;
 const RETRY_START_AFTER_MS = 5_000;
 
 /**
- * Starts the job workers inside the web process when it should run them (see runsWorkersInProcess).
+ * Starts the job workers on this process's event loop.
  * Idempotent: Vite dev re-evaluates the server entry on each change, and a later call only hands
  * the running workers the re-evaluated job definitions. A failed start is logged and retried in
  * the background instead of crashing the web server.
  */
 export function ensureInProcessWorkers(): Promise<void> {
-  if (!runsWorkersInProcess()) return Promise.resolve();
   const running = holder[GLOBAL_KEY];
   if (running) {
     return running.then(() =>

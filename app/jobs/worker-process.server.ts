@@ -10,6 +10,9 @@ import { installShutdownHandlers } from "./runtime.server";
 export async function runWorkerProcess(definitions: readonly AnyJobDefinition[]): Promise<void> {
   const log = logger.child({ component: "worker", pid: process.pid });
   installShutdownHandlers();
+  // Started by a web process (worker-child.server.ts): when that process is gone, however it
+  // went (kill -9 included), stop as on SIGTERM instead of running on unsupervised.
+  if (process.send) process.once("disconnect", () => process.kill(process.pid, "SIGTERM"));
   await startJobWorkers(definitions);
   log.info("worker started", { jobs: definitions.map((definition) => definition.name) });
 }

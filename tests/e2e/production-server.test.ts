@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, chmodSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { DEV_APP_CREDENTIALS, startStack, type Stack } from "../../dev/stack.ts";
 import { webhookHeaders } from "../../dev/store-emulator/signing.ts";
 
@@ -12,12 +13,14 @@ let stack: Stack;
 let dataDir: string;
 
 beforeAll(async () => {
+  process.env.LOG_LEVEL = "info"; // the app inherits it: the job worker's process lines are read below
   dataDir = mkdtempSync(path.join(tmpdir(), "shopdesk-e2e-server-"));
   chmodSync(dataDir, 0o755); // as root, the database server runs as another user that must reach it
   stack = await startStack({
     mode: "build",
     databaseUrl: `embedded:${path.join(dataDir, "postgres")}`,
     seed: { ordersPerShop: 3, customersPerShop: 3 },
+    appOutput: "buffer",
   });
   await stack.installShop(SHOP);
 });
@@ -69,5 +72,61 @@ describe("npm start's webhook path", () => {
     const home = await fetch(new URL("/", stack.appUrl));
     expect(home.status).toBe(200);
     expect(await home.text()).toContain("<html");
+  });
+});
+
+/** Pids of the job worker processes the web process says it started, in order. */
+function workerPids(): number[] {
+  return [...stack.appOutput().matchAll(/"msg":"job worker process started"[^\n]*"pid":(\d+)/g)].map((m) =>
+    Number(m[1]),
+  );
+}
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("npm start's job workers", () => {
+  it("run in a child process, which is replaced when it dies, and webhooks keep being processed", async () => {
+    await vi.waitFor(() => expect(workerPids().length).toBeGreaterThan(0), { timeout: 30_000 });
+    const [first] = workerPids();
+    process.kill(first!, "SIGKILL");
+    await vi.waitFor(() => expect(workerPids().length).toBe(2), { timeout: 30_000 });
+    expect(stack.appOutput()).toContain("job worker process exited; starting another");
+
+    // A customer created in Shopify now reaches Shopdesk: its webhook is processed by the new worker.
+    const created = stack.emulator.createCustomer(SHOP, {
+      email: "after-restart@example.com",
+      firstName: "Rae",
+      lastName: "Restart",
+    });
+    const client = new pg.Client({ connectionString: stack.databaseUrl });
+    await client.connect();
+    try {
+      await vi.waitFor(
+        async () => {
+          const { rows } = await client.query<{ status: string }>(
+            `SELECT status FROM "WebhookEvent" WHERE "shopDomain" = $1 AND topic = 'customers/create' AND payload->>'id' = $2`,
+            [SHOP, String(created.id)],
+          );
+          expect(rows.map((row) => row.status)).toEqual(["processed"]);
+        },
+        { timeout: 30_000, interval: 250 },
+      );
+    } finally {
+      await client.end();
+    }
+  });
+
+  it("stop when the web process is killed outright", async () => {
+    const worker = workerPids().at(-1)!;
+    expect(isAlive(worker)).toBe(true);
+    process.kill(stack.appPid!, "SIGKILL"); // last test: the stack has no web process after this
+    await vi.waitFor(() => expect(isAlive(worker)).toBe(false), { timeout: 30_000, interval: 250 });
   });
 });
