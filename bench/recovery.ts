@@ -30,6 +30,7 @@ import { orderPayload, shopTime } from "../dev/store-emulator/payloads.ts";
 import { adminHostParam, webhookHeaders } from "../dev/store-emulator/signing.ts";
 import {
   appHandlers,
+  BENCH_SHOP,
   benchDatabase,
   listen,
   numberFlag,
@@ -86,24 +87,14 @@ async function runScenario(victim: Victim) {
     const port = await freePort();
     const appUrl = `http://127.0.0.1:${port}`;
     const { apiKey, apiSecret } = DEV_APP_CREDENTIALS;
-    const shop = "bench-shop.myshopify.com";
+    const shop = BENCH_SHOP.domain;
     const emulator = await startStoreEmulator({
       app: { apiKey, apiSecret, url: appUrl },
       webhooks: webhookSubscriptionsFromToml(),
       seed: {
         ordersPerShop: 200,
         customersPerShop: 50,
-        shops: [
-          {
-            domain: shop,
-            name: "Bench Shop",
-            ownerEmail: "owner@bench.example",
-            ownerName: "Bea Bench",
-            currencyCode: "EUR",
-            ianaTimezone: "Europe/Berlin",
-            region: "EU",
-          },
-        ],
+        shops: [BENCH_SHOP],
       },
     });
     emulatorCleanup.push(() => emulator.close());

@@ -107,6 +107,17 @@ export async function listen(handle: http.RequestListener, port = 0) {
   };
 }
 
+/** The one store the benches install on. */
+export const BENCH_SHOP = {
+  domain: "bench-shop.myshopify.com",
+  name: "Bench Shop",
+  ownerEmail: "owner@bench.example",
+  ownerName: "Bea Bench",
+  currencyCode: "EUR",
+  ianaTimezone: "Europe/Berlin",
+  region: "EU",
+} as const;
+
 export interface BenchApp {
   url: string;
   emulator: StoreEmulator;
@@ -134,23 +145,13 @@ export async function startBenchApp(seed: Omit<SeedOptions, "shops">): Promise<B
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: "silent",
   });
-  const shop = "bench-shop.myshopify.com";
+  const shop = BENCH_SHOP.domain;
   const emulator = await startStoreEmulator({
     app: { apiKey, apiSecret, url: server.url },
     webhooks: webhookSubscriptionsFromToml(),
     seed: {
       ...seed,
-      shops: [
-        {
-          domain: shop,
-          name: "Bench Shop",
-          ownerEmail: "owner@bench.example",
-          ownerName: "Bea Bench",
-          currencyCode: "EUR",
-          ianaTimezone: "Europe/Berlin",
-          region: "EU",
-        },
-      ],
+      shops: [BENCH_SHOP],
     },
   });
   process.env.SHOPDESK_EMULATOR_URL = emulator.url;

@@ -8,14 +8,8 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parse as parseToml } from "smol-toml";
-import {
-  APP_DATABASE,
-  embeddedDataDir,
-  ensureDatabase,
-  serverUrl,
-  startEmbeddedPostgres,
-  stopEmbeddedPostgres,
-} from "../prisma/tools/local-postgres.mjs";
+import { redactUrl } from "../prisma/tools/db-adapter.mjs";
+import { embeddedDataDir, resolveDatabaseUrl, stopEmbeddedPostgres } from "../prisma/tools/local-postgres.mjs";
 import { startStoreEmulator, type EmulatorSnapshot, type StoreEmulator } from "./store-emulator/index.ts";
 import { adminHostParam } from "./store-emulator/signing.ts";
 import { startStorefront, type Storefront } from "./storefront/index.ts";
@@ -243,15 +237,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
 /** The stack's database: for embedded:<dir>, that folder's server, started if it is not running. */
 async function openStackDatabase(databaseUrl: string) {
+  const url = await resolveDatabaseUrl(databaseUrl); // the app's own resolution of DATABASE_URL
   if (!databaseUrl.startsWith("embedded:")) {
-    return { url: databaseUrl, description: "PostgreSQL server from DATABASE_URL", stop: async () => {} };
+    return { url, description: "PostgreSQL server from DATABASE_URL", stop: async () => {} };
   }
   const dataDir = embeddedDataDir(databaseUrl);
-  const { state } = await startEmbeddedPostgres(dataDir);
-  await ensureDatabase(state, APP_DATABASE);
   return {
-    url: serverUrl(state),
-    description: `PostgreSQL on 127.0.0.1:${state.port}, data in ${dataDir}`,
+    url,
+    description: `${redactUrl(url)}, data in ${dataDir}`,
     stop: async () => {
       await stopEmbeddedPostgres(dataDir);
     },
