@@ -58,7 +58,7 @@ const adminUrl = (handle: string) =>
 async function interceptExternalRedirects(page: Page): Promise<string[]> {
   const targets: string[] = [];
   await page.route(`${stack.appUrl}/auth/login**`, async (route) => {
-    const response = await route.fetch({ maxRedirects: 0 });
+    const response = await route.fetch({ maxRedirects: 0, timeout: 15_000 });
     const location = response.headers()["location"];
     if (response.status() >= 300 && response.status() < 400 && location && /^https?:\/\//.test(location)) {
       targets.push(location);
@@ -67,6 +67,15 @@ async function interceptExternalRedirects(page: Page): Promise<string[]> {
     return route.fulfill({ response });
   });
   return targets;
+}
+
+/**
+ * page.close() waits for route handlers still running (Playwright ≥ 1.41); a late request the
+ * browser makes after the redirect must not hold the test until its timeout, as it once did on CI.
+ */
+async function closeIntercepted(page: Page): Promise<void> {
+  await page.unrouteAll({ behavior: "ignoreErrors" });
+  await page.close();
 }
 
 const appFrame = (page: Page): FrameLocator => page.frameLocator("iframe[name=app-iframe]");
@@ -195,7 +204,7 @@ describe("outside the Shopify admin", () => {
     await field.fill("Maple-Goods-EU");
     await page.getByRole("button", { name: "Open Shopdesk" }).click();
     await expect.poll(() => adminRequests, { timeout: 20_000 }).toEqual([adminUrl("maple-goods-eu")]);
-    await page.close();
+    await closeIntercepted(page);
   });
 
   it("a full shop domain works too, and so does a ?shop= link", async () => {
@@ -209,7 +218,7 @@ describe("outside the Shopify admin", () => {
     await page.goto(new URL("/auth/login?shop=maple-goods-us.myshopify.com", stack.appUrl).toString());
     await expect.poll(() => adminRequests.length, { timeout: 20_000 }).toBe(2);
     expect(adminRequests).toEqual([adminUrl("north-trail"), adminUrl("maple-goods-us")]);
-    await page.close();
+    await closeIntercepted(page);
   });
 });
 
