@@ -16,7 +16,7 @@ import { addDocumentResponseHeaders } from "~/shopify.server";
 export const streamTimeout = 5000;
 
 // For server.mjs (`npm start`), which hands Shopify's webhook deliveries to the intake directly.
-export { MAX_WEBHOOK_BODY_BYTES, receiveWebhook } from "~/services/webhooks/receive.server";
+export { receiveNodeWebhook } from "~/services/webhooks/node-intake.server";
 
 // The web process also starts the job workers (a child process in production, see
 // jobWorkersPlacement) unless JOBS_IN_PROCESS=false. At module load, so webhooks queued before

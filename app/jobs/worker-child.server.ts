@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { onDatabaseClose } from "~/db.server";
 import { logger } from "~/lib/logger.server";
@@ -19,6 +20,12 @@ const RESTART_DELAY_MS = { first: 1_000, max: 30_000 };
 /** A child that ran this long before dying starts over from the first delay. */
 const HEALTHY_AFTER_MS = 60_000;
 const STOP_GRACE_MS = 25_000; // the worker gives running jobs 20 s
+/**
+ * The child's scheduling niceness (0 normal, 19 lowest). Jobs are background work, while Shopify
+ * gives a webhook 5 s before it retries: when both want the CPU, the web process's requests go
+ * first and the jobs use what is left (docs/decisions/014). Queries they wait on are not affected.
+ */
+export const JOB_WORKER_NICENESS = 10;
 
 interface Supervisor {
   child: ChildProcess | null;
@@ -52,6 +59,7 @@ function start(supervisor: Supervisor): void {
     env: { ...process.env, JOBS_IN_PROCESS: "false" },
   });
   supervisor.child = child;
+  lowerPriority(child);
   log.info("job worker process started", { pid: child.pid });
   child.once("exit", (code, signal) => {
     supervisor.child = null;
@@ -74,4 +82,14 @@ async function stop(supervisor: Supervisor): Promise<void> {
   const timer = setTimeout(() => child.kill("SIGKILL"), STOP_GRACE_MS);
   await exited;
   clearTimeout(timer);
+}
+
+function lowerPriority(child: ChildProcess): void {
+  if (child.pid === undefined) return;
+  try {
+    os.setPriority(child.pid, JOB_WORKER_NICENESS);
+  } catch (error) {
+    // Raising one's own child's niceness is always allowed on Linux and macOS; elsewhere, carry on.
+    log.warn("could not lower the job worker process's CPU priority", { error: (error as Error).message });
+  }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isStorableText, storableString, toStorableJson, toStorableText } from "./storable-text";
+import { isStorableJsonText, isStorableText, storableString, toStorableJson, toStorableText } from "./storable-text";
 
 describe("storable text", () => {
   it("recognises NUL and lone surrogates as unstorable", () => {
@@ -29,5 +29,17 @@ describe("storable text", () => {
     const cleaned = toStorableJson(dirty);
     expect(cleaned).toEqual({ note: "x", list: ["ok", "bad"], key: { deep: "\ufffd" } });
     expect(dirty.note).toBe("x\u0000"); // the input is not mutated
+  });
+
+  it("knows which JSON texts PostgreSQL can store as they are", () => {
+    expect(isStorableJsonText('{"note":"café ☕ 😀","n":[1,2]}')).toBe(true);
+    // Escapes that decode to NUL or to a surrogate (lone or paired) go the slow, checked way.
+    expect(isStorableJsonText('{"note":"a\\u0000b"}')).toBe(false);
+    expect(isStorableJsonText('{"note":"\\ud800"}')).toBe(false);
+    expect(isStorableJsonText('{"note":"\\uD83D\\uDE00"}')).toBe(false);
+    expect(isStorableJsonText('{"note":"raw \u0000 NUL"}')).toBe(false);
+    expect(isStorableJsonText('{"note":"lone \ud800 surrogate"}')).toBe(false);
+    // Other escapes are fine.
+    expect(isStorableJsonText('{"note":"\\u00e9\\n\\"quoted\\""}')).toBe(true);
   });
 });

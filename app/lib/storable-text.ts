@@ -27,6 +27,14 @@ export const toStorableText = (value: string) =>
   isStorableText(value) ? value : value.replace(NUL, "").toWellFormed();
 
 /**
+ * True when JSON text can go into a jsonb column as it is: no NUL or broken character in the text,
+ * and no escape that would decode to one (\u0000, or any surrogate escape: a paired one is fine
+ * but rare, and telling them apart is the slow path's job). False only means "check the parsed
+ * value with toStorableJson".
+ */
+export const isStorableJsonText = (text: string) => isStorableText(text) && !/\\u(?:0000|[dD][89abcdefABCDEF])/.test(text);
+
+/**
  * Makes every string (values and keys) of parsed JSON storable, for data we receive from Shopify.
  * Returns the same object when nothing needed changing, so the common case allocates nothing.
  */

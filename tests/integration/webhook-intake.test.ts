@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { webhookHeaders } from "../../dev/store-emulator/signing.ts";
+import { webhookHeaders, webhookHmac } from "../../dev/store-emulator/signing.ts";
 import { startIntegrationStack, TEST_APP, type IntegrationStack } from "../support/integration-stack.ts";
 import { waitForBackfill } from "../support/sync.ts";
 import { eventually } from "../support/wait.ts";
@@ -382,6 +382,27 @@ describe("text PostgreSQL cannot store, in a genuine Shopify payload", () => {
         where: { shopDomain: EU, report: { path: ["dataRequestId"], equals: "77" } },
       }),
     ).toBe(1);
+  });
+});
+
+describe("a body that is not valid UTF-8", () => {
+  it("is stored with the broken bytes replaced, then processed (the bytes are never stored as they came)", async () => {
+    const payload = JSON.stringify({ current: ["read_orders"], updated_at: null, note: "café BROKEN" });
+    // "BROKEN" becomes a lone 0xFF byte and a truncated two-byte sequence: not UTF-8 at all.
+    const [before, after] = payload.split("BROKEN") as [string, string];
+    const bytes = Buffer.concat([Buffer.from(before), Buffer.from([0xff, 0xc3]), Buffer.from(after)]);
+    const headers: Record<string, string> = {
+      ...webhookHeaders({ topic: "app/scopes_update", shop: US, body: "" }, TEST_APP.apiSecret),
+      "x-shopify-hmac-sha256": webhookHmac(bytes, TEST_APP.apiSecret),
+    };
+    const response = await post("/webhooks/app/scopes_update", bytes, headers);
+    expect(response.status).toBe(200);
+    await settled();
+    const event = await db.webhookEvent.findFirstOrThrow({
+      where: { shopDomain: US, eventId: headers["x-shopify-event-id"] },
+    });
+    expect(event.status).toBe("processed");
+    expect(event.payload).toMatchObject({ note: "café \ufffd\ufffd" });
   });
 });
 

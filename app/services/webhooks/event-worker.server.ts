@@ -10,9 +10,9 @@ import {
   webhookEventAttempts,
   renewWebhookLeases,
   rescheduleWebhookEvent,
-  WEBHOOK_EVENTS_CHANNEL,
   type ClaimedWebhookEvent,
 } from "~/models/webhook-event.server";
+import { WEBHOOK_EVENTS_CHANNEL } from "~/models/webhook-intake.server";
 import { processWebhookEvent } from "./process.server";
 
 // Works through the WebhookEvent table, which is the queue of stored webhooks (decision 014): the

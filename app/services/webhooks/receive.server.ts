@@ -1,12 +1,13 @@
+import { isUtf8 } from "node:buffer";
 import { ShopifyEventsHeader, ShopifyHeader, WebhookType, WebhookValidationErrorReason } from "@shopify/shopify-api";
 import { isMyshopifyDomain } from "~/domain/shopify-ids";
 import { nestsDeeperThan } from "~/lib/json-nesting";
 import { logger, type Logger } from "~/lib/logger.server";
 import { readBodyWithLimit } from "~/lib/request-body.server";
-import { toStorableJson } from "~/lib/storable-text";
+import { isStorableJsonText, toStorableJson } from "~/lib/storable-text";
 import { findShopifyShopId } from "~/models/shop.server";
-import { recordWebhookEvent } from "~/models/webhook-event.server";
-import { verifyWebhook } from "~/shopify.server";
+import { recordWebhookEvent } from "~/models/webhook-intake.server";
+import { verifyWebhook, type WebhookHeaders } from "~/shopify.server";
 import { wakeWebhookEventWorker } from "./event-worker.server";
 import { webhookHandlers } from "./handlers.server";
 
@@ -29,23 +30,55 @@ export const MAX_WEBHOOK_JSON_DEPTH = 64;
 /** "app/uninstalled" → "APP_UNINSTALLED", the form @shopify/shopify-app-remix reports topics in. */
 export const normalizeTopic = (topic: string) => topic.toUpperCase().replace(/[/.]/g, "_");
 
-function refuse(log: Logger, status: number, message: string) {
+/** One delivery as the server received it, whichever server carried it (Remix or server.mjs). */
+export interface WebhookDelivery {
+  method: string;
+  headers: WebhookHeaders;
+  /** The body, or "too-large" when it went past MAX_WEBHOOK_BODY_BYTES (and was not kept). */
+  body: Uint8Array | "too-large";
+}
+
+/** What to answer: 200 with no body, or a 4xx with a message for whoever sent it. */
+export interface WebhookAnswer {
+  status: number;
+  message: string | null;
+}
+
+const ACCEPTED: WebhookAnswer = { status: 200, message: null };
+
+function refuse(log: Logger, status: number, message: string): WebhookAnswer {
   log.warn("webhook refused", { status, reason: message });
-  return new Response(message, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+  return { status, message };
+}
+
+/** A Remix route's whole action: the request's body read up to the limit, then acceptWebhook. */
+export async function receiveWebhook(request: Request, routeTopic: string): Promise<Response> {
+  const body = await readBodyWithLimit(request, MAX_WEBHOOK_BODY_BYTES);
+  const headers: WebhookHeaders = { get: (name) => request.headers.get(name), entries: () => [...request.headers] };
+  const answer = await acceptWebhook(
+    { method: request.method, headers, body: body.ok ? body.bytes : "too-large" },
+    routeTopic,
+  );
+  return answer.message === null
+    ? new Response(null, { status: answer.status })
+    : new Response(answer.message, {
+        status: answer.status,
+        headers: { "content-type": "text/plain; charset=utf-8" },
+      });
 }
 
 /**
- * The whole of a webhook route: read the body (413 above the limit), verify it (401 bad HMAC, 400
- * missing headers, from the library), check what the signature does not cover — the shop header,
- * the topic, the body's shape and the shop it names — store the event once, answer 200. Every
- * refusal is a 4xx with a message and stores nothing. Storing is enqueuing: one INSERT, which the
- * event workers claim from (decision 014), so Shopify gets its answer in milliseconds and nothing
- * but that insert waits on the database.
+ * The whole of a webhook delivery: 413 above the body limit, verify it (401 bad HMAC, 400 missing
+ * headers, from the library), check what the signature does not cover — the shop header, the
+ * topic, the body's shape and the shop it names — store the event once, answer 200. Every refusal
+ * is a 4xx with a message and stores nothing. Storing is enqueuing: one INSERT, which the event
+ * workers claim from (decision 014), so Shopify gets its answer in milliseconds and nothing but
+ * that insert waits on the database.
  */
-export async function receiveWebhook(request: Request, routeTopic: string): Promise<Response> {
+export async function acceptWebhook(delivery: WebhookDelivery, routeTopic: string): Promise<WebhookAnswer> {
   // The shop header is not signed: check it before anything uses it.
   const shopHeaders = [ShopifyHeader.Domain, ShopifyEventsHeader.Domain].flatMap((name) => {
-    const value = request.headers.get(name);
+    const value = delivery.headers.get(name);
     return value === null ? [] : [{ name, value }];
   });
   const badShopHeader = shopHeaders.find(({ value }) => !isMyshopifyDomain(value));
@@ -59,18 +92,18 @@ export async function receiveWebhook(request: Request, routeTopic: string): Prom
   }
   const unverifiedLog = logger.child({ shop: shopHeaders[0]?.value, topic: routeTopic });
 
-  const body = await readBodyWithLimit(request, MAX_WEBHOOK_BODY_BYTES);
-  if (!body.ok) {
+  if (delivery.body === "too-large") {
     return refuse(
       unverifiedLog,
       413,
       `The webhook body is larger than 5 MiB (${MAX_WEBHOOK_BODY_BYTES} bytes); nothing was stored.`,
     );
   }
-  const text = new TextDecoder().decode(body.bytes);
+  const bytes = delivery.body;
+  const text = new TextDecoder().decode(bytes);
 
-  if (request.method !== "POST") return refuse(unverifiedLog, 405, "Webhooks are delivered with POST.");
-  const check = await verifyWebhook(body.bytes, request);
+  if (delivery.method !== "POST") return refuse(unverifiedLog, 405, "Webhooks are delivered with POST.");
+  const check = await verifyWebhook(bytes, delivery.headers);
   if (!check.valid) {
     return check.reason === WebhookValidationErrorReason.InvalidHmac
       ? refuse(unverifiedLog, 401, "The webhook's HMAC signature does not match its body.")
@@ -93,7 +126,6 @@ export async function receiveWebhook(request: Request, routeTopic: string): Prom
     apiVersion: check.apiVersion,
     triggeredAt: check.triggeredAt,
     eventId: check.webhookType === WebhookType.Webhooks ? check.eventId : undefined,
-    payload: parsedBody,
   };
   const shopDomain = webhook.shop;
   const log = logger.child({ shop: shopDomain, topic: routeTopic, webhookId: webhook.webhookId });
@@ -110,8 +142,10 @@ export async function receiveWebhook(request: Request, routeTopic: string): Prom
   }
 
   // Shopify's data, which we cannot refuse: text PostgreSQL cannot store (NUL, lone surrogates) is
-  // made storable (decision 007). The depth check above keeps this walk, and Prisma's, in the stack.
-  const payload: unknown = toStorableJson(webhook.payload);
+  // made storable (decision 007). Nearly every body can be stored as it came, unparsed again; the
+  // depth check above keeps the cleaning walk, when needed, in the stack.
+  const storableAsSent = isUtf8(bytes) && isStorableJsonText(text);
+  const payload: unknown = storableAsSent ? parsedBody : toStorableJson(parsedBody);
   const problem = await payloadProblem(routeTopic, shopDomain, payload);
   if (problem) return refuse(log, 400, problem);
 
@@ -125,16 +159,16 @@ export async function receiveWebhook(request: Request, routeTopic: string): Prom
     webhookId: webhook.webhookId,
     apiVersion: webhook.apiVersion,
     triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null,
-    payload,
+    payloadJson: storableAsSent ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : JSON.stringify(payload),
   });
   if (recorded.kind === "duplicate") {
     // Already stored, so already queued (the table is the queue): processed once, whatever happens.
     log.info("duplicate webhook acknowledged", { eventId: webhook.eventId ?? webhook.webhookId });
-    return new Response(null, { status: 200 });
+    return ACCEPTED;
   }
   wakeWebhookEventWorker();
   log.debug("webhook accepted", { webhookEventId: recorded.id });
-  return new Response(null, { status: 200 });
+  return ACCEPTED;
 }
 
 /**

@@ -1,0 +1,134 @@
+import { randomUUID } from "node:crypto";
+import pg from "pg";
+import { databaseUrl, onDatabaseClose } from "~/db.server";
+
+// The one write a webhook acknowledgement waits for, on connections of its own (decision 014).
+
+export interface IncomingWebhook {
+  shopDomain: string;
+  topic: string;
+  eventId: string;
+  webhookId: string;
+  apiVersion: string;
+  triggeredAt: Date | null;
+  /**
+   * The payload as JSON text PostgreSQL can store (see isStorableJsonText): a string, or its UTF-8
+   * bytes (valid UTF-8), which go to the database as they are, without being encoded again.
+   */
+  payloadJson: string | Buffer;
+}
+
+export type RecordResult = { kind: "new"; id: string } | { kind: "duplicate" };
+
+/** The channel a stored event is announced on, so idle workers claim it at once. */
+export const WEBHOOK_EVENTS_CHANNEL = "shopdesk_webhook_events";
+
+/** Statements in flight at once, each on a connection of the intake's own pool. */
+const MAX_CONCURRENT_WRITES = 3;
+/** Events per statement: keeps one statement's parameters and payloads bounded. */
+const MAX_EVENTS_PER_WRITE = 64;
+const COLUMNS = ["id", "shopDomain", "eventId", "webhookId", "topic", "apiVersion", "triggeredAt", "payload"] as const;
+
+/**
+ * Stores a delivery once, due for processing now: storing is enqueuing (the table is the queue,
+ * decision 014), so no crash can leave a stored event without its job. A second delivery of the
+ * same event changes nothing. Resolves once the row is committed.
+ *
+ * Deliveries arriving while earlier ones are being written share the next INSERT (group commit):
+ * under a storm each statement carries many events, so the database does one round trip, one
+ * commit and one NOTIFY for all of them instead of one each; a lone delivery goes out at once.
+ */
+export function recordWebhookEvent(webhook: IncomingWebhook): Promise<RecordResult> {
+  return new Promise((resolve, reject) => {
+    waiting.push({ webhook, id: randomUUID(), resolve, reject });
+    flush();
+  });
+}
+
+interface PendingWrite {
+  webhook: IncomingWebhook;
+  id: string;
+  resolve(result: RecordResult): void;
+  reject(error: unknown): void;
+}
+
+let waiting: PendingWrite[] = [];
+let writesInFlight = 0;
+
+function flush(): void {
+  while (waiting.length > 0 && writesInFlight < MAX_CONCURRENT_WRITES) {
+    const batch = waiting.slice(0, MAX_EVENTS_PER_WRITE);
+    waiting = waiting.slice(batch.length);
+    writesInFlight++;
+    insertEvents(batch)
+      .then(
+        (stored) => {
+          for (const write of batch)
+            write.resolve(stored.has(write.id) ? { kind: "new", id: write.id } : { kind: "duplicate" });
+        },
+        (error: unknown) => {
+          for (const write of batch) write.reject(error);
+        },
+      )
+      .finally(() => {
+        writesInFlight--;
+        flush();
+      });
+  }
+}
+
+/**
+ * The intake's own pool, straight on node-postgres: an acknowledgement never waits for a
+ * connection behind a page's or a job's queries, and skips the ORM's per-query work (its query
+ * plan, and serialising every payload once more), which cost more than the insert itself.
+ */
+let pool: pg.Pool | null = null;
+function intakePool(): pg.Pool {
+  if (pool) return pool;
+  const created = new pg.Pool({
+    connectionString: databaseUrl,
+    max: MAX_CONCURRENT_WRITES,
+    application_name: "shopdesk-webhook-intake",
+  });
+  pool = created;
+  onDatabaseClose(async () => {
+    if (pool === created) pool = null;
+    await created.end();
+  });
+  return created;
+}
+
+/**
+ * One INSERT of a batch; the ids of the rows stored (the others were already there). Each value
+ * is a parameter of its own, the payload as the JSON text it arrived as: nothing is escaped or
+ * re-encoded on the way.
+ */
+async function insertEvents(batch: readonly PendingWrite[]): Promise<Set<string>> {
+  const values: unknown[] = [];
+  const rows = batch.map(({ webhook, id }) => {
+    const first = values.length + 1;
+    values.push(
+      id,
+      webhook.shopDomain,
+      webhook.eventId,
+      webhook.webhookId,
+      webhook.topic,
+      webhook.apiVersion,
+      // Prisma keeps DateTime as UTC in timestamp(3); the cast ignores the ISO string's "Z".
+      webhook.triggeredAt?.toISOString() ?? null,
+      webhook.payloadJson,
+    );
+    return `($${first}, $${first + 1}, $${first + 2}, $${first + 3}, $${first + 4}, $${first + 5}, $${first + 6}::timestamp(3), $${first + 7}::text::jsonb)`;
+  });
+  const { rows: stored } = await intakePool().query<{ id: string }>(
+    `WITH inserted AS (
+       INSERT INTO "WebhookEvent" (${COLUMNS.map((column) => `"${column}"`).join(", ")})
+       VALUES ${rows.join(", ")}
+       ON CONFLICT ("shopDomain", "eventId") DO NOTHING
+       RETURNING "id"
+     )
+     SELECT "id", pg_notify('${WEBHOOK_EVENTS_CHANNEL}', '')::text AS "notified" FROM inserted`,
+    values,
+  );
+  return new Set(stored.map(({ id }) => id));
+}
