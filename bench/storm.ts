@@ -6,7 +6,9 @@
 // orders/updated, fulfillments/create|update, fulfillment_events/create carrier events,
 // refunds/create, customers/create|update), `--events N` of them (default 2,000), plus 20%
 // redeliveries (same X-Shopify-Event-Id and headers), shuffled, sent `--concurrency N` (32) at a
-// time by one undici client in a process of its own, after 100 warm-up deliveries that are not measured.
+// time by one undici client in a process of its own (bench/storm-client.mjs), after 100 warm-up
+// deliveries that are not measured. During the storm this process, which runs the store emulator
+// (Shopify, whose work happens on Shopify's machines), runs at niceness 10.
 //   storm-ack-p50|p99|max        per request, client side (request sent → 200 read)
 //   storm-acks-per-second        deliveries ÷ (first sent → last answered)
 //   storm-processed-per-second   distinct events ÷ (first sent → every one processed)
