@@ -21,7 +21,10 @@ export async function receiveNodeWebhook(
   try {
     const body = await readBody(request, MAX_WEBHOOK_BODY_BYTES);
     if (body === "gone") return;
-    const answer = await acceptWebhook({ method: request.method ?? "", headers: nodeHeaders(request), body }, routeTopic);
+    const answer = await acceptWebhook(
+      { method: request.method ?? "", headers: nodeHeaders(request), body },
+      routeTopic,
+    );
     if (answer.message === null) {
       response.writeHead(answer.status, { "content-length": "0" }).end();
     } else {
@@ -34,7 +37,9 @@ export async function receiveNodeWebhook(
     if (!response.headersSent) {
       response
         .writeHead(500, { "content-type": "text/plain; charset=utf-8" })
-        .end(`Shopdesk could not store this webhook (reference ${reference}); it will be stored when Shopify retries it.`);
+        .end(
+          `Shopdesk could not store this webhook (reference ${reference}); it will be stored when Shopify retries it.`,
+        );
     }
   }
 }

@@ -159,7 +159,9 @@ export async function acceptWebhook(delivery: WebhookDelivery, routeTopic: strin
     webhookId: webhook.webhookId,
     apiVersion: webhook.apiVersion,
     triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null,
-    payloadJson: storableAsSent ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : JSON.stringify(payload),
+    payloadJson: storableAsSent
+      ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+      : JSON.stringify(payload),
   });
   if (recorded.kind === "duplicate") {
     // Already stored, so already queued (the table is the queue): processed once, whatever happens.
