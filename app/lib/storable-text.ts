@@ -32,7 +32,8 @@ export const toStorableText = (value: string) =>
  * but rare, and telling them apart is the slow path's job). False only means "check the parsed
  * value with toStorableJson".
  */
-export const isStorableJsonText = (text: string) => isStorableText(text) && !/\\u(?:0000|[dD][89abcdefABCDEF])/.test(text);
+export const isStorableJsonText = (text: string) =>
+  isStorableText(text) && !/\\u(?:0000|[dD][89abcdefABCDEF])/.test(text);
 
 /**
  * Makes every string (values and keys) of parsed JSON storable, for data we receive from Shopify.
