@@ -1,0 +1,219 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import {
+  addAgentReply,
+  addCustomerMessage,
+  addInternalNote,
+  assignTicket,
+  createTicket,
+  findTicket,
+  linkTicketOrder,
+  setTicketPriority,
+  setTicketStatus,
+  setTicketTags,
+  TicketChangeRefused,
+  TicketNotFoundError,
+  ticketThread,
+  wakeSnoozedTickets,
+} from "~/models/ticket.server";
+
+// The ticket model on this file's own database: numbering, the thread and its system events, the
+// status rules, and that nothing reaches across workspaces.
+
+async function workspaceWithShop() {
+  const shop = await db.shop.create({
+    data: { domain: `${randomUUID()}.myshopify.com`, workspace: { create: { name: "Store" } } },
+  });
+  const customer = await db.helpdeskCustomer.create({
+    data: { workspaceId: shop.workspaceId, name: "Ava Lind", emails: ["ava@example.com"] },
+  });
+  const agent = await db.agent.create({
+    data: { workspaceId: shop.workspaceId, name: "Bea Agent", email: `bea-${randomUUID()}@example.com` },
+  });
+  const order = await db.shopifyOrder.create({
+    data: {
+      shopId: shop.id,
+      shopifyId: `gid://shopify/Order/${Math.floor(Math.random() * 1e9)}`,
+      name: "#1001",
+      shopifyCreatedAt: new Date(),
+      shopifyUpdatedAt: new Date(),
+      fulfillmentStatus: "UNFULFILLED",
+      shopperStatus: "processing",
+      totalAmount: "10.00",
+      currencyCode: "EUR",
+      snapshot: {},
+      activityAt: new Date(),
+    },
+  });
+  return { workspaceId: shop.workspaceId, shop, customer, agent, order };
+}
+
+const emailTicket = (customerId: string, body = "Where is my parcel?") =>
+  ({
+    channel: "email",
+    subject: "Order #1001",
+    customerId,
+    firstMessage: { body, fromAddress: "ava@example.com", messageId: `<${randomUUID()}@mail.example>` },
+  }) as const;
+
+describe("tickets", () => {
+  it("opens with its first message and a 'created' event, numbered per workspace", async () => {
+    const one = await workspaceWithShop();
+    const other = await workspaceWithShop();
+    const first = await createTicket(one.workspaceId, emailTicket(one.customer.id));
+    const second = await createTicket(one.workspaceId, emailTicket(one.customer.id));
+    const elsewhere = await createTicket(other.workspaceId, emailTicket(other.customer.id));
+    expect([first.number, second.number, elsewhere.number]).toEqual([1, 2, 1]);
+    expect(first).toMatchObject({ status: "open", priority: "normal", channel: "email", messageCount: 1 });
+    const { entries } = await ticketThread(one.workspaceId, first.id);
+    expect(entries.map((entry) => entry.kind)).toEqual(["system_event", "customer_message"]);
+    expect(entries[1]).toMatchObject({ body: "Where is my parcel?", fromAddress: "ava@example.com" });
+  });
+
+  it("gives concurrent tickets distinct numbers without gaps", async () => {
+    const { workspaceId, customer } = await workspaceWithShop();
+    const created = await Promise.all(
+      Array.from({ length: 12 }, () => createTicket(workspaceId, emailTicket(customer.id))),
+    );
+    expect(created.map((ticket) => ticket.number).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: 12 }, (_, index) => index + 1),
+    );
+  });
+
+  it("makes a subject from the first message when there is none", async () => {
+    const { workspaceId, customer } = await workspaceWithShop();
+    const ticket = await createTicket(workspaceId, {
+      channel: "chat",
+      customerId: customer.id,
+      firstMessage: { body: "  Hi!\n\nCan I change   my address?  " },
+    });
+    expect(ticket.subject).toBe("Hi! Can I change my address?");
+  });
+
+  it("re-opens a closed or snoozed ticket when the customer writes, recorded as automatic", async () => {
+    const { workspaceId, customer, agent } = await workspaceWithShop();
+    const ticket = await createTicket(workspaceId, emailTicket(customer.id));
+    await setTicketStatus(workspaceId, ticket.id, { to: "closed" }, agent.id);
+    expect((await findTicket(workspaceId, ticket.id))?.closedAt).not.toBeNull();
+    await addCustomerMessage(workspaceId, ticket.id, { body: "Still waiting" });
+    const reopened = await findTicket(workspaceId, ticket.id);
+    expect(reopened).toMatchObject({ status: "open", closedAt: null, messageCount: 2 });
+    const { entries } = await ticketThread(workspaceId, ticket.id);
+    expect(entries.filter((entry) => entry.kind === "system_event").map((entry) => entry.event)).toEqual([
+      { type: "created", channel: "email" },
+      { type: "status_changed", from: "open", to: "closed", until: null, automatic: false },
+      { type: "status_changed", from: "closed", to: "open", until: null, automatic: true },
+    ]);
+  });
+
+  it("snoozes until a time, refuses a time in the past, and wakes when the time comes", async () => {
+    const { workspaceId, customer, agent } = await workspaceWithShop();
+    const ticket = await createTicket(workspaceId, emailTicket(customer.id));
+    const now = new Date();
+    await expect(
+      setTicketStatus(workspaceId, ticket.id, { to: "snoozed", until: new Date(now.getTime() - 1000) }, agent.id),
+    ).rejects.toThrow(TicketChangeRefused);
+    const until = new Date(now.getTime() + 3600_000);
+    await setTicketStatus(workspaceId, ticket.id, { to: "snoozed", until }, agent.id, now);
+    expect(await findTicket(workspaceId, ticket.id)).toMatchObject({ status: "snoozed", snoozedUntil: until });
+
+    expect(await wakeSnoozedTickets(new Date(until.getTime() - 1000))).toBe(0);
+    expect(await wakeSnoozedTickets(new Date(until.getTime() + 1000))).toBeGreaterThanOrEqual(1);
+    expect(await findTicket(workspaceId, ticket.id)).toMatchObject({ status: "open", snoozedUntil: null });
+    // A second sweep finds nothing more to do for it.
+    const events = async () =>
+      (await ticketThread(workspaceId, ticket.id)).entries.filter((entry) => entry.kind === "system_event").length;
+    const before = await events();
+    await wakeSnoozedTickets(new Date(until.getTime() + 2000));
+    expect(await events()).toBe(before);
+  });
+
+  it("records replies as pending, notes without moving the ticket, and assignment, tags, priority, orders as events", async () => {
+    const { workspaceId, customer, agent, order } = await workspaceWithShop();
+    const ticket = await createTicket(workspaceId, emailTicket(customer.id));
+    const reply = await addAgentReply(workspaceId, ticket.id, agent.id, { body: "It ships today." });
+    expect(reply).toMatchObject({ kind: "agent_reply", deliveryStatus: "pending", authorAgentId: agent.id });
+    const afterReply = await findTicket(workspaceId, ticket.id);
+    await addInternalNote(workspaceId, ticket.id, agent.id, "Called the carrier");
+    expect((await findTicket(workspaceId, ticket.id))?.lastMessageAt).toEqual(afterReply?.lastMessageAt);
+
+    await assignTicket(workspaceId, ticket.id, agent.id, agent.id);
+    await assignTicket(workspaceId, ticket.id, agent.id, agent.id); // no change, no event
+    await setTicketTags(workspaceId, ticket.id, ["  Shipping ", "shipping", "VIP"], agent.id);
+    await setTicketPriority(workspaceId, ticket.id, "high", agent.id);
+    await linkTicketOrder(workspaceId, ticket.id, order.id, agent.id);
+    await linkTicketOrder(workspaceId, ticket.id, order.id, agent.id); // linked once
+
+    const found = await findTicket(workspaceId, ticket.id);
+    expect(found).toMatchObject({ assigneeId: agent.id, tags: ["shipping", "vip"], priority: "high" });
+    expect(found?.orders.map((link) => link.order.name)).toEqual(["#1001"]);
+    const events = (await ticketThread(workspaceId, ticket.id)).entries
+      .filter((entry) => entry.kind === "system_event")
+      .map((entry) => (entry.event as { type: string }).type);
+    expect(events).toEqual(["created", "assigned", "tags_changed", "priority_changed", "order_linked"]);
+  });
+
+  it("pages a long thread by keyset, oldest first", async () => {
+    const { workspaceId, customer } = await workspaceWithShop();
+    const ticket = await createTicket(workspaceId, emailTicket(customer.id));
+    const start = Date.now();
+    for (let index = 0; index < 25; index++) {
+      await addCustomerMessage(workspaceId, ticket.id, { body: `message ${index}`, at: new Date(start + index) });
+    }
+    const bodies: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await ticketThread(workspaceId, ticket.id, { after, limit: 10 });
+      bodies.push(...page.entries.map((entry) => entry.body));
+      if (!page.hasMore) break;
+      after = page.entries.at(-1)!.id;
+    }
+    expect(bodies.filter((body) => body.startsWith("message "))).toEqual(
+      Array.from({ length: 25 }, (_, index) => `message ${index}`),
+    );
+    expect(bodies).toHaveLength(27); // + the created event and the first message
+  });
+});
+
+describe("tickets across workspaces", () => {
+  it("never finds, changes or links another workspace's ticket, agent, customer or order", async () => {
+    const mine = await workspaceWithShop();
+    const theirs = await workspaceWithShop();
+    const their = await createTicket(theirs.workspaceId, emailTicket(theirs.customer.id));
+    const snapshot = async () => ({
+      ticket: await db.ticket.findUnique({ where: { id: their.id } }),
+      entries: await db.ticketEntry.count({ where: { ticketId: their.id } }),
+    });
+    const before = await snapshot();
+
+    const attempts = [
+      () => addCustomerMessage(mine.workspaceId, their.id, { body: "hi" }),
+      () => addAgentReply(mine.workspaceId, their.id, mine.agent.id, { body: "hi" }),
+      () => addInternalNote(mine.workspaceId, their.id, mine.agent.id, "hi"),
+      () => setTicketStatus(mine.workspaceId, their.id, { to: "closed" }, mine.agent.id),
+      () => assignTicket(mine.workspaceId, their.id, mine.agent.id, mine.agent.id),
+      () => setTicketTags(mine.workspaceId, their.id, ["x"], null),
+      () => setTicketPriority(mine.workspaceId, their.id, "urgent", null),
+      () => linkTicketOrder(mine.workspaceId, their.id, mine.order.id, null),
+      () => ticketThread(mine.workspaceId, their.id, { after: randomUUID() }),
+    ];
+    for (const attempt of attempts) await expect(attempt()).rejects.toThrow(TicketNotFoundError);
+    expect(await findTicket(mine.workspaceId, their.id)).toBeNull();
+    expect((await ticketThread(mine.workspaceId, their.id)).entries).toEqual([]);
+
+    // My ticket with their agent, customer or order: refused too.
+    const own = await createTicket(mine.workspaceId, emailTicket(mine.customer.id));
+    await expect(assignTicket(mine.workspaceId, own.id, theirs.agent.id, null)).rejects.toThrow(TicketChangeRefused);
+    await expect(linkTicketOrder(mine.workspaceId, own.id, theirs.order.id, null)).rejects.toThrow(TicketChangeRefused);
+    await expect(createTicket(mine.workspaceId, { ...emailTicket(theirs.customer.id) })).rejects.toThrow(
+      TicketChangeRefused,
+    );
+    await expect(
+      createTicket(mine.workspaceId, { ...emailTicket(mine.customer.id), shopId: theirs.shop.id }),
+    ).rejects.toThrow(TicketChangeRefused);
+
+    expect(await snapshot()).toEqual(before);
+    expect(await findTicket(mine.workspaceId, own.id)).toMatchObject({ assigneeId: null, number: 1 });
+  });
+});
