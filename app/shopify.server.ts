@@ -2,6 +2,7 @@ import "@shopify/shopify-app-remix/adapters/node";
 import { createHmac, timingSafeEqual } from "node:crypto";
 import {
   InvalidShopError,
+  RequestedTokenType,
   ShopifyEventsHeader,
   ShopifyHeader,
   shopifyApi,
@@ -78,7 +79,7 @@ export interface WebhookHeaders {
  * was the largest cost of an acknowledgement); anything else — event-bus deliveries, missing
  * headers — goes through the library's own validate, with its answers.
  */
-const webhookApi = shopifyApi({
+const libraryApi = shopifyApi({
   apiKey: env.SHOPIFY_API_KEY,
   apiSecretKey: env.SHOPIFY_API_SECRET,
   apiVersion: ApiVersion.July26,
@@ -100,7 +101,7 @@ export async function verifyWebhook(body: Uint8Array, headers: WebhookHeaders): 
   if (headers.get(ShopifyEventsHeader.Hmac) !== null || !(hmac && topic && domain && apiVersion && webhookId)) {
     // The library reads headers from a web Request; only this rare path needs one.
     const rawRequest = new Request("http://webhook.invalid/", { method: "POST", headers: headers.entries() });
-    return webhookApi.webhooks.validate({ rawBody: new TextDecoder().decode(body), rawRequest });
+    return libraryApi.webhooks.validate({ rawBody: new TextDecoder().decode(body), rawRequest });
   }
   const expected = createHmac("sha256", apiSecret).update(body).digest();
   const given = Buffer.from(hmac, "base64");
@@ -122,6 +123,32 @@ export async function verifyWebhook(body: Uint8Array, headers: WebhookHeaders): 
     ...(eventId ? { eventId } : {}),
     ...(name ? { name } : {}),
   };
+}
+
+/** A staff member of a shop, as Shopify names them for an online access token. */
+export interface StaffUser {
+  /** Shopify's user id (the session token's `sub`). */
+  shopifyUserId: string;
+  name: string;
+  email: string;
+}
+
+/**
+ * Who is using the app: the staff member behind a session token, by online token exchange (the
+ * session token itself carries only a user id). One call per person and shop: the caller keeps
+ * the answer (models/agent.server.ts). The online token is not kept; the app acts with the
+ * shop's offline token.
+ */
+export async function staffUserOf(shop: string, idToken: string): Promise<StaffUser> {
+  const { session } = await libraryApi.auth.tokenExchange({
+    shop,
+    sessionToken: idToken,
+    requestedTokenType: RequestedTokenType.OnlineAccessToken,
+  });
+  const user = session.onlineAccessInfo?.associated_user;
+  if (!user?.email) throw new Error("Shopify's online token names no staff member");
+  const name = [user.first_name, user.last_name].filter(Boolean).join(" ").trim() || user.email;
+  return { shopifyUserId: String(user.id), name, email: user.email.toLowerCase() };
 }
 
 // The library answers some bad input with an exception (a 500) or an empty 400. These two wrappers

@@ -516,6 +516,37 @@ describe("cost and throttling", () => {
 });
 
 describe("token exchange", () => {
+  it("issues online tokens for the shop's staff only, with the staff member as associated_user", async () => {
+    const online = (userId: string) => ({
+      ...exchangeBody(emulator.sessionToken(EU, userId), "0"),
+      requested_token_type: "urn:shopify:params:oauth:token-type:online-access-token",
+    });
+    const owner = await tokenExchange(EU, online("1"));
+    const colleague = await tokenExchange(EU, online("2"));
+    expect(owner.status).toBe(200);
+    expect(owner.body.associated_user).toMatchObject({
+      id: 1,
+      first_name: "Mara",
+      last_name: "Lindqvist",
+      email: "owner@maplegoods.example",
+      account_owner: true,
+    });
+    expect(colleague.body.associated_user).toMatchObject({
+      id: 2,
+      first_name: "Jonas",
+      email: "jonas@maplegoods.example",
+      account_owner: false,
+    });
+    // The merchant's other store has the same people, at the same addresses.
+    const otherStore = await tokenExchange(US, {
+      ...online("2"),
+      subject_token: emulator.sessionToken(US, "2"),
+    });
+    expect((otherStore.body.associated_user as Record<string, Json>).email).toBe("jonas@maplegoods.example");
+    const stranger = await tokenExchange(EU, online("99"));
+    expect(stranger).toEqual({ status: 400, body: { error: "invalid_subject_token" } });
+  });
+
   it("exchanges a session token for an expiring offline token, and refreshes it", async () => {
     const subjectToken = mintSessionToken({ shop: NORTH, apiKey: APP.apiKey, apiSecret: APP.apiSecret });
     const { status, body } = await tokenExchange(NORTH, exchangeBody(subjectToken, "1"));

@@ -15,6 +15,7 @@ import {
   type Command,
 } from "./control.ts";
 import { LeakyBucket } from "./cost.ts";
+import { staffOf } from "./staff.ts";
 import { executeAdminGraphQL } from "./graphql.ts";
 import {
   gid,
@@ -237,10 +238,18 @@ export async function startStoreEmulator(options: StoreEmulatorOptions): Promise
     const urls = subscribedUrls(state, event.topic);
     if (urls.length > 0) dispatcher.deliver(event.shop, event.topic, urls, event.payload);
   });
-  const tokens = new TokenStore(app, (shop) => {
-    const state = world.shops.get(shop);
-    if (state) state.installed = true;
-  });
+  const tokens = new TokenStore(
+    app,
+    (shop) => {
+      const state = world.shops.get(shop);
+      if (state) state.installed = true;
+    },
+    Date.now,
+    (shop) => {
+      const state = world.shops.get(shop);
+      return state ? staffOf(state.record) : [];
+    },
+  );
   let nextSubscriptionId = 8_000_000_001;
   if (options.snapshot) {
     if (options.snapshot.version !== SNAPSHOT_VERSION) {

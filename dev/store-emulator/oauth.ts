@@ -2,6 +2,7 @@
 // tokenExchange sends it) and the refresh_token grant for expiring offline tokens.
 import { randomBytes } from "node:crypto";
 import { verifySessionToken } from "./signing.ts";
+import type { StaffMember } from "./staff.ts";
 
 export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
 export const ID_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:id_token";
@@ -37,6 +38,8 @@ export class TokenStore {
     private readonly app: { apiKey: string; apiSecret: string; scopes: string },
     private readonly onInstalled: (shop: string) => void,
     private readonly clock: () => number = Date.now,
+    /** The shop's staff accounts (online tokens belong to one of them). */
+    private readonly staffOf: (shop: string) => StaffMember[] = () => [],
   ) {}
 
   /** The shop an access token belongs to, if it is valid for that shop. */
@@ -101,10 +104,12 @@ export class TokenStore {
       return { status: 400, body: { error: "invalid_subject_token" } };
     const requested = body.requested_token_type ?? OFFLINE_TOKEN_TYPE;
     if (requested === ONLINE_TOKEN_TYPE) {
+      // Shopify issues online tokens only for the shop's staff; the token's `sub` is the user.
+      const user = this.staffOf(shop).find((member) => member.id === claims.sub);
+      if (!user) return { status: 400, body: { error: "invalid_subject_token" } };
       const token = `shpua_emu_${randomBytes(16).toString("hex")}`;
       this.accessTokens.set(token, { shop, expiresAt: this.clock() + ONLINE_TOKEN_TTL_S * 1000, online: true });
       this.onInstalled(shop);
-      const userId = Number(claims.sub) || 1;
       return {
         status: 200,
         body: {
@@ -114,13 +119,13 @@ export class TokenStore {
           associated_user_scope: this.app.scopes,
           session: randomBytes(16).toString("hex"),
           associated_user: {
-            id: userId,
-            first_name: "Demo",
-            last_name: "Merchant",
-            email: `staff${userId}@${shop.replace(".myshopify.com", "")}.example`,
+            id: Number(user.id),
+            first_name: user.firstName,
+            last_name: user.lastName,
+            email: user.email,
             email_verified: true,
-            account_owner: userId === 1,
-            locale: "en",
+            account_owner: user.accountOwner,
+            locale: user.locale,
             collaborator: false,
           },
         },

@@ -16,8 +16,8 @@ export const SMALL_SEED: SeedOptions = { ordersPerShop: 12, customersPerShop: 8 
 export interface IntegrationStack {
   emulator: StoreEmulator;
   app: TestAppServer;
-  /** Opens the embedded app for the shop as the admin does: token exchange, install. */
-  install(shopDomain: string): Promise<Response>;
+  /** Opens the embedded app for the shop as the admin does (token exchange, install), as staff user 1 or `userId`. */
+  install(shopDomain: string, options?: { userId?: string }): Promise<Response>;
   /** A request to the app as App Bridge would send it from the shop's admin (Bearer token). */
   adminRequest(shopDomain: string, path: string, init?: RequestInit): Request;
   stop(): Promise<void>;
@@ -46,12 +46,12 @@ export async function startIntegrationStack(
   return {
     emulator,
     app,
-    async install(shopDomain) {
+    async install(shopDomain, options = {}) {
       const url = new URL("/app", app.url);
       url.searchParams.set("embedded", "1");
       url.searchParams.set("shop", shopDomain);
       url.searchParams.set("host", adminHostParam(shopDomain));
-      url.searchParams.set("id_token", emulator.sessionToken(shopDomain));
+      url.searchParams.set("id_token", emulator.sessionToken(shopDomain, options.userId));
       return fetch(url, { headers: { "user-agent": "Mozilla/5.0 Chrome/156.0" } });
     },
     adminRequest(shopDomain, path, init = {}) {
