@@ -9,6 +9,7 @@ import { startLocalAdmin, type LocalAdmin } from "./browser/local-admin.ts";
 import { checkStoreChangesReachShopdesk } from "./demo-health.ts";
 import { DEV_APP_CREDENTIALS, repoRoot, startStack, type Stack } from "./stack.ts";
 import type { EmulatorSnapshot } from "./store-emulator/index.ts";
+import { staffOf } from "./store-emulator/staff.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -115,7 +116,14 @@ const admin = await startLocalAdmin({
   port: Number(flags["admin-port"]),
   appUrl: stack.appUrl,
   ...DEV_APP_CREDENTIALS,
-  shops: shops.map((shop) => ({ domain: shop.domain, name: shop.name })),
+  shops: shops.map((shop) => ({
+    domain: shop.domain,
+    name: shop.name,
+    staff: staffOf(stack.emulator.shop(shop.domain).record).map((member) => ({
+      id: member.id,
+      name: `${member.firstName} ${member.lastName}`.trim(),
+    })),
+  })),
 });
 running.admin = admin;
 

@@ -1,5 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link as RemixLink, useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import { Link as RemixLink, useFetcher, useLoaderData, useRevalidator, useRouteLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import {
   Badge,
@@ -27,6 +27,7 @@ import { requestBackfill, requestReconcile } from "~/services/sync/commands.serv
 import { adminForShop } from "~/services/shopify/admin-graphql.server";
 import { shopDetailsOrStored } from "~/services/shopify/shop-details.server";
 import { authenticate } from "~/shopify.server";
+import type { loader as appLoader } from "./app";
 
 /** How often the page refreshes while the import runs (and while a requested check is pending). */
 const POLL_MS = 4000;
@@ -120,6 +121,8 @@ export default function Home() {
     useLoaderData<typeof loader>();
   const revalidator = useRevalidator();
   const { webhooks, held, workspace } = overview;
+  // The agent using the app, from the embedded layout (routes/app.tsx).
+  const agent = useRouteLoaderData<typeof appLoader>("routes/app")?.agent ?? null;
 
   const command = useFetcher<typeof action>({ key: "sync-command" });
   const pending =
@@ -194,6 +197,13 @@ export default function Home() {
                 <Text as="p" tone="subdued">
                   {[shop.myshopifyDomain, shop.currencyCode, shop.ianaTimezone].filter(Boolean).join(" · ")}
                 </Text>
+                {agent && (
+                  <Text as="p">
+                    <span data-testid="signed-in-agent">
+                      Signed in as <strong>{agent.name}</strong> ({agent.email})
+                    </span>
+                  </Text>
+                )}
                 <Text as="p">
                   Installed {installedAt}. Workspace <strong>{workspace.name}</strong> serves{" "}
                   {workspace.shops.length === 1 ? "this store" : `${workspace.shops.length} stores`}.

@@ -17,6 +17,8 @@ export interface AdminShellOptions {
   path: string;
   appName?: string;
   appHandle?: string;
+  /** The store's staff to sign in as (the local admin's switcher), and who is signed in. */
+  staff?: { members: { id: string; name: string }[]; current: string; action: string };
 }
 
 const escapeHtml = (value: string) =>
@@ -46,6 +48,21 @@ export function appFrameUrl(appUrl: string, shopDomain: string, path: string): s
   url.searchParams.set("host", adminHostParam(shopDomain));
   url.searchParams.set("locale", "en");
   return url.toString();
+}
+
+/** "Signed in as [staff ▾]": switching reloads the admin as that staff member. */
+function staffSwitcher(staff: AdminShellOptions["staff"]): string {
+  if (!staff || staff.members.length === 0) return "";
+  const choices = staff.members
+    .map(
+      (member) =>
+        `<option value="${escapeHtml(member.id)}"${member.id === staff.current ? " selected" : ""}>${escapeHtml(member.name)}</option>`,
+    )
+    .join("");
+  return `<form class="staff" method="post" action="${escapeHtml(staff.action)}" data-admin-staff>
+      <label for="admin-staff">Signed in as</label>
+      <select id="admin-staff" name="staff" onchange="this.form.submit()">${choices}</select>
+    </form>`;
 }
 
 export function adminShellHtml(options: AdminShellOptions): string {
@@ -81,6 +98,8 @@ export function adminShellHtml(options: AdminShellOptions): string {
   .brand svg { color: #95bf47; }
   .search { flex: 0 1 480px; margin: 0 auto; padding: 7px 12px; border-radius: 10px; background: #303030; color: #8a8a8a; }
   .badge { padding: 2px 6px; border-radius: 6px; background: #ffd79d; color: #4f2f00; font-weight: 600; font-size: 11px; }
+  .staff { display: flex; align-items: center; gap: 6px; color: #e3e3e3; }
+  .staff select { padding: 4px 6px; border-radius: 8px; border: 0; background: #303030; color: #fff; font: inherit; }
   .store { display: flex; align-items: center; gap: 8px; font-weight: 600; color: #fff; }
   .avatar { display: grid; place-items: center; width: 28px; height: 28px; border-radius: 8px; background: #36c2a1; color: #0b3a2f; font-weight: 700; text-transform: uppercase; }
   .layout { display: grid; grid-template-columns: 240px 1fr; min-height: 0; background: #ebebeb; border-radius: 12px 12px 0 0; overflow: hidden; }
@@ -105,6 +124,7 @@ export function adminShellHtml(options: AdminShellOptions): string {
     <div class="brand">${icon("M14 4.5c-.6-.2-1.5.1-1.9 1.3-.5-1-1.2-1.8-2.3-1.8-3 0-4.4 3.7-4.8 5.6l-2 .6L2 18l11 2 5-1.2z")}<span>shopify</span></div>
     <span class="badge">Local stand-in</span>
     <div class="search" role="presentation">Search</div>
+    ${staffSwitcher(options.staff)}
     <div class="store"><span class="avatar">${escapeHtml(handle.slice(0, 2))}</span><span data-admin-store-name>${storeName}</span></div>
   </header>
   <div class="layout">

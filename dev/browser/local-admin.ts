@@ -19,6 +19,7 @@ import { APP_BRIDGE_URL } from "./launch.ts";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const STANDIN_PATH = "/_demo/app-bridge.js";
 const TOKEN_PATH = "/_demo/session-token";
+const STAFF_PATH = "/_demo/staff";
 /** A header a cross-site form or image cannot send: only the stand-in on this origin asks for tokens. */
 const TOKEN_HEADER = "x-shopdesk-demo";
 
@@ -27,8 +28,11 @@ export interface LocalAdminOptions {
   appUrl: string;
   apiKey: string;
   apiSecret: string;
-  /** The emulated stores, by domain, with the name shown in the admin's top bar. */
-  shops: { domain: string; name: string }[];
+  /**
+   * The emulated stores, by domain, with the name shown in the admin's top bar and the staff one
+   * can sign in as (the first by default; the choice is kept in a cookie per store).
+   */
+  shops: { domain: string; name: string; staff?: { id: string; name: string }[] }[];
 }
 
 export interface LocalAdmin {
@@ -40,6 +44,21 @@ export interface LocalAdmin {
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
+
+const staffCookie = (shopDomain: string) =>
+  `shopdesk_demo_staff_${storeHandle(shopDomain).replace(/[^a-z0-9]/gi, "_")}`;
+
+/** The staff member signed in to a store's admin: the cookie's, if it names one, else the first. */
+function signedInStaff(request: IncomingMessage, shop: LocalAdminOptions["shops"][number]): string | undefined {
+  const cookies = new Map(
+    (request.headers.cookie ?? "").split(";").map((pair) => {
+      const [name = "", ...value] = pair.trim().split("=");
+      return [name, value.join("=")] as const;
+    }),
+  );
+  const chosen = cookies.get(staffCookie(shop.domain));
+  return shop.staff?.find((member) => member.id === chosen)?.id ?? shop.staff?.[0]?.id;
+}
 
 export async function startLocalAdmin(options: LocalAdminOptions): Promise<LocalAdmin> {
   const app = new URL(options.appUrl);
@@ -100,12 +119,26 @@ ${options.shops.map((shop) => `<li><a href="${escapeHtml(localAdminPath(shop.dom
       if (!options.shops.some((known) => known.domain === shop)) {
         return send(response, 404, "text/plain", `No emulated store ${shop}`);
       }
+      const known = options.shops.find((candidate) => candidate.domain === shop)!;
+      const userId = signedInStaff(request, known);
       return send(
         response,
         200,
         "text/plain",
-        mintSessionToken({ shop, apiKey: options.apiKey, apiSecret: options.apiSecret }),
+        mintSessionToken({ shop, apiKey: options.apiKey, apiSecret: options.apiSecret, userId }),
       );
+    }
+    if (url.pathname === STAFF_PATH && request.method === "POST") {
+      const shop = options.shops.find((known) => known.domain === url.searchParams.get("shop"));
+      const form = new URLSearchParams(await readText(request));
+      const member = shop?.staff?.find((candidate) => candidate.id === form.get("staff"));
+      if (!shop || !member) return send(response, 400, "text/plain", "Choose one of the store's staff.");
+      response.writeHead(303, {
+        location: localAdminPath(shop.domain),
+        "set-cookie": `${staffCookie(shop.domain)}=${member.id}; Path=/; SameSite=Strict; HttpOnly`,
+      });
+      response.end();
+      return;
     }
     const admin = new RegExp(`^/store/([^/]+)/apps/${APP_HANDLE}(/.*)?$`).exec(url.pathname);
     if (admin) {
@@ -117,6 +150,11 @@ ${options.shops.map((shop) => `<li><a href="${escapeHtml(localAdminPath(shop.dom
         shopName: shop.name,
         appUrl: origin,
         path: `${admin[2] || "/app"}${url.search}`,
+        staff: shop.staff && {
+          members: shop.staff,
+          current: signedInStaff(request, shop) ?? "",
+          action: `${STAFF_PATH}?shop=${encodeURIComponent(shop.domain)}`,
+        },
       });
       return send(response, 200, "text/html", html);
     }
@@ -206,4 +244,17 @@ function send(response: ServerResponse, status: number, type: string, body: stri
     "cache-control": "no-store",
   });
   response.end(body);
+}
+
+function readText(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    request.setEncoding("utf8");
+    request.on("data", (chunk: string) => {
+      text += chunk;
+      if (text.length > 10_000) request.destroy();
+    });
+    request.on("end", () => resolve(text));
+    request.on("error", reject);
+  });
 }

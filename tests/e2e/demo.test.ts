@@ -187,8 +187,20 @@ describe("npm run demo", () => {
       .poll(() => app.getByRole("heading", { name: "North Trail Outfitters" }).isVisible(), { timeout: 60_000 })
       .toBe(true);
     await expect.poll(() => page.locator("[data-app-title]").textContent()).toBe("Shopdesk");
+    const signedIn = app.getByTestId("signed-in-agent");
+    await expect
+      .poll(() => signedIn.textContent(), { timeout: 30_000 })
+      .toBe("Signed in as Sam Okafor (hello@northtrail.example)");
     mkdirSync(screenshots, { recursive: true });
     await page.screenshot({ path: path.join(screenshots, "demo-local-admin.png") });
+
+    // Another staff member of the store: the admin reloads as them, and Shopdesk knows them.
+    await page.getByLabel("Signed in as").selectOption({ label: "Jonas Weber" });
+    await expect
+      .poll(() => signedIn.textContent().catch(() => null), { timeout: 60_000 })
+      .toBe("Signed in as Jonas Weber (jonas@northtrail.example)");
+    expect(await page.getByLabel("Signed in as").inputValue()).toBe("2");
+    await page.screenshot({ path: path.join(screenshots, "demo-local-admin-second-staff.png") });
     // With the merchant's browser still open on it, as a person would leave it.
     await stop(demo!);
   }, 150_000);
