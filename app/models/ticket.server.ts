@@ -275,32 +275,24 @@ export async function setTicketStatus(
 }
 
 /**
- * Re-opens every snoozed ticket whose time has come (all workspaces: the wake-up job's sweep).
- * Returns how many woke. A ticket the customer re-opened meanwhile is not touched again.
+ * Re-opens a snoozed ticket whose time has come (the wake-up job). Nothing happens when it is no
+ * longer snoozed (the customer wrote, an agent re-opened it) or was snoozed again until later:
+ * the wake-up of that later snooze does it. True when it woke.
  */
-export async function wakeSnoozedTickets(now = new Date()): Promise<number> {
-  const due = await db.ticket.findMany({
-    where: { status: "snoozed", snoozedUntil: { lte: now } },
-    select: { id: true, workspaceId: true },
-    take: 500,
+export async function wakeTicketIfDue(workspaceId: string, ticketId: string, now = new Date()): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const ticket = await lockTicket(tx, workspaceId, ticketId);
+    if (ticket.status !== "snoozed" || !ticket.snoozedUntil || ticket.snoozedUntil > now) return false;
+    await recordEvent(
+      tx,
+      ticket,
+      { type: "status_changed", from: "snoozed", to: "open", until: null, automatic: true },
+      null,
+      now,
+    );
+    await tx.ticket.update({ where: { id: ticket.id }, data: { status: "open", snoozedUntil: null } });
+    return true;
   });
-  let woken = 0;
-  for (const { id, workspaceId } of due) {
-    const changed = await db.$transaction(async (tx) => {
-      const ticket = await lockTicket(tx, workspaceId, id);
-      if (ticket.status !== "snoozed" || !ticket.snoozedUntil || ticket.snoozedUntil > now) return false;
-      await recordEvent(
-        tx,
-        ticket,
-        { type: "status_changed", from: "snoozed", to: "open", until: null, automatic: true },
-        null,
-      );
-      await tx.ticket.update({ where: { id }, data: { status: "open", snoozedUntil: null } });
-      return true;
-    });
-    if (changed) woken++;
-  }
-  return woken;
 }
 
 /** Assigns the ticket to an agent of the workspace, or to nobody. */

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import {
   addAgentReply,
@@ -15,8 +15,14 @@ import {
   TicketChangeRefused,
   TicketNotFoundError,
   ticketThread,
-  wakeSnoozedTickets,
+  wakeTicketIfDue,
 } from "~/models/ticket.server";
+import { JOB_QUEUE_SCHEMA } from "~/jobs/boss.server";
+import { stopJobs } from "~/jobs/queue.server";
+import { ticketWakeJob } from "~/jobs/tickets.server";
+import { startJobWorkers } from "~/jobs/workers.server";
+import { snoozeTicket } from "~/services/tickets/snooze.server";
+import { eventually } from "../support/wait.ts";
 
 // The ticket model on this file's own database: numbering, the thread and its system events, the
 // status rules, and that nothing reaches across workspaces.
@@ -56,6 +62,8 @@ const emailTicket = (customerId: string, body = "Where is my parcel?") =>
     customerId,
     firstMessage: { body, fromAddress: "ava@example.com", messageId: `<${randomUUID()}@mail.example>` },
   }) as const;
+
+afterAll(() => stopJobs());
 
 describe("tickets", () => {
   it("opens with its first message and a 'created' event, numbered per workspace", async () => {
@@ -107,26 +115,65 @@ describe("tickets", () => {
     ]);
   });
 
-  it("snoozes until a time, refuses a time in the past, and wakes when the time comes", async () => {
+  it("snoozes until a time, refuses a time in the past, and a durable job wakes it when the time comes", async () => {
     const { workspaceId, customer, agent } = await workspaceWithShop();
     const ticket = await createTicket(workspaceId, emailTicket(customer.id));
     const now = new Date();
-    await expect(
-      setTicketStatus(workspaceId, ticket.id, { to: "snoozed", until: new Date(now.getTime() - 1000) }, agent.id),
-    ).rejects.toThrow(TicketChangeRefused);
+    await expect(snoozeTicket(workspaceId, ticket.id, new Date(now.getTime() - 1000), agent.id)).rejects.toThrow(
+      TicketChangeRefused,
+    );
     const until = new Date(now.getTime() + 3600_000);
-    await setTicketStatus(workspaceId, ticket.id, { to: "snoozed", until }, agent.id, now);
+    await snoozeTicket(workspaceId, ticket.id, until, agent.id, now);
     expect(await findTicket(workspaceId, ticket.id)).toMatchObject({ status: "snoozed", snoozedUntil: until });
+    // The wake-up is a job due at that time, in the queue's own table.
+    const wakeJobs = () =>
+      db.$queryRawUnsafe<{ state: string; start_after: Date }[]>(
+        `SELECT state::text, start_after FROM "${JOB_QUEUE_SCHEMA}".job WHERE name = 'ticket-wake' AND data->>'ticketId' = $1`,
+        ticket.id,
+      );
+    expect(await wakeJobs()).toEqual([{ state: "created", start_after: until }]);
+    expect(await wakeTicketIfDue(workspaceId, ticket.id, new Date(until.getTime() - 1000))).toBe(false);
 
-    expect(await wakeSnoozedTickets(new Date(until.getTime() - 1000))).toBe(0);
-    expect(await wakeSnoozedTickets(new Date(until.getTime() + 1000))).toBeGreaterThanOrEqual(1);
+    // An hour passes (for the ticket and its job), and a worker runs the job.
+    await db.ticket.update({ where: { id: ticket.id }, data: { snoozedUntil: new Date(Date.now() - 1000) } });
+    await db.$executeRawUnsafe(
+      `UPDATE "${JOB_QUEUE_SCHEMA}".job SET start_after = now() WHERE name = 'ticket-wake' AND data->>'ticketId' = $1`,
+      ticket.id,
+    );
+    await startJobWorkers([ticketWakeJob]);
+    await eventually(async () => (await findTicket(workspaceId, ticket.id))?.status === "open" || null, {
+      timeoutMs: 30_000,
+    });
     expect(await findTicket(workspaceId, ticket.id)).toMatchObject({ status: "open", snoozedUntil: null });
-    // A second sweep finds nothing more to do for it.
     const events = async () =>
-      (await ticketThread(workspaceId, ticket.id)).entries.filter((entry) => entry.kind === "system_event").length;
+      (await ticketThread(workspaceId, ticket.id)).entries
+        .filter((entry) => entry.kind === "system_event")
+        .map((entry) => entry.event);
+    expect((await events()).at(-1)).toEqual({
+      type: "status_changed",
+      from: "snoozed",
+      to: "open",
+      until: null,
+      automatic: true,
+    });
+    // Running it again (a retry, a duplicate) changes nothing.
     const before = await events();
-    await wakeSnoozedTickets(new Date(until.getTime() + 2000));
-    expect(await events()).toBe(before);
+    expect(await wakeTicketIfDue(workspaceId, ticket.id)).toBe(false);
+    expect(await events()).toEqual(before);
+  });
+
+  it("a wake-up that comes after the customer re-opened the ticket, or after a later snooze, does nothing", async () => {
+    const { workspaceId, customer, agent } = await workspaceWithShop();
+    const ticket = await createTicket(workspaceId, emailTicket(customer.id));
+    const now = new Date();
+    await snoozeTicket(workspaceId, ticket.id, new Date(now.getTime() + 120_000), agent.id, now);
+    await snoozeTicket(workspaceId, ticket.id, new Date(now.getTime() + 7200_000), agent.id, now);
+    // The first wake-up's time comes: the ticket is snoozed until later, so it stays snoozed.
+    expect(await wakeTicketIfDue(workspaceId, ticket.id, new Date(now.getTime() + 130_000))).toBe(false);
+    expect((await findTicket(workspaceId, ticket.id))?.status).toBe("snoozed");
+    await addCustomerMessage(workspaceId, ticket.id, { body: "Any news?" });
+    expect(await wakeTicketIfDue(workspaceId, ticket.id, new Date(now.getTime() + 7300_000))).toBe(false);
+    expect((await findTicket(workspaceId, ticket.id))?.status).toBe("open");
   });
 
   it("records replies as pending, notes without moving the ticket, and assignment, tags, priority, orders as events", async () => {
