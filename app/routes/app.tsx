@@ -31,6 +31,7 @@ function EmbeddedShell({ apiKey, children }: { apiKey: string; children: ReactNo
         <Link to="/app" rel="home">
           Home
         </Link>
+        <Link to="/app/inbox">Inbox</Link>
         <Link to="/app/customers">Customers</Link>
         <Link to="/app/activity">Activity</Link>
         <Link to="/app/settings">Settings</Link>

@@ -67,9 +67,12 @@ interface Fixture {
     webhookEventId: string;
     complianceRequestId: string;
     linkCodes: { valid: string; expired: string; used: string; expiredRowId: string; validHash: string };
+    ticket: { id: string; subject: string };
+    /** One of B's agents (a staff member of B). */
+    agentId: string;
   };
-  /** A customer of A only (not of A2), whose note syncs with A's Shopify. */
-  a: { person: { id: string }; customer: CustomerRecord };
+  /** A customer of A only (not of A2), whose note syncs with A's Shopify; A's ticket. */
+  a: { person: { id: string }; customer: CustomerRecord; ticketId: string };
   /** A customer of A2 only: a person of the workspace A and A2 share. */
   a2: { person: { id: string }; customer: CustomerRecord; order: OrderRecord; webhookEventIds: string[] };
   /** B's row ids: in no answer to A, in nothing A's requests store. */
@@ -171,6 +174,24 @@ async function buildFixture(): Promise<Fixture> {
     .find((order) => order.customerId === a2Customer.id)!;
   const a2Events = await db.webhookEvent.findMany({ where: { shopDomain: A2 }, select: { id: true } });
 
+  // Tickets on both sides, and B's agents (B's staff user 2 opens the app too).
+  const { createTicket } = await import("~/models/ticket.server");
+  expect((await stack.install(B, { userId: "2" })).status).toBe(200);
+  const bAgent = await db.agent.findFirstOrThrow({ where: { workspaceId: b.workspaceId, name: "Jonas Weber" } });
+  const bTicket = await createTicket(b.workspaceId, {
+    channel: "email",
+    subject: "North Trail parcel never arrived",
+    customerId: bCustomerRow.helpdeskCustomerId,
+    tags: ["north-trail-only"],
+    firstMessage: { body: "My tent order is lost, North Trail please help" },
+  });
+  const aTicket = await createTicket(a.workspaceId, {
+    channel: "chat",
+    subject: "Maple gift wrap question",
+    customerId: aRow.helpdeskCustomerId,
+    firstMessage: { body: "Can you gift wrap?" },
+  });
+
   // Everything that identifies B, minus what A's own data also contains (the Maple shops share
   // nothing with North Trail in the seed, but a common name could repeat).
   const bPeople = await db.helpdeskCustomer.findMany({ where: { workspaceId: b.workspaceId } });
@@ -179,6 +200,9 @@ async function buildFixture(): Promise<Fixture> {
     db.shopifyOrder.findMany({ where: { shopId: b.id }, select: { id: true } }),
     db.webhookEvent.findMany({ where: { shopDomain: B }, select: { id: true } }),
     db.complianceRequest.findMany({ where: { shopDomain: B }, select: { id: true } }),
+    db.ticket.findMany({ where: { workspaceId: b.workspaceId }, select: { id: true } }),
+    db.ticketEntry.findMany({ where: { workspaceId: b.workspaceId }, select: { id: true } }),
+    db.agent.findMany({ where: { workspaceId: b.workspaceId }, select: { id: true } }),
   ]);
   const bRowIds = [b.id, b.workspaceId, ...bPeople.map((person) => person.id), ...bRows.flat().map((row) => row.id)];
   const aText = JSON.stringify([
@@ -192,6 +216,8 @@ async function buildFixture(): Promise<Fixture> {
     B,
     B.replace(".myshopify.com", ""),
     b.name,
+    bTicket.subject,
+    "north-trail-only",
     stack.emulator.shop(B).record.email,
     ...bCustomers.flatMap((customer) => [
       customer.email ?? "",
@@ -220,8 +246,10 @@ async function buildFixture(): Promise<Fixture> {
       webhookEventId: bEvent.id,
       complianceRequestId: bCompliance.id,
       linkCodes: { valid, expired, used, expiredRowId: expiredRow!.id, validHash: validRow!.codeHash },
+      ticket: { id: bTicket.id, subject: bTicket.subject },
+      agentId: bAgent.id,
     },
-    a: { person: { id: aRow.helpdeskCustomerId! }, customer: aCustomer },
+    a: { person: { id: aRow.helpdeskCustomerId! }, customer: aCustomer, ticketId: aTicket.id },
     a2: {
       person: { id: a2Row.helpdeskCustomerId! },
       customer: a2Customer,
@@ -610,6 +638,72 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
               "A's own note",
             );
           },
+        },
+      ),
+    ],
+  },
+  {
+    file: "app.inbox.tsx",
+    probes: [
+      adminGet(
+        "the inbox with B's shop and workspace in the query",
+        (f) => `/app/inbox?view=all&${asIfB(f)}&workspaceId=${f.B.workspaceId}`,
+        {
+          ...FOR_A,
+          mayChange: [],
+          async check(answer, f) {
+            const body = json(answer) as { tickets: { id: string }[]; counts: { all: number } };
+            expect(body.tickets.map((ticket) => ticket.id)).toContain(f.a.ticketId);
+            expect(
+              await db.ticket.count({
+                where: { id: { in: body.tickets.map((t) => t.id) }, workspaceId: { not: f.A.workspaceId } },
+              }),
+            ).toBe(0);
+            expect(body.counts.all).toBe(await db.ticket.count({ where: { workspaceId: f.A.workspaceId } }));
+          },
+        },
+      ),
+      adminGet(
+        "search for B's ticket subject",
+        (f) => `/app/inbox?view=all&q=${encodeURIComponent(f.b.ticket.subject)}`,
+        {
+          ...FOR_A,
+          mayChange: [],
+          check: (answer) => expect((json(answer) as { tickets: unknown[] }).tickets).toEqual([]),
+        },
+      ),
+      adminGet("B's tag as the tag filter", () => `/app/inbox?view=all&tag=north-trail-only`, {
+        ...FOR_A,
+        mayChange: [],
+        check: (answer) => expect((json(answer) as { tickets: unknown[] }).tickets).toEqual([]),
+      }),
+      adminGet("B's agent as the assignee filter", (f) => `/app/inbox?view=all&assignee=${f.b.agentId}`, {
+        ...FOR_A,
+        statuses: [400],
+        mayChange: [],
+        check: (answer) => expect((json(answer) as { error: string }).error).toBe("Choose one of the agents."),
+      }),
+      adminGet(
+        "a page cursor made from B's ticket",
+        (f) =>
+          `/app/inbox?view=all&after=${Buffer.from(JSON.stringify({ key: new Date().toISOString(), id: f.b.ticket.id })).toString("base64url")}`,
+        {
+          ...FOR_A,
+          mayChange: [],
+          async check(answer, f) {
+            const ids = (json(answer) as { tickets: { id: string }[] }).tickets.map((ticket) => ticket.id);
+            expect(await db.ticket.count({ where: { id: { in: ids }, workspaceId: { not: f.A.workspaceId } } })).toBe(
+              0,
+            );
+          },
+        },
+      ),
+      adminPost(
+        "a form post naming B's ticket (the page has no action)",
+        () => "/app/inbox",
+        (f) => ({ ticketId: f.b.ticket.id, intent: "close" }),
+        {
+          statuses: [400, 403, 404, 405],
         },
       ),
     ],

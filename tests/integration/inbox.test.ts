@@ -1,0 +1,176 @@
+import { randomUUID } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { db } from "~/db.server";
+import { InboxQuerySchema } from "~/domain/inbox-query";
+import { inboxCounts, InboxCursorError, inboxTags, INBOX_PAGE_SIZE, listInbox } from "~/models/inbox.server";
+import {
+  addCustomerMessage,
+  assignTicket,
+  createTicket,
+  linkTicketOrder,
+  setTicketPriority,
+  setTicketStatus,
+} from "~/models/ticket.server";
+
+// The inbox list on this file's own database: views and their counts, filters, search, sorts, and
+// keyset pages that neither repeat nor skip a ticket.
+
+async function workspace() {
+  const shop = await db.shop.create({
+    data: { domain: `${randomUUID()}.myshopify.com`, workspace: { create: { name: "Store" } } },
+  });
+  const agent = (name: string) =>
+    db.agent.create({
+      data: { workspaceId: shop.workspaceId, name, email: `${name.toLowerCase()}-${randomUUID()}@x.example` },
+    });
+  return { shop, workspaceId: shop.workspaceId, bea: await agent("Bea"), cy: await agent("Cy") };
+}
+
+const query = (input: Record<string, string> = {}) => InboxQuerySchema.parse(input);
+
+/** Every ticket id of the list, following its pages forward. */
+async function allPages(workspaceId: string, agentId: string | null, input: Record<string, string>) {
+  const ids: string[] = [];
+  let after: string | undefined;
+  for (let pages = 0; pages < 100; pages++) {
+    const page = await listInbox(workspaceId, agentId, query({ ...input, ...(after ? { after } : {}) }));
+    ids.push(...page.tickets.map((ticket) => ticket.id));
+    if (!page.next) return ids;
+    after = page.next;
+  }
+  throw new Error("too many pages");
+}
+
+describe("inbox list", () => {
+  it("pages forward and back through every ticket exactly once, in each sort", async () => {
+    const { workspaceId } = await workspace();
+    const start = Date.now() - 1000 * 60 * 60;
+    const total = INBOX_PAGE_SIZE * 2 + 7;
+    for (let index = 0; index < total; index++) {
+      const ticket = await createTicket(workspaceId, {
+        channel: "email",
+        subject: `Ticket ${index}`,
+        // Many share a time, so the id has to break ties.
+        firstMessage: { body: "hello", at: new Date(start + Math.floor(index / 3) * 1000) },
+      });
+      if (index % 5 === 0) await setTicketPriority(workspaceId, ticket.id, index % 10 === 0 ? "urgent" : "high", null);
+    }
+    for (const sort of ["last_message", "created", "priority"]) {
+      const forward = await allPages(workspaceId, null, { view: "all", sort });
+      expect(forward).toHaveLength(total);
+      expect(new Set(forward).size).toBe(total);
+      // Back from the last page to the first gives the same order.
+      const pages: string[][] = [];
+      let page = await listInbox(workspaceId, null, query({ view: "all", sort }));
+      while (page.next) page = await listInbox(workspaceId, null, query({ view: "all", sort, after: page.next }));
+      pages.unshift(page.tickets.map((ticket) => ticket.id));
+      while (page.previous) {
+        page = await listInbox(workspaceId, null, query({ view: "all", sort, before: page.previous }));
+        pages.unshift(page.tickets.map((ticket) => ticket.id));
+      }
+      expect(pages.flat()).toEqual(forward);
+    }
+    const byPriority = await listInbox(workspaceId, null, query({ view: "all", sort: "priority" }));
+    expect(byPriority.tickets.slice(0, 11).map((ticket) => ticket.priority)).toEqual(Array(11).fill("urgent"));
+  });
+
+  it("has views with counts: open, unassigned, mine, snoozed, closed, all", async () => {
+    const { workspaceId, bea, cy } = await workspace();
+    const make = (subject: string) =>
+      createTicket(workspaceId, { channel: "chat", subject, firstMessage: { body: subject } });
+    const mine = await make("mine");
+    const theirs = await make("theirs");
+    await make("nobody's");
+    const snoozed = await make("snoozed");
+    const closed = await make("closed");
+    await assignTicket(workspaceId, mine.id, bea.id, bea.id);
+    await assignTicket(workspaceId, theirs.id, cy.id, cy.id);
+    await setTicketStatus(workspaceId, snoozed.id, { to: "snoozed", until: new Date(Date.now() + 3600_000) }, bea.id);
+    await setTicketStatus(workspaceId, closed.id, { to: "closed" }, bea.id);
+
+    expect(await inboxCounts(workspaceId, bea.id)).toEqual({
+      open: 3,
+      unassigned: 1,
+      mine: 1,
+      snoozed: 1,
+      closed: 1,
+      all: 5,
+    });
+    const subjects = async (view: string, agentId: string | null = bea.id) =>
+      (await listInbox(workspaceId, agentId, query({ view }))).tickets.map((ticket) => ticket.subject).sort();
+    expect(await subjects("open")).toEqual(["mine", "nobody's", "theirs"]);
+    expect(await subjects("unassigned")).toEqual(["nobody's"]);
+    expect(await subjects("mine")).toEqual(["mine"]);
+    expect(await subjects("mine", null)).toEqual([]);
+    expect(await subjects("snoozed")).toEqual(["snoozed"]);
+    expect(await subjects("closed")).toEqual(["closed"]);
+  });
+
+  it("filters by channel, priority, assignee and tag, and searches subject, messages, customer and order number", async () => {
+    const { shop, workspaceId, bea } = await workspace();
+    const customer = await db.helpdeskCustomer.create({
+      data: { workspaceId, name: "Zoë Müller", emails: ["zoe@example.com"] },
+    });
+    const order = await db.shopifyOrder.create({
+      data: {
+        shopId: shop.id,
+        shopifyId: `gid://shopify/Order/${Math.floor(Math.random() * 1e9)}`,
+        name: "#4821",
+        shopifyCreatedAt: new Date(),
+        shopifyUpdatedAt: new Date(),
+        fulfillmentStatus: "UNFULFILLED",
+        shopperStatus: "processing",
+        totalAmount: "1.00",
+        currencyCode: "EUR",
+        snapshot: {},
+        activityAt: new Date(),
+      },
+    });
+    const email = await createTicket(workspaceId, {
+      channel: "email",
+      subject: "Parcel late",
+      customerId: customer.id,
+      tags: ["Shipping"],
+      priority: "high",
+      firstMessage: { body: "Where is it?" },
+    });
+    await linkTicketOrder(workspaceId, email.id, order.id, null);
+    await addCustomerMessage(workspaceId, email.id, { body: "The tracking link says returned to sender" });
+    const chat = await createTicket(workspaceId, {
+      channel: "chat",
+      subject: "Size question",
+      firstMessage: { body: "Is M big?" },
+    });
+    await assignTicket(workspaceId, chat.id, bea.id, bea.id);
+
+    const subjects = async (input: Record<string, string>) =>
+      (await listInbox(workspaceId, bea.id, query({ view: "all", ...input }))).tickets.map((ticket) => ticket.subject);
+    expect(await subjects({ channel: "chat" })).toEqual(["Size question"]);
+    expect(await subjects({ priority: "high" })).toEqual(["Parcel late"]);
+    expect(await subjects({ assignee: bea.id })).toEqual(["Size question"]);
+    expect(await subjects({ assignee: "none" })).toEqual(["Parcel late"]);
+    expect(await subjects({ tag: "SHIPPING" })).toEqual(["Parcel late"]);
+    expect(await subjects({ q: "returned to sender" })).toEqual(["Parcel late"]);
+    expect(await subjects({ q: "zoë mü" })).toEqual(["Parcel late"]);
+    expect(await subjects({ q: "ZOE@example.com" })).toEqual(["Parcel late"]);
+    expect(await subjects({ q: "4821" })).toEqual(["Parcel late"]);
+    expect(await subjects({ q: "#4821" })).toEqual(["Parcel late"]);
+    expect(await subjects({ q: "size" })).toEqual(["Size question"]);
+    expect(await subjects({ q: "nothing like this" })).toEqual([]);
+    expect(await inboxTags(workspaceId)).toEqual(["shipping"]);
+  });
+
+  it("refuses unknown views, sorts, channels and cursors with a message", async () => {
+    const { workspaceId } = await workspace();
+    const problem = (input: Record<string, string>) => InboxQuerySchema.safeParse(input).error?.issues[0]?.message;
+    expect(problem({ view: "trash" })).toBe("Choose one of the inbox views.");
+    expect(problem({ sort: "random" })).toBe("Sort by last message, newest or priority.");
+    expect(problem({ channel: "fax" })).toBe("Choose one of the channels.");
+    expect(problem({ assignee: "not-an-id" })).toBe("Choose one of the agents.");
+    expect(problem({ q: "x".repeat(201) })).toBe("Search for at most 200 characters.");
+    expect(problem({ q: "a\u0000b" })).toMatch(/cannot be saved/);
+    await expect(listInbox(workspaceId, null, query({ after: "garbage" }))).rejects.toThrow(InboxCursorError);
+    const wrongKind = Buffer.from(JSON.stringify({ key: "not a date", id: randomUUID() })).toString("base64url");
+    await expect(listInbox(workspaceId, null, query({ after: wrongKind }))).rejects.toThrow(InboxCursorError);
+  });
+});
