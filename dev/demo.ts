@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { findChromium, launchShopdeskBrowser } from "./browser/launch.ts";
 import { startLocalAdmin, type LocalAdmin } from "./browser/local-admin.ts";
 import { checkStoreChangesReachShopdesk } from "./demo-health.ts";
+import { seedDemoTicketsOnceImported } from "./demo-tickets.ts";
 import { DEV_APP_CREDENTIALS, repoRoot, startStack, type Stack } from "./stack.ts";
 import type { EmulatorSnapshot } from "./store-emulator/index.ts";
 import { staffOf } from "./store-emulator/staff.ts";
@@ -127,6 +128,21 @@ const admin = await startLocalAdmin({
 });
 running.admin = admin;
 
+// A working store's inbox: a few hundred tickets tied to the imported customers and orders
+// (once per workspace; a restarted demo keeps what is there).
+const demoTickets = await seedDemoTicketsOnceImported(
+  stack.databaseUrl,
+  new Map(
+    shops.map((shop) => [
+      shop.domain,
+      staffOf(stack.emulator.shop(shop.domain).record).map((member) => ({
+        name: `${member.firstName} ${member.lastName}`.trim(),
+        email: member.email,
+      })),
+    ]),
+  ),
+);
+
 const problems = await checkStoreChangesReachShopdesk(
   stack.emulator,
   shops.map((shop) => shop.domain),
@@ -138,7 +154,7 @@ const width = Math.max(...shops.map((shop) => shop.name.length));
 console.log(`
 Shopdesk is running (ready in ${seconds}s), installed on ${shops.length} emulated stores.
 
-  Merchant admin, one per store (open in any browser on this machine):
+  Merchant admin, one per store (open in any browser on this machine)${demoTickets > 0 ? `; ${demoTickets} demo tickets in the inbox` : ""}:
 ${shops.map((shop) => `    ${shop.name.padEnd(width)}  ${admin.adminUrl(shop.domain)}`).join("\n")}
   Storefront:       ${stack.storefront.url}
   Shopdesk:         ${stack.appUrl}

@@ -15,6 +15,7 @@ import { JOB_DEFAULTS, queueSettings, type AnyJobDefinition } from "./queue.serv
 import { ensureRecovery } from "./recovery.server";
 import { startWebhookEventWorker, WEBHOOK_PROCESS_QUEUE } from "~/services/webhooks/event-worker.server";
 import { jobDefinitions } from "./registry.server";
+import { startSnoozeSweep, ticketWakeJob } from "./tickets.server";
 
 // The running side of the durable jobs (docs/decisions/003-durable-jobs.md): workers fetch jobs of
 // the registered definitions, validate their data, run the handler, and let pg-boss retry or
@@ -49,6 +50,7 @@ export async function startJobWorkers(definitions: readonly AnyJobDefinition[] =
   }
   // Webhook processing claims stored events straight from their table (decision 014).
   if (definitions.some(({ name }) => name === WEBHOOK_PROCESS_QUEUE)) startWebhookEventWorker();
+  if (definitions.some(({ name }) => name === ticketWakeJob.name)) startSnoozeSweep();
 }
 
 async function startWorkersFor(state: QueueState, definition: AnyJobDefinition): Promise<void> {

@@ -295,6 +295,16 @@ export async function wakeTicketIfDue(workspaceId: string, ticketId: string, now
   });
 }
 
+/** Snoozed tickets whose time has passed (any workspace), oldest first: the wake-up sweep's work. */
+export function overdueSnoozedTickets(now: Date, limit: number) {
+  return db.ticket.findMany({
+    where: { status: "snoozed", snoozedUntil: { lte: now } },
+    orderBy: { snoozedUntil: "asc" },
+    take: limit,
+    select: { id: true, workspaceId: true },
+  });
+}
+
 /** Assigns the ticket to an agent of the workspace, or to nobody. */
 export async function assignTicket(
   workspaceId: string,

@@ -199,8 +199,12 @@ ${options.shops.map((shop) => `<li><a href="${escapeHtml(localAdminPath(shop.dom
   const toLocal = (text: string) =>
     text.replaceAll(appOrigin, origin).replaceAll(encodeURIComponent(appOrigin), encodeURIComponent(origin));
 
-  // Vite's hot-reload socket (dev mode) goes straight through.
+  // Vite's hot-reload socket (dev mode) goes straight through. Upgraded sockets are the server's
+  // no longer (closeAllConnections does not see them): kept here so close() can end them.
+  const upgraded = new Set<net.Socket>();
   server.on("upgrade", (request: IncomingMessage, socket: net.Socket, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once("close", () => upgraded.delete(socket));
     const upstream = net.connect(Number(app.port), app.hostname, () => {
       const lines = [`${request.method} ${request.url} HTTP/1.1`];
       for (let i = 0; i < request.rawHeaders.length; i += 2) {
@@ -231,8 +235,18 @@ ${options.shops.map((shop) => `<li><a href="${escapeHtml(localAdminPath(shop.dom
     adminUrl: (shopDomain, appPath) => `${origin}${localAdminPath(shopDomain, appPath)}`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
+        // A browser left open on the admin keeps asking (session tokens, the home page's refresh):
+        // stop listening, then close its connections, including any it opened meanwhile.
+        const closeEverything = () => {
+          server.closeAllConnections();
+          for (const socket of upgraded) socket.destroy();
+        };
+        const sweeper = setInterval(closeEverything, 100);
+        server.close(() => {
+          clearInterval(sweeper);
+          resolve();
+        });
+        closeEverything();
       }),
   };
 }

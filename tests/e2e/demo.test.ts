@@ -71,6 +71,7 @@ async function startDemo(): Promise<Printed> {
   );
   demo = child;
   let text = "";
+  demoOutput = () => text;
   child.stdout!.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
   child.stderr!.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
   const deadline = Date.now() + 90_000;
@@ -112,8 +113,15 @@ async function stop(child: ChildProcess) {
   const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
   await exited;
   clearTimeout(timer);
-  expect(child.signalCode, "the demo did not stop within 30 s of Ctrl-C").not.toBe("SIGKILL");
+  expect(
+    child.signalCode,
+    `the demo did not stop within 30 s of Ctrl-C; it printed, last:\n${demoOutput().slice(-2000)}\n` +
+      `Shopdesk's log, last:\n${(/Shopdesk's log:\s+(\S+)/.exec(demoOutput())?.[1] ? readFileSync(/Shopdesk's log:\s+(\S+)/.exec(demoOutput())![1]!, "utf8") : "").slice(-4000)}`,
+  ).not.toBe("SIGKILL");
 }
+
+/** What the running demo printed so far. */
+let demoOutput: () => string = () => "";
 
 /** A page of Shopdesk as the admin would open it (with a fresh session token), as HTML. */
 async function appPage(appUrl: string, pathAndQuery: string): Promise<string> {
@@ -142,6 +150,9 @@ describe("npm run demo", () => {
       const demoRun = await startDemo();
       printed.push(demoRun);
       expect(demoRun.output(), demoRun.output()).toContain("Check passed");
+      // Seeded once: the first run says how many, a restarted demo keeps them (and says nothing).
+      if (round === 1) expect(demoRun.output()).toMatch(/\d+ demo tickets in the inbox/);
+      else expect(demoRun.output()).not.toMatch(/demo tickets in the inbox/);
       expect(demoRun.adminUrls.size).toBe(3);
       expect(demoRun.storefrontUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(readFileSync(demoRun.appLog, "utf8")).toContain("Authenticating admin request");
@@ -201,6 +212,30 @@ describe("npm run demo", () => {
       .toBe("Signed in as Jonas Weber (jonas@northtrail.example)");
     expect(await page.getByLabel("Signed in as").inputValue()).toBe("2");
     await page.screenshot({ path: path.join(screenshots, "demo-local-admin-second-staff.png") });
+
+    // The inbox of a working store: demo tickets in every view, searchable by order number.
+    await page.goto(`${adminUrl}/app/inbox`);
+    const rows = app.locator("tbody tr");
+    await expect.poll(() => app.getByRole("tab").count(), { timeout: 60_000 }).toBe(6);
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBeGreaterThan(5);
+    const tabs = await app.getByRole("tab").allTextContents();
+    expect(tabs.map((tab) => tab.replace(/[\d,]+/g, "").trim())).toEqual([
+      "Open",
+      "Unassigned",
+      "Mine",
+      "Snoozed",
+      "Closed",
+      "All",
+    ]);
+    await page.screenshot({ path: path.join(screenshots, "demo-inbox.png") });
+    const orderName = /#\d{4}/.exec((await rows.allTextContents()).join(" "))?.[0];
+    expect(orderName).toBeTruthy();
+    await app.getByPlaceholder(/Search subject/).fill(orderName!);
+    await app.getByRole("button", { name: "Search" }).click();
+    await expect
+      .poll(async () => (await rows.allTextContents()).every((row) => row.includes(orderName!)), { timeout: 30_000 })
+      .toBe(true);
+    await page.screenshot({ path: path.join(screenshots, "demo-inbox-search.png") });
     // With the merchant's browser still open on it, as a person would leave it.
     await stop(demo!);
   }, 150_000);

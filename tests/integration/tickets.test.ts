@@ -19,7 +19,7 @@ import {
 } from "~/models/ticket.server";
 import { JOB_QUEUE_SCHEMA } from "~/jobs/boss.server";
 import { stopJobs } from "~/jobs/queue.server";
-import { ticketWakeJob } from "~/jobs/tickets.server";
+import { ticketWakeJob, wakeOverdueTickets } from "~/jobs/tickets.server";
 import { startJobWorkers } from "~/jobs/workers.server";
 import { snoozeTicket } from "~/services/tickets/snooze.server";
 import { eventually } from "../support/wait.ts";
@@ -160,6 +160,17 @@ describe("tickets", () => {
     const before = await events();
     expect(await wakeTicketIfDue(workspaceId, ticket.id)).toBe(false);
     expect(await events()).toEqual(before);
+  });
+
+  it("a sweep wakes a snoozed ticket whose wake-up job never ran", async () => {
+    const { workspaceId, customer, agent } = await workspaceWithShop();
+    const ticket = await createTicket(workspaceId, emailTicket(customer.id));
+    // Snoozed without its job (by hand, an import, or a job that ran out of retries).
+    await setTicketStatus(workspaceId, ticket.id, { to: "snoozed", until: new Date(Date.now() + 120_000) }, agent.id);
+    expect(await wakeOverdueTickets()).toBe(0);
+    await db.ticket.update({ where: { id: ticket.id }, data: { snoozedUntil: new Date(Date.now() - 1000) } });
+    expect(await wakeOverdueTickets()).toBeGreaterThanOrEqual(1);
+    expect(await findTicket(workspaceId, ticket.id)).toMatchObject({ status: "open", snoozedUntil: null });
   });
 
   it("a wake-up that comes after the customer re-opened the ticket, or after a later snooze, does nothing", async () => {
