@@ -80,12 +80,28 @@ function createBoss(holder: QueueState["holder"]): { boss: PgBoss; closeDb: () =
 function postgresPool() {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4, application_name: "shopdesk-jobs" });
   pool.on("error", (error) => log.error("job queue connection error", { error }));
+  let ended = false;
   const executor: SqlExecutor = {
     // As pg-boss's own pool answers: for a script of several statements, node-postgres's array of
     // results, which is what pg-boss expects there.
-    executeSql: (text, values) => pool.query(text, values) as Promise<never>,
+    executeSql: (text, values) => {
+      // A job that finished after the queue stopped (past the stop's wait) would have pg-boss
+      // record it on a closed pool, an unhandled rejection. Dropped instead, as a crash would
+      // drop it: the job runs again after recovery (decision 013), and handlers are idempotent.
+      if (ended) {
+        log.warn("job queue write after stop dropped", { statement: text.slice(0, 60) });
+        return Promise.resolve({ rows: [], rowCount: 0 } as never);
+      }
+      return pool.query(text, values) as Promise<never>;
+    },
   };
-  return { executor, close: () => pool.end() };
+  return {
+    executor,
+    close: () => {
+      ended = true;
+      return pool.end();
+    },
+  };
 }
 
 async function startQueue(): Promise<QueueState> {
