@@ -118,12 +118,14 @@ function weighted<T>(random: Prng, choices: readonly (readonly [T, number])[]): 
 
 /**
  * Waits (up to `timeoutMs`) for every store's import to finish, so tickets can name its customers
- * and orders, then seeds; with an import still running it seeds from what has arrived.
+ * and orders, then seeds every workspace that has no ticket yet (with an import still running,
+ * from what has arrived). Returns how many tickets it created.
  */
 export async function seedDemoTicketsOnceImported(
   databaseUrl: string,
   agentsByShop: Map<string, DemoAgent[]>,
   timeoutMs = 60_000,
+  perWorkspace = 120,
 ): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
@@ -136,33 +138,19 @@ export async function seedDemoTicketsOnceImported(
       if (rows[0]!.running === 0) break;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-  } finally {
-    await client.end();
-  }
-  return seedDemoTickets(databaseUrl, agentsByShop);
-}
-
-/** Seeds every workspace of the database that has no ticket yet; returns how many it created. */
-export async function seedDemoTickets(
-  databaseUrl: string,
-  agentsByShop: Map<string, DemoAgent[]>,
-  perWorkspace = 120,
-): Promise<number> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  let created = 0;
-  try {
+    // Every workspace that has no ticket yet.
     const { rows: workspaces } = await client.query<{ id: string }>(
       `SELECT w.id FROM "Workspace" w WHERE NOT EXISTS (SELECT 1 FROM "Ticket" t WHERE t."workspaceId" = w.id)
         AND EXISTS (SELECT 1 FROM "Shop" s WHERE s."workspaceId" = w.id) ORDER BY w."createdAt"`,
     );
+    let created = 0;
     for (const { id: workspaceId } of workspaces) {
       created += await seedWorkspace(client, workspaceId, agentsByShop, perWorkspace);
     }
+    return created;
   } finally {
     await client.end();
   }
-  return created;
 }
 
 async function seedWorkspace(

@@ -49,8 +49,9 @@ export function startSnoozeSweep(): void {
   void sweep();
   holder[SWEEP_KEY] = setInterval(() => void sweep(), SNOOZE_SWEEP_SECONDS * 1000);
   holder[SWEEP_KEY].unref();
-  onStopJobs(async () => {
+  const unregister = onStopJobs(async () => {
     clearInterval(holder[SWEEP_KEY]);
     holder[SWEEP_KEY] = undefined;
+    unregister();
   });
 }

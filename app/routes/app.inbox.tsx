@@ -18,54 +18,45 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { formatCount } from "~/components/formatting";
-import {
-  INBOX_SORT_LABELS,
-  INBOX_SORTS,
-  INBOX_VIEW_LABELS,
-  INBOX_VIEWS,
-  InboxQuerySchema,
-  type InboxView,
-} from "~/domain/inbox-query";
+import { INBOX_SORT_LABELS, INBOX_SORTS, INBOX_VIEW_LABELS, INBOX_VIEWS, InboxQuerySchema } from "~/domain/inbox-query";
 import { CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS, TICKET_CHANNELS, TICKET_PRIORITIES } from "~/domain/tickets";
-import { sessionTokenOf } from "~/lib/session-token";
 import { listAgents } from "~/models/agent.server";
 import { inboxCounts, InboxCursorError, inboxTags, listInbox } from "~/models/inbox.server";
 import { requireInstalledShop } from "~/models/shop.server";
-import { agentForSession } from "~/services/agents.server";
+import { agentForRequest } from "~/services/agents.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { admin, session, sessionToken } = await authenticate.admin(request);
-  const shop = await requireInstalledShop(session.shop, admin);
-  const agent = await agentForSession({
-    shop: session.shop,
-    userId: sessionToken?.sub,
-    idToken: sessionTokenOf(request),
-  });
+  const auth = await authenticate.admin(request);
+  const shop = await requireInstalledShop(auth.session.shop, auth.admin);
+  const agent = await agentForRequest(request, auth);
   const params = Object.fromEntries(new URL(request.url).searchParams);
   const [counts, agents, tags] = await Promise.all([
     inboxCounts(shop.workspaceId, agent?.id ?? null),
     listAgents(shop.workspaceId),
     inboxTags(shop.workspaceId),
   ]);
-  const context = { counts, agents, tags, me: agent, timeZone: shop.ianaTimezone };
   const query = InboxQuerySchema.safeParse(params);
-  const empty = { tickets: [], previous: null, next: null };
-  if (!query.success) {
-    return data(
-      { ...context, ...empty, error: query.error.issues[0]?.message ?? "Check the filters." },
-      { status: 400 },
-    );
-  }
+  const context = {
+    counts,
+    agents,
+    tags,
+    me: agent,
+    timeZone: shop.ianaTimezone,
+    view: query.success ? query.data.view : ("open" as const),
+  };
+  const refuse = (error: string) =>
+    data({ ...context, tickets: [], previous: null, next: null, error }, { status: 400 });
+  if (!query.success) return refuse(query.error.issues[0]?.message ?? "Check the filters.");
   // An assignee filter names one of this workspace's agents (or nobody), never another's.
   if (query.data.assignee && query.data.assignee !== "none" && !agents.some(({ id }) => id === query.data.assignee)) {
-    return data({ ...context, ...empty, error: "Choose one of the agents." }, { status: 400 });
+    return refuse("Choose one of the agents.");
   }
   try {
     const page = await listInbox(shop.workspaceId, agent?.id ?? null, query.data);
     return { ...context, ...page, error: null };
   } catch (error) {
-    if (error instanceof InboxCursorError) return data({ ...context, ...empty, error: error.message }, { status: 400 });
+    if (error instanceof InboxCursorError) return refuse(error.message);
     throw error;
   }
 };
@@ -73,18 +64,15 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 const PRIORITY_TONE = { low: undefined, normal: undefined, high: "warning", urgent: "critical" } as const;
 
 export default function Inbox() {
-  const { counts, agents, tags, tickets, previous, next, error, me, timeZone } = useLoaderData<typeof loader>();
+  const { counts, agents, tags, tickets, previous, next, error, me, timeZone, view } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location.pathname === "/app/inbox";
-  const view = (INBOX_VIEWS as readonly string[]).includes(params.get("view") ?? "")
-    ? (params.get("view") as InboxView)
-    : "open";
   const [search, setSearch] = useState(params.get("q") ?? "");
   useEffect(() => setSearch(params.get("q") ?? ""), [params]);
 
-  /** The list with `changes` applied to the current query, from its first page. */
+  /** The list with `changes` applied to the current query, from its first page or at a cursor. */
   const go = (changes: Record<string, string | null>) => {
     const nextParams = new URLSearchParams(params);
     nextParams.delete("after");
@@ -93,13 +81,6 @@ export default function Inbox() {
       if (value) nextParams.set(name, value);
       else nextParams.delete(name);
     }
-    navigate(`/app/inbox?${nextParams}`);
-  };
-  const page = (name: "after" | "before", cursor: string) => {
-    const nextParams = new URLSearchParams(params);
-    nextParams.delete("after");
-    nextParams.delete("before");
-    nextParams.set(name, cursor);
     navigate(`/app/inbox?${nextParams}`);
   };
 
@@ -242,8 +223,8 @@ export default function Inbox() {
             pagination={{
               hasPrevious: Boolean(previous),
               hasNext: Boolean(next),
-              onPrevious: () => previous && page("before", previous),
-              onNext: () => next && page("after", next),
+              onPrevious: () => previous && go({ before: previous }),
+              onNext: () => next && go({ after: next }),
             }}
           >
             {tickets.map((ticket, index) => (

@@ -8,18 +8,12 @@ import { RouteErrorPage, ShopifyAuthPage } from "~/components/ErrorPages";
 import { classifyRouteError } from "~/components/route-errors";
 import { env } from "~/env.server";
 import type { loader as rootLoader } from "~/root";
-import { sessionTokenOf } from "~/lib/session-token";
-import { agentForSession } from "~/services/agents.server";
+import { agentForRequest } from "~/services/agents.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { session, sessionToken } = await authenticate.admin(request);
   // Who is using the app (an agent of the shop's workspace), for the pages below.
-  const agent = await agentForSession({
-    shop: session.shop,
-    userId: sessionToken?.sub,
-    idToken: sessionTokenOf(request),
-  });
+  const agent = await agentForRequest(request, await authenticate.admin(request));
   return { apiKey: env.SHOPIFY_API_KEY, agent };
 };
 

@@ -1,7 +1,30 @@
 import { logger } from "~/lib/logger.server";
 import { findAgentForLogin, recordAgentLogin, type AgentSummary } from "~/models/agent.server";
 import { db } from "~/db.server";
+import { sessionTokenOf } from "~/lib/session-token";
 import { staffUserOf } from "~/shopify.server";
+
+const agentsByRequest = new WeakMap<Request, Promise<AgentSummary | null>>();
+
+/**
+ * agentForSession for an authenticated admin request (what authenticate.admin returned), once per
+ * request: on a page load the layout's loader and the page's ask for the same request.
+ */
+export function agentForRequest(
+  request: Request,
+  auth: { session: { shop: string }; sessionToken?: { sub?: string } },
+): Promise<AgentSummary | null> {
+  let agent = agentsByRequest.get(request);
+  if (!agent) {
+    agent = agentForSession({
+      shop: auth.session.shop,
+      userId: auth.sessionToken?.sub,
+      idToken: sessionTokenOf(request),
+    });
+    agentsByRequest.set(request, agent);
+  }
+  return agent;
+}
 
 /**
  * The agent using the embedded app: the session token's staff user, known from an earlier visit

@@ -235,18 +235,11 @@ ${options.shops.map((shop) => `<li><a href="${escapeHtml(localAdminPath(shop.dom
     adminUrl: (shopDomain, appPath) => `${origin}${localAdminPath(shopDomain, appPath)}`,
     close: () =>
       new Promise<void>((resolve) => {
-        // A browser left open on the admin keeps asking (session tokens, the home page's refresh):
-        // stop listening, then close its connections, including any it opened meanwhile.
-        const closeEverything = () => {
-          server.closeAllConnections();
-          for (const socket of upgraded) socket.destroy();
-        };
-        const sweeper = setInterval(closeEverything, 100);
-        server.close(() => {
-          clearInterval(sweeper);
-          resolve();
-        });
-        closeEverything();
+        // Upgraded sockets (Vite's hot reload) are not the server's connections any more:
+        // closeAllConnections does not end them, and server.close would wait for them forever.
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of upgraded) socket.destroy();
       }),
   };
 }
