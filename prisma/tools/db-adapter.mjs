@@ -48,6 +48,9 @@ export function redactUrl(url) {
  *    over the temporary database name) and drops the temporary database before closing its pool.
  *    Replaced: shadowDatabaseUrl if configured, else CREATE/DROP a temporary database (needs
  *    CREATEDB, like the native `prisma migrate dev`).
+ *  - pg: executeScript() in 7.10 splits a migration at every ";", which cuts a function body
+ *    ($$ … $$) apart. The script goes to the server whole instead (the simple query protocol runs
+ *    several statements), as the native engine sends it.
  * @param {string | undefined} url
  * @param {{ shadowDatabaseUrl?: string }} [options]
  */
@@ -89,6 +92,17 @@ function pgCharAsText(adapter) {
       return result;
     };
     proto.__shopdeskCharAsText = true;
+  }
+  const adapterProto = Object.getPrototypeOf(adapter);
+  if (!adapterProto.__shopdeskWholeScript) {
+    adapterProto.executeScript = async function (script) {
+      try {
+        await this.client.query(script);
+      } catch (error) {
+        this.onError(error);
+      }
+    };
+    adapterProto.__shopdeskWholeScript = true;
   }
   return adapter;
 }
