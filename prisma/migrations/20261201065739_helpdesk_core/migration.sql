@@ -125,7 +125,7 @@ BEGIN
   NEW."searchText" := lower(unaccent(concat_ws(' ',
     NEW."name",
     array_to_string(NEW."emails", ' '),
-    regexp_replace(array_to_string(NEW."phones", ' '), '[^0-9 ]', '', 'g'))));
+    (SELECT string_agg(regexp_replace(phone, '[^0-9]', '', 'g'), ' ') FROM unnest(NEW."phones") AS phone))));
   RETURN NEW;
 END
 $$;
