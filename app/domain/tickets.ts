@@ -115,6 +115,20 @@ export const ticketEventSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("order_unlinked"), orderId: z.string(), orderName: z.string() }),
   z.object({ type: z.literal("macro_applied"), macroId: z.string(), macroName: z.string() }),
   z.object({ type: z.literal("merged"), otherTicketNumber: z.number().int() }),
+  /** The ticket's customer was merged into another profile (or that merge was undone). */
+  z.object({
+    type: z.literal("customer_merged"),
+    fromName: z.string().nullable(),
+    toName: z.string().nullable(),
+    undone: z.boolean(),
+  }),
+  /** A live chat whose customer was changed goes on in a new ticket: each points at the other. */
+  z.object({
+    type: z.literal("continued"),
+    direction: z.enum(["in", "from"]),
+    otherTicketId: z.string(),
+    otherTicketNumber: z.number().int(),
+  }),
 ]);
 export type TicketEvent = z.infer<typeof ticketEventSchema>;
 
@@ -155,6 +169,14 @@ export function describeTicketEvent(event: TicketEvent, actor: { id: string; nam
       return `${who} applied the macro "${event.macroName}"`;
     case "merged":
       return `${who} merged ticket #${event.otherTicketNumber} into this one`;
+    case "customer_merged":
+      return event.undone
+        ? `${who} undid the merge: the customer is ${event.toName ?? "the earlier profile"} again`
+        : `${who} merged the customer ${event.fromName ?? "profile"} into ${event.toName ?? "another profile"}`;
+    case "continued":
+      return event.direction === "in"
+        ? `This chat continues in ticket #${event.otherTicketNumber}`
+        : `Continued from ticket #${event.otherTicketNumber} after the customer was changed`;
   }
 }
 
