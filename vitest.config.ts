@@ -8,6 +8,8 @@ const appEnv = {
   SHOPIFY_API_SECRET: "shopdesk-test-secret",
   SHOPIFY_APP_URL: "http://127.0.0.1:3999",
   LOG_LEVEL: "silent",
+  // Test-only key for secrets at rest (app/lib/secrets.server.ts); never a real deployment's.
+  SHOPDESK_SECRETS_KEY: "dGVzdC1vbmx5LXNob3BkZXNrLXNlY3JldHMta2V5LTA=",
 };
 
 export default defineConfig({
