@@ -32,7 +32,13 @@ function webhookTopic(url) {
 
 const app = express();
 app.disable("x-powered-by");
-app.use(compression());
+// Live updates (text/event-stream) go out as they happen: compressed, they would wait in a buffer.
+app.use(
+  compression({
+    filter: (req, res) =>
+      !String(res.getHeader("Content-Type") ?? "").startsWith("text/event-stream") && compression.filter(req, res),
+  }),
+);
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 app.use(morgan("tiny"));

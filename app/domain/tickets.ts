@@ -5,33 +5,18 @@ import { storableString } from "~/lib/storable-text";
 // take, the system events its thread records, and the rules for changing them. The model
 // (app/models/ticket.server.ts) stores them; the inbox and the portal read them.
 
-export const TICKET_CHANNELS = ["chat", "email", "sms", "portal_request", "contact_form", "api"] as const;
-export type TicketChannel = (typeof TICKET_CHANNELS)[number];
-
-export const TICKET_STATUSES = ["open", "snoozed", "closed"] as const;
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
-
-export const TICKET_PRIORITIES = ["low", "normal", "high", "urgent"] as const;
-export type TicketPriority = (typeof TICKET_PRIORITIES)[number];
-
-/** Words an agent reads, in English (the admin's language for now). */
-export const CHANNEL_LABELS: Record<TicketChannel, string> = {
-  chat: "Chat",
-  email: "Email",
-  sms: "SMS",
-  portal_request: "Portal request",
-  contact_form: "Contact form",
-  api: "API",
-};
-
-export const STATUS_LABELS: Record<TicketStatus, string> = { open: "Open", snoozed: "Snoozed", closed: "Closed" };
-
-export const PRIORITY_LABELS: Record<TicketPriority, string> = {
-  low: "Low",
-  normal: "Normal",
-  high: "High",
-  urgent: "Urgent",
-};
+export {
+  CHANNEL_LABELS,
+  PRIORITY_LABELS,
+  STATUS_LABELS,
+  TICKET_CHANNELS,
+  TICKET_PRIORITIES,
+  TICKET_STATUSES,
+  type TicketChannel,
+  type TicketPriority,
+  type TicketStatus,
+} from "./ticket-labels";
+import { CHANNEL_LABELS, PRIORITY_LABELS, TICKET_CHANNELS, TICKET_PRIORITIES, TICKET_STATUSES } from "./ticket-labels";
 
 /** Longest subject kept; longer ones (a pasted email) are cut at a word. */
 export const MAX_SUBJECT_LENGTH = 200;

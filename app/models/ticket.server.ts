@@ -434,3 +434,68 @@ export async function ticketThread(
 }
 
 export type { TicketStatus };
+
+const THREAD_INCLUDE = {
+  authorAgent: { select: { id: true, name: true } },
+  authorCustomer: { select: { id: true, name: true, emails: true } },
+  attachments: { select: { id: true, filename: true, contentType: true, size: true } },
+} as const;
+
+/**
+ * The newest page of the thread, or the page just before `before` (an entry id of this ticket),
+ * oldest first within the page: how the ticket page reads a thread, latest at the bottom, earlier
+ * pages on demand. Keyset on (createdAt, seq) from the end, so a 5,000-entry thread opens as fast
+ * as a short one. `hasEarlier` says whether an earlier page exists.
+ */
+export async function latestThreadPage(
+  workspaceId: string,
+  ticketId: string,
+  options: { before?: string; limit?: number } = {},
+) {
+  const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
+  const cursor = options.before
+    ? await db.ticketEntry.findFirst({
+        where: { id: options.before, ticketId, workspaceId },
+        select: { createdAt: true, seq: true },
+      })
+    : null;
+  if (options.before && !cursor) throw new TicketNotFoundError();
+  const newestFirst = await db.ticketEntry.findMany({
+    where: {
+      ticketId,
+      workspaceId,
+      ...(cursor
+        ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, seq: { lt: cursor.seq } }] }
+        : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { seq: "desc" }],
+    take: limit + 1,
+    include: THREAD_INCLUDE,
+  });
+  return { entries: newestFirst.slice(0, limit).reverse(), hasEarlier: newestFirst.length > limit };
+}
+
+/** One entry of this workspace's ticket (a reply to retry, a message to show), or null. */
+export function findTicketEntry(workspaceId: string, ticketId: string, entryId: string) {
+  return db.ticketEntry.findFirst({ where: { id: entryId, ticketId, workspaceId }, include: THREAD_INCLUDE });
+}
+
+/** Unlinks an order from the ticket (unlinking one that is not linked changes nothing). */
+export async function unlinkTicketOrder(
+  workspaceId: string,
+  ticketId: string,
+  orderId: string,
+  agentId: string | null,
+) {
+  return db.$transaction(async (tx) => {
+    const ticket = await lockTicket(tx, workspaceId, ticketId);
+    await assertAgentInWorkspace(tx, workspaceId, agentId);
+    const link = await tx.ticketOrder.findFirst({
+      where: { ticketId: ticket.id, orderId },
+      include: { order: { select: { id: true, name: true } } },
+    });
+    if (!link) return;
+    await tx.ticketOrder.delete({ where: { ticketId_orderId: { ticketId: ticket.id, orderId } } });
+    await recordEvent(tx, ticket, { type: "order_unlinked", orderId, orderName: link.order.name }, agentId);
+  });
+}

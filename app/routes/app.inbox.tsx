@@ -19,7 +19,13 @@ import {
 import { useEffect, useState } from "react";
 import { formatCount } from "~/components/formatting";
 import { INBOX_SORT_LABELS, INBOX_SORTS, INBOX_VIEW_LABELS, INBOX_VIEWS, InboxQuerySchema } from "~/domain/inbox-query";
-import { CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS, TICKET_CHANNELS, TICKET_PRIORITIES } from "~/domain/tickets";
+import {
+  CHANNEL_LABELS,
+  PRIORITY_LABELS,
+  STATUS_LABELS,
+  TICKET_CHANNELS,
+  TICKET_PRIORITIES,
+} from "~/domain/ticket-labels";
 import { listAgents } from "~/models/agent.server";
 import { inboxCounts, InboxCursorError, inboxTags, listInbox } from "~/models/inbox.server";
 import { requireInstalledShop } from "~/models/shop.server";

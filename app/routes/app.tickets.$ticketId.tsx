@@ -1,0 +1,629 @@
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link as RemixLink, useFetcher, useLoaderData, useRevalidator, useRouteError } from "@remix-run/react";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  ButtonGroup,
+  Card,
+  Divider,
+  InlineStack,
+  Layout,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { RouteErrorPage } from "~/components/ErrorPages";
+import { throttle, useLiveUpdates } from "~/components/live-updates";
+import { CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS, TICKET_PRIORITIES } from "~/domain/ticket-labels";
+import { readForm } from "~/lib/form-data.server";
+import { requireInstalledShop } from "~/models/shop.server";
+import { findTicket } from "~/models/ticket.server";
+import { agentForRequest } from "~/services/agents.server";
+import { performTicketAction } from "~/services/tickets/ticket-actions.server";
+import { TicketActionSchema, TicketParamsSchema } from "~/services/tickets/ticket-forms.server";
+import { ticketPageData, type ThreadEntryView } from "~/services/tickets/ticket-page.server";
+import { authenticate } from "~/shopify.server";
+
+// One ticket: its thread (latest first loaded, earlier pages on demand), the reply box, and the
+// controls an agent uses all day. Changes made anywhere (a customer's message, another agent)
+// arrive through the live connection and reload the page's data without a reload.
+
+const notFound = () => new Response("This ticket does not exist or belongs to another workspace.", { status: 404 });
+
+async function context(request: Request, params: unknown) {
+  const auth = await authenticate.admin(request);
+  const shop = await requireInstalledShop(auth.session.shop, auth.admin);
+  const ids = TicketParamsSchema.safeParse(params);
+  if (!ids.success) throw notFound();
+  const agent = await agentForRequest(request, auth);
+  return { shop, agent, ticketId: ids.data.ticketId };
+}
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { shop, agent, ticketId } = await context(request, params);
+  const page = await ticketPageData(
+    { workspaceId: shop.workspaceId, shopId: shop.id, timeZone: shop.ianaTimezone },
+    ticketId,
+    agent?.id ?? null,
+  );
+  if (!page) throw notFound();
+  return { ...page, me: agent };
+};
+
+export type TicketActionData =
+  | { ok: true; toast: string; macroPreview?: { body: string }; errors?: undefined }
+  | { ok: false; errors: Partial<Record<string, string[]>> };
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  const { shop, agent, ticketId } = await context(request, params);
+  if (!(await findTicket(shop.workspaceId, ticketId))) throw notFound();
+  const form = await readForm(request, TicketActionSchema, "ticket");
+  if (!form.ok) return data<TicketActionData>({ ok: false, errors: form.errors }, { status: form.status });
+  const result = await performTicketAction(shop.workspaceId, ticketId, agent, form.data);
+  if (!result.ok)
+    return data<TicketActionData>({ ok: false, errors: { form: [result.message] } }, { status: result.status });
+  return data<TicketActionData>(result);
+};
+
+type Loaded = ReturnType<typeof useLoaderData<typeof loader>>;
+
+const PRIORITY_TONE = { low: undefined, normal: undefined, high: "warning", urgent: "critical" } as const;
+
+/** Entries in thread order: time, then insertion order for the same millisecond. */
+function compareEntries(a: ThreadEntryView, b: ThreadEntryView) {
+  if (a.atIso !== b.atIso) return a.atIso < b.atIso ? -1 : 1;
+  if (a.seq.length !== b.seq.length) return a.seq.length - b.seq.length;
+  return a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0;
+}
+
+/** Shows the toast of a fetcher's successful answer once. */
+function useToastOf(fetcher: { data?: unknown; state: string }) {
+  const shopify = useAppBridge();
+  const shown = useRef<unknown>(null);
+  useEffect(() => {
+    const answer = fetcher.data as TicketActionData | undefined;
+    if (fetcher.state !== "idle" || !answer || shown.current === answer) return;
+    shown.current = answer;
+    if (answer.ok) shopify.toast.show(answer.toast);
+  }, [fetcher.state, fetcher.data, shopify]);
+}
+
+function formError(answer: unknown, field = "form"): string | undefined {
+  const value = answer as TicketActionData | undefined;
+  return value && !value.ok ? value.errors[field]?.[0] : undefined;
+}
+
+export default function TicketPage() {
+  const loaded = useLoaderData<typeof loader>();
+  const { ticket, viewers, me } = loaded;
+  const revalidator = useRevalidator();
+  const reload = useMemo(() => throttle(() => revalidator.revalidate(), 400), [revalidator]);
+  useLiveUpdates({ ticketId: ticket.id, onChange: reload });
+
+  const customerName = ticket.customer?.name ?? ticket.customer?.emails[0] ?? ticket.customer?.phones[0] ?? null;
+  return (
+    <Page
+      title={`#${ticket.number} ${ticket.subject}`}
+      titleMetadata={
+        <InlineStack gap="100">
+          <Badge tone={ticket.status === "open" ? "attention" : undefined}>{STATUS_LABELS[ticket.status]}</Badge>
+          <Badge tone={PRIORITY_TONE[ticket.priority]}>{PRIORITY_LABELS[ticket.priority]}</Badge>
+        </InlineStack>
+      }
+      subtitle={`${CHANNEL_LABELS[ticket.channel]} · ${customerName ?? "No customer yet"} · opened ${ticket.createdAt}`}
+      backAction={{ content: "Inbox", url: "/app/inbox" }}
+    >
+      <Layout>
+        <Layout.Section>
+          <BlockStack gap="400">
+            <Presence viewers={viewers} />
+            {!ticket.acceptsMessages && (
+              <Banner tone="info" title="This conversation continues in another ticket">
+                <p>
+                  The customer was changed on this chat, so new messages go to the new ticket.{" "}
+                  {ticket.continuedInTicketId && (
+                    <RemixLink to={`/app/tickets/${ticket.continuedInTicketId}`}>Open the new ticket</RemixLink>
+                  )}
+                </p>
+              </Banner>
+            )}
+            <Thread loaded={loaded} />
+            <ReplyBox ticketId={ticket.id} canReply={Boolean(me)} customerName={customerName} />
+          </BlockStack>
+        </Layout.Section>
+        <Layout.Section variant="oneThird">
+          <BlockStack gap="400">
+            <TicketControls loaded={loaded} />
+            <CustomerCard customer={ticket.customer} />
+            <OrdersCard loaded={loaded} />
+          </BlockStack>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+function Presence({ viewers }: { viewers: Loaded["viewers"] }) {
+  if (viewers.length === 0) return null;
+  const replying = viewers.filter((viewer) => viewer.replying).map((viewer) => viewer.name);
+  const viewing = viewers.filter((viewer) => !viewer.replying).map((viewer) => viewer.name);
+  const list = (names: string[]) =>
+    names.length <= 2 ? names.join(" and ") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+  return (
+    <div data-testid="ticket-presence">
+      <Banner tone={replying.length > 0 ? "warning" : "info"}>
+        <p>
+          {replying.length > 0 && `${list(replying)} ${replying.length === 1 ? "is" : "are"} writing a reply. `}
+          {viewing.length > 0 && `${list(viewing)} ${viewing.length === 1 ? "is" : "are"} viewing this ticket.`}
+        </p>
+      </Banner>
+    </div>
+  );
+}
+
+function Thread({ loaded }: { loaded: Loaded }) {
+  const earlier = useFetcher<{ entries: ThreadEntryView[]; hasEarlier: boolean }>();
+  // Every entry seen so far, by id: the latest page refreshes with each live update, earlier pages
+  // stay once loaded, and an entry that changed (a reply now sent) shows its newest version.
+  const [known, setKnown] = useState(() => new Map(loaded.thread.entries.map((entry) => [entry.id, entry])));
+  const [hasEarlier, setHasEarlier] = useState(loaded.thread.hasEarlier);
+  useEffect(() => {
+    setKnown((previous) => {
+      const next = new Map(previous);
+      for (const entry of loaded.thread.entries) next.set(entry.id, entry);
+      return next;
+    });
+  }, [loaded.thread.entries]);
+  useEffect(() => {
+    if (!earlier.data) return;
+    const page = earlier.data;
+    setKnown((previous) => {
+      const next = new Map(previous);
+      for (const entry of page.entries) next.set(entry.id, entry);
+      return next;
+    });
+    setHasEarlier(page.hasEarlier);
+  }, [earlier.data]);
+  const entries = [...known.values()].sort(compareEntries);
+  const oldest = entries[0];
+  return (
+    <Card>
+      <BlockStack gap="300">
+        {hasEarlier && oldest && (
+          <InlineStack align="center">
+            <Button
+              variant="plain"
+              loading={earlier.state === "loading"}
+              onClick={() => earlier.load(`/app/tickets/${loaded.ticket.id}/thread?before=${oldest.id}`)}
+            >
+              Show earlier messages
+            </Button>
+          </InlineStack>
+        )}
+        <ol
+          style={{ listStyle: "none", margin: 0, padding: 0, display: "grid", gap: "12px" }}
+          aria-label="Conversation"
+        >
+          {entries.map((entry) => (
+            <li key={entry.id} data-testid={`thread-entry-${entry.kind}`}>
+              <ThreadEntry entry={entry} ticketId={loaded.ticket.id} />
+            </li>
+          ))}
+        </ol>
+      </BlockStack>
+    </Card>
+  );
+}
+
+const DELIVERY_WORDS = { pending: "Sending…", sent: "Sent", failed: "Not sent" } as const;
+
+function ThreadEntry({ entry, ticketId }: { entry: ThreadEntryView; ticketId: string }) {
+  const retry = useFetcher<TicketActionData>();
+  useToastOf(retry);
+  if (entry.kind === "system_event") {
+    return (
+      <Box paddingInline="300">
+        <Text as="p" variant="bodySm" tone="subdued">
+          {entry.text} · {entry.at}
+        </Text>
+      </Box>
+    );
+  }
+  const background =
+    entry.kind === "internal_note"
+      ? "bg-surface-caution"
+      : entry.kind === "agent_reply"
+        ? "bg-surface-info"
+        : "bg-surface-secondary";
+  const label = entry.kind === "internal_note" ? "Internal note" : entry.kind === "agent_reply" ? "Reply" : null;
+  return (
+    <Box background={background} padding="300" borderRadius="200">
+      <BlockStack gap="200">
+        <InlineStack align="space-between" blockAlign="center" gap="200">
+          <InlineStack gap="200" blockAlign="center">
+            <Text as="span" fontWeight="semibold">
+              {entry.author}
+            </Text>
+            {label && <Badge size="small">{label}</Badge>}
+            {entry.delivery && (
+              <Badge
+                size="small"
+                tone={
+                  entry.delivery.status === "failed"
+                    ? "critical"
+                    : entry.delivery.status === "sent"
+                      ? "success"
+                      : "attention"
+                }
+              >
+                {DELIVERY_WORDS[entry.delivery.status]}
+              </Badge>
+            )}
+          </InlineStack>
+          <Text as="span" variant="bodySm" tone="subdued">
+            {entry.at}
+          </Text>
+        </InlineStack>
+        <Text as="p">
+          <span style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>{entry.body}</span>
+        </Text>
+        {entry.attachments.length > 0 && (
+          <InlineStack gap="200">
+            {entry.attachments.map((file) => (
+              <Badge key={file.id}>{`${file.filename} (${Math.max(1, Math.round(file.size / 1024))} KB)`}</Badge>
+            ))}
+          </InlineStack>
+        )}
+        {entry.delivery?.status === "failed" && (
+          <InlineStack gap="200" blockAlign="center">
+            <Text as="span" tone="critical" variant="bodySm">
+              {entry.delivery.error ?? "The reply could not be sent."}
+            </Text>
+            <retry.Form method="post" action={`/app/tickets/${ticketId}`}>
+              <input type="hidden" name="intent" value="retry-delivery" />
+              <input type="hidden" name="entryId" value={entry.id} />
+              <Button submit size="slim" loading={retry.state !== "idle"}>
+                Retry
+              </Button>
+            </retry.Form>
+            {formError(retry.data) && (
+              <Text as="span" tone="critical" variant="bodySm">
+                {formError(retry.data)}
+              </Text>
+            )}
+          </InlineStack>
+        )}
+      </BlockStack>
+    </Box>
+  );
+}
+
+function ReplyBox({
+  ticketId,
+  canReply,
+  customerName,
+}: {
+  ticketId: string;
+  canReply: boolean;
+  customerName: string | null;
+}) {
+  const fetcher = useFetcher<TicketActionData>();
+  const presence = useFetcher();
+  useToastOf(fetcher);
+  const [mode, setMode] = useState<"reply" | "note">("reply");
+  const [body, setBody] = useState("");
+  const sending = fetcher.state !== "idle";
+  const answer = fetcher.data;
+
+  // Clear the box once the server accepted what was in it.
+  useEffect(() => {
+    if (fetcher.state === "idle" && answer?.ok) setBody("");
+  }, [fetcher.state, answer]);
+
+  // Other agents see "writing a reply" while there is a draft (told once per change).
+  const replying = mode === "reply" && body.trim().length > 0;
+  const told = useRef(false);
+  useEffect(() => {
+    if (told.current === replying) return;
+    told.current = replying;
+    presence.submit({ ticketId, replying: String(replying) }, { method: "post", action: "/app/live" });
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `presence.submit` changes identity every render
+  }, [replying, ticketId]);
+
+  return (
+    <Card>
+      <fetcher.Form method="post" action={`/app/tickets/${ticketId}`}>
+        <BlockStack gap="300">
+          <InlineStack align="space-between" blockAlign="center">
+            <ButtonGroup variant="segmented">
+              <Button pressed={mode === "reply"} onClick={() => setMode("reply")}>
+                Reply
+              </Button>
+              <Button pressed={mode === "note"} onClick={() => setMode("note")}>
+                Internal note
+              </Button>
+            </ButtonGroup>
+          </InlineStack>
+          <input type="hidden" name="intent" value={mode} />
+          <TextField
+            label={mode === "reply" ? `Reply to ${customerName ?? "the customer"}` : "Note for your team"}
+            labelHidden
+            name="body"
+            value={body}
+            onChange={setBody}
+            multiline={5}
+            autoComplete="off"
+            placeholder={
+              mode === "reply" ? `Write to ${customerName ?? "the customer"}…` : "Only agents see internal notes…"
+            }
+            error={formError(answer, "body") ?? formError(answer)}
+            disabled={!canReply}
+            helpText={
+              canReply ? undefined : "Shopify could not say which staff member you are; reload the page to reply."
+            }
+          />
+          <InlineStack align="end">
+            <Button submit variant="primary" loading={sending} disabled={!canReply || body.trim().length === 0}>
+              {mode === "reply" ? "Send reply" : "Add note"}
+            </Button>
+          </InlineStack>
+        </BlockStack>
+      </fetcher.Form>
+    </Card>
+  );
+}
+
+/** Local time of the agent's computer as the value of a datetime-local input. */
+function localInputValue(date: Date) {
+  const pad = (value: number) => String(value).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+function TicketControls({ loaded }: { loaded: Loaded }) {
+  const { ticket, agents, me } = loaded;
+  const fetcher = useFetcher<TicketActionData>();
+  useToastOf(fetcher);
+  const submit = (fields: Record<string, string>) =>
+    fetcher.submit(fields, { method: "post", action: `/app/tickets/${ticket.id}` });
+  const [tags, setTags] = useState(ticket.tags.join(", "));
+  useEffect(() => setTags(ticket.tags.join(", ")), [ticket.tags]);
+  const [snoozeAt, setSnoozeAt] = useState(() => {
+    const tomorrow = new Date();
+    tomorrow.setDate(tomorrow.getDate() + 1);
+    tomorrow.setHours(9, 0, 0, 0);
+    return localInputValue(tomorrow);
+  });
+  const busy = fetcher.state !== "idle";
+  const snooze = () => {
+    const until = new Date(snoozeAt);
+    submit({ intent: "snooze", until: Number.isNaN(until.getTime()) ? "" : until.toISOString() });
+  };
+
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingSm">
+          Ticket
+        </Text>
+        {formError(fetcher.data) && (
+          <Banner tone="critical">
+            <p>{formError(fetcher.data)}</p>
+          </Banner>
+        )}
+        {ticket.status === "snoozed" && ticket.snoozedUntilLabel && (
+          <Text as="p" tone="subdued">
+            Snoozed until {ticket.snoozedUntilLabel}
+          </Text>
+        )}
+        <InlineStack gap="200">
+          {ticket.status === "closed" ? (
+            <Button onClick={() => submit({ intent: "status", to: "open" })} disabled={busy}>
+              Reopen
+            </Button>
+          ) : (
+            <Button variant="primary" onClick={() => submit({ intent: "status", to: "closed" })} disabled={busy}>
+              Close ticket
+            </Button>
+          )}
+          {ticket.status === "snoozed" && (
+            <Button onClick={() => submit({ intent: "status", to: "open" })} disabled={busy}>
+              Wake now
+            </Button>
+          )}
+        </InlineStack>
+        <BlockStack gap="100">
+          <TextField
+            label="Snooze until (your computer's time)"
+            type="datetime-local"
+            value={snoozeAt}
+            onChange={setSnoozeAt}
+            autoComplete="off"
+            error={formError(fetcher.data, "until")}
+            connectedRight={
+              <Button onClick={snooze} disabled={busy}>
+                Snooze
+              </Button>
+            }
+          />
+        </BlockStack>
+        <Divider />
+        <Select
+          label="Assignee"
+          options={[
+            { label: "Unassigned", value: "" },
+            ...agents.map((agent) => ({
+              label: agent.id === me?.id ? `${agent.name} (you)` : agent.name,
+              value: agent.id,
+            })),
+          ]}
+          value={ticket.assigneeId ?? ""}
+          onChange={(agentId) => submit({ intent: "assign", agentId })}
+          disabled={busy}
+        />
+        {me && ticket.assigneeId !== me.id && (
+          <Button variant="plain" onClick={() => submit({ intent: "assign", agentId: me.id })} disabled={busy}>
+            Assign to me
+          </Button>
+        )}
+        <Select
+          label="Priority"
+          options={TICKET_PRIORITIES.map((value) => ({ label: PRIORITY_LABELS[value], value }))}
+          value={ticket.priority}
+          onChange={(priority) => submit({ intent: "priority", priority })}
+          disabled={busy}
+        />
+        <TextField
+          label="Tags"
+          value={tags}
+          onChange={setTags}
+          autoComplete="off"
+          helpText="Separate tags with commas."
+          error={formError(fetcher.data, "tags")}
+          connectedRight={
+            <Button onClick={() => submit({ intent: "tags", tags })} disabled={busy}>
+              Save
+            </Button>
+          }
+        />
+      </BlockStack>
+    </Card>
+  );
+}
+
+function CustomerCard({ customer }: { customer: Loaded["ticket"]["customer"] }) {
+  return (
+    <Card>
+      <BlockStack gap="200">
+        <Text as="h2" variant="headingSm">
+          Customer
+        </Text>
+        {customer ? (
+          <BlockStack gap="100">
+            <RemixLink to={`/app/customers/${customer.id}`}>
+              {customer.name ?? customer.emails[0] ?? customer.phones[0] ?? "Unnamed customer"}
+            </RemixLink>
+            {customer.emails.map((email) => (
+              <Text as="p" key={email} tone="subdued">
+                {email}
+              </Text>
+            ))}
+            {customer.phones.map((phone) => (
+              <Text as="p" key={phone} tone="subdued">
+                {phone}
+              </Text>
+            ))}
+          </BlockStack>
+        ) : (
+          <Text as="p" tone="subdued">
+            No customer matched this ticket yet.
+          </Text>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
+function OrdersCard({ loaded }: { loaded: Loaded }) {
+  const { orders, orderChoices, ticket } = loaded;
+  const fetcher = useFetcher<TicketActionData>();
+  useToastOf(fetcher);
+  const [choice, setChoice] = useState("");
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <Text as="h2" variant="headingSm">
+          Orders
+        </Text>
+        {orders.length === 0 && (
+          <Text as="p" tone="subdued">
+            No order is linked to this ticket.
+          </Text>
+        )}
+        {orders.map((order) => (
+          <BlockStack key={order.id} gap="100">
+            <InlineStack align="space-between" blockAlign="center">
+              {order.url ? (
+                <RemixLink to={order.url}>{order.name}</RemixLink>
+              ) : (
+                <Text as="span" fontWeight="semibold">
+                  {order.name}
+                </Text>
+              )}
+              <Badge>{order.status.label}</Badge>
+            </InlineStack>
+            {order.status.detail && (
+              <Text as="p" variant="bodySm" tone="subdued">
+                {order.status.detail}
+              </Text>
+            )}
+            {order.timeline.map((event, index) => (
+              <Text as="p" variant="bodySm" tone="subdued" key={index}>
+                {event.label}
+                {event.at ? ` · ${event.at}` : ""}
+              </Text>
+            ))}
+            <InlineStack>
+              <Button
+                variant="plain"
+                tone="critical"
+                onClick={() =>
+                  fetcher.submit(
+                    { intent: "unlink-order", orderId: order.id },
+                    { method: "post", action: `/app/tickets/${ticket.id}` },
+                  )
+                }
+              >
+                Unlink
+              </Button>
+            </InlineStack>
+          </BlockStack>
+        ))}
+        {orderChoices.length > 0 && (
+          <Select
+            label="Link an order"
+            options={[
+              { label: "Choose an order", value: "" },
+              ...orderChoices.map((o) => ({ label: o.name, value: o.id })),
+            ]}
+            value={choice}
+            onChange={(orderId) => {
+              setChoice("");
+              if (orderId)
+                fetcher.submit(
+                  { intent: "link-order", orderId },
+                  { method: "post", action: `/app/tickets/${ticket.id}` },
+                );
+            }}
+          />
+        )}
+        {formError(fetcher.data) && (
+          <Text as="p" tone="critical">
+            {formError(fetcher.data)}
+          </Text>
+        )}
+      </BlockStack>
+    </Card>
+  );
+}
+
+// Inside the app's layout: the navigation stays and the agent has a way back.
+export function ErrorBoundary() {
+  return (
+    <RouteErrorPage
+      error={useRouteError()}
+      embedded
+      notFound={{
+        title: "Ticket not found",
+        heading: "We couldn't find this ticket",
+        message: "The link may be out of date, or the ticket belongs to another workspace.",
+        action: { content: "Back to the inbox", url: "/app/inbox" },
+      }}
+    />
+  );
+}

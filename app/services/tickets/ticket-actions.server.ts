@@ -1,0 +1,83 @@
+import {
+  addAgentReply,
+  addInternalNote,
+  assignTicket,
+  findTicketEntry,
+  linkTicketOrder,
+  setTicketPriority,
+  setTicketStatus,
+  setTicketTags,
+  TicketChangeRefused,
+  TicketNotFoundError,
+  unlinkTicketOrder,
+} from "~/models/ticket.server";
+import { snoozeTicket } from "./snooze.server";
+import type { TicketAction } from "./ticket-forms.server";
+
+// What an agent does on the ticket page, one intent at a time. The ticket was found in the agent's
+// workspace before this runs; every model call checks it again in its own transaction.
+
+export type TicketActionResult =
+  { ok: true; toast: string; macroPreview?: { body: string } } | { ok: false; status: 404 | 409; message: string };
+
+export async function performTicketAction(
+  workspaceId: string,
+  ticketId: string,
+  agent: { id: string; name: string; email: string } | null,
+  action: TicketAction,
+): Promise<TicketActionResult> {
+  const agentId = agent?.id ?? null;
+  const needsAgent = (what: string): TicketActionResult => ({
+    ok: false,
+    status: 409,
+    message: `Shopify could not say which staff member you are, so Shopdesk cannot ${what} in your name. Reload the page and try again.`,
+  });
+  try {
+    switch (action.intent) {
+      case "reply": {
+        if (!agent) return needsAgent("send a reply");
+        await addAgentReply(workspaceId, ticketId, agent.id, { body: action.body });
+        return { ok: true, toast: "Reply sent" };
+      }
+      case "note": {
+        if (!agent) return needsAgent("add a note");
+        await addInternalNote(workspaceId, ticketId, agent.id, action.body);
+        return { ok: true, toast: "Note added" };
+      }
+      case "status":
+        await setTicketStatus(workspaceId, ticketId, { to: action.to }, agentId);
+        return { ok: true, toast: action.to === "closed" ? "Ticket closed" : "Ticket reopened" };
+      case "snooze":
+        await snoozeTicket(workspaceId, ticketId, action.until, agentId);
+        return { ok: true, toast: "Ticket snoozed" };
+      case "assign":
+        await assignTicket(workspaceId, ticketId, action.agentId, agentId);
+        return { ok: true, toast: action.agentId ? "Ticket assigned" : "Ticket unassigned" };
+      case "priority":
+        await setTicketPriority(workspaceId, ticketId, action.priority, agentId);
+        return { ok: true, toast: "Priority changed" };
+      case "tags":
+        await setTicketTags(workspaceId, ticketId, action.tags, agentId);
+        return { ok: true, toast: "Tags saved" };
+      case "link-order":
+        await linkTicketOrder(workspaceId, ticketId, action.orderId, agentId);
+        return { ok: true, toast: "Order linked" };
+      case "unlink-order":
+        await unlinkTicketOrder(workspaceId, ticketId, action.orderId, agentId);
+        return { ok: true, toast: "Order unlinked" };
+      case "retry-delivery": {
+        const entry = await findTicketEntry(workspaceId, ticketId, action.entryId);
+        if (!entry || entry.kind !== "agent_reply") {
+          return { ok: false, status: 404, message: "This reply does not exist on this ticket." };
+        }
+        return { ok: false, status: 409, message: "Sending replies again is not available yet." };
+      }
+      case "macro-preview":
+        return { ok: false, status: 404, message: "Macros are not available yet." };
+    }
+  } catch (error) {
+    if (error instanceof TicketChangeRefused) return { ok: false, status: 409, message: error.message };
+    if (error instanceof TicketNotFoundError) return { ok: false, status: 404, message: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,169 @@
+import { db } from "~/db.server";
+import { formatShopTime } from "~/components/formatting";
+import { describeOrderStatus } from "~/domain/order-status";
+import { orderTimeline, timelineEventLabelEn } from "~/domain/order-timeline";
+import type { ShopifyOrderSnapshot } from "~/domain/shopify/snapshots";
+import { describeTicketEvent, ticketEventSchema } from "~/domain/tickets";
+import { listAgents } from "~/models/agent.server";
+import { findTicket, latestThreadPage } from "~/models/ticket.server";
+import { ticketViewers } from "~/models/ticket-viewer.server";
+
+// Everything the ticket page shows, read for one workspace and shaped for the browser: words and
+// formatted times, never raw Shopify ids or internal event JSON.
+
+type ThreadPage = Awaited<ReturnType<typeof latestThreadPage>>;
+type ThreadRow = ThreadPage["entries"][number];
+
+/** One thread entry as the page shows it. */
+export function threadEntryView(entry: ThreadRow, timeZone: string | null) {
+  const base = {
+    id: entry.id,
+    /** Insertion order, as digits: ties between entries of the same millisecond. */
+    seq: entry.seq.toString(),
+    kind: entry.kind,
+    at: formatShopTime(entry.createdAt.toISOString(), timeZone),
+    atIso: entry.createdAt.toISOString(),
+  };
+  if (entry.kind === "system_event") {
+    const event = ticketEventSchema.safeParse(entry.event);
+    return {
+      ...base,
+      text: event.success ? describeTicketEvent(event.data, entry.authorAgent) : "Something changed on this ticket",
+      author: null,
+      body: "",
+      delivery: null,
+      attachments: [],
+    };
+  }
+  const author =
+    entry.authorAgent?.name ??
+    entry.authorCustomer?.name ??
+    entry.authorCustomer?.emails[0] ??
+    entry.fromAddress ??
+    (entry.kind === "customer_message" ? "Customer" : "Agent");
+  return {
+    ...base,
+    text: null,
+    author,
+    body: entry.body,
+    delivery:
+      entry.kind === "agent_reply"
+        ? { status: entry.deliveryStatus ?? "pending", error: entry.deliveryError, attempts: entry.deliveryAttempts }
+        : null,
+    attachments: entry.attachments.map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size })),
+  };
+}
+
+export type ThreadEntryView = ReturnType<typeof threadEntryView>;
+
+/** The thread page before `before` (or the latest), shaped for the page. */
+export async function threadPageView(workspaceId: string, ticketId: string, timeZone: string | null, before?: string) {
+  const page = await latestThreadPage(workspaceId, ticketId, { before, limit: 50 });
+  return { entries: page.entries.map((entry) => threadEntryView(entry, timeZone)), hasEarlier: page.hasEarlier };
+}
+
+/** A linked order: its shopper-facing status and latest tracking news, from what sync stored. */
+function linkedOrderView(
+  order: { id: string; name: string; shopperStatus: string; snapshot: unknown; shopId: string; shopifyId: string },
+  timeZone: string | null,
+  currentShopId: string,
+) {
+  const snapshot = order.snapshot as ShopifyOrderSnapshot;
+  let status: { label: string; detail: string | null } = { label: order.shopperStatus, detail: null };
+  let timeline: { label: string; at: string | null }[] = [];
+  try {
+    const described = describeOrderStatus(snapshot);
+    status = { label: described.label, detail: described.detail };
+    timeline = orderTimeline(snapshot)
+      .slice(-3)
+      .reverse()
+      .map((event) => ({ label: timelineEventLabelEn(event), at: formatShopTime(event.at, timeZone) }));
+  } catch {
+    // an old snapshot shape: the stored status word is still right
+  }
+  const numericId = order.shopifyId.split("/").pop() ?? "";
+  return {
+    id: order.id,
+    name: order.name,
+    status,
+    timeline,
+    /** The order page shows the signed-in shop's orders; another shop's order has no link here. */
+    url: order.shopId === currentShopId && /^\d+$/.test(numericId) ? `/app/orders/${numericId}` : null,
+  };
+}
+
+/** The ticket page's data, or null when the ticket is not the workspace's. */
+export async function ticketPageData(
+  workspace: { workspaceId: string; shopId: string; timeZone: string | null },
+  ticketId: string,
+  agentId: string | null,
+) {
+  const { workspaceId, timeZone } = workspace;
+  const ticket = await findTicket(workspaceId, ticketId);
+  if (!ticket) return null;
+  const [thread, agents, viewers, linked, customerOrders] = await Promise.all([
+    threadPageView(workspaceId, ticketId, timeZone),
+    listAgents(workspaceId),
+    ticketViewers(workspaceId, ticketId, agentId),
+    db.ticketOrder.findMany({
+      where: { ticketId, ticket: { workspaceId } },
+      orderBy: { linkedAt: "asc" },
+      include: {
+        order: {
+          select: { id: true, name: true, shopperStatus: true, snapshot: true, shopId: true, shopifyId: true },
+        },
+      },
+    }),
+    ticket.customerId ? customerOrderChoices(workspaceId, ticket.customerId) : Promise.resolve([]),
+  ]);
+  const linkedIds = new Set(linked.map(({ orderId }) => orderId));
+  return {
+    ticket: {
+      id: ticket.id,
+      number: ticket.number,
+      subject: ticket.subject,
+      channel: ticket.channel,
+      status: ticket.status,
+      snoozedUntil: ticket.snoozedUntil?.toISOString() ?? null,
+      snoozedUntilLabel: formatShopTime(ticket.snoozedUntil?.toISOString() ?? null, timeZone),
+      priority: ticket.priority,
+      tags: ticket.tags,
+      assigneeId: ticket.assigneeId,
+      acceptsMessages: ticket.acceptsMessages,
+      continuedInTicketId: ticket.continuedInTicketId,
+      createdAt: formatShopTime(ticket.createdAt.toISOString(), timeZone),
+      customer: ticket.customer
+        ? {
+            id: ticket.customer.id,
+            name: ticket.customer.name,
+            emails: ticket.customer.emails,
+            phones: ticket.customer.phones,
+          }
+        : null,
+    },
+    thread,
+    agents,
+    viewers,
+    orders: linked.map(({ order }) => linkedOrderView(order, timeZone, workspace.shopId)),
+    orderChoices: customerOrders.filter((order) => !linkedIds.has(order.id)),
+  };
+}
+
+/** The customer's recent orders in the workspace's shops, to link to the ticket. */
+async function customerOrderChoices(workspaceId: string, customerId: string) {
+  const links = await db.shopifyCustomer.findMany({
+    where: { helpdeskCustomerId: customerId, shop: { workspaceId } },
+    select: { shopId: true, shopifyId: true, email: true },
+  });
+  if (links.length === 0) return [];
+  const orders = await db.shopifyOrder.findMany({
+    where: {
+      deletedAt: null,
+      OR: links.map((link) => ({ shopId: link.shopId, shopifyCustomerId: link.shopifyId })),
+    },
+    orderBy: { shopifyCreatedAt: "desc" },
+    take: 20,
+    select: { id: true, name: true, shopifyCreatedAt: true },
+  });
+  return orders.map((order) => ({ id: order.id, name: order.name }));
+}
