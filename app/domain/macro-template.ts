@@ -54,7 +54,7 @@ export const MACRO_VARIABLES: readonly MacroVariable[] = [
   { path: "ticket.subject", label: "Ticket subject" },
   { path: "ticket.channel", label: "Channel the customer wrote through" },
   { path: "shop.name", label: "Store name" },
-  { path: "shop.email", label: "Store contact email" },
+  { path: "shop.email", label: "Your support email address (from the email settings)" },
   { path: "current_user.firstname", label: "Your first name" },
   { path: "current_user.name", label: "Your full name" },
   { path: "current_user.email", label: "Your email" },

@@ -286,7 +286,7 @@ describe("the settings form", () => {
   it("refuses a missing name, another language, NUL bytes, an oversized body and unknown variables", () => {
     const message = (fields: Record<string, string>) => {
       const parsed = save(fields);
-      return parsed.success ? null : parsed.error.issues.map((issue) => `${issue.path[0]}: ${issue.message}`);
+      return parsed.success ? null : parsed.error.issues.map((issue) => `${String(issue.path[0])}: ${issue.message}`);
     };
     expect(message({ name: "   " })).toEqual(["name: Give the macro a name."]);
     expect(message({ name: "x".repeat(81) })).toEqual(["name: A name is at most 80 characters."]);

@@ -2,6 +2,7 @@ import { db } from "~/db.server";
 import { Prisma } from "~/generated/prisma/client";
 import { isNewerThanStored } from "~/domain/freshness";
 import { logger } from "~/lib/logger.server";
+import { addStarterMacros } from "~/models/macro.server";
 import { adminForShop, type AdminGraphqlClient } from "~/services/shopify/admin-graphql.server";
 import { fetchShopDetails } from "~/services/shopify/shop-details.server";
 
@@ -30,7 +31,13 @@ export async function recordInstall(domain: string, admin: AdminGraphqlClient) {
           data: { ...profile, ...(existing.uninstalledAt ? { uninstalledAt: null, installedAt: new Date() } : {}) },
         });
       }
-      return tx.shop.create({ data: { domain, ...profile, workspace: { create: { name: details.name } } } });
+      const created = await tx.shop.create({
+        data: { domain, ...profile, workspace: { create: { name: details.name } } },
+      });
+      // A new workspace starts with the starter macros (decision 016); only here, so a merchant
+      // who deletes them does not get them back on the next visit.
+      await addStarterMacros(created.workspaceId, undefined, tx);
+      return created;
     });
   // The admin's first page load runs two loaders at once, both of which may install: the loser of
   // the unique-domain race simply updates the row the winner created.
