@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatMoney, formatPhone, formatShopTime, timeZoneLabel } from "./formatting";
+import {
+  formatAmounts,
+  formatCount,
+  formatMoney,
+  formatPhone,
+  formatShopDate,
+  formatShopTime,
+  timeZoneLabel,
+} from "./formatting";
 
 describe("formatting", () => {
   it("formats money in the order's currency", () => {
@@ -50,5 +58,21 @@ describe("formatting", () => {
     expect(formatPhone("")).toBeNull();
     expect(formatPhone(null)).toBeNull();
     expect(formatPhone("+3531234")).toBe("+3531234");
+  });
+  it("shows amounts in several currencies side by side, never added", () => {
+    expect(formatAmounts([])).toBe("");
+    expect(formatAmounts([{ amount: "120", currencyCode: "EUR" }])).toBe("€120.00");
+    expect(
+      formatAmounts([
+        { amount: "120", currencyCode: "EUR" },
+        { amount: "45.5", currencyCode: "USD" },
+        { amount: "9", currencyCode: "GBP" },
+      ]),
+    ).toBe("€120.00 + $45.50 + 1 more");
+  });
+  it("formats a date in the shop's zone", () => {
+    expect(formatShopDate("2026-12-01T23:30:00Z", "Europe/Paris")).toBe("Dec 2, 2026");
+    expect(formatShopDate("2026-12-01T23:30:00Z", null)).toBe("Dec 1, 2026");
+    expect(formatShopDate(null, "UTC")).toBeNull();
   });
 });

@@ -95,3 +95,21 @@ export function formatPhone(phone: string | null | undefined): string | null {
   if (digits.length <= codeLength + 4) return `+${digits}`;
   return `+${digits.slice(0, codeLength)} ${groupDigits(digits.slice(codeLength))}`;
 }
+
+/** A calendar date in the shop's zone ("Nov 28, 2026"): for columns where the hour does not matter. */
+export function formatShopDate(iso: string | null, timeZone: string | null | undefined, locale = "en"): string | null {
+  if (!iso) return null;
+  return new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeZone: usableTimeZone(timeZone) }).format(
+    new Date(iso),
+  );
+}
+
+/**
+ * Money in several currencies (a customer of a workspace's EU and US stores), never added together:
+ * "€120.00 + $45.00"; past two, how many more ("€120.00 + $45.00 + 1 more"). Empty for none.
+ */
+export function formatAmounts(amounts: readonly { amount: string; currencyCode: string }[], locale = "en"): string {
+  const shown = amounts.slice(0, 2).map((money) => formatMoney(money.amount, money.currencyCode, locale));
+  if (amounts.length > 2) shown.push(`${amounts.length - 2} more`);
+  return shown.join(" + ");
+}
