@@ -1,9 +1,19 @@
-import { data, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
-import { TitleBar } from "@shopify/app-bridge-react";
+import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import {
+  Form,
+  Link as RemixLink,
+  useFetcher,
+  useLoaderData,
+  useNavigate,
+  useNavigation,
+  useRevalidator,
+  useSearchParams,
+} from "@remix-run/react";
+import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import {
   Badge,
   Banner,
+  BlockStack,
   Box,
   Button,
   Card,
@@ -15,9 +25,12 @@ import {
   Tabs,
   Text,
   TextField,
+  useIndexResourceState,
 } from "@shopify/polaris";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { formatCount } from "~/components/formatting";
+import { throttle, useLiveUpdates } from "~/components/live-updates";
+import { readForm } from "~/lib/form-data.server";
 import { INBOX_SORT_LABELS, INBOX_SORTS, INBOX_VIEW_LABELS, INBOX_VIEWS, InboxQuerySchema } from "~/domain/inbox-query";
 import {
   CHANNEL_LABELS,
@@ -30,6 +43,7 @@ import { listAgents } from "~/models/agent.server";
 import { inboxCounts, InboxCursorError, inboxTags, listInbox } from "~/models/inbox.server";
 import { requireInstalledShop } from "~/models/shop.server";
 import { agentForRequest } from "~/services/agents.server";
+import { BulkActionSchema, bulkUpdateTickets, foreignTicketIds } from "~/services/tickets/bulk.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -67,6 +81,29 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   }
 };
 
+export type InboxActionData =
+  { ok: true; changed: number; refused: string[]; error?: undefined } | { ok: false; error: string };
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const auth = await authenticate.admin(request);
+  const shop = await requireInstalledShop(auth.session.shop, auth.admin);
+  const agent = await agentForRequest(request, auth);
+  const form = await readForm(request, BulkActionSchema, "inbox action");
+  const refuse = (status: number, error: string) => data<InboxActionData>({ ok: false, error }, { status });
+  if (!form.ok) return refuse(form.status, Object.values(form.errors).flat()[0] ?? "Check the selection.");
+  // All or nothing on ownership: a list with another workspace's ticket changes no ticket at all.
+  if (await foreignTicketIds(shop.workspaceId, form.data.ids)) {
+    return refuse(404, "Some of these tickets do not exist or belong to another workspace; reload the inbox.");
+  }
+  const bulkAction = form.data;
+  if (bulkAction.intent === "bulk-assign" && bulkAction.agentId) {
+    const agents = await listAgents(shop.workspaceId);
+    if (!agents.some(({ id }) => id === bulkAction.agentId)) return refuse(400, "Choose one of the agents.");
+  }
+  const result = await bulkUpdateTickets(shop.workspaceId, bulkAction, agent?.id ?? null);
+  return data<InboxActionData>({ ok: true, ...result });
+};
+
 const PRIORITY_TONE = { low: undefined, normal: undefined, high: "warning", urgent: "critical" } as const;
 
 export default function Inbox() {
@@ -77,6 +114,34 @@ export default function Inbox() {
   const loading = navigation.state === "loading" && navigation.location.pathname === "/app/inbox";
   const [search, setSearch] = useState(params.get("q") ?? "");
   useEffect(() => setSearch(params.get("q") ?? ""), [params]);
+  const revalidator = useRevalidator();
+  // New and changed tickets appear without a reload (at most one reload a second in a busy hour).
+  const reload = useMemo(() => throttle(() => revalidator.revalidate(), 1000), [revalidator]);
+  useLiveUpdates({ onChange: reload });
+  const bulk = useFetcher<InboxActionData>();
+  const shopify = useAppBridge();
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(
+    tickets as unknown as { id: string }[],
+  );
+  const [assignTo, setAssignTo] = useState("");
+  const [bulkTag, setBulkTag] = useState("");
+  const answered = useRef<unknown>(null);
+  useEffect(() => {
+    const answer = bulk.data;
+    if (bulk.state !== "idle" || !answer || answered.current === answer) return;
+    answered.current = answer;
+    if (answer.ok) {
+      shopify.toast.show(
+        `${answer.changed} ${answer.changed === 1 ? "ticket" : "tickets"} updated` +
+          (answer.refused.length > 0 ? `; ${answer.refused.length} not changed` : ""),
+        { isError: answer.refused.length > 0 && answer.changed === 0 },
+      );
+      clearSelection();
+    }
+  }, [bulk.state, bulk.data, shopify, clearSelection]);
+  const selectedIds = allResourcesSelected ? tickets.map(({ id }) => id) : selectedResources;
+  const runBulk = (fields: Record<string, string>) =>
+    bulk.submit({ ...fields, ids: selectedIds.join(",") }, { method: "post", action: `/app/inbox?${params}` });
 
   /** The list with `changes` applied to the current query, from its first page or at a cursor. */
   const go = (changes: Record<string, string | null>) => {
@@ -195,6 +260,77 @@ export default function Inbox() {
             </Banner>
           </Box>
         )}
+        {bulk.data && !bulk.data.ok && bulk.state === "idle" && (
+          <Box padding="300">
+            <Banner tone="critical" title="The selected tickets were not changed">
+              <p>{bulk.data.error}</p>
+            </Banner>
+          </Box>
+        )}
+        {bulk.data?.ok && bulk.data.refused.length > 0 && bulk.state === "idle" && (
+          <Box padding="300">
+            <Banner tone="warning" title="Some tickets were not changed">
+              <BlockStack gap="100">
+                {bulk.data.refused.slice(0, 5).map((line) => (
+                  <p key={line}>{line}</p>
+                ))}
+              </BlockStack>
+            </Banner>
+          </Box>
+        )}
+        {selectedIds.length > 0 && (
+          <Box padding="300" background="bg-surface-secondary" borderBlockStartWidth="025" borderColor="border">
+            <InlineStack gap="200" blockAlign="end" wrap>
+              <Text as="span" fontWeight="semibold">
+                {selectedIds.length} selected
+              </Text>
+              <Button onClick={() => runBulk({ intent: "bulk-close" })} loading={bulk.state !== "idle"}>
+                Close
+              </Button>
+              <Button onClick={() => runBulk({ intent: "bulk-reopen" })} disabled={bulk.state !== "idle"}>
+                Reopen
+              </Button>
+              <Select
+                label="Assign to"
+                labelInline
+                options={[
+                  { label: "Choose…", value: "" },
+                  { label: "Nobody", value: "none" },
+                  ...agents.map((agent) => ({
+                    label: agent.id === me?.id ? `${agent.name} (you)` : agent.name,
+                    value: agent.id,
+                  })),
+                ]}
+                value={assignTo}
+                onChange={(value) => {
+                  setAssignTo("");
+                  if (value) runBulk({ intent: "bulk-assign", agentId: value === "none" ? "" : value });
+                }}
+              />
+              <div style={{ width: 220 }}>
+                <TextField
+                  label="Add tag"
+                  labelHidden
+                  placeholder="Add a tag"
+                  value={bulkTag}
+                  onChange={setBulkTag}
+                  autoComplete="off"
+                  connectedRight={
+                    <Button
+                      disabled={bulkTag.trim().length === 0 || bulk.state !== "idle"}
+                      onClick={() => {
+                        runBulk({ intent: "bulk-tag", tag: bulkTag });
+                        setBulkTag("");
+                      }}
+                    >
+                      Add tag
+                    </Button>
+                  }
+                />
+              </div>
+            </InlineStack>
+          </Box>
+        )}
         {tickets.length === 0 && !error ? (
           <EmptyState
             heading={
@@ -215,7 +351,8 @@ export default function Inbox() {
           <IndexTable
             resourceName={{ singular: "ticket", plural: "tickets" }}
             itemCount={tickets.length}
-            selectable={false}
+            selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
+            onSelectionChange={handleSelectionChange}
             loading={loading}
             headings={[
               { title: "Ticket" },
@@ -234,11 +371,18 @@ export default function Inbox() {
             }}
           >
             {tickets.map((ticket, index) => (
-              <IndexTable.Row id={ticket.id} key={ticket.id} position={index}>
+              <IndexTable.Row
+                id={ticket.id}
+                key={ticket.id}
+                position={index}
+                selected={selectedResources.includes(ticket.id)}
+              >
                 <IndexTable.Cell>
-                  <Text as="span" fontWeight="semibold">
-                    #{ticket.number} {ticket.subject}
-                  </Text>
+                  <RemixLink to={`/app/tickets/${ticket.id}`} data-primary-link style={{ color: "inherit" }}>
+                    <Text as="span" fontWeight="semibold">
+                      #{ticket.number} {ticket.subject}
+                    </Text>
+                  </RemixLink>
                   {ticket.tags.length > 0 && (
                     <InlineStack gap="100">
                       {ticket.tags.map((tag) => (

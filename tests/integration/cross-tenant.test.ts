@@ -67,7 +67,7 @@ interface Fixture {
     webhookEventId: string;
     complianceRequestId: string;
     linkCodes: { valid: string; expired: string; used: string; expiredRowId: string; validHash: string };
-    ticket: { id: string; subject: string };
+    ticket: { id: string; subject: string; entryId: string; orderRowId: string };
     /** One of B's agents (a staff member of B). */
     agentId: string;
   };
@@ -246,7 +246,12 @@ async function buildFixture(): Promise<Fixture> {
       webhookEventId: bEvent.id,
       complianceRequestId: bCompliance.id,
       linkCodes: { valid, expired, used, expiredRowId: expiredRow!.id, validHash: validRow!.codeHash },
-      ticket: { id: bTicket.id, subject: bTicket.subject },
+      ticket: {
+        id: bTicket.id,
+        subject: bTicket.subject,
+        entryId: (await db.ticketEntry.findFirstOrThrow({ where: { ticketId: bTicket.id }, select: { id: true } })).id,
+        orderRowId: bOrderRow.id,
+      },
       agentId: bAgent.id,
     },
     a: { person: { id: aRow.helpdeskCustomerId! }, customer: aCustomer, ticketId: aTicket.id },
@@ -699,12 +704,93 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         },
       ),
       adminPost(
-        "a form post naming B's ticket (the page has no action)",
+        "closing B's ticket in bulk",
         () => "/app/inbox",
-        (f) => ({ ticketId: f.b.ticket.id, intent: "close" }),
-        {
-          statuses: [400, 403, 404, 405],
-        },
+        (f) => ({ intent: "bulk-close", ids: f.b.ticket.id }),
+      ),
+      adminPost(
+        "closing A's and B's tickets in bulk: nothing changes",
+        () => "/app/inbox",
+        (f) => ({ intent: "bulk-close", ids: `${f.a.ticketId},${f.b.ticket.id}` }),
+        { statuses: [404], mayChange: [] },
+      ),
+      adminPost(
+        "assigning A's ticket to B's agent in bulk",
+        () => "/app/inbox",
+        (f) => ({
+          intent: "bulk-assign",
+          ids: f.a.ticketId,
+          agentId: f.b.agentId,
+        }),
+        { statuses: [400], mayChange: [] },
+      ),
+    ],
+  },
+  {
+    file: "app.tickets.$ticketId.tsx",
+    probes: [
+      adminGet("B's ticket", (f) => `/app/tickets/${f.b.ticket.id}`),
+      adminGet("B's ticket with B's shop and host in the query", (f) => `/app/tickets/${f.b.ticket.id}?${asIfB(f)}`),
+      adminPost(
+        "a reply on B's ticket",
+        (f) => `/app/tickets/${f.b.ticket.id}`,
+        () => ({
+          intent: "reply",
+          body: "Hello from Maple",
+        }),
+      ),
+      adminPost(
+        "closing B's ticket",
+        (f) => `/app/tickets/${f.b.ticket.id}`,
+        () => ({ intent: "status", to: "closed" }),
+      ),
+      adminPost(
+        "assigning A's ticket to B's agent",
+        (f) => `/app/tickets/${f.a.ticketId}`,
+        (f) => ({
+          intent: "assign",
+          agentId: f.b.agentId,
+        }),
+        { statuses: [409], mayChange: [] },
+      ),
+      adminPost(
+        "linking B's order to A's ticket",
+        (f) => `/app/tickets/${f.a.ticketId}`,
+        (f) => ({
+          intent: "link-order",
+          orderId: f.b.ticket.orderRowId,
+        }),
+        { statuses: [409], mayChange: [] },
+      ),
+      adminPost(
+        "retrying B's reply on A's ticket",
+        (f) => `/app/tickets/${f.a.ticketId}`,
+        (f) => ({
+          intent: "retry-delivery",
+          entryId: f.b.ticket.entryId,
+        }),
+        { statuses: [404], mayChange: [] },
+      ),
+    ],
+  },
+  {
+    file: "app.tickets.$ticketId.thread.tsx",
+    probes: [
+      adminGet("earlier messages of B's ticket", (f) => `/app/tickets/${f.b.ticket.id}/thread`),
+      adminGet(
+        "A's ticket, before one of B's messages",
+        (f) => `/app/tickets/${f.a.ticketId}/thread?before=${f.b.ticket.entryId}`,
+      ),
+    ],
+  },
+  {
+    file: "app.live.tsx",
+    probes: [
+      adminGet("live updates of B's ticket", (f) => `/app/live?ticket=${f.b.ticket.id}`),
+      adminPost(
+        "viewing B's ticket",
+        () => "/app/live",
+        (f) => ({ ticketId: f.b.ticket.id, replying: "true" }),
       ),
     ],
   },
