@@ -4,6 +4,7 @@ import {
   MACRO_LANGUAGES,
   MACRO_VARIABLES,
   macroActionsSchema,
+  macroFormFields,
   MacroFormSchema,
   MacroListQuerySchema,
   macroValues,
@@ -275,6 +276,7 @@ describe("the settings form", () => {
       priority: "",
     });
     expect(parsed.success && parsed.data).toEqual({
+      intent: "save",
       id: undefined,
       name: "Refund issued",
       language: "en",
@@ -305,7 +307,10 @@ describe("the settings form", () => {
   });
 
   it("reads delete and add-starters forms, and refuses unknown ones", () => {
-    expect(MacroFormSchema.safeParse({ intent: "delete", id: "nope" }).success).toBe(false);
+    expect(MacroFormSchema.safeParse({ intent: "delete", ids: "nope" }).success).toBe(false);
+    expect(MacroFormSchema.safeParse({ intent: "delete", ids: "" }).success).toBe(false);
+    const id = "6f1c1f55-8d0a-4a53-8c43-7a8d8bb1e0b7";
+    expect(MacroFormSchema.parse({ intent: "delete", ids: `${id}, ${id}` })).toEqual({ intent: "delete", ids: [id] });
     expect(MacroFormSchema.parse({ intent: "add-starters" })).toEqual({
       intent: "add-starters",
       languages: ["en", "fr", "de", "es"],
@@ -317,6 +322,18 @@ describe("the settings form", () => {
     expect(MacroFormSchema.safeParse({ intent: "add-starters", languages: "klingon" }).success).toBe(false);
     const unknown = MacroFormSchema.safeParse({ intent: "drop" });
     expect(unknown.success || unknown.error.issues[0]?.message).toBe("Unknown macro form.");
+  });
+
+  it("gives a macro's fields back as the form sends them", () => {
+    const fields = macroFormFields({
+      name: "Refund",
+      language: "en",
+      body: "Hi",
+      actions: { addTags: ["refund", "vip"], status: "snoozed", snoozeHours: 72, assignTo: "me" },
+    });
+    expect(MacroFormSchema.parse({ intent: "save", ...fields })).toMatchObject({
+      actions: { addTags: ["refund", "vip"], status: "snoozed", snoozeHours: 72, assignTo: "me" },
+    });
   });
 
   it("reads the list's query", () => {

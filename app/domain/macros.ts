@@ -156,13 +156,29 @@ export const MacroSaveFormSchema = z
       for (const issue of actions.error.issues) context.addIssue({ ...issue, code: "custom", path: issue.path });
       return z.NEVER;
     }
-    return { id: form.id, name: form.name, language: form.language, body: form.body, actions: actions.data };
+    return {
+      intent: form.intent,
+      id: form.id,
+      name: form.name,
+      language: form.language,
+      body: form.body,
+      actions: actions.data,
+    };
   });
-export type MacroInput = Omit<z.output<typeof MacroSaveFormSchema>, "id">;
+export type MacroInput = Omit<z.output<typeof MacroSaveFormSchema>, "id" | "intent">;
 
+/** Delete one macro or several (the list's selection): comma-separated ids. */
 export const MacroDeleteFormSchema = z.object({
   intent: z.literal("delete"),
-  id: z.uuid({ error: "This macro does not exist." }),
+  ids: z
+    .string({ error: "Choose the macros to delete." })
+    .transform((value) => [...new Set(value.split(",").map((id) => id.trim()))].filter(Boolean))
+    .pipe(
+      z
+        .array(z.uuid({ error: "This macro does not exist." }))
+        .min(1, "Choose the macros to delete.")
+        .max(500, "Delete at most 500 macros at once."),
+    ),
 });
 
 /** Add the starter set, in the languages chosen (comma-separated; all when none is given). */
@@ -190,6 +206,23 @@ export const MacroListQuerySchema = z.object({
     .optional(),
   language: z.union([z.literal(""), macroLanguageSchema]).optional(),
 });
+
+/** A macro as the settings form's fields (what MacroSaveFormSchema reads back). */
+export function macroFormFields(macro: { name: string; language: string; body: string; actions: MacroActions }) {
+  const { actions } = macro;
+  return {
+    name: macro.name,
+    language: macro.language,
+    body: macro.body,
+    status: actions.status ?? "",
+    snoozeHours: actions.snoozeHours ? String(actions.snoozeHours) : "24",
+    addTags: (actions.addTags ?? []).join(", "),
+    removeTags: (actions.removeTags ?? []).join(", "),
+    assignTo: actions.assignTo ?? "",
+    priority: actions.priority ?? "",
+  };
+}
+export type MacroFormFields = ReturnType<typeof macroFormFields>;
 
 /** Starter macros by key, for tests and the model. */
 export const starterMacro = (key: string, language: MacroLanguage) =>

@@ -178,8 +178,18 @@ export async function updateMacro(workspaceId: string, macroId: string, input: M
 }
 
 export async function deleteMacro(workspaceId: string, macroId: string): Promise<void> {
-  const { count } = await db.macro.deleteMany({ where: { id: macroId, workspaceId } });
-  if (count === 0) throw new MacroNotFoundError();
+  await deleteMacros(workspaceId, [macroId]);
+}
+
+/** Deletes all of these macros, or none when one of them is not this workspace's. */
+export async function deleteMacros(workspaceId: string, macroIds: readonly string[]): Promise<number> {
+  const ids = [...new Set(macroIds)];
+  return db.$transaction(async (tx) => {
+    const { count } = await tx.macro.deleteMany({ where: { id: { in: ids }, workspaceId } });
+    // Throwing rolls the deletes back: a list naming someone else's macro deletes nothing.
+    if (count !== ids.length) throw new MacroNotFoundError();
+    return count;
+  });
 }
 
 /**
