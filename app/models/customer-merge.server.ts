@@ -489,5 +489,6 @@ export async function mergePreview(workspaceId: string, customerId: string, othe
   const other = rows.find((row) => row.id === otherId);
   if (!self || !other) return null;
   const stores = await db.$transaction((tx) => storesWithOrdersOfBoth(tx, workspaceId, customerId, otherId));
-  return { self, other, refusal: stores.length > 0 ? orderHistoryRefusal(stores) : null };
+  const ticketsToMove = await db.ticket.count({ where: { workspaceId, customerId: otherId } });
+  return { self, other, ticketsToMove, refusal: stores.length > 0 ? orderHistoryRefusal(stores) : null };
 }

@@ -1,24 +1,40 @@
-import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useRouteError } from "@remix-run/react";
-import { TitleBar } from "@shopify/app-bridge-react";
-import { BlockStack, Box, Card, DataTable, Layout, Link, Page, Text } from "@shopify/polaris";
+import { Banner, BlockStack, Box, Card, DataTable, Layout, Link, Page, Text } from "@shopify/polaris";
 import type { ReactNode } from "react";
 import { z } from "zod";
 import { CustomerNoteEditor } from "~/components/CustomerNoteEditor";
+import { MergeCandidatesCard, MergeChooser, MergeHistoryCard, PastTicketsCard } from "~/components/CustomerMerge";
 import { RouteErrorPage } from "~/components/ErrorPages";
-import { firstLocation } from "~/components/customer-location";
-import { NoteFormSchema, noteSyncNotice, type NoteActionData } from "~/components/customer-note";
-import { formatMoney, formatShopTime } from "~/components/formatting";
-import { readForm } from "~/lib/form-data.server";
+import {
+  mergedMessage,
+  ProfileActionSchema,
+  ProfileQuerySchema,
+  undoneMessage,
+  type MergeActionData,
+} from "~/components/customer-merge";
+import type { NoteActionData } from "~/components/customer-note";
+import { formatShopTime } from "~/components/formatting";
 import { OrderStatusBadge } from "~/components/OrderStatusBadge";
-import { getCustomerProfile } from "~/models/helpdesk-customer.server";
+import { choicesFromForm, MERGE_UNDO_DAYS } from "~/domain/customer-merge";
+import { readForm } from "~/lib/form-data.server";
+import {
+  CustomerMergeRefused,
+  listCustomerMerges,
+  mergeCustomers,
+  mergePreview,
+  mergeSuggestions,
+  undoCustomerMerge,
+} from "~/models/customer-merge.server";
+import { customerSidebar, searchCustomersToPick } from "~/models/customer-sidebar.server";
 import { requireInstalledShop } from "~/models/shop.server";
+import { agentForRequest } from "~/services/agents.server";
 import { saveCustomerNote } from "~/services/customer-notes.server";
 import { authenticate } from "~/shopify.server";
 
 const ParamsSchema = z.object({ customerId: z.uuid() });
 
-const notFound = () => new Response("Customer not found", { status: 404 });
+const notFound = (what = "Customer") => new Response(`${what} not found`, { status: 404 });
 
 /** The customer id from the URL, or a 404: a malformed id is just a customer that does not exist. */
 function customerIdFrom(params: Record<string, string | undefined>): string {
@@ -27,118 +43,122 @@ function customerIdFrom(params: Record<string, string | undefined>): string {
   return parsed.data.customerId;
 }
 
-/** gid://shopify/Order/123 → 123 */
-const numericId = (gid: string) => gid.split("/").pop() ?? gid;
-
-/**
- * The order in its store's admin. The current store's admin is the one around the app
- * (`shopify:admin/...`, App Bridge navigates in place); another store of the workspace opens in a
- * new tab, since the admin around us cannot show it.
- */
-function orderAdminUrl(orderGid: string, shopDomain: string, currentDomain: string) {
-  const id = numericId(orderGid);
-  if (shopDomain === currentDomain) return { url: `shopify:admin/orders/${id}`, external: false };
-  const handle = shopDomain.replace(/\.myshopify\.com$/, "");
-  return { url: `https://admin.shopify.com/store/${handle}/orders/${id}`, external: true };
-}
-
-interface OrderRow {
-  id: string;
-  name: string;
-  date: string | null;
-  createdAt: number;
-  status: string;
-  statusLabel: string;
-  total: string;
-  url: string;
-  external: boolean;
-  /** Shopdesk's view of the order with its tracking timeline: orders of the signed-in store only. */
-  timelineUrl: string | null;
-}
-
-interface StoreOrders {
-  domain: string;
-  name: string;
-  current: boolean;
-  /** The linked Shopify customers in this store, as the agent would recognise them. */
-  accounts: string[];
-  orders: OrderRow[];
-}
-
-const displayName = (person: { firstName: string | null; lastName: string | null }) =>
-  [person.firstName, person.lastName].filter(Boolean).join(" ") || null;
-
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
   const shop = await requireInstalledShop(session.shop, admin);
-  const profile = await getCustomerProfile(shop.workspaceId, customerIdFrom(params));
-  if (!profile) throw notFound();
-  const zone = shop.ianaTimezone;
-
-  // One group per store, in the order the customers are linked; the current store first.
-  const stores = new Map<string, StoreOrders>();
-  const orderRow = (order: (typeof profile.shopifyCustomers)[number]["orders"][number], domain: string): OrderRow => ({
-    id: order.id,
-    name: order.name,
-    date: formatShopTime(order.shopifyCreatedAt.toISOString(), zone),
-    createdAt: order.shopifyCreatedAt.getTime(),
-    status: order.shopperStatus,
-    statusLabel: order.shopperStatusLabel,
-    total: formatMoney(order.totalAmount, order.currencyCode),
-    ...orderAdminUrl(order.shopifyId, domain, shop.domain),
-    timelineUrl: domain === shop.domain ? `/app/orders/${numericId(order.shopifyId)}` : null,
-  });
-  for (const customer of profile.shopifyCustomers) {
-    const { domain } = customer.shop;
-    const store = stores.get(domain) ?? {
-      domain,
-      name: customer.shop.name ?? domain,
-      current: domain === shop.domain,
-      accounts: [],
-      orders: [],
-    };
-    store.accounts.push(displayName(customer) ?? customer.email ?? customer.phone ?? "Shopify customer");
-    store.orders.push(...customer.orders.map((order) => orderRow(order, domain)));
-    stores.set(domain, store);
+  const customerId = customerIdFrom(params);
+  const query = ProfileQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  // A compared profile or merge that is not a well-formed id is one that does not exist.
+  if (!query.success) {
+    const issue = query.error.issues[0]!;
+    // A search nobody types (over 200 characters, a NUL byte) is refused with its reason.
+    if (issue.path[0] === "mergeWith") throw new Response(issue.message, { status: 400 });
+    throw notFound();
   }
-  const shops = [...stores.values()]
-    .sort((a, b) => Number(b.current) - Number(a.current))
-    .map((store) => ({ ...store, orders: store.orders.sort((a, b) => b.createdAt - a.createdAt) }));
+  const { mergeWith, compare, merged } = query.data;
 
-  return {
-    customer: {
-      id: profile.id,
-      name: profile.name,
-      emails: profile.emails,
-      phones: profile.phones,
-      location: firstLocation(profile.shopifyCustomers.map((customer) => customer.addresses)),
+  const view = { shopDomain: shop.domain, shopTimeZone: shop.ianaTimezone };
+  const sidebar = await customerSidebar(shop.workspaceId, customerId, view);
+  if (!sidebar) throw notFound();
+  const zone = shop.ianaTimezone;
+  const when = (date: Date | null) => (date ? formatShopTime(date.toISOString(), zone) : null);
+
+  const [merges, suggestions, results, preview] = await Promise.all([
+    listCustomerMerges(shop.workspaceId, customerId),
+    mergeSuggestions(shop.workspaceId, customerId),
+    mergeWith ? searchCustomersToPick(shop.workspaceId, mergeWith, { excludeId: customerId }) : null,
+    compare ? mergePreview(shop.workspaceId, customerId, compare) : null,
+  ]);
+  // Another workspace's profile (or this one) to compare with is not found, like any other id.
+  if (compare && !preview) throw notFound();
+  const justMerged = merged ? merges.find((merge) => merge.id === merged) : null;
+  if (merged && !justMerged) throw notFound("Merge");
+
+  const payload = {
+    ...sidebar,
+    tickets: sidebar.tickets.map((ticket) => ({
+      id: ticket.id,
+      number: ticket.number,
+      subject: ticket.subject,
+      statusLabel: ticket.statusLabel,
+      channelLabel: ticket.channelLabel,
+      lastMessage: when(ticket.lastMessageAt),
+      url: ticket.url,
+    })),
+    merge: {
+      days: MERGE_UNDO_DAYS,
+      suggestions: suggestions.map((suggestion) => ({
+        id: suggestion.id,
+        label: suggestion.name ?? suggestion.emails[0] ?? suggestion.phones[0] ?? "Unnamed customer",
+        detail: suggestion.because,
+      })),
+      search: {
+        q: mergeWith,
+        error: null,
+        results:
+          results?.map((result) => ({
+            id: result.id,
+            label: result.label,
+            detail: [result.email, result.phone].filter(Boolean).join(" · ") || "No email or phone",
+          })) ?? null,
+      },
+      preview,
+      history: merges.map((merge) => ({
+        id: merge.id,
+        mergedName: merge.mergedName,
+        when: when(merge.createdAt),
+        mergedBy: merge.mergedBy,
+        undone: when(merge.undoneAt),
+        undoableUntil: when(merge.undoableUntil),
+        canUndo: merge.canUndo,
+        whyNot: merge.whyNot,
+      })),
+      justMerged: justMerged && !justMerged.undoneAt ? mergedMessage(justMerged.mergedName, MERGE_UNDO_DAYS) : null,
     },
-    note: {
-      text: profile.note,
-      version: profile.noteVersion,
-      notice: noteSyncNotice({
-        syncing: profile.noteSync.syncing,
-        reason: profile.noteSync.reason,
-        linkedShops: profile.shopifyCustomers.map((customer) => customer.shop.name ?? customer.shop.domain),
-      }),
-    },
-    shops,
   };
+  return payload;
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  const { admin, session } = await authenticate.admin(request);
+  const auth = await authenticate.admin(request);
+  const { admin, session } = auth;
   const shop = await requireInstalledShop(session.shop, admin);
   const customerId = customerIdFrom(params);
-  // Parsed before anything happens: a refused note reaches neither Shopify nor the database.
-  const form = await readForm(request, NoteFormSchema, "note");
+  // Parsed before anything happens: a refused form reaches neither Shopify nor the database.
+  const form = await readForm(request, ProfileActionSchema, "customer profile");
   if (!form.ok) {
-    const invalid: NoteActionData = { status: "invalid", errors: form.errors };
+    const invalid: NoteActionData & MergeActionData = { status: "invalid", errors: form.errors };
     return data(invalid, { status: form.status });
   }
-  const { note, baseVersion, resolution } = form.data;
-  const result = await saveCustomerNote(shop.workspaceId, customerId, { note, baseVersion, resolution });
-  return result satisfies NoteActionData;
+  const input = form.data;
+  if (input.intent === "save-note") {
+    const { note, baseVersion, resolution } = input;
+    const result = await saveCustomerNote(shop.workspaceId, customerId, { note, baseVersion, resolution });
+    return result satisfies NoteActionData;
+  }
+
+  const agent = await agentForRequest(request, auth);
+  try {
+    if (input.intent === "merge") {
+      const { mergeId } = await mergeCustomers(
+        shop.workspaceId,
+        { survivorId: customerId, mergedId: input.otherId, choices: choicesFromForm(input) },
+        agent?.id ?? null,
+      );
+      // A new page without the compared profile (it no longer exists), confirming the merge.
+      return redirect(`/app/customers/${customerId}?merged=${mergeId}`);
+    }
+    // An undo from this page is one of this profile's merges: another's id is not found here.
+    const merges = await listCustomerMerges(shop.workspaceId, customerId);
+    const merge = merges.find((candidate) => candidate.id === input.mergeId);
+    if (!merge) throw notFound("Merge");
+    await undoCustomerMerge(shop.workspaceId, merge.id, agent?.id ?? null);
+    return { status: "undone", message: undoneMessage(merge.mergedName) } satisfies MergeActionData;
+  } catch (error) {
+    if (!(error instanceof CustomerMergeRefused)) throw error;
+    if (error.status === 404) throw notFound();
+    return data({ status: "refused", message: error.message } satisfies MergeActionData, { status: error.status });
+  }
 };
 
 function Field({ label, children }: { label: string; children: ReactNode }) {
@@ -153,12 +173,31 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 }
 
 export default function CustomerProfile() {
-  const { customer, note, shops } = useLoaderData<typeof loader>();
+  const { customer, note, shops, tickets, merge } = useLoaderData<typeof loader>();
   const title = customer.name ?? customer.emails[0] ?? customer.phones[0] ?? "Unnamed customer";
   return (
+    // One title, in the page with its back arrow to the list (no App Bridge title bar repeating it).
     <Page title={title} backAction={{ content: "Customers", url: "/app/customers" }}>
-      <TitleBar title={title} />
       <Layout>
+        {merge.justMerged ? (
+          <Layout.Section>
+            <Banner tone="success" title="Customers merged">
+              <p>{merge.justMerged}</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        {merge.preview ? (
+          <Layout.Section>
+            <MergeChooser
+              key={merge.preview.other.id}
+              self={merge.preview.self}
+              other={merge.preview.other}
+              refusal={merge.preview.refusal}
+              days={merge.days}
+              ticketsToMove={merge.preview.ticketsToMove}
+            />
+          </Layout.Section>
+        ) : null}
         <Layout.Section>
           <BlockStack gap="400">
             {shops.length === 0 ? (
@@ -222,6 +261,7 @@ export default function CustomerProfile() {
                 </Card>
               ))
             )}
+            <PastTicketsCard tickets={tickets} />
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
@@ -239,6 +279,7 @@ export default function CustomerProfile() {
                     {customer.phones.length > 0 ? customer.phones.join(", ") : "None"}
                   </Field>
                   <Field label="Location">{customer.location ?? "Unknown"}</Field>
+                  {customer.localTime ? <Field label="Local time">{customer.localTime}</Field> : null}
                 </dl>
               </BlockStack>
             </Card>
@@ -256,6 +297,8 @@ export default function CustomerProfile() {
                 />
               </BlockStack>
             </Card>
+            <MergeCandidatesCard suggestions={merge.suggestions} search={merge.search} />
+            <MergeHistoryCard merges={merge.history} days={merge.days} />
           </BlockStack>
         </Layout.Section>
       </Layout>

@@ -400,7 +400,7 @@ describe("bad input over HTTP", () => {
       expect(response.status).toBe(400);
       expect(await response.json()).toEqual({
         status: "invalid",
-        errors: { form: [expect.stringMatching(/^Send the note as a form/)] },
+        errors: { form: [expect.stringMatching(/^Send the customer profile as a form/)] },
       });
     }
     expect(noteWritesSince(since)).toEqual([]);
@@ -467,5 +467,97 @@ describe("a link to a shop outside the workspace (a stale link)", () => {
     } finally {
       await db.shopifyCustomer.update({ where: { id: foreign.id }, data: { helpdeskCustomerId: originalOwner } });
     }
+  });
+});
+
+describe("merging from the profile page", () => {
+  const post = async (customerId: string, form: Record<string, string>) => {
+    const request = stack.adminRequest(EU, `/app/customers/${customerId}`, {
+      method: "POST",
+      body: new URLSearchParams(form),
+    });
+    const result = await profileRoute.action({ request, params: { customerId }, context: {} });
+    if (result instanceof Response)
+      return { status: result.status, body: {}, location: result.headers.get("location") };
+    return { ...unwrap(result), location: null };
+  };
+  const load = (customerId: string, query: string) =>
+    profileRoute.loader({
+      request: stack.adminRequest(EU, `/app/customers/${customerId}?${query}`),
+      params: { customerId },
+      context: {},
+    });
+
+  it("refuses (409, in words) two profiles that both bought in the same store; nothing changes", async () => {
+    const eu = await db.shop.findUniqueOrThrow({ where: { domain: EU } });
+    const buyers = await db.shopifyCustomer.findMany({
+      where: { shopId: eu.id, deletedAt: null, numberOfOrders: { gt: 0 }, helpdeskCustomerId: { not: null } },
+      orderBy: { shopifyId: "asc" },
+      take: 2,
+    });
+    const [first, second] = buyers.map((buyer) => buyer.helpdeskCustomerId!);
+    const before = await db.helpdeskCustomer.findMany({
+      where: { id: { in: [first!, second!] } },
+      orderBy: { id: "asc" },
+    });
+
+    // The side-by-side chooser already says why, before the agent tries.
+    const preview = await load(first!, `compare=${second}`);
+    expect(preview.merge.preview?.refusal).toMatch(/both have Shopify orders in/);
+
+    const refused = await post(first!, { intent: "merge", otherId: second!, name: "this", note: "both" });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ status: "refused", message: expect.stringMatching(/cannot be merged/) });
+    expect(
+      await db.helpdeskCustomer.findMany({ where: { id: { in: [first!, second!] } }, orderBy: { id: "asc" } }),
+    ).toEqual(before);
+  });
+
+  it("merges a profile found by search, confirms it, and undoes it from the history", async () => {
+    const { helpdeskCustomerId } = await euOnlyCustomerWithOrders();
+    const eu = await db.shop.findUniqueOrThrow({ where: { domain: EU } });
+    const other = await db.helpdeskCustomer.create({
+      data: { workspaceId: eu.workspaceId, name: "Walk-in Shopper", emails: ["walk-in@example.com"] },
+    });
+    const found = await load(helpdeskCustomerId, "mergeWith=walk-in");
+    expect(found.merge.search.results?.map((result) => result.id)).toEqual([other.id]);
+
+    const merged = await post(helpdeskCustomerId, { intent: "merge", otherId: other.id, name: "this", note: "this" });
+    expect(merged.status).toBe(302);
+    expect(merged.location).toMatch(new RegExp(`^/app/customers/${helpdeskCustomerId}\\?merged=`));
+    const mergeId = new URL(merged.location!, "http://x").searchParams.get("merged")!;
+    const page = await load(helpdeskCustomerId, `merged=${mergeId}`);
+    expect(page.merge.justMerged).toBe("Merged Walk-in Shopper into this profile. You can undo it for 30 days.");
+    expect(page.customer.emails).toContain("walk-in@example.com");
+    expect(page.merge.history[0]).toMatchObject({ id: mergeId, canUndo: true });
+    // The merged profile's page is gone: its link is not found.
+    expect(await thrownStatus(loadProfile(EU, other.id))).toBe(404);
+
+    const undone = await post(helpdeskCustomerId, { intent: "undo-merge", mergeId });
+    expect(undone).toMatchObject({
+      status: 200,
+      body: { status: "undone", message: expect.stringMatching(/Walk-in Shopper is a separate customer again/) },
+    });
+    expect(await db.helpdeskCustomer.findUniqueOrThrow({ where: { id: other.id } })).toEqual(other);
+    const again = await post(helpdeskCustomerId, { intent: "undo-merge", mergeId });
+    expect(again).toMatchObject({
+      status: 409,
+      body: { status: "refused", message: expect.stringMatching(/already undone/) },
+    });
+  });
+
+  it("refuses a malformed merge form with 400 and the field's message", async () => {
+    const { helpdeskCustomerId } = await euOnlyCustomerWithOrders();
+    const result = await post(helpdeskCustomerId, {
+      intent: "merge",
+      otherId: "not-an-id",
+      name: "this",
+      note: "this",
+    });
+    expect(result.status).toBe(400);
+    expect(result.body).toMatchObject({
+      status: "invalid",
+      errors: { otherId: ["Choose the customer to merge with"] },
+    });
   });
 });
