@@ -18,8 +18,11 @@ export interface IntegrationStack {
   app: TestAppServer;
   /** Opens the embedded app for the shop as the admin does (token exchange, install), as staff user 1 or `userId`. */
   install(shopDomain: string, options?: { userId?: string }): Promise<Response>;
-  /** A request to the app as App Bridge would send it from the shop's admin (Bearer token). */
-  adminRequest(shopDomain: string, path: string, init?: RequestInit): Request;
+  /**
+   * A request to the app as App Bridge would send it from the shop's admin (Bearer token), by the
+   * shop's owner or by the staff member `userId` (the emulator's staff: "1", "2", "3").
+   */
+  adminRequest(shopDomain: string, path: string, init?: RequestInit, userId?: string): Request;
   stop(): Promise<void>;
 }
 
@@ -54,9 +57,9 @@ export async function startIntegrationStack(
       url.searchParams.set("id_token", emulator.sessionToken(shopDomain, options.userId));
       return fetch(url, { headers: { "user-agent": "Mozilla/5.0 Chrome/156.0" } });
     },
-    adminRequest(shopDomain, path, init = {}) {
+    adminRequest(shopDomain, path, init = {}, userId) {
       const headers = new Headers(init.headers);
-      headers.set("authorization", `Bearer ${emulator.sessionToken(shopDomain)}`);
+      headers.set("authorization", `Bearer ${emulator.sessionToken(shopDomain, userId)}`);
       headers.set("user-agent", "Mozilla/5.0 Chrome/156.0");
       return new Request(new URL(path, app.url), { ...init, headers });
     },
