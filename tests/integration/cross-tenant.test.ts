@@ -429,6 +429,23 @@ const NAMES_ANOTHER_SHOP = "names B's shop in the payload under A's header: 400,
 // Topics whose payload does not name the shop: B's ids under A's header are applied to A's shop.
 const B_IDS_FOR_A = "B's ids under A's header: applied to A's shop only, B untouched";
 
+/** A merge in B's workspace (two of B's profiles), made once, before the probes that name it. */
+let bMergeId = "00000000-0000-4000-8000-000000000000";
+async function ensureBMerge(f: Fixture) {
+  if (await db.customerMerge.count({ where: { id: bMergeId } })) return;
+  const { mergeCustomers } = await import("~/models/customer-merge.server");
+  const [kept, gone] = await Promise.all(
+    ["North Trail walk-in", "North Trail walk-in (work)"].map((name, index) =>
+      db.helpdeskCustomer.create({
+        data: { workspaceId: f.B.workspaceId, name, emails: [`walk-in-${index}@north-trail.example`] },
+      }),
+    ),
+  );
+  const choices = { name: "survivor", note: "both", primaryEmail: null, primaryPhone: null } as const;
+  bMergeId = (await mergeCustomers(f.B.workspaceId, { survivorId: kept!.id, mergedId: gone!.id, choices }, null))
+    .mergeId;
+}
+
 /** One entry per file in app/routes. */
 const ROUTES: { file: string; probes: Probe[] }[] = [
   {
@@ -642,6 +659,51 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
             expect((await db.helpdeskCustomer.findUniqueOrThrow({ where: { id: f.a.person.id } })).note).toBe(
               "A's own note",
             );
+          },
+        },
+      ),
+      // Merges: B's customers and B's merges are not found from A, in the page's query and its forms.
+      adminGet(
+        "compare A's customer with B's customer",
+        (f) => `/app/customers/${f.a.person.id}?compare=${f.b.person.id}`,
+      ),
+      adminGet("B's merge confirmed on A's customer", (f) => `/app/customers/${f.a.person.id}?merged=${bMergeId}`, {
+        prepare: ensureBMerge,
+      }),
+      adminGet(
+        "search B's customer to merge with: A's own results only",
+        (f) => `/app/customers/${f.a.person.id}?mergeWith=${encodeURIComponent(f.b.customer.email!)}`,
+        {
+          ...FOR_A,
+          mayChange: [],
+          check: (answer) =>
+            expect((json(answer) as { merge: { search: { results: unknown[] } } }).merge.search.results).toEqual([]),
+        },
+      ),
+      adminPost(
+        "merge B's customer into A's",
+        (f) => `/app/customers/${f.a.person.id}`,
+        (f) => ({ intent: "merge", otherId: f.b.person.id, name: "other", note: "both" }),
+      ),
+      adminPost(
+        "merge A's customer into B's",
+        (f) => `/app/customers/${f.b.person.id}`,
+        (f) => ({ intent: "merge", otherId: f.a.person.id, name: "this", note: "this" }),
+      ),
+      adminPost(
+        "undo B's merge from A's customer",
+        (f) => `/app/customers/${f.a.person.id}`,
+        () => ({ intent: "undo-merge", mergeId: bMergeId }),
+        { prepare: ensureBMerge },
+      ),
+      adminPost(
+        "undo B's merge from B's customer",
+        (f) => `/app/customers/${f.b.person.id}`,
+        () => ({ intent: "undo-merge", mergeId: bMergeId }),
+        {
+          prepare: ensureBMerge,
+          async check() {
+            expect((await db.customerMerge.findUniqueOrThrow({ where: { id: bMergeId } })).undoneAt).toBeNull();
           },
         },
       ),
