@@ -204,7 +204,9 @@ export const MacroListQuerySchema = z.object({
     .transform((q) => q.trim())
     .pipe(z.string().max(200, "Search for at most 200 characters."))
     .optional(),
-  language: z.union([z.literal(""), macroLanguageSchema]).optional(),
+  language: z
+    .union([z.literal(""), macroLanguageSchema], { error: "Choose the language the text is written in." })
+    .optional(),
 });
 
 /** A macro as the settings form's fields (what MacroSaveFormSchema reads back). */

@@ -122,7 +122,7 @@ async function assertAssigneeInWorkspace(client: Client, workspaceId: string, ac
 
 const nameTaken = (input: { name: string; language: MacroLanguage }) =>
   new MacroRefused(
-    `There is already a ${MACRO_LANGUAGE_LABELS[input.language]} macro named "${input.name}". Choose another name.`,
+    `There is already a macro named "${input.name}" in ${MACRO_LANGUAGE_LABELS[input.language]}. Choose another name.`,
     "name",
   );
 
