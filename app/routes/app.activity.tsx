@@ -3,6 +3,7 @@ import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { Badge, BlockStack, Card, EmptyState, IndexTable, Layout, Page, Text } from "@shopify/polaris";
 import { formatShopTime } from "~/components/formatting";
+import { privacyRequestLabel, WEBHOOK_STATUS_WORDS, webhookTopicLabel } from "~/domain/webhook-topics";
 import { listComplianceRequests } from "~/models/compliance.server";
 import { requireInstalledShop } from "~/models/shop.server";
 import { webhookActivity } from "~/models/webhook-event.server";
@@ -16,7 +17,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return {
     events: activity.latest.map((event) => ({
       id: event.id,
-      topic: event.topic,
+      what: webhookTopicLabel(event.topic),
       status: event.status,
       attempts: event.attempts,
       lastError: event.lastError,
@@ -24,25 +25,20 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     })),
     privacy: privacy.map((request) => ({
       id: request.id,
-      topic: request.topic,
-      customerId: request.customerId,
+      what: privacyRequestLabel(request.topic, request.completedAt !== null),
+      // Who asked, by the address Shopify sent (never Shopify's customer id); an erased customer stays unnamed.
+      who: request.topic === "customers/data_request" ? request.email : null,
       completedAt: formatShopTime(request.completedAt?.toISOString() ?? null, zone),
     })),
   };
 };
 
 const STATUS_TONE = { processed: "success", skipped: undefined, received: "attention", failed: "critical" } as const;
-const STATUS_LABEL = { processed: "Processed", skipped: "Skipped", received: "Waiting", failed: "Failed" } as const;
-const PRIVACY_LABEL: Record<string, string> = {
-  "customers/data_request": "Customer data request: report prepared",
-  "customers/redact": "Customer erasure: done",
-  "shop/redact": "Store erasure: done",
-};
 
 export default function Activity() {
   const { events, privacy } = useLoaderData<typeof loader>();
   return (
-    <Page title="Activity" backAction={{ content: "Home", url: "/app" }}>
+    <Page>
       <TitleBar title="Activity" />
       <Layout>
         <Layout.Section>
@@ -56,21 +52,25 @@ export default function Activity() {
                 resourceName={{ singular: "update", plural: "updates" }}
                 itemCount={events.length}
                 selectable={false}
-                headings={[{ title: "Received" }, { title: "Topic" }, { title: "Status" }, { title: "Details" }]}
+                headings={[{ title: "Received" }, { title: "What changed" }, { title: "Result" }, { title: "Details" }]}
               >
                 {events.map((event, index) => (
                   <IndexTable.Row id={event.id} key={event.id} position={index}>
                     <IndexTable.Cell>{event.receivedAt}</IndexTable.Cell>
                     <IndexTable.Cell>
                       <Text as="span" fontWeight="semibold">
-                        {event.topic}
+                        {event.what}
                       </Text>
                     </IndexTable.Cell>
                     <IndexTable.Cell>
-                      <Badge tone={STATUS_TONE[event.status]}>{STATUS_LABEL[event.status]}</Badge>
+                      <Badge tone={STATUS_TONE[event.status]}>{WEBHOOK_STATUS_WORDS[event.status].label}</Badge>
                     </IndexTable.Cell>
                     <IndexTable.Cell>
-                      {event.lastError ? `${event.lastError} (attempt ${event.attempts})` : ""}
+                      <Text as="span" tone="subdued" breakWord>
+                        {event.lastError
+                          ? `${WEBHOOK_STATUS_WORDS[event.status].explanation} Last error: ${event.lastError} (after ${event.attempts} ${event.attempts === 1 ? "try" : "tries"})`
+                          : WEBHOOK_STATUS_WORDS[event.status].explanation}
+                      </Text>
                     </IndexTable.Cell>
                   </IndexTable.Row>
                 ))}
@@ -92,10 +92,9 @@ export default function Activity() {
               ) : (
                 privacy.map((request) => (
                   <BlockStack key={request.id} gap="050">
-                    <Text as="p">{PRIVACY_LABEL[request.topic] ?? request.topic}</Text>
+                    <Text as="p">{request.what}</Text>
                     <Text as="p" tone="subdued" variant="bodySm">
-                      {request.customerId ? `Customer ${request.customerId} · ` : ""}
-                      {request.completedAt}
+                      {[request.who, request.completedAt].filter(Boolean).join(" · ")}
                     </Text>
                   </BlockStack>
                 ))

@@ -70,11 +70,8 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 export default function OrderView() {
   const { order, timeline, trackingDetailsLoaded } = useLoaderData<typeof loader>();
   return (
-    <Page
-      title={`Order ${order.name}`}
-      subtitle={[order.placedAt && `Placed ${order.placedAt}`, order.total].filter(Boolean).join(" · ")}
-      backAction={{ content: "Customers", url: "/app/customers" }}
-    >
+    // The title is the admin's title bar; the page keeps only the back arrow of a drill-down page.
+    <Page backAction={{ content: "Customers", url: "/app/customers" }}>
       <TitleBar title={`Order ${order.name}`} />
       <Layout>
         <Layout.Section>
@@ -96,6 +93,9 @@ export default function OrderView() {
                   <OrderStatusBadge status={order.status} label={order.statusLabel} />
                 </InlineStack>
                 {order.statusDetail && <Text as="p">{order.statusDetail}</Text>}
+                <Text as="p" tone="subdued">
+                  {[order.placedAt && `Placed ${order.placedAt}`, order.total].filter(Boolean).join(" · ")}
+                </Text>
                 <Link url={order.adminUrl}>Open in Shopify admin</Link>
               </BlockStack>
             </Card>

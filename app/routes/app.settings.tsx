@@ -321,7 +321,7 @@ function LeftWorkspaceBanner({ workspaceName }: { workspaceName: string }) {
 export default function Settings() {
   const { shop, workspace } = useLoaderData<typeof loader>();
   return (
-    <Page title="Settings" backAction={{ content: "Home", url: "/app" }}>
+    <Page>
       <TitleBar title="Settings" />
       <Layout>
         <Layout.AnnotatedSection
