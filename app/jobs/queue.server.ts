@@ -16,6 +16,8 @@ export interface JobContext {
   jobId: string;
   /** 1 for the first run, 2 for the first retry, … */
   attempt: number;
+  /** Runs this job has in all (its retry limit + 1): `attempt === attempts` is its last chance. */
+  attempts: number;
   /** A child logger carrying the job's name, id and attempt. */
   log: Logger;
 }

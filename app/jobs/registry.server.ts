@@ -1,3 +1,4 @@
+import { replyDeliveryJob } from "./mail.server";
 import { processWebhookJob } from "./process-webhook.server";
 import type { AnyJobDefinition } from "./queue.server";
 import { backfillJob, reconcileJob } from "./sync.server";
@@ -12,4 +13,5 @@ export const jobDefinitions: readonly AnyJobDefinition[] = [
   backfillJob,
   reconcileJob,
   ticketWakeJob,
+  replyDeliveryJob,
 ];

@@ -15,6 +15,7 @@ import { JOB_DEFAULTS, queueSettings, type AnyJobDefinition } from "./queue.serv
 import { ensureRecovery } from "./recovery.server";
 import { startWebhookEventWorker, WEBHOOK_PROCESS_QUEUE } from "~/services/webhooks/event-worker.server";
 import { jobDefinitions } from "./registry.server";
+import { replyDeliveryJob, startReplySweep } from "./mail.server";
 import { startSnoozeSweep, ticketWakeJob } from "./tickets.server";
 
 // The running side of the durable jobs (docs/decisions/003-durable-jobs.md): workers fetch jobs of
@@ -51,6 +52,7 @@ export async function startJobWorkers(definitions: readonly AnyJobDefinition[] =
   // Webhook processing claims stored events straight from their table (decision 014).
   if (definitions.some(({ name }) => name === WEBHOOK_PROCESS_QUEUE)) startWebhookEventWorker();
   if (definitions.some(({ name }) => name === ticketWakeJob.name)) startSnoozeSweep();
+  if (definitions.some(({ name }) => name === replyDeliveryJob.name)) startReplySweep();
 }
 
 async function startWorkersFor(state: QueueState, definition: AnyJobDefinition): Promise<void> {
@@ -104,7 +106,7 @@ export async function runJob(definition: AnyJobDefinition, job: PgBoss.JobWithMe
   if (typeof shop === "string") log = log.child({ shop });
   const started = Date.now();
   try {
-    await definition.handler(parsed.data, { jobId: job.id, attempt, log });
+    await definition.handler(parsed.data, { jobId: job.id, attempt, attempts, log });
     log.debug("job done", { ms: Date.now() - started });
   } catch (error) {
     const willRetry = attempt < attempts;

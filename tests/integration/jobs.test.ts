@@ -13,7 +13,7 @@ const uniqueName = (label: string) => `test-${label}-${randomUUID().slice(0, 8)}
 
 interface Run {
   data: unknown;
-  context: Omit<JobContext, "log">;
+  context: Pick<JobContext, "jobId" | "attempt">;
   at: number;
 }
 
