@@ -71,3 +71,14 @@ export function decryptSecret(stored: string, context: string, key: Buffer = sec
     throw new SecretUnreadable("The stored password was altered or belongs elsewhere: it does not decrypt.");
   }
 }
+
+/** Why passwords cannot be stored right now (for a warning on the settings page), or null. */
+export function secretsKeyProblem(): string | null {
+  try {
+    secretsKey();
+    return null;
+  } catch (error) {
+    if (error instanceof SecretsKeyProblem) return error.message;
+    throw error;
+  }
+}

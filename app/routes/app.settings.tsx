@@ -1,5 +1,5 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { useFetcher, useLoaderData } from "@remix-run/react";
+import { useFetcher, useLoaderData, useOutlet } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import {
   Badge,
@@ -320,10 +320,25 @@ function LeftWorkspaceBanner({ workspaceName }: { workspaceName: string }) {
 
 export default function Settings() {
   const { shop, workspace } = useLoaderData<typeof loader>();
+  // A settings area of its own (app.settings.email.tsx) shows instead of this page.
+  const area = useOutlet();
+  if (area) return area;
   return (
     <Page>
       <TitleBar title="Settings" />
       <Layout>
+        <Layout.AnnotatedSection
+          id="email"
+          title="Email"
+          description="The address and server Shopdesk sends agents' replies from."
+        >
+          <Card>
+            <InlineStack align="space-between" blockAlign="center" gap="200">
+              <Text as="p">Outgoing email (SMTP) for replies to email, portal and contact-form tickets.</Text>
+              <Button url="/app/settings/email">Set up email</Button>
+            </InlineStack>
+          </Card>
+        </Layout.AnnotatedSection>
         <Layout.AnnotatedSection
           id="customer-notes"
           title="Customer notes"
