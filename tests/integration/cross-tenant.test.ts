@@ -591,6 +591,20 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         },
       ),
       adminGet(
+        "a page link continuing from B's customer",
+        (f) =>
+          `/app/customers?after=${Buffer.from(JSON.stringify({ at: "2999-01-01T00:00:00.000Z", id: f.b.person.id })).toString("base64url")}`,
+        {
+          ...FOR_A,
+          mayChange: [],
+          async check(answer, f) {
+            const ids = (json(answer) as { customers: { id: string }[] }).customers.map((customer) => customer.id);
+            expect(ids.length).toBeGreaterThan(0);
+            expect(await rowsOfWorkspace(ids, f.A.workspaceId)).toBe(ids.length);
+          },
+        },
+      ),
+      adminGet(
         "the list with B's workspace id in the query",
         (f) => `/app/customers?workspaceId=${f.B.workspaceId}&${asIfB(f)}`,
         {
