@@ -13,7 +13,15 @@ import {
 import { customerSidebar } from "~/models/customer-sidebar.server";
 import { saveCustomerVersion } from "~/models/shopify-customer.server";
 import { setTicketCustomer } from "~/models/ticket-customer.server";
-import { addCustomerMessage, createTicket, TicketChangeRefused, TicketNotFoundError } from "~/models/ticket.server";
+import {
+  addAgentReply,
+  addCustomerMessage,
+  addInternalNote,
+  createTicket,
+  TicketChangeRefused,
+  TicketNotFoundError,
+} from "~/models/ticket.server";
+import { collectCustomerData, eraseCustomerData } from "~/services/privacy/personal-data.server";
 
 // Merging customers and undoing it, and setting a ticket's customer, on this file's own database:
 // what moves, what a refusal leaves untouched, that an undo restores rows exactly, and that the
@@ -539,5 +547,117 @@ describe("setTicketCustomer", () => {
     );
     expect(await db.ticket.findUniqueOrThrow({ where: { id: f.mergedTicket.id } })).toEqual(before);
     expect(await customerSidebar(other.workspaceId, f.survivor.id, { shopDomain: "x", shopTimeZone: null })).toBeNull();
+  });
+});
+
+describe("customers/redact erases the shopper's tickets", () => {
+  async function ticketWithEverything(
+    workspaceId: string,
+    agentId: string,
+    customerId: string,
+    shopId: string | null,
+    email: string,
+  ) {
+    const ticket = await createTicket(workspaceId, {
+      channel: "email",
+      subject: `Parcel for ${email}`,
+      customerId,
+      shopId,
+      firstMessage: {
+        body: "My address is 12 Rue de la Paix",
+        fromAddress: email,
+        messageId: `<m-${randomUUID()}@example.com>`,
+      },
+    });
+    const message = await addCustomerMessage(workspaceId, ticket.id, {
+      body: "Call me on 0612345678",
+      fromAddress: email,
+    });
+    await db.ticketAttachment.create({
+      data: {
+        entryId: message.id,
+        workspaceId,
+        filename: "passport.jpg",
+        contentType: "image/jpeg",
+        size: 3,
+        sha256: "abc",
+        content: Buffer.from("abc"),
+      },
+    });
+    await addAgentReply(workspaceId, ticket.id, agentId, { body: "Hello Ava, it ships today", toAddresses: [email] });
+    await addInternalNote(workspaceId, ticket.id, agentId, "Ava is a regular, lives in Paris");
+    return ticket;
+  }
+
+  it("empties every message, reply, note and attachment of their tickets; other shoppers' and other stores' tickets stay", async () => {
+    const f = await twoProfiles();
+    const us = await db.shop.create({
+      data: { domain: `${randomUUID()}.myshopify.com`, name: "Maple US", workspaceId: f.workspaceId },
+    });
+    // f.survivor is known only through this store's Shopify customer: they go with the erasure.
+    const gone = await ticketWithEverything(f.workspaceId, f.agent.id, f.survivor.id, null, f.email);
+    // The thread names them in its events too (customer set away and back).
+    await setTicketCustomer(f.workspaceId, gone.id, f.merged.id, f.agent.id);
+    await setTicketCustomer(f.workspaceId, gone.id, f.survivor.id, f.agent.id);
+    // A buyer of both stores: only the tickets that came through this store are theirs to erase here.
+    const both = `both-${randomUUID()}@example.com`;
+    const euLink = await syncedCustomer(f.shop, both);
+    const usLink = await syncedCustomer(us, both);
+    expect(usLink.helpdeskCustomerId).toBe(euLink.helpdeskCustomerId);
+    const viaEu = await ticketWithEverything(f.workspaceId, f.agent.id, euLink.helpdeskCustomerId!, f.shop.id, both);
+    const viaUs = await ticketWithEverything(f.workspaceId, f.agent.id, euLink.helpdeskCustomerId!, us.id, both);
+    const untouched = await db.ticketEntry.findMany({ where: { ticketId: { in: [viaUs.id, f.mergedTicket.id] } } });
+    const otherTickets = await db.ticket.findMany({ where: { id: { in: [viaUs.id, f.mergedTicket.id] } } });
+    // A merge of the person keeps a copy of them for its undo: it goes too.
+    const extra = await person(f.workspaceId, { name: "Ava (old)", emails: [`old-${randomUUID()}@example.com`] });
+    await mergeCustomers(
+      f.workspaceId,
+      { survivorId: f.survivor.id, mergedId: extra.id, choices: KEEP_SURVIVOR },
+      f.agent.id,
+    );
+
+    const report = await collectCustomerData({
+      shopDomain: f.shop.domain,
+      customer: { id: f.link.shopifyId.split("/").pop(), email: f.email },
+      orderIds: [],
+    });
+    expect(JSON.stringify(report.tickets)).toContain("My address is 12 Rue de la Paix");
+
+    for (const [link, email] of [
+      [f.link, f.email],
+      [euLink, both],
+    ] as const) {
+      await eraseCustomerData({
+        shopDomain: f.shop.domain,
+        customer: { id: link.shopifyId.split("/").pop(), email },
+        orderIds: [],
+      });
+    }
+
+    for (const ticket of [gone, viaEu]) {
+      const erased = await db.ticket.findUniqueOrThrow({ where: { id: ticket.id }, include: { entries: true } });
+      expect(erased).toMatchObject({
+        number: ticket.number,
+        subject: "(erased at the customer's request)",
+        customerId: null,
+      });
+      for (const entry of erased.entries) {
+        expect(entry).toMatchObject({
+          body: "",
+          fromAddress: null,
+          toAddresses: [],
+          messageId: null,
+          authorCustomerId: null,
+        });
+        expect(JSON.stringify(entry.event ?? {})).not.toMatch(/Ava Lind/);
+      }
+      expect(await db.ticketAttachment.count({ where: { entry: { ticketId: ticket.id } } })).toBe(0);
+    }
+    expect(await db.helpdeskCustomer.count({ where: { id: f.survivor.id } })).toBe(0);
+    expect(await db.customerMerge.count({ where: { workspaceId: f.workspaceId } })).toBe(0);
+    expect(await db.ticketEntry.findMany({ where: { ticketId: { in: [viaUs.id, f.mergedTicket.id] } } })).toEqual(
+      untouched,
+    );
+    expect(await db.ticket.findMany({ where: { id: { in: [viaUs.id, f.mergedTicket.id] } } })).toEqual(otherTickets);
   });
 });

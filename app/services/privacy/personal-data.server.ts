@@ -5,6 +5,7 @@ import { withoutBuyerDetails } from "~/domain/shopify/buyer-details";
 import type { ShopifyOrderSnapshot } from "~/domain/shopify/snapshots";
 import { Prisma } from "~/generated/prisma/client";
 import { eraseShopifyCustomers } from "~/models/shopify-customer.server";
+import { collectCustomerTickets, eraseCustomerTickets } from "./ticket-erasure.server";
 
 /**
  * Every place we keep personal data registers here, so a GDPR data request reports all of it and
@@ -173,8 +174,16 @@ async function deleteUnlinkedPeople(ids: string[]) {
   });
 }
 
-// helpdeskCustomers collects before shopifyCustomers erases (holders run in this order).
-const holders: PersonalDataHolder[] = [webhookEvents, helpdeskCustomers, shopifyOrders, shopifyCustomers];
+// The shopper's tickets (services/privacy/ticket-erasure.server.ts): found through the people their
+// Shopify customers link to, so before shopifyCustomers unlinks them.
+const tickets: PersonalDataHolder = {
+  name: "tickets",
+  collect: collectCustomerTickets,
+  erase: eraseCustomerTickets,
+};
+
+// helpdeskCustomers and tickets run before shopifyCustomers erases (holders run in this order).
+const holders: PersonalDataHolder[] = [webhookEvents, helpdeskCustomers, tickets, shopifyOrders, shopifyCustomers];
 
 export async function collectCustomerData(request: PrivacyRequest) {
   const report: Record<string, unknown[]> = {};
