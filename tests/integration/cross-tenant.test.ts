@@ -8,10 +8,7 @@
 // (POST), built with adminGet/adminPost, proxyGet or webhook: A's credentials with B's ids wherever
 // the route takes ids (path, query, form, payload). "every route file has probes" fails until then.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type {
-  CustomerRecord,
-  OrderRecord,
-} from "../../dev/store-emulator/index.ts";
+import type { CustomerRecord, OrderRecord } from "../../dev/store-emulator/index.ts";
 import {
   complianceCustomerPayload,
   complianceShopPayload,
@@ -23,17 +20,8 @@ import {
   refundPayload,
   shopPayload,
 } from "../../dev/store-emulator/payloads.ts";
-import {
-  adminHostParam,
-  appProxySignature,
-  webhookHeaders,
-} from "../../dev/store-emulator/signing.ts";
-import {
-  SMALL_SEED,
-  startIntegrationStack,
-  TEST_APP,
-  type IntegrationStack,
-} from "../support/integration-stack.ts";
+import { adminHostParam, appProxySignature, webhookHeaders } from "../../dev/store-emulator/signing.ts";
+import { SMALL_SEED, startIntegrationStack, TEST_APP, type IntegrationStack } from "../support/integration-stack.ts";
 import { waitForBackfill } from "../support/sync.ts";
 import {
   digestShop,
@@ -78,31 +66,15 @@ interface Fixture {
     refunded: OrderRecord;
     webhookEventId: string;
     complianceRequestId: string;
-    linkCodes: {
-      valid: string;
-      expired: string;
-      used: string;
-      expiredRowId: string;
-      validHash: string;
-    };
-    ticket: {
-      id: string;
-      subject: string;
-      entryId: string;
-      orderRowId: string;
-    };
+    linkCodes: { valid: string; expired: string; used: string; expiredRowId: string; validHash: string };
+    ticket: { id: string; subject: string; entryId: string; orderRowId: string };
     /** One of B's agents (a staff member of B). */
     agentId: string;
   };
   /** A customer of A only (not of A2), whose note syncs with A's Shopify; A's ticket. */
   a: { person: { id: string }; customer: CustomerRecord; ticketId: string };
   /** A customer of A2 only: a person of the workspace A and A2 share. */
-  a2: {
-    person: { id: string };
-    customer: CustomerRecord;
-    order: OrderRecord;
-    webhookEventIds: string[];
-  };
+  a2: { person: { id: string }; customer: CustomerRecord; order: OrderRecord; webhookEventIds: string[] };
   /** B's row ids: in no answer to A, in nothing A's requests store. */
   bRowIds: string[];
   /** B's identifying values (row ids, Shopify ids, emails, names, domain) found in none of A's data. */
@@ -122,17 +94,8 @@ const shopRow = async (domain: string, name: string): Promise<TenantShop> => {
   };
 };
 
-const adminForm = async (
-  shop: string,
-  path: string,
-  form: Record<string, string>,
-) => {
-  const response = await fetch(
-    stack.adminRequest(shop, path, {
-      method: "POST",
-      body: new URLSearchParams(form),
-    }),
-  );
+const adminForm = async (shop: string, path: string, form: Record<string, string>) => {
+  const response = await fetch(stack.adminRequest(shop, path, { method: "POST", body: new URLSearchParams(form) }));
   expect(response.status, `${shop} ${path} ${JSON.stringify(form)}`).toBe(200);
   return (await response.json()) as Record<string, unknown>;
 };
@@ -146,14 +109,9 @@ async function buildFixture(): Promise<Fixture> {
 
   // B's customer with orders, and its helpdesk customer.
   const bCustomers = stack.emulator.shop(B).customers();
-  const bCustomer = bCustomers.find(
-    (customer) => customer.orderIds.length > 0 && customer.email,
-  )!;
+  const bCustomer = bCustomers.find((customer) => customer.orderIds.length > 0 && customer.email)!;
   const bCustomerRow = await db.shopifyCustomer.findFirstOrThrow({
-    where: {
-      shopId: b.id,
-      shopifyId: `gid://shopify/Customer/${bCustomer.id}`,
-    },
+    where: { shopId: b.id, shopifyId: `gid://shopify/Customer/${bCustomer.id}` },
     include: { helpdeskCustomer: true },
   });
   const bOrders = stack.emulator.shop(B).orders();
@@ -161,21 +119,12 @@ async function buildFixture(): Promise<Fixture> {
   const bOrderRow = await db.shopifyOrder.findFirstOrThrow({
     where: { shopId: b.id, shopifyId: `gid://shopify/Order/${bOrder.id}` },
   });
-  const fulfilled = bOrders.find((order) =>
-    order.fulfillments.some((fulfillment) => fulfillment.events.length > 0),
-  );
+  const fulfilled = bOrders.find((order) => order.fulfillments.some((fulfillment) => fulfillment.events.length > 0));
   const refunded = bOrders.find((order) => order.refunds.length > 0);
-  if (!fulfilled || !refunded)
-    throw new Error(
-      "The seed has no fulfilled order with events or refunded order in B",
-    );
+  if (!fulfilled || !refunded) throw new Error("The seed has no fulfilled order with events or refunded order in B");
 
   // B's link codes, created in B's settings as B's admin would; one left to expire, one used.
-  const code = async () =>
-    String(
-      (await adminForm(B, "/app/settings", { intent: "create-link-code" }))
-        .code,
-    );
+  const code = async () => String((await adminForm(B, "/app/settings", { intent: "create-link-code" })).code);
   const [valid, expired, used] = [await code(), await code(), await code()];
   const codeRows = await db.workspaceLinkCode.findMany({
     where: { workspaceId: b.workspaceId },
@@ -186,17 +135,10 @@ async function buildFixture(): Promise<Fixture> {
     where: { id: expiredRow!.id },
     data: { expiresAt: new Date(Date.now() - 60_000) },
   });
-  await db.workspaceLinkCode.update({
-    where: { id: usedRow!.id },
-    data: { usedAt: new Date(), usedByShopId: b.id },
-  });
+  await db.workspaceLinkCode.update({ where: { id: usedRow!.id }, data: { usedAt: new Date(), usedByShopId: b.id } });
 
-  const bEvent = await db.webhookEvent.findFirstOrThrow({
-    where: { shopDomain: B },
-  });
-  const bCompliance = await db.complianceRequest.findFirstOrThrow({
-    where: { shopDomain: B },
-  });
+  const bEvent = await db.webhookEvent.findFirstOrThrow({ where: { shopDomain: B } });
+  const bCompliance = await db.complianceRequest.findFirstOrThrow({ where: { shopDomain: B } });
 
   // A's own customer: in A only, so its note syncs with A's Shopify customer.
   const a2Emails = new Set(
@@ -210,10 +152,7 @@ async function buildFixture(): Promise<Fixture> {
     .customers()
     .find((customer) => customer.email && !a2Emails.has(customer.email))!;
   const aRow = await db.shopifyCustomer.findFirstOrThrow({
-    where: {
-      shopId: a.id,
-      shopifyId: `gid://shopify/Customer/${aCustomer.id}`,
-    },
+    where: { shopId: a.id, shopifyId: `gid://shopify/Customer/${aCustomer.id}` },
   });
 
   const aEmails = new Set(
@@ -225,33 +164,20 @@ async function buildFixture(): Promise<Fixture> {
   const a2Customer = stack.emulator
     .shop(A2)
     .customers()
-    .find(
-      (customer) =>
-        customer.email &&
-        !aEmails.has(customer.email) &&
-        customer.orderIds.length > 0,
-    )!;
+    .find((customer) => customer.email && !aEmails.has(customer.email) && customer.orderIds.length > 0)!;
   const a2Row = await db.shopifyCustomer.findFirstOrThrow({
-    where: {
-      shopId: a2.id,
-      shopifyId: `gid://shopify/Customer/${a2Customer.id}`,
-    },
+    where: { shopId: a2.id, shopifyId: `gid://shopify/Customer/${a2Customer.id}` },
   });
   const a2Order = stack.emulator
     .shop(A2)
     .orders()
     .find((order) => order.customerId === a2Customer.id)!;
-  const a2Events = await db.webhookEvent.findMany({
-    where: { shopDomain: A2 },
-    select: { id: true },
-  });
+  const a2Events = await db.webhookEvent.findMany({ where: { shopDomain: A2 }, select: { id: true } });
 
   // Tickets on both sides, and B's agents (B's staff user 2 opens the app too).
   const { createTicket } = await import("~/models/ticket.server");
   expect((await stack.install(B, { userId: "2" })).status).toBe(200);
-  const bAgent = await db.agent.findFirstOrThrow({
-    where: { workspaceId: b.workspaceId, name: "Jonas Weber" },
-  });
+  const bAgent = await db.agent.findFirstOrThrow({ where: { workspaceId: b.workspaceId, name: "Jonas Weber" } });
   const bTicket = await createTicket(b.workspaceId, {
     channel: "email",
     subject: "North Trail parcel never arrived",
@@ -268,42 +194,17 @@ async function buildFixture(): Promise<Fixture> {
 
   // Everything that identifies B, minus what A's own data also contains (the Maple shops share
   // nothing with North Trail in the seed, but a common name could repeat).
-  const bPeople = await db.helpdeskCustomer.findMany({
-    where: { workspaceId: b.workspaceId },
-  });
+  const bPeople = await db.helpdeskCustomer.findMany({ where: { workspaceId: b.workspaceId } });
   const bRows = await Promise.all([
-    db.shopifyCustomer.findMany({
-      where: { shopId: b.id },
-      select: { id: true },
-    }),
+    db.shopifyCustomer.findMany({ where: { shopId: b.id }, select: { id: true } }),
     db.shopifyOrder.findMany({ where: { shopId: b.id }, select: { id: true } }),
-    db.webhookEvent.findMany({
-      where: { shopDomain: B },
-      select: { id: true },
-    }),
-    db.complianceRequest.findMany({
-      where: { shopDomain: B },
-      select: { id: true },
-    }),
-    db.ticket.findMany({
-      where: { workspaceId: b.workspaceId },
-      select: { id: true },
-    }),
-    db.ticketEntry.findMany({
-      where: { workspaceId: b.workspaceId },
-      select: { id: true },
-    }),
-    db.agent.findMany({
-      where: { workspaceId: b.workspaceId },
-      select: { id: true },
-    }),
+    db.webhookEvent.findMany({ where: { shopDomain: B }, select: { id: true } }),
+    db.complianceRequest.findMany({ where: { shopDomain: B }, select: { id: true } }),
+    db.ticket.findMany({ where: { workspaceId: b.workspaceId }, select: { id: true } }),
+    db.ticketEntry.findMany({ where: { workspaceId: b.workspaceId }, select: { id: true } }),
+    db.agent.findMany({ where: { workspaceId: b.workspaceId }, select: { id: true } }),
   ]);
-  const bRowIds = [
-    b.id,
-    b.workspaceId,
-    ...bPeople.map((person) => person.id),
-    ...bRows.flat().map((row) => row.id),
-  ];
+  const bRowIds = [b.id, b.workspaceId, ...bPeople.map((person) => person.id), ...bRows.flat().map((row) => row.id)];
   const aText = JSON.stringify([
     stack.emulator.shop(A).customers(),
     stack.emulator.shop(A2).customers(),
@@ -332,48 +233,28 @@ async function buildFixture(): Promise<Fixture> {
     A2: a2,
     B: b,
     b: {
-      person: {
-        id: bCustomerRow.helpdeskCustomer!.id,
-        noteVersion: bCustomerRow.helpdeskCustomer!.noteVersion,
-      },
+      person: { id: bCustomerRow.helpdeskCustomer!.id, noteVersion: bCustomerRow.helpdeskCustomer!.noteVersion },
       customer: bCustomer,
       customerRowId: bCustomerRow.id,
       order: bOrder,
       orderRowId: bOrderRow.id,
       fulfilled: {
         order: fulfilled,
-        fulfillmentIndex: fulfilled.fulfillments.findIndex(
-          (fulfillment) => fulfillment.events.length > 0,
-        ),
+        fulfillmentIndex: fulfilled.fulfillments.findIndex((fulfillment) => fulfillment.events.length > 0),
       },
       refunded,
       webhookEventId: bEvent.id,
       complianceRequestId: bCompliance.id,
-      linkCodes: {
-        valid,
-        expired,
-        used,
-        expiredRowId: expiredRow!.id,
-        validHash: validRow!.codeHash,
-      },
+      linkCodes: { valid, expired, used, expiredRowId: expiredRow!.id, validHash: validRow!.codeHash },
       ticket: {
         id: bTicket.id,
         subject: bTicket.subject,
-        entryId: (
-          await db.ticketEntry.findFirstOrThrow({
-            where: { ticketId: bTicket.id },
-            select: { id: true },
-          })
-        ).id,
+        entryId: (await db.ticketEntry.findFirstOrThrow({ where: { ticketId: bTicket.id }, select: { id: true } })).id,
         orderRowId: bOrderRow.id,
       },
       agentId: bAgent.id,
     },
-    a: {
-      person: { id: aRow.helpdeskCustomerId! },
-      customer: aCustomer,
-      ticketId: aTicket.id,
-    },
+    a: { person: { id: aRow.helpdeskCustomerId! }, customer: aCustomer, ticketId: aTicket.id },
     a2: {
       person: { id: a2Row.helpdeskCustomerId! },
       customer: a2Customer,
@@ -386,49 +267,21 @@ async function buildFixture(): Promise<Fixture> {
 }
 
 beforeAll(async () => {
-  stack = await startIntegrationStack({
-    seed: { ...SMALL_SEED, sharedCustomers: 3 },
-  });
-  for (const shop of [A, A2, B])
-    expect((await stack.install(shop)).status).toBe(200);
-  await Promise.all([
-    waitForBackfill(A),
-    waitForBackfill(A2),
-    waitForBackfill(B),
-  ]);
+  stack = await startIntegrationStack({ seed: { ...SMALL_SEED, sharedCustomers: 3 } });
+  for (const shop of [A, A2, B]) expect((await stack.install(shop)).status).toBe(200);
+  await Promise.all([waitForBackfill(A), waitForBackfill(A2), waitForBackfill(B)]);
 
   // A2 joins A's workspace through the Settings page, as the merchant does.
-  const { code } = await adminForm(A, "/app/settings", {
-    intent: "create-link-code",
-  });
-  expect(
-    await adminForm(A2, "/app/settings", {
-      intent: "join-workspace",
-      code: String(code),
-    }),
-  ).toMatchObject({
+  const { code } = await adminForm(A, "/app/settings", { intent: "create-link-code" });
+  expect(await adminForm(A2, "/app/settings", { intent: "join-workspace", code: String(code) })).toMatchObject({
     ok: true,
   });
 
   // Some history in B and A2: a privacy request and webhook events.
-  stack.emulator.sendCompliance(B, "customers/data_request", {
-    customer: stack.emulator.shop(B).customers()[0]!.id,
-  });
-  stack.emulator.setCustomerNote(
-    B,
-    stack.emulator.shop(B).customers()[1]!.id,
-    "North Trail: prefers pickup",
-  );
-  stack.emulator.setCustomerNote(
-    A2,
-    stack.emulator.shop(A2).customers()[1]!.id,
-    "Maple US: gift wrap",
-  );
-  stack.emulator.setCustomerNote(
-    A,
-    stack.emulator.shop(A).customers()[1]!.id,
-    "Maple EU: leave at the door",
-  );
+  stack.emulator.sendCompliance(B, "customers/data_request", { customer: stack.emulator.shop(B).customers()[0]!.id });
+  stack.emulator.setCustomerNote(B, stack.emulator.shop(B).customers()[1]!.id, "North Trail: prefers pickup");
+  stack.emulator.setCustomerNote(A2, stack.emulator.shop(A2).customers()[1]!.id, "Maple US: gift wrap");
+  stack.emulator.setCustomerNote(A, stack.emulator.shop(A).customers()[1]!.id, "Maple EU: leave at the door");
   await stack.emulator.waitForDeliveries();
   await waitUntilQuiet();
 
@@ -438,8 +291,7 @@ afterAll(() => stack?.stop());
 
 // ---- Probes ------------------------------------------------------------------------------------
 
-type Scope =
-  "A's shop" | "A2's shop" | "B's shop" | "A's workspace" | "B's workspace";
+type Scope = "A's shop" | "A2's shop" | "B's shop" | "A's workspace" | "B's workspace";
 
 interface Answer {
   status: number;
@@ -474,10 +326,7 @@ const REFUSED = [400, 403, 404];
 /** A signature that no longer matches what was signed (or a shop the library cannot verify) is a 401. */
 const BAD_SIGNATURE = [401, ...REFUSED];
 /** Answered, from and for A's own data (which the request may change). */
-const FOR_A: ProbeOptions = {
-  statuses: [200],
-  mayChange: ["A's shop", "A's workspace"],
-};
+const FOR_A: ProbeOptions = { statuses: [200], mayChange: ["A's shop", "A's workspace"] };
 
 const probe = (
   name: string,
@@ -496,19 +345,9 @@ const probe = (
 });
 
 /** An admin request with A's session token (or A2's, for `as: A2`), as App Bridge sends it. */
-function adminGet(
-  name: string,
-  path: (f: Fixture) => string,
-  options: ProbeOptions & { as?: string } = {},
-): Probe {
+function adminGet(name: string, path: (f: Fixture) => string, options: ProbeOptions & { as?: string } = {}): Probe {
   const { as = A, ...rest } = options;
-  return probe(
-    name,
-    "GET",
-    "admin",
-    (f) => stack.adminRequest(as, path(f)),
-    rest,
-  );
+  return probe(name, "GET", "admin", (f) => stack.adminRequest(as, path(f)), rest);
 }
 
 function adminPost(
@@ -522,11 +361,7 @@ function adminPost(
     name,
     "POST",
     "admin",
-    (f) =>
-      stack.adminRequest(as, path(f), {
-        method: "POST",
-        body: new URLSearchParams(form(f)),
-      }),
+    (f) => stack.adminRequest(as, path(f), { method: "POST", body: new URLSearchParams(form(f)) }),
     rest,
   );
 }
@@ -554,10 +389,7 @@ function proxyGet(
     (f) => {
       const url = new URL(path, stack.app.url);
       for (const [key, value] of params(f)) url.searchParams.append(key, value);
-      url.searchParams.set(
-        "signature",
-        appProxySignature(url.searchParams, TEST_APP.apiSecret),
-      );
+      url.searchParams.set("signature", appProxySignature(url.searchParams, TEST_APP.apiSecret));
       tamper?.(url, f);
       return new Request(url);
     },
@@ -566,27 +398,15 @@ function proxyGet(
 }
 
 /** A delivery signed with the app secret and A's X-Shopify-Shop-Domain, carrying `payload`. */
-function webhook(
-  topic: string,
-  name: string,
-  payload: (f: Fixture) => unknown,
-  options: ProbeOptions = {},
-): Probe {
+function webhook(topic: string, name: string, payload: (f: Fixture) => unknown, options: ProbeOptions = {}): Probe {
   return probe(
     name,
     "POST",
     "webhook",
     (f) => {
       const body = JSON.stringify(payload(f));
-      const headers = webhookHeaders(
-        { topic, shop: A, body },
-        TEST_APP.apiSecret,
-      );
-      return new Request(new URL(`/webhooks/${topic}`, stack.app.url), {
-        method: "POST",
-        body,
-        headers,
-      });
+      const headers = webhookHeaders({ topic, shop: A, body }, TEST_APP.apiSecret);
+      return new Request(new URL(`/webhooks/${topic}`, stack.app.url), { method: "POST", body, headers });
     },
     options,
   );
@@ -595,8 +415,7 @@ function webhook(
 const bShop = () => stack.emulator.shop(B).state;
 const a2Shop = () => stack.emulator.shop(A2).state;
 /** B's shop and host in the query, as if the admin around the app were B's. */
-const asIfB = (f: Fixture) =>
-  `shop=${f.B.domain}&host=${adminHostParam(f.B.domain)}`;
+const asIfB = (f: Fixture) => `shop=${f.B.domain}&host=${adminHostParam(f.B.domain)}`;
 
 const json = (answer: Answer) => answer.json as Record<string, unknown>;
 
@@ -606,11 +425,9 @@ async function rowsOfWorkspace(ids: string[], workspaceId: string) {
 
 // B's payload with A's header: the payload names B (shop_domain, shop_id, domain), the header A.
 // Refused with 400 before anything is stored (the rule is being added in issue 6).
-const NAMES_ANOTHER_SHOP =
-  "names B's shop in the payload under A's header: 400, nothing stored";
+const NAMES_ANOTHER_SHOP = "names B's shop in the payload under A's header: 400, nothing stored";
 // Topics whose payload does not name the shop: B's ids under A's header are applied to A's shop.
-const B_IDS_FOR_A =
-  "B's ids under A's header: applied to A's shop only, B untouched";
+const B_IDS_FOR_A = "B's ids under A's header: applied to A's shop only, B untouched";
 
 /** A merge in B's workspace (two of B's profiles), made once, before the probes that name it. */
 let bMergeId = "00000000-0000-4000-8000-000000000000";
@@ -620,27 +437,13 @@ async function ensureBMerge(f: Fixture) {
   const [kept, gone] = await Promise.all(
     ["North Trail walk-in", "North Trail walk-in (work)"].map((name, index) =>
       db.helpdeskCustomer.create({
-        data: {
-          workspaceId: f.B.workspaceId,
-          name,
-          emails: [`walk-in-${index}@north-trail.example`],
-        },
+        data: { workspaceId: f.B.workspaceId, name, emails: [`walk-in-${index}@north-trail.example`] },
       }),
     ),
   );
-  const choices = {
-    name: "survivor",
-    note: "both",
-    primaryEmail: null,
-    primaryPhone: null,
-  } as const;
-  bMergeId = (
-    await mergeCustomers(
-      f.B.workspaceId,
-      { survivorId: kept!.id, mergedId: gone!.id, choices },
-      null,
-    )
-  ).mergeId;
+  const choices = { name: "survivor", note: "both", primaryEmail: null, primaryPhone: null } as const;
+  bMergeId = (await mergeCustomers(f.B.workspaceId, { survivorId: kept!.id, mergedId: gone!.id, choices }, null))
+    .mergeId;
 }
 
 /** B's outgoing email settings (Settings → Email), made once: what A's email settings probes must not see or change. */
@@ -655,34 +458,20 @@ const B_MAIL = {
 };
 async function ensureBMail(f: Fixture) {
   const { saveMailSettings } = await import("~/models/mail-settings.server");
-  if (
-    !(await db.workspaceMailSettings.findUnique({
-      where: { workspaceId: f.B.workspaceId },
-    }))
-  ) {
+  if (!(await db.workspaceMailSettings.findUnique({ where: { workspaceId: f.B.workspaceId } }))) {
     expect((await saveMailSettings(f.B.workspaceId, B_MAIL)).ok).toBe(true);
   }
-  return db.workspaceMailSettings.findUniqueOrThrow({
-    where: { workspaceId: f.B.workspaceId },
-  });
+  return db.workspaceMailSettings.findUniqueOrThrow({ where: { workspaceId: f.B.workspaceId } });
 }
 /** An email settings probe: none of B's mail settings (or its password's ciphertext) in the answer, B's row unchanged. */
 const KEEPS_B_MAIL: ProbeOptions = {
   prepare: ensureBMail,
-  forbid: () => [
-    B_MAIL.host,
-    B_MAIL.username,
-    B_MAIL.password,
-    B_MAIL.fromAddress,
-    B_MAIL.fromName,
-  ],
+  forbid: () => [B_MAIL.host, B_MAIL.username, B_MAIL.password, B_MAIL.fromAddress, B_MAIL.fromName],
   async check(answer, f, prepared) {
     const before = prepared as { passwordEncrypted: string };
     expect(answer.text).not.toContain(before.passwordEncrypted);
     expect(
-      await db.workspaceMailSettings.findUniqueOrThrow({
-        where: { workspaceId: f.B.workspaceId },
-      }),
+      await db.workspaceMailSettings.findUniqueOrThrow({ where: { workspaceId: f.B.workspaceId } }),
       "B's email settings changed",
     ).toEqual(before);
   },
@@ -693,23 +482,14 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
   {
     file: "_index.tsx",
     probes: [
-      adminGet(
-        "B's shop and host in the query: a redirect into the app, with no data",
-        (f) => `/?${asIfB(f)}`,
-        {
-          statuses: [302],
-        },
-      ),
+      adminGet("B's shop and host in the query: a redirect into the app, with no data", (f) => `/?${asIfB(f)}`, {
+        statuses: [302],
+      }),
     ],
   },
   {
     file: "app.tsx",
-    probes: [
-      adminGet("B's shop and host in the query", (f) => `/app?${asIfB(f)}`, {
-        ...FOR_A,
-        mayChange: [],
-      }),
-    ],
+    probes: [adminGet("B's shop and host in the query", (f) => `/app?${asIfB(f)}`, { ...FOR_A, mayChange: [] })],
   },
   {
     file: "auth.$.tsx",
@@ -726,9 +506,7 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
     file: "auth.login.tsx",
     probes: [
       // The login page sends whoever names a store to that store's admin, where Shopify decides.
-      adminGet("login for B's shop", (f) => `/auth/login?${asIfB(f)}`, {
-        statuses: [200, 302],
-      }),
+      adminGet("login for B's shop", (f) => `/auth/login?${asIfB(f)}`, { statuses: [200, 302] }),
       adminPost(
         "login form naming B's shop",
         () => "/auth/login",
@@ -742,64 +520,41 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
   {
     file: "app.$.tsx",
     probes: [
-      adminGet(
-        "an unknown app page naming B's customer",
-        (f) => `/app/unknown/${f.b.person.id}?${asIfB(f)}`,
-        {
-          statuses: [404],
-        },
-      ),
+      adminGet("an unknown app page naming B's customer", (f) => `/app/unknown/${f.b.person.id}?${asIfB(f)}`, {
+        statuses: [404],
+      }),
     ],
   },
   {
     file: "app._index.tsx",
     probes: [
-      adminGet(
-        "home page with B's shop and host in the query",
-        (f) => `/app?index&${asIfB(f)}`,
-        {
-          ...FOR_A,
-          mayChange: [],
-          async check(answer, f) {
-            const body = json(answer) as {
-              shop: { myshopifyDomain: string };
-              overview: {
-                workspace: { shops: { domain: string }[] };
-                held: { webhookEvents: number };
-              };
-            };
-            expect(body.shop.myshopifyDomain).toBe(f.A.domain);
-            expect(
-              body.overview.workspace.shops.map((shop) => shop.domain).sort(),
-            ).toEqual([f.A2.domain, f.A.domain].sort());
-            expect(body.overview.held.webhookEvents).toBe(
-              await db.webhookEvent.count({
-                where: { shopDomain: f.A.domain },
-              }),
-            );
-          },
+      adminGet("home page with B's shop and host in the query", (f) => `/app?index&${asIfB(f)}`, {
+        ...FOR_A,
+        mayChange: [],
+        async check(answer, f) {
+          const body = json(answer) as {
+            shop: { myshopifyDomain: string };
+            overview: { workspace: { shops: { domain: string }[] }; held: { webhookEvents: number } };
+          };
+          expect(body.shop.myshopifyDomain).toBe(f.A.domain);
+          expect(body.overview.workspace.shops.map((shop) => shop.domain).sort()).toEqual(
+            [f.A2.domain, f.A.domain].sort(),
+          );
+          expect(body.overview.held.webhookEvents).toBe(
+            await db.webhookEvent.count({ where: { shopDomain: f.A.domain } }),
+          );
         },
-      ),
+      }),
       adminPost(
         "check-now with B's shop in the query and B's shop id and domain in the form",
         (f) => `/app?index&${asIfB(f)}`,
-        (f) => ({
-          intent: "check-now",
-          shop: f.B.domain,
-          shopDomain: f.B.domain,
-          shopId: f.B.id,
-        }),
+        (f) => ({ intent: "check-now", shop: f.B.domain, shopDomain: f.B.domain, shopId: f.B.id }),
         FOR_A,
       ),
       adminPost(
         "retry-import with B's shop id and domain in the form",
         (f) => `/app?index&${asIfB(f)}`,
-        (f) => ({
-          intent: "retry-import",
-          shop: f.B.domain,
-          shopDomain: f.B.domain,
-          shopId: f.B.id,
-        }),
+        (f) => ({ intent: "retry-import", shop: f.B.domain, shopDomain: f.B.domain, shopId: f.B.id }),
         FOR_A,
       ),
     ],
@@ -817,28 +572,17 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
           // A2 shares A's workspace, but webhook events are a shop's own.
           forbid: (f) => f.a2.webhookEventIds,
           async check(answer, f) {
-            const body = json(answer) as {
-              events: { id: string }[];
-              privacy: { id: string }[];
-            };
+            const body = json(answer) as { events: { id: string }[]; privacy: { id: string }[] };
             const own = new Set(
-              (
-                await db.webhookEvent.findMany({
-                  where: { shopDomain: f.A.domain },
-                  select: { id: true },
-                })
-              ).map((event) => event.id),
+              (await db.webhookEvent.findMany({ where: { shopDomain: f.A.domain }, select: { id: true } })).map(
+                (event) => event.id,
+              ),
             );
             expect(body.events.length).toBeGreaterThan(0);
-            expect(body.events.filter((event) => !own.has(event.id))).toEqual(
-              [],
-            );
+            expect(body.events.filter((event) => !own.has(event.id))).toEqual([]);
             expect(
               await db.complianceRequest.count({
-                where: {
-                  id: { in: body.privacy.map((p) => p.id) },
-                  shopDomain: { not: f.A.domain },
-                },
+                where: { id: { in: body.privacy.map((p) => p.id) }, shopDomain: { not: f.A.domain } },
               }),
             ).toBe(0);
           },
@@ -847,11 +591,7 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
       adminPost(
         "a form post naming B's webhook event (the page has no action)",
         () => "/app/activity",
-        (f) => ({
-          intent: "retry",
-          eventId: f.b.webhookEventId,
-          id: f.b.webhookEventId,
-        }),
+        (f) => ({ intent: "retry", eventId: f.b.webhookEventId, id: f.b.webhookEventId }),
         { statuses: [...REFUSED, 405] },
       ),
     ],
@@ -865,10 +605,7 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         {
           ...FOR_A,
           mayChange: [],
-          check: (answer) =>
-            expect(
-              (json(answer) as { customers: unknown[] }).customers,
-            ).toEqual([]),
+          check: (answer) => expect((json(answer) as { customers: unknown[] }).customers).toEqual([]),
         },
       ),
       adminGet(
@@ -879,12 +616,8 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
           ...FOR_A,
           mayChange: [],
           async check(answer, f) {
-            const ids = (
-              json(answer) as { customers: { id: string }[] }
-            ).customers.map((customer) => customer.id);
-            expect(await rowsOfWorkspace(ids, f.A.workspaceId)).toBe(
-              ids.length,
-            );
+            const ids = (json(answer) as { customers: { id: string }[] }).customers.map((customer) => customer.id);
+            expect(await rowsOfWorkspace(ids, f.A.workspaceId)).toBe(ids.length);
           },
         },
       ),
@@ -896,13 +629,9 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
           ...FOR_A,
           mayChange: [],
           async check(answer, f) {
-            const ids = (
-              json(answer) as { customers: { id: string }[] }
-            ).customers.map((customer) => customer.id);
+            const ids = (json(answer) as { customers: { id: string }[] }).customers.map((customer) => customer.id);
             expect(ids.length).toBeGreaterThan(0);
-            expect(await rowsOfWorkspace(ids, f.A.workspaceId)).toBe(
-              ids.length,
-            );
+            expect(await rowsOfWorkspace(ids, f.A.workspaceId)).toBe(ids.length);
           },
         },
       ),
@@ -913,13 +642,9 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
           ...FOR_A,
           mayChange: [],
           async check(answer, f) {
-            const ids = (
-              json(answer) as { customers: { id: string }[] }
-            ).customers.map((customer) => customer.id);
+            const ids = (json(answer) as { customers: { id: string }[] }).customers.map((customer) => customer.id);
             expect(ids.length).toBeGreaterThan(0);
-            expect(await rowsOfWorkspace(ids, f.A.workspaceId)).toBe(
-              ids.length,
-            );
+            expect(await rowsOfWorkspace(ids, f.A.workspaceId)).toBe(ids.length);
           },
         },
       ),
@@ -928,27 +653,17 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
   {
     file: "app.customers.$customerId.tsx",
     probes: [
-      adminGet(
-        "B's helpdesk customer",
-        (f) => `/app/customers/${f.b.person.id}`,
-      ),
+      adminGet("B's helpdesk customer", (f) => `/app/customers/${f.b.person.id}`),
       adminGet(
         "B's helpdesk customer, with B's shop and host in the query",
         (f) => `/app/customers/${f.b.person.id}?${asIfB(f)}`,
       ),
-      adminGet(
-        "B's Shopify customer row id",
-        (f) => `/app/customers/${f.b.customerRowId}`,
-      ),
+      adminGet("B's Shopify customer row id", (f) => `/app/customers/${f.b.customerRowId}`),
       adminGet("B's order row id", (f) => `/app/customers/${f.b.orderRowId}`),
-      adminGet(
-        "B's Shopify customer id",
-        (f) => `/app/customers/${f.b.customer.id}`,
-      ),
+      adminGet("B's Shopify customer id", (f) => `/app/customers/${f.b.customer.id}`),
       adminGet(
         "B's Shopify customer GID",
-        (f) =>
-          `/app/customers/${encodeURIComponent(`gid://shopify/Customer/${f.b.customer.id}`)}`,
+        (f) => `/app/customers/${encodeURIComponent(`gid://shopify/Customer/${f.b.customer.id}`)}`,
       ),
       adminGet("B's workspace id", (f) => `/app/customers/${f.B.workspaceId}`),
       adminGet(
@@ -957,30 +672,18 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         {
           ...FOR_A,
           mayChange: [],
-          check: (answer, f) =>
-            expect(json(answer)).toMatchObject({
-              customer: { id: f.a2.person.id },
-            }),
+          check: (answer, f) => expect(json(answer)).toMatchObject({ customer: { id: f.a2.person.id } }),
         },
       ),
       adminPost(
         "save a note on B's helpdesk customer",
         (f) => `/app/customers/${f.b.person.id}`,
-        (f) => ({
-          intent: "save-note",
-          note: "Written from A",
-          baseVersion: String(f.b.person.noteVersion),
-        }),
+        (f) => ({ intent: "save-note", note: "Written from A", baseVersion: String(f.b.person.noteVersion) }),
       ),
       adminPost(
         "overwrite B's customer's note (keep-mine)",
         (f) => `/app/customers/${f.b.person.id}`,
-        () => ({
-          intent: "save-note",
-          note: "Written from A",
-          baseVersion: "0",
-          resolution: "keep-mine",
-        }),
+        () => ({ intent: "save-note", note: "Written from A", baseVersion: "0", resolution: "keep-mine" }),
       ),
       adminPost(
         "save a note on A's customer with B's customer and workspace ids in the form",
@@ -997,17 +700,10 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         {
           ...FOR_A,
           async check(answer, f) {
-            expect(json(answer)).toMatchObject({
-              status: "saved",
-              note: "A's own note",
-            });
-            expect(
-              (
-                await db.helpdeskCustomer.findUniqueOrThrow({
-                  where: { id: f.a.person.id },
-                })
-              ).note,
-            ).toBe("A's own note");
+            expect(json(answer)).toMatchObject({ status: "saved", note: "A's own note" });
+            expect((await db.helpdeskCustomer.findUniqueOrThrow({ where: { id: f.a.person.id } })).note).toBe(
+              "A's own note",
+            );
           },
         },
       ),
@@ -1016,46 +712,28 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         "compare A's customer with B's customer",
         (f) => `/app/customers/${f.a.person.id}?compare=${f.b.person.id}`,
       ),
-      adminGet(
-        "B's merge confirmed on A's customer",
-        (f) => `/app/customers/${f.a.person.id}?merged=${bMergeId}`,
-        {
-          prepare: ensureBMerge,
-        },
-      ),
+      adminGet("B's merge confirmed on A's customer", (f) => `/app/customers/${f.a.person.id}?merged=${bMergeId}`, {
+        prepare: ensureBMerge,
+      }),
       adminGet(
         "search B's customer to merge with: A's own results only",
-        (f) =>
-          `/app/customers/${f.a.person.id}?mergeWith=${encodeURIComponent(f.b.customer.email!)}`,
+        (f) => `/app/customers/${f.a.person.id}?mergeWith=${encodeURIComponent(f.b.customer.email!)}`,
         {
           ...FOR_A,
           mayChange: [],
           check: (answer) =>
-            expect(
-              (json(answer) as { merge: { search: { results: unknown[] } } })
-                .merge.search.results,
-            ).toEqual([]),
+            expect((json(answer) as { merge: { search: { results: unknown[] } } }).merge.search.results).toEqual([]),
         },
       ),
       adminPost(
         "merge B's customer into A's",
         (f) => `/app/customers/${f.a.person.id}`,
-        (f) => ({
-          intent: "merge",
-          otherId: f.b.person.id,
-          name: "other",
-          note: "both",
-        }),
+        (f) => ({ intent: "merge", otherId: f.b.person.id, name: "other", note: "both" }),
       ),
       adminPost(
         "merge A's customer into B's",
         (f) => `/app/customers/${f.b.person.id}`,
-        (f) => ({
-          intent: "merge",
-          otherId: f.a.person.id,
-          name: "this",
-          note: "this",
-        }),
+        (f) => ({ intent: "merge", otherId: f.a.person.id, name: "this", note: "this" }),
       ),
       adminPost(
         "undo B's merge from A's customer",
@@ -1070,13 +748,7 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         {
           prepare: ensureBMerge,
           async check() {
-            expect(
-              (
-                await db.customerMerge.findUniqueOrThrow({
-                  where: { id: bMergeId },
-                })
-              ).undoneAt,
-            ).toBeNull();
+            expect((await db.customerMerge.findUniqueOrThrow({ where: { id: bMergeId } })).undoneAt).toBeNull();
           },
         },
       ),
@@ -1092,67 +764,37 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
           ...FOR_A,
           mayChange: [],
           async check(answer, f) {
-            const body = json(answer) as {
-              tickets: { id: string }[];
-              counts: { all: number };
-            };
-            expect(body.tickets.map((ticket) => ticket.id)).toContain(
-              f.a.ticketId,
-            );
+            const body = json(answer) as { tickets: { id: string }[]; counts: { all: number } };
+            expect(body.tickets.map((ticket) => ticket.id)).toContain(f.a.ticketId);
             expect(
               await db.ticket.count({
-                where: {
-                  id: { in: body.tickets.map((t) => t.id) },
-                  workspaceId: { not: f.A.workspaceId },
-                },
+                where: { id: { in: body.tickets.map((t) => t.id) }, workspaceId: { not: f.A.workspaceId } },
               }),
             ).toBe(0);
-            expect(body.counts.all).toBe(
-              await db.ticket.count({
-                where: { workspaceId: f.A.workspaceId },
-              }),
-            );
+            expect(body.counts.all).toBe(await db.ticket.count({ where: { workspaceId: f.A.workspaceId } }));
           },
         },
       ),
       adminGet(
         "search for B's ticket subject",
-        (f) =>
-          `/app/inbox?view=all&q=${encodeURIComponent(f.b.ticket.subject)}`,
+        (f) => `/app/inbox?view=all&q=${encodeURIComponent(f.b.ticket.subject)}`,
         {
           ...FOR_A,
           mayChange: [],
-          check: (answer) =>
-            expect((json(answer) as { tickets: unknown[] }).tickets).toEqual(
-              [],
-            ),
+          check: (answer) => expect((json(answer) as { tickets: unknown[] }).tickets).toEqual([]),
         },
       ),
-      adminGet(
-        "B's tag as the tag filter",
-        () => `/app/inbox?view=all&tag=north-trail-only`,
-        {
-          ...FOR_A,
-          mayChange: [],
-          check: (answer) =>
-            expect((json(answer) as { tickets: unknown[] }).tickets).toEqual(
-              [],
-            ),
-        },
-      ),
-      adminGet(
-        "B's agent as the assignee filter",
-        (f) => `/app/inbox?view=all&assignee=${f.b.agentId}`,
-        {
-          ...FOR_A,
-          statuses: [400],
-          mayChange: [],
-          check: (answer) =>
-            expect((json(answer) as { error: string }).error).toBe(
-              "Choose one of the agents.",
-            ),
-        },
-      ),
+      adminGet("B's tag as the tag filter", () => `/app/inbox?view=all&tag=north-trail-only`, {
+        ...FOR_A,
+        mayChange: [],
+        check: (answer) => expect((json(answer) as { tickets: unknown[] }).tickets).toEqual([]),
+      }),
+      adminGet("B's agent as the assignee filter", (f) => `/app/inbox?view=all&assignee=${f.b.agentId}`, {
+        ...FOR_A,
+        statuses: [400],
+        mayChange: [],
+        check: (answer) => expect((json(answer) as { error: string }).error).toBe("Choose one of the agents."),
+      }),
       adminGet(
         "a page cursor made from B's ticket",
         (f) =>
@@ -1161,17 +803,10 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
           ...FOR_A,
           mayChange: [],
           async check(answer, f) {
-            const ids = (
-              json(answer) as { tickets: { id: string }[] }
-            ).tickets.map((ticket) => ticket.id);
-            expect(
-              await db.ticket.count({
-                where: {
-                  id: { in: ids },
-                  workspaceId: { not: f.A.workspaceId },
-                },
-              }),
-            ).toBe(0);
+            const ids = (json(answer) as { tickets: { id: string }[] }).tickets.map((ticket) => ticket.id);
+            expect(await db.ticket.count({ where: { id: { in: ids }, workspaceId: { not: f.A.workspaceId } } })).toBe(
+              0,
+            );
           },
         },
       ),
@@ -1183,10 +818,7 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
       adminPost(
         "closing A's and B's tickets in bulk: nothing changes",
         () => "/app/inbox",
-        (f) => ({
-          intent: "bulk-close",
-          ids: `${f.a.ticketId},${f.b.ticket.id}`,
-        }),
+        (f) => ({ intent: "bulk-close", ids: `${f.a.ticketId},${f.b.ticket.id}` }),
         { statuses: [404], mayChange: [] },
       ),
       adminPost(
@@ -1205,10 +837,7 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
     file: "app.tickets.$ticketId.tsx",
     probes: [
       adminGet("B's ticket", (f) => `/app/tickets/${f.b.ticket.id}`),
-      adminGet(
-        "B's ticket with B's shop and host in the query",
-        (f) => `/app/tickets/${f.b.ticket.id}?${asIfB(f)}`,
-      ),
+      adminGet("B's ticket with B's shop and host in the query", (f) => `/app/tickets/${f.b.ticket.id}?${asIfB(f)}`),
       adminPost(
         "a reply on B's ticket",
         (f) => `/app/tickets/${f.b.ticket.id}`,
@@ -1254,24 +883,17 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
   {
     file: "app.tickets.$ticketId.thread.tsx",
     probes: [
-      adminGet(
-        "earlier messages of B's ticket",
-        (f) => `/app/tickets/${f.b.ticket.id}/thread`,
-      ),
+      adminGet("earlier messages of B's ticket", (f) => `/app/tickets/${f.b.ticket.id}/thread`),
       adminGet(
         "A's ticket, before one of B's messages",
-        (f) =>
-          `/app/tickets/${f.a.ticketId}/thread?before=${f.b.ticket.entryId}`,
+        (f) => `/app/tickets/${f.a.ticketId}/thread?before=${f.b.ticket.entryId}`,
       ),
     ],
   },
   {
     file: "app.live.tsx",
     probes: [
-      adminGet(
-        "live updates of B's ticket",
-        (f) => `/app/live?ticket=${f.b.ticket.id}`,
-      ),
+      adminGet("live updates of B's ticket", (f) => `/app/live?ticket=${f.b.ticket.id}`),
       adminPost(
         "viewing B's ticket",
         () => "/app/live",
@@ -1282,24 +904,11 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
   {
     file: "app.orders.$orderId.tsx",
     probes: [
-      adminGet(
-        "B's order by its Shopify id",
-        (f) => `/app/orders/${f.b.order.id}`,
-      ),
-      adminGet(
-        "B's shipped order by its Shopify id",
-        (f) => `/app/orders/${f.b.fulfilled.order.id}`,
-      ),
-      adminGet(
-        "B's order, with B's shop and host in the query",
-        (f) => `/app/orders/${f.b.order.id}?${asIfB(f)}`,
-      ),
+      adminGet("B's order by its Shopify id", (f) => `/app/orders/${f.b.order.id}`),
+      adminGet("B's shipped order by its Shopify id", (f) => `/app/orders/${f.b.fulfilled.order.id}`),
+      adminGet("B's order, with B's shop and host in the query", (f) => `/app/orders/${f.b.order.id}?${asIfB(f)}`),
       adminGet("B's order row id", (f) => `/app/orders/${f.b.orderRowId}`),
-      adminGet(
-        "B's order GID",
-        (f) =>
-          `/app/orders/${encodeURIComponent(`gid://shopify/Order/${f.b.order.id}`)}`,
-      ),
+      adminGet("B's order GID", (f) => `/app/orders/${encodeURIComponent(`gid://shopify/Order/${f.b.order.id}`)}`),
       adminPost(
         "a form post naming B's order (the page has no action)",
         (f) => `/app/orders/${f.b.order.id}`,
@@ -1320,66 +929,38 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
           ...FOR_A,
           mayChange: [],
           check(answer, f) {
-            const body = json(answer) as {
-              shop: { domain: string };
-              workspace: { shops: { domain: string }[] };
-            };
+            const body = json(answer) as { shop: { domain: string }; workspace: { shops: { domain: string }[] } };
             expect(body.shop.domain).toBe(f.A.domain);
-            expect(
-              body.workspace.shops.map((shop) => shop.domain).sort(),
-            ).toEqual([f.A2.domain, f.A.domain].sort());
+            expect(body.workspace.shops.map((shop) => shop.domain).sort()).toEqual([f.A2.domain, f.A.domain].sort());
           },
         },
       ),
       adminPost(
         "turn note sync off, naming B's shop (and A2's) in the form",
         (f) => `/app/settings?${asIfB(f)}`,
-        (f) => ({
-          intent: "notes-sync",
-          enabled: "false",
-          shopId: f.B.id,
-          shop: f.B.domain,
-          domain: f.A2.domain,
-        }),
+        (f) => ({ intent: "notes-sync", enabled: "false", shopId: f.B.id, shop: f.B.domain, domain: f.A2.domain }),
         {
           ...FOR_A,
           async check(_answer, f) {
-            expect(
-              (await db.shop.findUniqueOrThrow({ where: { id: f.A.id } }))
-                .notesSyncEnabled,
-            ).toBe(false);
+            expect((await db.shop.findUniqueOrThrow({ where: { id: f.A.id } })).notesSyncEnabled).toBe(false);
           },
         },
       ),
       adminPost(
         "turn note sync back on, naming B's shop in the form",
         (f) => `/app/settings?${asIfB(f)}`,
-        (f) => ({
-          intent: "notes-sync",
-          enabled: "true",
-          shopId: f.B.id,
-          shop: f.B.domain,
-        }),
+        (f) => ({ intent: "notes-sync", enabled: "true", shopId: f.B.id, shop: f.B.domain }),
         FOR_A,
       ),
       adminPost(
         "create a link code with B's workspace and shop ids in the form",
         (f) => `/app/settings?${asIfB(f)}`,
-        (f) => ({
-          intent: "create-link-code",
-          workspaceId: f.B.workspaceId,
-          shopId: f.B.id,
-        }),
+        (f) => ({ intent: "create-link-code", workspaceId: f.B.workspaceId, shopId: f.B.id }),
         {
           ...FOR_A,
           async check(_answer, f) {
-            const newest = await db.workspaceLinkCode.findFirstOrThrow({
-              orderBy: { createdAt: "desc" },
-            });
-            expect(newest).toMatchObject({
-              workspaceId: f.A.workspaceId,
-              createdByShopId: f.A.id,
-            });
+            const newest = await db.workspaceLinkCode.findFirstOrThrow({ orderBy: { createdAt: "desc" } });
+            expect(newest).toMatchObject({ workspaceId: f.A.workspaceId, createdByShopId: f.A.id });
           },
         },
       ),
@@ -1439,9 +1020,7 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
           statuses: [200, 400, 403, 409],
           mayChange: ["A2's shop", "A's workspace", "B's workspace"],
           prepare: async (f) => ({
-            bPeople: await db.helpdeskCustomer.findMany({
-              where: { workspaceId: f.B.workspaceId },
-            }),
+            bPeople: await db.helpdeskCustomer.findMany({ where: { workspaceId: f.B.workspaceId } }),
           }),
           async check(_answer, f, prepared) {
             const { bPeople } = prepared as { bPeople: { id: string }[] };
@@ -1450,24 +1029,18 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
               select: { helpdeskCustomer: { select: { workspaceId: true } } },
             });
             expect(
-              aLinks.filter(
-                (link) =>
-                  link.helpdeskCustomer!.workspaceId !== f.A.workspaceId,
-              ).length,
+              aLinks.filter((link) => link.helpdeskCustomer!.workspaceId !== f.A.workspaceId).length,
               "A's customers moved out of A's workspace",
             ).toBe(0);
             const bNow = await db.helpdeskCustomer.findMany({
               where: { workspaceId: f.B.workspaceId },
               include: { shopifyCustomers: { select: { shopId: true } } },
             });
-            const before = new Map(
-              bPeople.map((person) => [person.id, person]),
-            );
+            const before = new Map(bPeople.map((person) => [person.id, person]));
             for (const person of bNow) {
               const { shopifyCustomers, ...row } = person;
               const previous = before.get(person.id);
-              if (previous)
-                expect(row, "B's existing customer changed").toEqual(previous);
+              if (previous) expect(row, "B's existing customer changed").toEqual(previous);
               else
                 expect(
                   shopifyCustomers.every((link) => link.shopId === f.A2.id),
@@ -1510,25 +1083,15 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
           async check(answer, f, prepared) {
             await KEEPS_B_MAIL.check!(answer, f, prepared);
             expect(
-              await db.workspaceMailSettings.findUniqueOrThrow({
-                where: { workspaceId: f.A.workspaceId },
-              }),
-            ).toMatchObject({
-              host: "127.0.0.1",
-              port: 9,
-              fromAddress: "support@maple-goods.example",
-            });
+              await db.workspaceMailSettings.findUniqueOrThrow({ where: { workspaceId: f.A.workspaceId } }),
+            ).toMatchObject({ host: "127.0.0.1", port: 9, fromAddress: "support@maple-goods.example" });
           },
         },
       ),
       adminPost(
         "send a test email naming B's workspace: sent, if at all, with A's settings",
         (f) => `/app/settings/email?${asIfB(f)}`,
-        (f) => ({
-          intent: "send-test",
-          to: "owner@maple-goods.example",
-          workspaceId: f.B.workspaceId,
-        }),
+        (f) => ({ intent: "send-test", to: "owner@maple-goods.example", workspaceId: f.B.workspaceId }),
         { ...FOR_A, ...KEEPS_B_MAIL, statuses: [200, 409] },
       ),
     ],
@@ -1544,56 +1107,31 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
           ...FOR_A,
           mayChange: [],
           check(answer, f) {
-            expect(json(answer)).toEqual({
-              shop: { name: f.A.name },
-              customer: { loggedIn: true, firstName: null },
-            });
+            expect(json(answer)).toEqual({ shop: { name: f.A.name }, customer: { loggedIn: true, firstName: null } });
           },
         },
       ),
-      proxyGet(
-        "signed for A, then the shop changed to B",
-        "/proxy/widget",
-        () => proxyParams(A),
-        {
-          tamper: (url, f) => url.searchParams.set("shop", f.B.domain),
-          statuses: BAD_SIGNATURE,
-        },
-      ),
-      proxyGet(
-        "signed for A, then B's shop appended",
-        "/proxy/widget",
-        () => proxyParams(A),
-        {
-          tamper: (url, f) => url.searchParams.append("shop", f.B.domain),
-          statuses: BAD_SIGNATURE,
-        },
-      ),
-      proxyGet(
-        "A's and B's shop both signed",
-        "/proxy/widget",
-        (f) => [...proxyParams(A), ["shop", f.B.domain]],
-        {
-          statuses: BAD_SIGNATURE,
-        },
-      ),
+      proxyGet("signed for A, then the shop changed to B", "/proxy/widget", () => proxyParams(A), {
+        tamper: (url, f) => url.searchParams.set("shop", f.B.domain),
+        statuses: BAD_SIGNATURE,
+      }),
+      proxyGet("signed for A, then B's shop appended", "/proxy/widget", () => proxyParams(A), {
+        tamper: (url, f) => url.searchParams.append("shop", f.B.domain),
+        statuses: BAD_SIGNATURE,
+      }),
+      proxyGet("A's and B's shop both signed", "/proxy/widget", (f) => [...proxyParams(A), ["shop", f.B.domain]], {
+        statuses: BAD_SIGNATURE,
+      }),
       proxyGet(
         "A's customer and B's customer both signed as the logged-in customer",
         "/proxy/widget",
-        (f) => [
-          ...proxyParams(A, String(f.a.customer.id)),
-          ["logged_in_customer_id", String(f.b.customer.id)],
-        ],
+        (f) => [...proxyParams(A, String(f.a.customer.id)), ["logged_in_customer_id", String(f.b.customer.id)]],
         {
           statuses: [200, ...REFUSED],
           check(answer, f) {
             if (answer.status !== 200) return;
-            const customer = (
-              json(answer) as { customer: { firstName: string | null } }
-            ).customer;
-            expect([null, f.a.customer.firstName]).toContain(
-              customer.firstName,
-            );
+            const customer = (json(answer) as { customer: { firstName: string | null } }).customer;
+            expect([null, f.a.customer.firstName]).toContain(customer.firstName);
           },
         },
       ),
@@ -1609,8 +1147,7 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         {
           ...FOR_A,
           mayChange: [],
-          check: (answer, f) =>
-            expect(json(answer)).toMatchObject({ shop: { name: f.A.name } }),
+          check: (answer, f) => expect(json(answer)).toMatchObject({ shop: { name: f.A.name } }),
         },
       ),
     ],
@@ -1637,24 +1174,12 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
   {
     file: "webhooks.app.uninstalled.tsx",
     probes: [
-      webhook(
-        "app/uninstalled",
-        NAMES_ANOTHER_SHOP,
-        () => shopPayload(bShop()),
-        { statuses: [400], last: true },
-      ),
+      webhook("app/uninstalled", NAMES_ANOTHER_SHOP, () => shopPayload(bShop()), { statuses: [400], last: true }),
     ],
   },
   {
     file: "webhooks.customers.create.tsx",
-    probes: [
-      webhook(
-        "customers/create",
-        B_IDS_FOR_A,
-        (f) => customerPayload(bShop(), f.b.customer),
-        FOR_A,
-      ),
-    ],
+    probes: [webhook("customers/create", B_IDS_FOR_A, (f) => customerPayload(bShop(), f.b.customer), FOR_A)],
   },
   {
     file: "webhooks.customers.update.tsx",
@@ -1662,35 +1187,20 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
       webhook(
         "customers/update",
         B_IDS_FOR_A,
-        (f) =>
-          customerPayload(bShop(), {
-            ...f.b.customer,
-            note: "from A's header",
-          }),
+        (f) => customerPayload(bShop(), { ...f.b.customer, note: "from A's header" }),
         FOR_A,
       ),
       webhook(
         "customers/update",
         "A2's customer under A's header: A2's rows untouched",
-        (f) =>
-          customerPayload(a2Shop(), {
-            ...f.a2.customer,
-            note: "from A's header",
-          }),
+        (f) => customerPayload(a2Shop(), { ...f.a2.customer, note: "from A's header" }),
         FOR_A,
       ),
     ],
   },
   {
     file: "webhooks.customers.delete.tsx",
-    probes: [
-      webhook(
-        "customers/delete",
-        B_IDS_FOR_A,
-        (f) => customerDeletePayload(f.b.customer),
-        FOR_A,
-      ),
-    ],
+    probes: [webhook("customers/delete", B_IDS_FOR_A, (f) => customerDeletePayload(f.b.customer), FOR_A)],
   },
   {
     file: "webhooks.customers.data_request.tsx",
@@ -1698,25 +1208,14 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
       webhook(
         "customers/data_request",
         NAMES_ANOTHER_SHOP,
-        (f) =>
-          complianceCustomerPayload(
-            bShop(),
-            "customers/data_request",
-            f.b.customer,
-            9001,
-          ),
+        (f) => complianceCustomerPayload(bShop(), "customers/data_request", f.b.customer, 9001),
         { statuses: [400] },
       ),
       webhook(
         "customers/data_request",
         "A's request naming B's customer and orders: A's report holds none of B's rows",
         (f) => ({
-          ...(complianceCustomerPayload(
-            bShop(),
-            "customers/data_request",
-            f.b.customer,
-            9002,
-          ) as object),
+          ...(complianceCustomerPayload(bShop(), "customers/data_request", f.b.customer, 9002) as object),
           shop_id: f.A.shopifyId,
           shop_domain: f.A.domain,
         }),
@@ -1724,24 +1223,13 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
           ...FOR_A,
           async check(_answer, f) {
             const request = await db.complianceRequest.findFirstOrThrow({
-              where: {
-                shopDomain: f.A.domain,
-                topic: "customers/data_request",
-              },
+              where: { shopDomain: f.A.domain, topic: "customers/data_request" },
               orderBy: { createdAt: "desc" },
             });
             const report = JSON.stringify(request.report);
             expect(f.bRowIds.filter((id) => report.includes(id))).toEqual([]);
-            const data = (
-              request.report as {
-                data: { shopifyCustomers: { shopId: string }[] };
-              }
-            ).data;
-            expect(
-              data.shopifyCustomers.filter(
-                (customer) => customer.shopId !== f.A.id,
-              ),
-            ).toEqual([]);
+            const data = (request.report as { data: { shopifyCustomers: { shopId: string }[] } }).data;
+            expect(data.shopifyCustomers.filter((customer) => customer.shopId !== f.A.id)).toEqual([]);
           },
         },
       ),
@@ -1753,13 +1241,7 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
       webhook(
         "customers/redact",
         NAMES_ANOTHER_SHOP,
-        (f) =>
-          complianceCustomerPayload(
-            bShop(),
-            "customers/redact",
-            f.b.customer,
-            0,
-          ),
+        (f) => complianceCustomerPayload(bShop(), "customers/redact", f.b.customer, 0),
         {
           statuses: [400],
         },
@@ -1768,12 +1250,7 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         "customers/redact",
         "A's erasure naming B's customer and orders: B's data stays",
         (f) => ({
-          ...(complianceCustomerPayload(
-            bShop(),
-            "customers/redact",
-            f.b.customer,
-            0,
-          ) as object),
+          ...(complianceCustomerPayload(bShop(), "customers/redact", f.b.customer, 0) as object),
           shop_id: f.A.shopifyId,
           shop_domain: f.A.domain,
         }),
@@ -1784,83 +1261,39 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
   {
     file: "webhooks.shop.redact.tsx",
     probes: [
-      webhook(
-        "shop/redact",
-        NAMES_ANOTHER_SHOP,
-        () => complianceShopPayload(bShop()),
-        { statuses: [400], last: true },
-      ),
+      webhook("shop/redact", NAMES_ANOTHER_SHOP, () => complianceShopPayload(bShop()), { statuses: [400], last: true }),
     ],
   },
   {
     file: "webhooks.fulfillment_events.create.tsx",
     probes: [
-      webhook(
-        "fulfillment_events/create",
-        NAMES_ANOTHER_SHOP,
-        (f) => fulfillmentEventFor(f),
-        { statuses: [400] },
-      ),
+      webhook("fulfillment_events/create", NAMES_ANOTHER_SHOP, (f) => fulfillmentEventFor(f), { statuses: [400] }),
       webhook(
         "fulfillment_events/create",
         `${B_IDS_FOR_A} (shop_id set to A's)`,
-        (f) => ({
-          ...(fulfillmentEventFor(f) as object),
-          shop_id: f.A.shopifyId,
-        }),
+        (f) => ({ ...(fulfillmentEventFor(f) as object), shop_id: f.A.shopifyId }),
         FOR_A,
       ),
     ],
   },
   {
     file: "webhooks.fulfillments.create.tsx",
-    probes: [
-      webhook(
-        "fulfillments/create",
-        B_IDS_FOR_A,
-        (f) => fulfillmentFor(f),
-        FOR_A,
-      ),
-    ],
+    probes: [webhook("fulfillments/create", B_IDS_FOR_A, (f) => fulfillmentFor(f), FOR_A)],
   },
   {
     file: "webhooks.fulfillments.update.tsx",
-    probes: [
-      webhook(
-        "fulfillments/update",
-        B_IDS_FOR_A,
-        (f) => fulfillmentFor(f),
-        FOR_A,
-      ),
-    ],
+    probes: [webhook("fulfillments/update", B_IDS_FOR_A, (f) => fulfillmentFor(f), FOR_A)],
   },
-  ...(
-    [
-      "orders/create",
-      "orders/cancelled",
-      "orders/fulfilled",
-      "orders/partially_fulfilled",
-    ] as const
-  ).map((topic) => ({
-    file: `webhooks.${topic.replace("/", ".")}.tsx`,
-    probes: [
-      webhook(
-        topic,
-        B_IDS_FOR_A,
-        (f) => orderPayload(bShop(), f.b.order),
-        FOR_A,
-      ),
-    ],
-  })),
+  ...(["orders/create", "orders/cancelled", "orders/fulfilled", "orders/partially_fulfilled"] as const).map(
+    (topic) => ({
+      file: `webhooks.${topic.replace("/", ".")}.tsx`,
+      probes: [webhook(topic, B_IDS_FOR_A, (f) => orderPayload(bShop(), f.b.order), FOR_A)],
+    }),
+  ),
   {
     file: "webhooks.orders.updated.tsx",
     probes: [
-      webhook(
-        "orders/updated",
-        B_IDS_FOR_A,
-        (f) => orderPayload(bShop(), f.b.order),
-        FOR_A,
-      ),
+      webhook("orders/updated", B_IDS_FOR_A, (f) => orderPayload(bShop(), f.b.order), FOR_A),
       webhook(
         "orders/updated",
         "A2's order under A's header: A2's rows untouched",
@@ -1906,29 +1339,18 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
 
 function fulfillmentFor(f: Fixture) {
   const { order, fulfillmentIndex } = f.b.fulfilled;
-  return fulfillmentPayload(
-    bShop(),
-    order,
-    order.fulfillments[fulfillmentIndex]!,
-  );
+  return fulfillmentPayload(bShop(), order, order.fulfillments[fulfillmentIndex]!);
 }
 
 function fulfillmentEventFor(f: Fixture) {
   const { order, fulfillmentIndex } = f.b.fulfilled;
   const fulfillment = order.fulfillments[fulfillmentIndex]!;
-  return fulfillmentEventPayload(
-    bShop(),
-    order,
-    fulfillment,
-    fulfillment.events.at(-1)!,
-  );
+  return fulfillmentEventPayload(bShop(), order, fulfillment, fulfillment.events.at(-1)!);
 }
 
 // ---- The table covers every route --------------------------------------------------------------
 
-const routeModules = import.meta.glob<{ loader?: unknown; action?: unknown }>(
-  "../../app/routes/*.tsx",
-);
+const routeModules = import.meta.glob<{ loader?: unknown; action?: unknown }>("../../app/routes/*.tsx");
 const fileOf = (path: string) => path.replace(/^.*\//, "");
 
 describe("every route file has cross-tenant probes", () => {
@@ -1948,17 +1370,11 @@ describe("every route file has cross-tenant probes", () => {
     const uncovered: string[] = [];
     for (const [path, load] of Object.entries(routeModules)) {
       const module = await load();
-      const probes =
-        ROUTES.find((route) => route.file === fileOf(path))?.probes ?? [];
-      if (module.loader && !probes.some((probe) => probe.method === "GET"))
-        uncovered.push(`${fileOf(path)} loader`);
-      if (module.action && !probes.some((probe) => probe.method === "POST"))
-        uncovered.push(`${fileOf(path)} action`);
+      const probes = ROUTES.find((route) => route.file === fileOf(path))?.probes ?? [];
+      if (module.loader && !probes.some((probe) => probe.method === "GET")) uncovered.push(`${fileOf(path)} loader`);
+      if (module.action && !probes.some((probe) => probe.method === "POST")) uncovered.push(`${fileOf(path)} action`);
     }
-    expect(
-      uncovered,
-      "Add a probe for each to ROUTES in tests/integration/cross-tenant.test.ts",
-    ).toEqual([]);
+    expect(uncovered, "Add a probe for each to ROUTES in tests/integration/cross-tenant.test.ts").toEqual([]);
   });
 });
 
@@ -1977,9 +1393,9 @@ async function digestAll(f: Fixture): Promise<Record<Scope, TenantDigest>> {
 // Admin pages and the storefront first, then webhooks (some copy B's data into A, as a signed
 // delivery for A says), then the probes that would end a tenant's data if they were not refused.
 const phase = (p: Probe) => (p.last ? 2 : p.via === "webhook" ? 1 : 0);
-const ordered = ROUTES.flatMap((route) =>
-  route.probes.map((p) => ({ ...p, file: route.file })),
-).sort((a, b) => phase(a) - phase(b));
+const ordered = ROUTES.flatMap((route) => route.probes.map((p) => ({ ...p, file: route.file }))).sort(
+  (a, b) => phase(a) - phase(b),
+);
 
 describe("another tenant's ids get nothing and change nothing", () => {
   for (const p of ordered) {
@@ -1989,26 +1405,17 @@ describe("another tenant's ids get nothing and change nothing", () => {
       const before = await digestAll(f);
       const since = new Date();
       const request = p.build(f);
-      const sent =
-        decodeURIComponent(request.url) + (await request.clone().text());
+      const sent = decodeURIComponent(request.url) + (await request.clone().text());
 
       const response = await fetch(request, { redirect: "manual" });
       const text = await response.text();
       const target = new URL(request.url);
       // The log's last entry could be a webhook the emulator sent meanwhile: find this request's.
       const served = stack.app.requests.findLast(
-        (entry) =>
-          entry.method === request.method &&
-          entry.path === target.pathname + target.search,
+        (entry) => entry.method === request.method && entry.path === target.pathname + target.search,
       );
-      expect(
-        served?.route,
-        "the probe did not reach the route it is listed under",
-      ).toBe(p.file);
-      expect(
-        p.statuses,
-        `answered ${response.status}: ${text.slice(0, 300)}`,
-      ).toContain(response.status);
+      expect(served?.route, "the probe did not reach the route it is listed under").toBe(p.file);
+      expect(p.statuses, `answered ${response.status}: ${text.slice(0, 300)}`).toContain(response.status);
 
       await stack.emulator.waitForDeliveries();
       await waitUntilQuiet();
@@ -2025,15 +1432,13 @@ describe("another tenant's ids get nothing and change nothing", () => {
 
       const after = await digestAll(f);
       for (const scope of Object.keys(before) as Scope[]) {
-        if (!p.mayChange.includes(scope))
-          expect(after[scope], `${scope} changed`).toEqual(before[scope]);
+        if (!p.mayChange.includes(scope)) expect(after[scope], `${scope} changed`).toEqual(before[scope]);
       }
       expect(await jobsQueuedFor(f.B, since), "work queued for B").toEqual([]);
       const calls = stack.emulator.requests.filter(
         (call) =>
           new Date(call.at) >= since &&
-          (call.shop === f.B.domain ||
-            (call.shop === f.A2.domain && !p.mayChange.includes("A2's shop"))),
+          (call.shop === f.B.domain || (call.shop === f.A2.domain && !p.mayChange.includes("A2's shop"))),
       );
       expect(calls, "calls to another store's Shopify").toEqual([]);
 
@@ -2043,11 +1448,7 @@ describe("another tenant's ids get nothing and change nothing", () => {
       } catch {
         // not JSON (a redirect, a bounce page)
       }
-      await p.check?.(
-        { status: response.status, text, json: parsed },
-        f,
-        prepared,
-      );
+      await p.check?.({ status: response.status, text, json: parsed }, f, prepared);
     });
   }
 });
