@@ -20,7 +20,7 @@ import type { TicketEvent } from "~/domain/tickets";
 import type { Prisma } from "~/generated/prisma/client";
 import { logger } from "~/lib/logger.server";
 
-// Merging two helpdesk customers of a workspace and undoing it (docs/decisions/016-customer-merge.md).
+// Merging two helpdesk customers of a workspace and undoing it (docs/decisions/017-customer-merge.md).
 // Every row that points at the merged profile moves to the survivor, and the merge records both
 // profiles and the ids of what moved, so an undo within 30 days puts back exactly those rows.
 

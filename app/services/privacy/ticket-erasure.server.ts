@@ -3,7 +3,7 @@ import { normalizeEmail, normalizePhone } from "~/domain/customer-identity";
 import { ticketEventSchema } from "~/domain/tickets";
 import type { Prisma } from "~/generated/prisma/client";
 
-// A shopper's tickets under customers/redact (docs/decisions/016-customer-merge.md, "Erasure"):
+// A shopper's tickets under customers/redact (docs/decisions/017-customer-merge.md, "Erasure"):
 // what they wrote and what was written to or about them goes; the ticket's shell (number,
 // channel, status, dates, tags, linked orders, already erased of the buyer) stays for the
 // merchant's counts. Called by the privacy holders (services/privacy/personal-data.server.ts)
