@@ -5,10 +5,12 @@ import { combineNotes } from "~/domain/note-sync";
 import type { Prisma } from "~/generated/prisma/client";
 import { logger } from "~/lib/logger.server";
 import { lockShopForMove, lockWorkspacesForMove } from "~/models/workspace-lock.server";
+import { moveTicketsWithShop } from "./workspace-tickets.server";
 
 // Linking a second shop to a workspace needs an admin of each shop: one creates a code in their
 // admin, the other enters it in theirs. Codes are short-lived, single-use and stored hashed.
-// A shop that joins or leaves a workspace takes its own customers with it and nothing else.
+// A shop that joins or leaves a workspace takes its own customers with it, and their tickets and
+// the tickets that came through it (workspace-tickets.server.ts), and nothing else.
 
 type Tx = Prisma.TransactionClient;
 
@@ -86,9 +88,18 @@ export async function joinWorkspace(shop: { id: string }, code: string): Promise
 
         await tx.shop.update({ where: { id: shop.id }, data: { workspaceId: link.workspaceId } });
         const lastShopLeft = (await tx.shop.count({ where: { workspaceId: from } })) === 0;
-        const moved = await moveShopCustomers(tx, shop.id, from, link.workspaceId, { withUnlinked: lastShopLeft });
+        const { people, ...moved } = await moveShopCustomers(tx, shop.id, from, link.workspaceId, {
+          withUnlinked: lastShopLeft,
+        });
+        const tickets = await moveTicketsWithShop(tx, {
+          from,
+          to: link.workspaceId,
+          shopId: shop.id,
+          ...people,
+          everything: lastShopLeft,
+        });
         if (lastShopLeft) await tx.workspace.delete({ where: { id: from } });
-        return { from, to: link.workspaceId, workspaceName: link.workspace.name, moved };
+        return { from, to: link.workspaceId, workspaceName: link.workspace.name, moved, tickets };
       },
       { timeout: 120_000 },
     );
@@ -114,8 +125,15 @@ export async function leaveWorkspace(shop: { id: string }): Promise<LeaveResult>
         const row = await tx.shop.findUniqueOrThrow({ where: { id: shop.id } });
         const own = await tx.workspace.create({ data: { name: row.name ?? row.domain } });
         await tx.shop.update({ where: { id: shop.id }, data: { workspaceId: own.id } });
-        const moved = await moveShopCustomers(tx, shop.id, from, own.id, { withUnlinked: false });
-        return { from, to: own.id, workspaceName: own.name, moved };
+        const { people, ...moved } = await moveShopCustomers(tx, shop.id, from, own.id, { withUnlinked: false });
+        const tickets = await moveTicketsWithShop(tx, {
+          from,
+          to: own.id,
+          shopId: shop.id,
+          ...people,
+          everything: false,
+        });
+        return { from, to: own.id, workspaceName: own.name, moved, tickets };
       },
       { timeout: 120_000 },
     );
@@ -154,6 +172,8 @@ async function moveShopCustomers(tx: Tx, shopId: string, from: string, to: strin
   });
 
   const counts = { moved: 0, merged: 0, split: 0 };
+  /** Where each person's tickets go (workspace-tickets.server.ts): old id → the person in `to`. */
+  const ticketsGo = { wholly: new Map<string, string>(), split: new Map<string, string>() };
   for (const person of people) {
     const ownLinks = person.shopifyCustomers.filter((link) => link.shopId === shopId);
     const sharedWithStayingShops = ownLinks.length < person.shopifyCustomers.length;
@@ -162,6 +182,9 @@ async function moveShopCustomers(tx: Tx, shopId: string, from: string, to: strin
       const match = findSamePersonByAny(targets, person.emails, person.phones);
       if (!match) {
         await tx.helpdeskCustomer.update({ where: { id: person.id }, data: { workspaceId: to } });
+        // The person's merge history goes with them (its undo restores people of `to`).
+        await tx.customerMerge.updateMany({ where: { survivorId: person.id }, data: { workspaceId: to } });
+        ticketsGo.wholly.set(person.id, person.id);
         counts.moved++;
         continue;
       }
@@ -170,7 +193,11 @@ async function moveShopCustomers(tx: Tx, shopId: string, from: string, to: strin
         data: { helpdeskCustomerId: match.id },
       });
       await absorb(tx, match, person, mergedFrom);
+      // Their tickets are re-pointed before the person goes (a deleted customer would leave them without one).
+      await tx.ticket.updateMany({ where: { customerId: person.id }, data: { customerId: match.id } });
+      await tx.ticketEntry.updateMany({ where: { authorCustomerId: person.id }, data: { authorCustomerId: match.id } });
       await tx.helpdeskCustomer.delete({ where: { id: person.id } });
+      ticketsGo.wholly.set(person.id, match.id);
       counts.merged++;
       continue;
     }
@@ -197,6 +224,7 @@ async function moveShopCustomers(tx: Tx, shopId: string, from: string, to: strin
     if (match) {
       await tx.shopifyCustomer.updateMany({ where: { id: { in: linkIds } }, data: { helpdeskCustomerId: match.id } });
       await absorb(tx, match, { ...half, note: person.note }, mergedFrom);
+      ticketsGo.split.set(person.id, match.id);
       counts.merged++;
       continue;
     }
@@ -210,9 +238,10 @@ async function moveShopCustomers(tx: Tx, shopId: string, from: string, to: strin
       },
     });
     await tx.shopifyCustomer.updateMany({ where: { id: { in: linkIds } }, data: { helpdeskCustomerId: copy.id } });
+    ticketsGo.split.set(person.id, copy.id);
     counts.split++;
   }
-  return counts;
+  return { ...counts, people: ticketsGo };
 }
 
 type Target = { id: string; emails: string[]; phones: string[]; name: string | null; note: string | null };
