@@ -70,9 +70,11 @@ interface Fixture {
     ticket: { id: string; subject: string; entryId: string; orderRowId: string };
     /** One of B's agents (a staff member of B). */
     agentId: string;
+    /** B's own macro (B also has the starter set, like A). */
+    macroId: string;
   };
   /** A customer of A only (not of A2), whose note syncs with A's Shopify; A's ticket. */
-  a: { person: { id: string }; customer: CustomerRecord; ticketId: string };
+  a: { person: { id: string }; customer: CustomerRecord; ticketId: string; macroId: string };
   /** A customer of A2 only: a person of the workspace A and A2 share. */
   a2: { person: { id: string }; customer: CustomerRecord; order: OrderRecord; webhookEventIds: string[] };
   /** B's row ids: in no answer to A, in nothing A's requests store. */
@@ -192,6 +194,16 @@ async function buildFixture(): Promise<Fixture> {
     firstMessage: { body: "Can you gift wrap?" },
   });
 
+  // B's own macro, besides the starter set its install gave it.
+  const bMacro = await db.macro.create({
+    data: {
+      workspaceId: b.workspaceId,
+      name: "North Trail tent warranty",
+      language: "en",
+      body: "North Trail tents: {{ shop.name }}",
+    },
+  });
+
   // Everything that identifies B, minus what A's own data also contains (the Maple shops share
   // nothing with North Trail in the seed, but a common name could repeat).
   const bPeople = await db.helpdeskCustomer.findMany({ where: { workspaceId: b.workspaceId } });
@@ -203,6 +215,7 @@ async function buildFixture(): Promise<Fixture> {
     db.ticket.findMany({ where: { workspaceId: b.workspaceId }, select: { id: true } }),
     db.ticketEntry.findMany({ where: { workspaceId: b.workspaceId }, select: { id: true } }),
     db.agent.findMany({ where: { workspaceId: b.workspaceId }, select: { id: true } }),
+    db.macro.findMany({ where: { workspaceId: b.workspaceId }, select: { id: true } }),
   ]);
   const bRowIds = [b.id, b.workspaceId, ...bPeople.map((person) => person.id), ...bRows.flat().map((row) => row.id)];
   const aText = JSON.stringify([
@@ -218,6 +231,7 @@ async function buildFixture(): Promise<Fixture> {
     b.name,
     bTicket.subject,
     "north-trail-only",
+    bMacro.name,
     stack.emulator.shop(B).record.email,
     ...bCustomers.flatMap((customer) => [
       customer.email ?? "",
@@ -253,8 +267,15 @@ async function buildFixture(): Promise<Fixture> {
         orderRowId: bOrderRow.id,
       },
       agentId: bAgent.id,
+      macroId: bMacro.id,
     },
-    a: { person: { id: aRow.helpdeskCustomerId! }, customer: aCustomer, ticketId: aTicket.id },
+    a: {
+      person: { id: aRow.helpdeskCustomerId! },
+      customer: aCustomer,
+      ticketId: aTicket.id,
+      // One of A's starter macros (the install gave A's workspace the set).
+      macroId: (await db.macro.findFirstOrThrow({ where: { workspaceId: a.workspaceId }, select: { id: true } })).id,
+    },
     a2: {
       person: { id: a2Row.helpdeskCustomerId! },
       customer: a2Customer,
@@ -445,6 +466,25 @@ async function ensureBMerge(f: Fixture) {
   bMergeId = (await mergeCustomers(f.B.workspaceId, { survivorId: kept!.id, mergedId: gone!.id, choices }, null))
     .mergeId;
 }
+
+/** Both workspaces' macros (the tenant digest does not hold them), ordered for comparing. */
+const macrosOf = (workspaceIds: string[]) =>
+  db.macro.findMany({ where: { workspaceId: { in: workspaceIds } }, orderBy: { id: "asc" } });
+/** A macros probe that must change no macro of A's or B's. */
+const KEEPS_MACROS: ProbeOptions = {
+  prepare: (f) => macrosOf([f.A.workspaceId, f.B.workspaceId]),
+  async check(_answer, f, prepared) {
+    expect(await macrosOf([f.A.workspaceId, f.B.workspaceId]), "macros changed").toEqual(prepared);
+  },
+};
+/** The settings form for a macro, with `fields` on top. */
+const macroForm = (fields: Record<string, string>) => ({
+  intent: "save",
+  name: "Maple probe reply",
+  language: "en",
+  body: "Hi {{ ticket.customer.firstname }}",
+  ...fields,
+});
 
 /** B's outgoing email settings (Settings → Email), made once: what A's email settings probes must not see or change. */
 const B_MAIL = {
@@ -916,6 +956,93 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
           intent: "refresh",
         }),
         { statuses: [400, 403, 404, 405] },
+      ),
+    ],
+  },
+  {
+    file: "app.settings_.macros.tsx",
+    probes: [
+      adminGet("B's macro opened for editing", (f) => `/app/settings/macros?edit=${f.b.macroId}`, {
+        statuses: [404],
+        ...KEEPS_MACROS,
+      }),
+      adminGet(
+        "B's macro opened for editing, with B's shop and host in the query",
+        (f) => `/app/settings/macros?edit=${f.b.macroId}&${asIfB(f)}&workspaceId=${f.B.workspaceId}`,
+        { statuses: [404], ...KEEPS_MACROS },
+      ),
+      adminGet(
+        "search for B's macro's name, with B's shop and workspace in the query",
+        (f) =>
+          `/app/settings/macros?q=${encodeURIComponent("tent warranty")}&workspaceId=${f.B.workspaceId}&${asIfB(f)}`,
+        {
+          ...FOR_A,
+          mayChange: [],
+          check: (answer) => expect((json(answer) as { macros: unknown[] }).macros).toEqual([]),
+        },
+      ),
+      adminGet(
+        "the list with B's workspace in the query",
+        (f) => `/app/settings/macros?workspaceId=${f.B.workspaceId}`,
+        {
+          ...FOR_A,
+          mayChange: [],
+          async check(answer, f) {
+            const ids = (json(answer) as { macros: { id: string }[] }).macros.map((macro) => macro.id);
+            expect(ids.length).toBeGreaterThan(0);
+            expect(await db.macro.count({ where: { id: { in: ids }, workspaceId: { not: f.A.workspaceId } } })).toBe(0);
+          },
+        },
+      ),
+      adminPost(
+        "edit B's macro",
+        () => "/app/settings/macros",
+        (f) => macroForm({ id: f.b.macroId, name: "Taken over by Maple" }),
+        { statuses: [404], ...KEEPS_MACROS },
+      ),
+      adminPost(
+        "delete B's macro",
+        () => "/app/settings/macros",
+        (f) => ({ intent: "delete", ids: f.b.macroId }),
+        { statuses: [404], ...KEEPS_MACROS },
+      ),
+      adminPost(
+        "delete one of A's macros together with B's",
+        () => "/app/settings/macros",
+        (f) => ({ intent: "delete", ids: `${f.a.macroId},${f.b.macroId}` }),
+        { statuses: [404], ...KEEPS_MACROS },
+      ),
+      adminPost(
+        "a macro of A that assigns tickets to B's agent",
+        () => "/app/settings/macros",
+        (f) => macroForm({ assignTo: f.b.agentId }),
+        { statuses: [400], ...KEEPS_MACROS },
+      ),
+      adminPost(
+        "create a macro with B's workspace and shop ids in the form: A's own",
+        (f) => `/app/settings/macros?${asIfB(f)}`,
+        (f) => macroForm({ workspaceId: f.B.workspaceId, shopId: f.B.id, shop: f.B.domain }),
+        {
+          ...FOR_A,
+          prepare: (f) => macrosOf([f.B.workspaceId]),
+          async check(answer, f, prepared) {
+            const id = String((json(answer) as { id: string }).id);
+            expect((await db.macro.findUniqueOrThrow({ where: { id } })).workspaceId).toBe(f.A.workspaceId);
+            expect(await macrosOf([f.B.workspaceId]), "B's macros changed").toEqual(prepared);
+          },
+        },
+      ),
+      adminPost(
+        "add starter macros with B's workspace id in the form",
+        () => "/app/settings/macros",
+        (f) => ({ intent: "add-starters", languages: "en,fr", workspaceId: f.B.workspaceId }),
+        {
+          ...FOR_A,
+          prepare: (f) => macrosOf([f.B.workspaceId]),
+          async check(_answer, f, prepared) {
+            expect(await macrosOf([f.B.workspaceId]), "B's macros changed").toEqual(prepared);
+          },
+        },
       ),
     ],
   },

@@ -38,7 +38,7 @@ function unwrap(result: unknown): { status: number; body: Record<string, unknown
 const load = async (shop: string, query = "") =>
   unwrap(
     await route.loader({ request: stack.adminRequest(shop, `/app/settings/macros${query}`), params: {}, context: {} }),
-  ) as { status: number; body: MacroSettingsPage };
+  ) as unknown as { status: number; body: MacroSettingsPage };
 
 async function post(shop: string, form: Record<string, string>, init: RequestInit = {}) {
   const request = stack.adminRequest(shop, "/app/settings/macros", {
@@ -320,7 +320,8 @@ async function ticketWithOrder(domain: string) {
       shopperStatus: "in_transit",
       totalAmount: "89.99",
       currencyCode: "EUR",
-      snapshot,
+      // As stored: plain JSON.
+      snapshot: JSON.parse(JSON.stringify(snapshot)),
       activityAt: new Date(),
     },
   });

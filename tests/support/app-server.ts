@@ -22,7 +22,12 @@ interface RouteMatch {
 
 const flatRoutes = Object.entries(routeFiles).map(([path, load]) => {
   const file = path.replace(/^.*\//, "");
-  const segments = file.replace(/\.tsx$/, "").split(".");
+  // A trailing underscore (app.settings_.macros) only takes the route out of its parent's layout:
+  // the URL segment is "settings".
+  const segments = file
+    .replace(/\.tsx$/, "")
+    .split(".")
+    .map((segment) => (segment.length > 1 && segment.endsWith("_") ? segment.slice(0, -1) : segment));
   const index = segments.at(-1) === "_index";
   return { file, load, index, segments: index ? segments.slice(0, -1) : segments };
 });
