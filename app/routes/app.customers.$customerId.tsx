@@ -1,5 +1,6 @@
 import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useRouteError } from "@remix-run/react";
+import { TitleBar } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Box, Card, DataTable, Layout, Link, Page, Text } from "@shopify/polaris";
 import type { ReactNode } from "react";
 import { z } from "zod";
@@ -176,8 +177,9 @@ export default function CustomerProfile() {
   const { customer, note, shops, tickets, merge } = useLoaderData<typeof loader>();
   const title = customer.name ?? customer.emails[0] ?? customer.phones[0] ?? "Unnamed customer";
   return (
-    // One title, in the page with its back arrow to the list (no App Bridge title bar repeating it).
-    <Page title={title} backAction={{ content: "Customers", url: "/app/customers" }}>
+    // One title, the admin's title bar; the page draws only the back arrow to the list (decision 016).
+    <Page backAction={{ content: "Customers", url: "/app/customers" }}>
+      <TitleBar title={title} />
       <Layout>
         {merge.justMerged ? (
           <Layout.Section>
