@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from "node:crypto";
 
 // Secrets at rest (a workspace's SMTP password): AES-256-GCM with the key in SHOPDESK_SECRETS_KEY
-// (docs/decisions/016-email-out.md). The key is read when a secret is used, not at boot: a missing
+// (docs/decisions/018-email-out.md). The key is read when a secret is used, not at boot: a missing
 // key refuses to store or read a password with a message saying what to set, and everything else
 // in the app keeps working.
 

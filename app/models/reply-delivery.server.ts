@@ -1,7 +1,7 @@
 import { db } from "~/db.server";
 
 // The delivery state of agent replies (TicketEntry rows of kind agent_reply), always within one
-// workspace. States (docs/decisions/016-email-out.md):
+// workspace. States (docs/decisions/018-email-out.md):
 //   pending, no error     queued or being sent
 //   pending, with error   an attempt failed; another is scheduled (deliveryError says why)
 //   sent                  the channel accepted it (the SMTP server, or the in-app thread)

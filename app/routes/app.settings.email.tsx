@@ -16,6 +16,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
+import { formatShopTime } from "~/components/formatting";
 import {
   MAIL_SECURITY,
   MAIL_SECURITY_LABELS,
@@ -45,6 +46,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     // The signed-in agent's address: where a test goes unless the merchant types another.
     testRecipient: agent?.email ?? "",
     passwordProblem: secretsKeyProblem(),
+    timeZone: shop.ianaTimezone,
   };
 };
 
@@ -243,7 +245,15 @@ function SettingsForm({
   );
 }
 
-function TestEmail({ settings, testRecipient }: { settings: MailSettingsView | null; testRecipient: string }) {
+function TestEmail({
+  settings,
+  testRecipient,
+  timeZone,
+}: {
+  settings: MailSettingsView | null;
+  testRecipient: string;
+  timeZone: string | null;
+}) {
   const fetcher = useFetcher<typeof action>({ key: "mail-test" });
   const saveFetcher = useFetcher<typeof action>({ key: "mail-save" });
   const [to, setTo] = useState(testRecipient);
@@ -251,7 +261,7 @@ function TestEmail({ settings, testRecipient }: { settings: MailSettingsView | n
   const savedNow = saveFetcher.data?.intent === "save" && saveFetcher.data.ok ? saveFetcher.data.settings : null;
   const current = (result?.ok ? result.settings : null) ?? savedNow ?? settings;
   const errors = errorsOf(result);
-  const lastTested = current?.lastTestedAt ? new Date(current.lastTestedAt).toLocaleString() : null;
+  const lastTested = formatShopTime(current?.lastTestedAt ?? null, timeZone);
 
   return (
     <Card>
@@ -307,7 +317,7 @@ function TestEmail({ settings, testRecipient }: { settings: MailSettingsView | n
 }
 
 export default function EmailSettings() {
-  const { settings, testRecipient, passwordProblem } = useLoaderData<typeof loader>();
+  const { settings, testRecipient, passwordProblem, timeZone } = useLoaderData<typeof loader>();
   return (
     // The title is App Bridge's (the admin draws it); the page keeps only the way back.
     <Page backAction={{ content: "Settings", url: "/app/settings" }}>
@@ -325,7 +335,7 @@ export default function EmailSettings() {
           title="Test"
           description="Sends one email now and shows the server's answer if it fails."
         >
-          <TestEmail settings={settings} testRecipient={testRecipient} />
+          <TestEmail settings={settings} testRecipient={testRecipient} timeZone={timeZone} />
         </Layout.AnnotatedSection>
       </Layout>
     </Page>

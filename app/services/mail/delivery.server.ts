@@ -10,7 +10,7 @@ import {
 import { buildReplyMessage, newMessageId } from "./reply-message";
 import { sendSmtp } from "./smtp.server";
 
-// Delivers an agent reply through its channel (docs/decisions/016-email-out.md). Called by the
+// Delivers an agent reply through its channel (docs/decisions/018-email-out.md). Called by the
 // ticket-reply-delivery job; safe to run again for the same reply: a sent reply is never sent twice.
 
 export const SMS_NOT_AVAILABLE =

@@ -3,7 +3,7 @@ import { logger } from "~/lib/logger.server";
 import { addAgentReply } from "~/models/ticket.server";
 import { reopenFailedReply } from "~/models/reply-delivery.server";
 
-// What the ticket page calls to reply and to retry a reply (docs/decisions/016-email-out.md).
+// What the ticket page calls to reply and to retry a reply (docs/decisions/018-email-out.md).
 // Delivery itself is a durable job: the page answers as soon as the reply is stored.
 
 export { queueReplyDelivery };
