@@ -128,7 +128,13 @@ async function storesWithOrdersOfBoth(tx: Tx, workspaceId: string, firstId: stri
 
 const idsOf = (rows: { id: string }[]) => rows.map((row) => row.id);
 
-async function recordOnTickets(tx: Tx, workspaceId: string, ticketIds: string[], event: TicketEvent, agentId: string) {
+async function recordOnTickets(
+  tx: Tx,
+  workspaceId: string,
+  ticketIds: string[],
+  event: TicketEvent,
+  agentId: string | null,
+) {
   if (ticketIds.length === 0) return;
   const tickets = await tx.ticket.findMany({
     where: { id: { in: ticketIds }, workspaceId },
@@ -251,20 +257,18 @@ export async function mergeCustomers(workspaceId: string, request: MergeRequest,
         undoableUntil: new Date(now.getTime() + MERGE_UNDO_MS),
       },
     });
-    if (by) {
-      await recordOnTickets(
-        tx,
-        workspaceId,
-        moved.tickets,
-        {
-          type: "customer_merged",
-          fromName: merge.mergedName,
-          toName: after.name ?? after.emails[0] ?? null,
-          undone: false,
-        },
-        by,
-      );
-    }
+    await recordOnTickets(
+      tx,
+      workspaceId,
+      moved.tickets,
+      {
+        type: "customer_merged",
+        fromName: merge.mergedName,
+        toName: after.name ?? after.emails[0] ?? null,
+        undone: false,
+      },
+      by,
+    );
     logger.info("customers merged", { workspaceId, mergeId: merge.id, moved: moved.tickets.length });
     return { mergeId: merge.id, survivorId, movedTickets: moved.tickets.length };
   });
@@ -365,24 +369,22 @@ export async function undoCustomerMerge(
       },
     });
     await tx.customerMerge.update({ where: { id: mergeId }, data: { undoneAt: now, undoneByAgentId: by } });
-    if (by) {
-      const back = await tx.ticket.findMany({
-        where: { id: { in: snapshot.moved.tickets }, customerId: merged.id, workspaceId },
-        select: { id: true },
-      });
-      await recordOnTickets(
-        tx,
-        workspaceId,
-        idsOf(back),
-        {
-          type: "customer_merged",
-          fromName: survivorName,
-          toName: merged.name ?? merged.emails[0] ?? null,
-          undone: true,
-        },
-        by,
-      );
-    }
+    const back = await tx.ticket.findMany({
+      where: { id: { in: snapshot.moved.tickets }, customerId: merged.id, workspaceId },
+      select: { id: true },
+    });
+    await recordOnTickets(
+      tx,
+      workspaceId,
+      idsOf(back),
+      {
+        type: "customer_merged",
+        fromName: survivorName,
+        toName: merged.name ?? merged.emails[0] ?? null,
+        undone: true,
+      },
+      by,
+    );
     logger.info("customer merge undone", { workspaceId, mergeId });
     return { survivorId, restoredId: merged.id };
   });
@@ -411,7 +413,7 @@ export async function listCustomerMerges(workspaceId: string, customerId: string
     const refusal =
       undoRefusal(merge, now) ??
       (chained && snapshot.success
-        ? `Undo the merge of ${snapshot.data.result.name ?? "the profile it was merged into"} first.`
+        ? `${snapshot.data.result.name ?? "The profile it was merged into"} was since merged into this profile: undo that merge first.`
         : null);
     return {
       id: merge.id,

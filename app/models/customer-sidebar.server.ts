@@ -11,7 +11,10 @@ import { getCustomerProfile, searchHelpdeskCustomers } from "./helpdesk-customer
 // where they are and what time it is there, the note, their orders per store and their tickets.
 // The profile route and the ticket page's sidebar both load it, so they never disagree.
 
-/** Where the agent is looking from: the store around the app (its admin links, its time zone). */
+/**
+ * Where the agent is looking from: the store around the app (its orders link into the admin in
+ * place, others open in a new tab; dates in its zone). Without it, every order opens in a new tab.
+ */
 export interface SidebarView {
   shopDomain: string;
   shopTimeZone: string | null;
@@ -99,7 +102,11 @@ export async function customerTickets(workspaceId: string, customerId: string, t
  * (another workspace's id → null): name, emails, phones, location and local time, the note with
  * its version (for the editor's conflict check), orders per linked store and past tickets.
  */
-export async function customerSidebar(workspaceId: string, customerId: string, view: SidebarView) {
+export async function customerSidebar(
+  workspaceId: string,
+  customerId: string,
+  view: SidebarView = { shopDomain: "", shopTimeZone: null },
+) {
   const profile = await getCustomerProfile(workspaceId, customerId);
   if (!profile) return null;
   const now = view.now ?? new Date();
