@@ -765,6 +765,15 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
             expect((json(answer) as { merge: { search: { results: unknown[] } } }).merge.search.results).toEqual([]),
         },
       ),
+      adminGet(
+        "compare A's customer with B's ticket id",
+        (f) => `/app/customers/${f.a.person.id}?compare=${f.b.ticket.id}`,
+      ),
+      adminPost(
+        "merge B's ticket id into A's customer",
+        (f) => `/app/customers/${f.a.person.id}`,
+        (f) => ({ intent: "merge", otherId: f.b.ticket.id, name: "other", note: "both" }),
+      ),
       adminPost(
         "merge B's customer into A's",
         (f) => `/app/customers/${f.a.person.id}`,
