@@ -340,6 +340,18 @@ export default function Settings() {
           </Card>
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection
+          id="macros"
+          title="Macros"
+          description="Saved replies agents insert from the reply box, with the customer's details filled in."
+        >
+          <Card>
+            <InlineStack align="space-between" blockAlign="center" gap="200">
+              <Text as="p">Reply templates and what they do to the ticket (close, tag, assign, priority).</Text>
+              <Button url="/app/settings/macros">Manage macros</Button>
+            </InlineStack>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
           id="customer-notes"
           title="Customer notes"
           description={`Applies to ${shop.name}. Each store in the workspace has its own setting.`}

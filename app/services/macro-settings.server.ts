@@ -21,7 +21,7 @@ import {
   updateMacro,
 } from "~/models/macro.server";
 
-// The Settings → Macros page (app/routes/app.settings_.macros.tsx): what its loader shows and what
+// The Settings → Macros page (app/routes/app.settings.macros.tsx): what its loader shows and what
 // its forms do, for one workspace. The route authenticates and answers; this decides.
 
 export interface MacroRow {

@@ -969,7 +969,7 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
     ],
   },
   {
-    file: "app.settings_.macros.tsx",
+    file: "app.settings.macros.tsx",
     probes: [
       adminGet("B's macro opened for editing", (f) => `/app/settings/macros?edit=${f.b.macroId}`, {
         statuses: [404],

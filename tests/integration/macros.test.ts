@@ -20,7 +20,7 @@ beforeAll(async () => {
 afterAll(() => stack?.stop());
 
 const { db } = await import("~/db.server");
-const route = await import("~/routes/app.settings_.macros");
+const route = await import("~/routes/app.settings.macros");
 const macros = await import("~/models/macro.server");
 const service = await import("~/services/macros.server");
 const tickets = await import("~/models/ticket.server");

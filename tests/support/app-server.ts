@@ -22,12 +22,7 @@ interface RouteMatch {
 
 const flatRoutes = Object.entries(routeFiles).map(([path, load]) => {
   const file = path.replace(/^.*\//, "");
-  // A trailing underscore (app.settings_.macros) only takes the route out of its parent's layout:
-  // the URL segment is "settings".
-  const segments = file
-    .replace(/\.tsx$/, "")
-    .split(".")
-    .map((segment) => (segment.length > 1 && segment.endsWith("_") ? segment.slice(0, -1) : segment));
+  const segments = file.replace(/\.tsx$/, "").split(".");
   const index = segments.at(-1) === "_index";
   return { file, load, index, segments: index ? segments.slice(0, -1) : segments };
 });

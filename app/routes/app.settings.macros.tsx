@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useFetcher, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
-import { useAppBridge } from "@shopify/app-bridge-react";
+import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import {
   Badge,
   Banner,
@@ -37,8 +37,9 @@ import { requireInstalledShop } from "~/models/shop.server";
 import { handleMacroForm, macroSettingsPage } from "~/services/macro-settings.server";
 import { authenticate } from "~/shopify.server";
 
-// Settings → Macros. Named app.settings_ so it is a page of its own, not a child of the settings
-// page (which has no outlet). Create, edit and delete the workspace's macros, add the starter set.
+// Settings → Macros, a settings area (shown by app.settings.tsx in place of itself): create, edit
+// and delete the workspace's macros, add the starter set. A drill-down page (decision 016): the
+// title is the admin's title bar, the page draws only the back arrow to Settings.
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
@@ -375,13 +376,15 @@ export default function MacroSettings() {
 
   return (
     <Page
-      title="Macros"
-      subtitle="Saved replies with the customer's details filled in, and what to do with the ticket when they are sent."
       backAction={{ content: "Settings", url: "/app/settings" }}
       primaryAction={{ content: "Create macro", onAction: () => go({ edit: "new" }) }}
       secondaryActions={[{ content: "Add starter macros", onAction: () => setStartersOpen(true) }]}
     >
+      <TitleBar title="Macros" />
       <BlockStack gap="400">
+        <Text as="p" tone="subdued">
+          Saved replies with the customer&apos;s details filled in, and what happens to the ticket when one is sent.
+        </Text>
         {error && (
           <Banner tone="critical" onDismiss={() => go({ edit: null })}>
             <p>{error}</p>
