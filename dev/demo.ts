@@ -7,6 +7,7 @@ import { parseArgs } from "node:util";
 import { findChromium, launchShopdeskBrowser } from "./browser/launch.ts";
 import { startLocalAdmin, type LocalAdmin } from "./browser/local-admin.ts";
 import { checkStoreChangesReachShopdesk } from "./demo-health.ts";
+import { ensureDemoSecretsKey, startDemoMail } from "./demo-mail.ts";
 import { seedDemoTicketsOnceImported } from "./demo-tickets.ts";
 import { DEV_APP_CREDENTIALS, repoRoot, startStack, type Stack } from "./stack.ts";
 import type { EmulatorSnapshot } from "./store-emulator/index.ts";
@@ -19,6 +20,7 @@ const { values: flags } = parseArgs({
     "emulator-port": { type: "string", default: "4010" },
     "storefront-port": { type: "string", default: "4020" },
     "admin-port": { type: "string", default: "4030" },
+    "mail-port": { type: "string", default: "4040" },
     "data-dir": { type: "string", default: path.join(repoRoot, ".shopdesk/demo") },
     help: { type: "boolean", default: false },
   },
@@ -26,7 +28,7 @@ const { values: flags } = parseArgs({
 
 if (flags.help) {
   console.log(`npm run demo [-- --no-open] [--port 3000] [--emulator-port 4010] [--storefront-port 4020]
-                [--admin-port 4030] [--data-dir .shopdesk/demo]
+                [--admin-port 4030] [--mail-port 4040] [--data-dir .shopdesk/demo]
 
 Starts the store emulator (3 stores, customers and orders), Shopdesk and a demo storefront on
 127.0.0.1, installs Shopdesk on every store, checks that store changes reach it and prints where to
@@ -53,6 +55,8 @@ function readSnapshot(): EmulatorSnapshot | undefined {
 }
 
 const snapshot = readSnapshot();
+// Before Shopdesk starts: its processes read the key for SMTP passwords from the environment.
+ensureDemoSecretsKey(dataDir);
 writeFileSync(appLog, `\n===== npm run demo, ${new Date().toISOString()} =====\n`, { flag: "a" });
 let stack: Stack;
 try {
@@ -86,7 +90,11 @@ function saveWorld() {
 const saver = setInterval(saveWorld, 2000);
 
 // What shutdown must close, once started (Ctrl-C may come at any point).
-const running: { admin?: LocalAdmin; browser?: Awaited<ReturnType<typeof launchShopdeskBrowser>> } = {};
+const running: {
+  admin?: LocalAdmin;
+  browser?: Awaited<ReturnType<typeof launchShopdeskBrowser>>;
+  mail?: Awaited<ReturnType<typeof startDemoMail>>;
+} = {};
 let stopping = false;
 async function shutdown(code = 0) {
   if (stopping) return;
@@ -95,6 +103,7 @@ async function shutdown(code = 0) {
   clearInterval(saver);
   await running.browser?.close().catch(() => {});
   await running.admin?.close().catch(() => {});
+  await running.mail?.close().catch(() => {});
   await stack.stop();
   saveWorld();
   console.log(`Stores saved in ${worldFile}; Shopdesk's log: ${appLog}`);
@@ -112,6 +121,10 @@ try {
   await shutdown(1);
 }
 saveWorld();
+
+// Every workspace's outgoing email goes to the demo's mail catcher (its page lists what was sent).
+const mail = await startDemoMail(stack.databaseUrl, Number(flags["mail-port"]));
+running.mail = mail;
 
 const admin = await startLocalAdmin({
   port: Number(flags["admin-port"]),
@@ -159,6 +172,7 @@ ${shops.map((shop) => `    ${shop.name.padEnd(width)}  ${admin.adminUrl(shop.dom
   Storefront:       ${stack.storefront.url}
   Shopdesk:         ${stack.appUrl}
   Store emulator:   ${stack.emulator.url}
+  Sent email:       ${mail.url} (every email Shopdesk sends lands here, none leaves this machine)
   Shopdesk's log:   ${appLog}
   Saved stores:     ${worldFile} (with Shopdesk's database in ${dataDir})
 

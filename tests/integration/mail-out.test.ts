@@ -465,3 +465,33 @@ describe("Settings → Email", () => {
     expect((await post(EU, { intent: "send-test", to: "not an address" })).status).toBe(400);
   });
 });
+
+describe("the demo's outgoing email", () => {
+  it("points every workspace at the catcher, from support@ its store's domain, again on each start", async () => {
+    const { pointWorkspacesAt } = await import("../../dev/demo-mail.ts");
+    const workspaces = await db.workspace.count({ where: { shops: { some: {} } } });
+    expect(await pointWorkspacesAt(process.env.DATABASE_URL!, catcher)).toBe(workspaces);
+    const eu = await settingsRow(EU);
+    expect(eu).toMatchObject({
+      host: "127.0.0.1",
+      port: catcher.smtpPort,
+      security: "none",
+      username: null,
+      passwordEncrypted: null,
+      fromAddress: `support@${EU}`,
+    });
+    expect(await pointWorkspacesAt(process.env.DATABASE_URL!, catcher)).toBe(workspaces);
+
+    // A demo reply then lands in the catcher.
+    const shop = await shopRow(NORTH);
+    const customer = await db.helpdeskCustomer.create({
+      data: { workspaceId: shop.workspaceId, name: "Demo Shopper", emails: ["shopper@example.com"] },
+    });
+    const agent = await db.agent.findFirstOrThrow({ where: { workspaceId: shop.workspaceId } });
+    const ticket = await emailTicket(shop.workspaceId, customer.id);
+    const reply = await sendAgentReply(shop.workspaceId, ticket.id, agent.id, "From the demo");
+    await eventually(async () => (await entry(reply.id)).deliveryStatus === "sent");
+    const sent = await entry(reply.id);
+    expect((await catcher.waitFor((mail) => mail.messageId === sent.messageId)).envelope.from).toBe(`support@${NORTH}`);
+  });
+});
