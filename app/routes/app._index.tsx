@@ -198,7 +198,6 @@ function TicketCard({ title, list, inboxUrl, empty, detail }: TicketCardProps) {
             </Text>
             <Badge tone={list.total > 0 ? "attention" : undefined}>{formatCount(list.total)}</Badge>
           </InlineStack>
-          {list.total > 0 && <Link url={inboxUrl}>Open in the inbox</Link>}
         </InlineStack>
         {list.tickets.length === 0 ? (
           empty
@@ -211,11 +210,13 @@ function TicketCard({ title, list, inboxUrl, empty, detail }: TicketCardProps) {
                 detail={detail ? detail(ticket) : ticket.lastMessageAt && `Last message ${ticket.lastMessageAt}`}
               />
             ))}
-            {list.total > list.tickets.length && (
-              <Box paddingBlockStart="200" borderBlockStartWidth="025" borderColor="border">
-                <Link url={inboxUrl}>{`See all ${formatCount(list.total)}`}</Link>
-              </Box>
-            )}
+            <Box paddingBlockStart="200" borderBlockStartWidth="025" borderColor="border">
+              <Link url={inboxUrl}>
+                {list.total > list.tickets.length
+                  ? `See all ${formatCount(list.total)} in the inbox`
+                  : "Open in the inbox"}
+              </Link>
+            </Box>
           </BlockStack>
         )}
       </BlockStack>

@@ -66,11 +66,14 @@ export default function Activity() {
                       <Badge tone={STATUS_TONE[event.status]}>{WEBHOOK_STATUS_WORDS[event.status].label}</Badge>
                     </IndexTable.Cell>
                     <IndexTable.Cell>
-                      <Text as="span" tone="subdued" breakWord>
-                        {event.lastError
-                          ? `${WEBHOOK_STATUS_WORDS[event.status].explanation} Last error: ${event.lastError} (after ${event.attempts} ${event.attempts === 1 ? "try" : "tries"})`
-                          : WEBHOOK_STATUS_WORDS[event.status].explanation}
-                      </Text>
+                      {/* Table cells do not wrap by default: these sentences must. */}
+                      <div style={{ whiteSpace: "normal", minWidth: 240 }}>
+                        <Text as="span" tone="subdued" breakWord>
+                          {event.lastError
+                            ? `${WEBHOOK_STATUS_WORDS[event.status].explanation} Last error: ${event.lastError} (after ${event.attempts} ${event.attempts === 1 ? "try" : "tries"})`
+                            : WEBHOOK_STATUS_WORDS[event.status].explanation}
+                        </Text>
+                      </div>
                     </IndexTable.Cell>
                   </IndexTable.Row>
                 ))}
@@ -78,7 +81,7 @@ export default function Activity() {
             )}
           </Card>
         </Layout.Section>
-        <Layout.Section variant="oneThird">
+        <Layout.Section>
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">

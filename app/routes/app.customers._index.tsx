@@ -1,19 +1,7 @@
 import { data, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import {
-  Banner,
-  Box,
-  Button,
-  Card,
-  EmptyState,
-  IndexTable,
-  InlineStack,
-  Link,
-  Page,
-  Text,
-  TextField,
-} from "@shopify/polaris";
+import { Banner, Box, Button, Card, EmptyState, IndexTable, Link, Page, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { formatAmounts, formatCount, formatPhone, formatShopDate } from "~/components/formatting";
 import { CustomerSearchSchema } from "~/domain/customer-search";
@@ -83,24 +71,22 @@ export default function Customers() {
       <Card padding="0">
         <Box padding="400">
           <Form method="get" role="search">
-            <InlineStack gap="200" blockAlign="end" wrap={false}>
-              <div style={{ flexGrow: 1 }}>
-                <TextField
-                  label="Search customers"
-                  name="q"
-                  value={query}
-                  onChange={setQuery}
-                  autoComplete="off"
-                  helpText="Any part of a name (in any order), an email address or a phone number"
-                  error={error ?? undefined}
-                  clearButton
-                  onClearButtonClick={() => setQuery("")}
-                />
-              </div>
-              <Button submit loading={searching}>
-                Search
-              </Button>
-            </InlineStack>
+            <TextField
+              label="Search customers"
+              name="q"
+              value={query}
+              onChange={setQuery}
+              autoComplete="off"
+              helpText="Any part of a name (in any order), an email address or a phone number"
+              error={error ?? undefined}
+              clearButton
+              onClearButtonClick={() => setQuery("")}
+              connectedRight={
+                <Button submit loading={searching}>
+                  Search
+                </Button>
+              }
+            />
           </Form>
         </Box>
         {pageError && (
@@ -141,12 +127,16 @@ export default function Customers() {
               { title: "Last order" },
               { title: "Open tickets", alignment: "end" },
             ]}
-            pagination={{
-              hasPrevious: Boolean(previous),
-              hasNext: Boolean(next),
-              onPrevious: () => previous && page({ before: previous }),
-              onNext: () => next && page({ after: next }),
-            }}
+            pagination={
+              previous || next
+                ? {
+                    hasPrevious: Boolean(previous),
+                    hasNext: Boolean(next),
+                    onPrevious: () => previous && page({ before: previous }),
+                    onNext: () => next && page({ after: next }),
+                  }
+                : undefined
+            }
           >
             {customers.map((customer, index) => (
               <IndexTable.Row id={customer.id} key={customer.id} position={index}>
