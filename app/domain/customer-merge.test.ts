@@ -13,6 +13,7 @@ import {
   type MergeSnapshot,
   type SuggestionCandidate,
 } from "./customer-merge";
+import { describeTicketEvent, ticketEventSchema } from "./tickets";
 
 const ava = { name: "Ava Lind", emails: ["ava@example.com"], phones: ["+33612345678"], note: "VIP" };
 const avaWork = {
@@ -212,5 +213,26 @@ describe("restoredSurvivor", () => {
     expect(restored.note).toBe("Edited after the merge");
     expect(restored.noteVersion).toBe(6);
     expect(restored.exact).toBe(false);
+  });
+});
+
+describe("ticket events of a merge and a continued chat", () => {
+  const bea = { id: "a1", name: "Bea" };
+  it("read as sentences in the thread", () => {
+    const merged = ticketEventSchema.parse({
+      type: "customer_merged",
+      fromName: "A. Lind",
+      toName: "Ava Lind",
+      undone: false,
+    });
+    expect(describeTicketEvent(merged, bea)).toBe("Bea merged the customer A. Lind into Ava Lind");
+    expect(describeTicketEvent({ ...merged, fromName: "Ava Lind", toName: "A. Lind", undone: true }, null)).toBe(
+      "Shopdesk undid the merge: the customer is A. Lind again",
+    );
+    const continued = { type: "continued", otherTicketId: "t", otherTicketNumber: 42 } as const;
+    expect(describeTicketEvent({ ...continued, direction: "in" }, bea)).toBe("This chat continues in ticket #42");
+    expect(describeTicketEvent({ ...continued, direction: "from" }, bea)).toBe(
+      "Continued from ticket #42 after the customer was changed",
+    );
   });
 });

@@ -150,3 +150,23 @@ export async function setTicketCustomer(
     return { ticketId: next.id, continued: true };
   });
 }
+
+/**
+ * The ticket a conversation's new messages belong to: the ticket itself, or the chat it continues
+ * in after its customer was changed (following several changes). For the chat channel's intake,
+ * whose widget session still names the old ticket. Null when it is not this workspace's ticket.
+ */
+export async function ticketTakingMessages(workspaceId: string, ticketId: string): Promise<string | null> {
+  let current = await db.ticket.findFirst({
+    where: { id: ticketId, workspaceId },
+    select: { id: true, acceptsMessages: true, continuedInTicketId: true },
+  });
+  // Each hop is a new ticket made by setTicketCustomer, so a chain is short; the bound guards a cycle.
+  for (let hops = 0; current && !current.acceptsMessages && current.continuedInTicketId && hops < 20; hops++) {
+    current = await db.ticket.findFirst({
+      where: { id: current.continuedInTicketId, workspaceId },
+      select: { id: true, acceptsMessages: true, continuedInTicketId: true },
+    });
+  }
+  return current?.id ?? null;
+}

@@ -12,7 +12,7 @@ import {
 } from "~/models/customer-merge.server";
 import { customerSidebar } from "~/models/customer-sidebar.server";
 import { saveCustomerVersion } from "~/models/shopify-customer.server";
-import { setTicketCustomer } from "~/models/ticket-customer.server";
+import { setTicketCustomer, ticketTakingMessages } from "~/models/ticket-customer.server";
 import {
   addAgentReply,
   addCustomerMessage,
@@ -495,6 +495,10 @@ describe("setTicketCustomer", () => {
       TicketChangeRefused,
     );
     await addCustomerMessage(f.workspaceId, next.id, { body: "Hello?" });
+    // The chat's intake finds where the conversation goes on (and nothing for another workspace).
+    expect(await ticketTakingMessages(f.workspaceId, chat.id)).toBe(next.id);
+    expect(await ticketTakingMessages(f.workspaceId, next.id)).toBe(next.id);
+    expect(await ticketTakingMessages((await workspace()).workspaceId, chat.id)).toBeNull();
     // Setting the customer again on the old chat points to where it continues.
     await expect(setTicketCustomer(f.workspaceId, chat.id, f.merged.id, f.agent.id)).rejects.toThrow(
       `continues in ticket #${next.number}`,
