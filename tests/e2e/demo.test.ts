@@ -198,6 +198,9 @@ describe("npm run demo", () => {
       .poll(() => app.getByRole("heading", { name: "North Trail Outfitters" }).isVisible(), { timeout: 60_000 })
       .toBe(true);
     await expect.poll(() => page.locator("[data-app-title]").textContent()).toBe("Shopdesk");
+    // The agent's landing: their tickets first, the system's figures folded away.
+    await expect.poll(() => app.getByRole("heading", { name: "Your open tickets" }).isVisible()).toBe(true);
+    expect(await app.getByText(/^Sync with Shopify: /).isVisible()).toBe(true);
     const signedIn = app.getByTestId("signed-in-agent");
     await expect
       .poll(() => signedIn.textContent(), { timeout: 30_000 })
@@ -236,6 +239,19 @@ describe("npm run demo", () => {
       .poll(async () => (await rows.allTextContents()).every((row) => row.includes(orderName!)), { timeout: 30_000 })
       .toBe(true);
     await page.screenshot({ path: path.join(screenshots, "demo-inbox-search.png") });
+
+    // Customers with the columns an agent wants; the Activity page in merchant words.
+    await page.goto(`${adminUrl}/app/customers`);
+    await expect
+      .poll(() => app.getByRole("columnheader", { name: "Total spent" }).isVisible(), { timeout: 60_000 })
+      .toBe(true);
+    await expect.poll(() => page.locator("[data-app-title]").textContent()).toBe("Customers");
+    await page.screenshot({ path: path.join(screenshots, "demo-customers.png") });
+    await page.goto(`${adminUrl}/app/activity`);
+    await expect
+      .poll(() => app.getByRole("heading", { name: "Privacy requests" }).isVisible(), { timeout: 60_000 })
+      .toBe(true);
+    await page.screenshot({ path: path.join(screenshots, "demo-activity.png") });
     // With the merchant's browser still open on it, as a person would leave it.
     await stop(demo!);
   }, 150_000);
