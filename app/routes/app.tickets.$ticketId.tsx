@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link as RemixLink, useFetcher, useLoaderData, useRevalidator, useRouteError } from "@remix-run/react";
-import { useAppBridge } from "@shopify/app-bridge-react";
+import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import {
   Badge,
   Banner,
@@ -25,9 +25,11 @@ import { readForm } from "~/lib/form-data.server";
 import { requireInstalledShop } from "~/models/shop.server";
 import { findTicket } from "~/models/ticket.server";
 import { agentForRequest } from "~/services/agents.server";
-import { performTicketAction } from "~/services/tickets/ticket-actions.server";
+import { performTicketAction, type MacroPreview } from "~/services/tickets/ticket-actions.server";
 import { TicketActionSchema, TicketParamsSchema } from "~/services/tickets/ticket-forms.server";
 import { ticketPageData, type ThreadEntryView } from "~/services/tickets/ticket-page.server";
+import { macroPickerOptions } from "~/services/macros.server";
+import { MacroPicker } from "~/components/MacroPicker";
 import { authenticate } from "~/shopify.server";
 
 // One ticket: its thread (latest first loaded, earlier pages on demand), the reply box, and the
@@ -53,11 +55,12 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     agent?.id ?? null,
   );
   if (!page) throw notFound();
-  return { ...page, me: agent };
+  const macros = await macroPickerOptions(shop.workspaceId, ticketId, agent);
+  return { ...page, macros, me: agent };
 };
 
 export type TicketActionData =
-  | { ok: true; toast: string; macroPreview?: { body: string }; errors?: undefined }
+  | { ok: true; toast: string; macroPreview?: MacroPreview; errors?: undefined }
   | { ok: false; errors: Partial<Record<string, string[]>> };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -108,17 +111,18 @@ export default function TicketPage() {
 
   const customerName = ticket.customer?.name ?? ticket.customer?.emails[0] ?? ticket.customer?.phones[0] ?? null;
   return (
-    <Page
-      title={`#${ticket.number} ${ticket.subject}`}
-      titleMetadata={
-        <InlineStack gap="100">
+    <Page backAction={{ content: "Inbox", url: "/app/inbox" }}>
+      {/* The title is the admin's title bar (decision 016); the page shows the ticket's facts under it. */}
+      <TitleBar title={`#${ticket.number} ${ticket.subject}`} />
+      <Box paddingBlockEnd="400">
+        <InlineStack gap="200" blockAlign="center" wrap>
           <Badge tone={ticket.status === "open" ? "attention" : undefined}>{STATUS_LABELS[ticket.status]}</Badge>
-          <Badge tone={PRIORITY_TONE[ticket.priority]}>{PRIORITY_LABELS[ticket.priority]}</Badge>
+          <Badge tone={PRIORITY_TONE[ticket.priority]}>{`${PRIORITY_LABELS[ticket.priority]} priority`}</Badge>
+          <Text as="span" tone="subdued">
+            {`${CHANNEL_LABELS[ticket.channel]} · ${customerName ?? "No customer yet"} · opened ${ticket.createdAt}`}
+          </Text>
         </InlineStack>
-      }
-      subtitle={`${CHANNEL_LABELS[ticket.channel]} · ${customerName ?? "No customer yet"} · opened ${ticket.createdAt}`}
-      backAction={{ content: "Inbox", url: "/app/inbox" }}
-    >
+      </Box>
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -134,7 +138,7 @@ export default function TicketPage() {
               </Banner>
             )}
             <Thread loaded={loaded} />
-            <ReplyBox ticketId={ticket.id} canReply={Boolean(me)} customerName={customerName} />
+            <ReplyBox ticketId={ticket.id} canReply={Boolean(me)} customerName={customerName} macros={loaded.macros} />
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
@@ -308,23 +312,43 @@ function ReplyBox({
   ticketId,
   canReply,
   customerName,
+  macros,
 }: {
   ticketId: string;
   canReply: boolean;
   customerName: string | null;
+  macros: Loaded["macros"];
 }) {
   const fetcher = useFetcher<TicketActionData>();
   const presence = useFetcher();
+  const macroFetcher = useFetcher<TicketActionData>();
   useToastOf(fetcher);
+  useToastOf(macroFetcher);
   const [mode, setMode] = useState<"reply" | "note">("reply");
   const [body, setBody] = useState("");
+  const [macro, setMacro] = useState<MacroPreview | null>(null);
   const sending = fetcher.state !== "idle";
   const answer = fetcher.data;
 
   // Clear the box once the server accepted what was in it.
   useEffect(() => {
-    if (fetcher.state === "idle" && answer?.ok) setBody("");
+    if (fetcher.state === "idle" && answer?.ok) {
+      setBody("");
+      setMacro(null);
+    }
   }, [fetcher.state, answer]);
+
+  // A picked macro's text, filled in for this ticket, goes into the box (after what is there).
+  const inserted = useRef<unknown>(null);
+  useEffect(() => {
+    const preview = macroFetcher.data;
+    if (macroFetcher.state !== "idle" || !preview?.ok || !preview.macroPreview || inserted.current === preview) return;
+    inserted.current = preview;
+    const chosen = preview.macroPreview;
+    setMode("reply");
+    setBody((current) => (current.trim().length > 0 ? `${current.trimEnd()}\n\n${chosen.body}` : chosen.body));
+    setMacro(chosen);
+  }, [macroFetcher.state, macroFetcher.data]);
 
   // Other agents see "writing a reply" while there is a draft (told once per change).
   const replying = mode === "reply" && body.trim().length > 0;
@@ -351,6 +375,43 @@ function ReplyBox({
             </ButtonGroup>
           </InlineStack>
           <input type="hidden" name="intent" value={mode} />
+          {mode === "reply" && macro && <input type="hidden" name="macroId" value={macro.macroId} />}
+          {mode === "reply" && (
+            <MacroPicker
+              macros={macros}
+              disabled={!canReply || macroFetcher.state !== "idle"}
+              onSelect={(macroId) =>
+                macroFetcher.submit(
+                  { intent: "macro-preview", macroId },
+                  { method: "post", action: `/app/tickets/${ticketId}` },
+                )
+              }
+            />
+          )}
+          {formError(macroFetcher.data) && (
+            <Text as="p" tone="critical">
+              {formError(macroFetcher.data)}
+            </Text>
+          )}
+          {mode === "reply" && macro && (
+            <Banner
+              tone={macro.missing.length > 0 ? "warning" : "info"}
+              title={`Macro: ${macro.name}`}
+              onDismiss={() => setMacro(null)}
+            >
+              <BlockStack gap="100">
+                {macro.actions.length > 0 && (
+                  <p>When you send this reply, Shopdesk will also: {macro.actions.join("; ")}.</p>
+                )}
+                {macro.missing.length > 0 && (
+                  <p>
+                    No value for {macro.missing.map(({ label }) => label.toLowerCase()).join(", ")} on this ticket:
+                    check the text before sending.
+                  </p>
+                )}
+              </BlockStack>
+            </Banner>
+          )}
           <TextField
             label={mode === "reply" ? `Reply to ${customerName ?? "the customer"}` : "Note for your team"}
             labelHidden

@@ -307,6 +307,71 @@ describe("ticket page", () => {
   });
 });
 
+describe("ticket page: macros and delivery", () => {
+  it("previews a macro filled in for the ticket, and applies its actions when the reply is sent", async () => {
+    const { workspaceId, agents } = await workspaceOf(EU);
+    const ticket = await emailTicket(workspaceId);
+    const macro = await db.macro.create({
+      data: {
+        workspaceId,
+        name: `Parcel on its way ${crypto.randomUUID()}`,
+        body: "Hi {{ticket.customer.firstname}}, {{current_user.firstname}} here. {{ticket.order.nothing}}",
+        actions: { status: "closed", addTags: ["wismo"] },
+      },
+    });
+    const page = await load(ticket.id);
+    expect(page.macros.map(({ id }) => id)).toContain(macro.id);
+
+    const before = await ticketState(ticket.id);
+    const preview = await act(ticket.id, { intent: "macro-preview", macroId: macro.id });
+    expect(preview.status).toBe(200);
+    const body = (preview.body as { macroPreview: { body: string; actions: string[] } }).macroPreview;
+    expect(body.body).toContain(`${agents[0]!.name.split(" ")[0]} here.`);
+    expect(body.body).not.toContain("{{");
+    expect(body.actions.length).toBe(2);
+    // A preview changes nothing.
+    expect(await ticketState(ticket.id)).toEqual(before);
+
+    const sent = await act(ticket.id, { intent: "reply", body: body.body, macroId: macro.id });
+    expect(sent.body).toMatchObject({ ok: true, toast: "Reply sent and macro applied" });
+    const after = await db.ticket.findUniqueOrThrow({ where: { id: ticket.id } });
+    expect(after).toMatchObject({ status: "closed", tags: ["wismo"] });
+    expect((await db.macro.findUniqueOrThrow({ where: { id: macro.id } })).usageCount).toBe(1);
+  });
+
+  it("refuses another workspace's macro without storing the reply", async () => {
+    const us = await workspaceOf(US);
+    const eu = await workspaceOf(EU);
+    const theirs = await db.macro.create({ data: { workspaceId: us.workspaceId, name: "Theirs", body: "US text" } });
+    const ticket = await emailTicket(eu.workspaceId);
+    const before = await ticketState(ticket.id);
+    expect((await act(ticket.id, { intent: "macro-preview", macroId: theirs.id })).status).toBe(404);
+    expect((await act(ticket.id, { intent: "reply", body: "hello", macroId: theirs.id })).status).toBe(404);
+    expect(await ticketState(ticket.id)).toEqual(before);
+  });
+
+  it("retries a reply that could not be sent", async () => {
+    const { workspaceId } = await workspaceOf(EU);
+    const ticket = await emailTicket(workspaceId);
+    expect((await act(ticket.id, { intent: "reply", body: "Sorry for the wait" })).status).toBe(200);
+    const reply = await db.ticketEntry.findFirstOrThrow({ where: { ticketId: ticket.id, kind: "agent_reply" } });
+    // No outgoing mail server is set up in this workspace: the reply fails, saying what to do.
+    await eventually(
+      async () =>
+        expect(await db.ticketEntry.findUniqueOrThrow({ where: { id: reply.id } })).toMatchObject({
+          deliveryStatus: "failed",
+        }),
+      { timeoutMs: 30_000 },
+    );
+    const failed = (await load(ticket.id)).thread.entries.find(({ id }) => id === reply.id)!;
+    expect(failed.delivery).toMatchObject({ status: "failed", error: expect.stringMatching(/Settings/) });
+    const retried = await act(ticket.id, { intent: "retry-delivery", entryId: reply.id });
+    expect(retried.body).toMatchObject({ ok: true });
+    const otherTicket = await emailTicket(workspaceId);
+    expect((await act(otherTicket.id, { intent: "retry-delivery", entryId: reply.id })).status).toBe(404);
+  });
+});
+
 describe("live updates", () => {
   it("pushes a customer's message to the open ticket page, and nothing of other tickets or workspaces", async () => {
     const eu = await workspaceOf(EU);

@@ -1,5 +1,5 @@
+import { findMacro, MacroNotFoundError } from "~/models/macro.server";
 import {
-  addAgentReply,
   addInternalNote,
   assignTicket,
   findTicketEntry,
@@ -11,6 +11,8 @@ import {
   TicketNotFoundError,
   unlinkTicketOrder,
 } from "~/models/ticket.server";
+import { applyMacroActions, renderMacroForTicket, type RenderedMacro } from "~/services/macros.server";
+import { ReplyNotFoundError, retryReplyNow, sendAgentReply } from "./reply-delivery.server";
 import { snoozeTicket } from "./snooze.server";
 import type { TicketAction } from "./ticket-forms.server";
 
@@ -18,7 +20,10 @@ import type { TicketAction } from "./ticket-forms.server";
 // workspace before this runs; every model call checks it again in its own transaction.
 
 export type TicketActionResult =
-  { ok: true; toast: string; macroPreview?: { body: string } } | { ok: false; status: 404 | 409; message: string };
+  { ok: true; toast: string; macroPreview?: MacroPreview } | { ok: false; status: 404 | 409; message: string };
+
+/** A macro filled in for the ticket, for the reply box (nothing changed yet). */
+export type MacroPreview = Pick<RenderedMacro, "body" | "actions" | "missing"> & { macroId: string; name: string };
 
 export async function performTicketAction(
   workspaceId: string,
@@ -36,8 +41,20 @@ export async function performTicketAction(
     switch (action.intent) {
       case "reply": {
         if (!agent) return needsAgent("send a reply");
-        await addAgentReply(workspaceId, ticketId, agent.id, { body: action.body });
-        return { ok: true, toast: "Reply sent" };
+        // The macro is checked before the reply is stored: a refused request changes nothing.
+        if (action.macroId && !(await findMacro(workspaceId, action.macroId))) {
+          return { ok: false, status: 404, message: "This macro does not exist or belongs to another workspace." };
+        }
+        await sendAgentReply(workspaceId, ticketId, agent.id, action.body);
+        if (!action.macroId) return { ok: true, toast: "Reply sent" };
+        const applied = await applyMacroActions(workspaceId, ticketId, action.macroId, agent.id);
+        return {
+          ok: true,
+          toast:
+            applied.skipped.length > 0
+              ? `Reply sent; the macro could not ${applied.skipped.map(({ action: what }) => what.toLowerCase()).join(", ")}`
+              : "Reply sent and macro applied",
+        };
       }
       case "note": {
         if (!agent) return needsAgent("add a note");
@@ -70,14 +87,33 @@ export async function performTicketAction(
         if (!entry || entry.kind !== "agent_reply") {
           return { ok: false, status: 404, message: "This reply does not exist on this ticket." };
         }
-        return { ok: false, status: 409, message: "Sending replies again is not available yet." };
+        const retried = await retryReplyNow(workspaceId, entry.id);
+        return {
+          ok: true,
+          toast: retried.deliveryStatus === "sent" ? "This reply was sent already" : "Sending the reply again",
+        };
       }
-      case "macro-preview":
-        return { ok: false, status: 404, message: "Macros are not available yet." };
+      case "macro-preview": {
+        const rendered = await renderMacroForTicket(workspaceId, ticketId, action.macroId, agent);
+        return {
+          ok: true,
+          toast: `Macro "${rendered.macro.name}" inserted`,
+          macroPreview: {
+            macroId: rendered.macro.id,
+            name: rendered.macro.name,
+            body: rendered.body,
+            actions: rendered.actions,
+            missing: rendered.missing,
+          },
+        };
+      }
     }
   } catch (error) {
     if (error instanceof TicketChangeRefused) return { ok: false, status: 409, message: error.message };
     if (error instanceof TicketNotFoundError) return { ok: false, status: 404, message: error.message };
+    if (error instanceof MacroNotFoundError || error instanceof ReplyNotFoundError) {
+      return { ok: false, status: 404, message: error.message };
+    }
     throw error;
   }
 }
