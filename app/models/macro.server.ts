@@ -2,6 +2,7 @@ import { db } from "~/db.server";
 import {
   MACRO_LANGUAGE_LABELS,
   MACRO_LANGUAGES,
+  MAX_MACRO_NAME_LENGTH,
   readMacroActions,
   STARTER_MACROS,
   type MacroActions,
@@ -223,4 +224,101 @@ export async function recordMacroUse(client: Client, workspaceId: string, macroI
     data: { usageCount: { increment: 1 }, lastUsedAt: at },
   });
   if (count === 0) throw new MacroNotFoundError();
+}
+
+// ---- Stores moving between workspaces (app/services/workspace-link.server.ts) -------------------
+
+/**
+ * Actions for another workspace: an assignment to one agent follows that person (same email) when
+ * they are an agent there too, and is dropped otherwise ("me" and "nobody" need no change).
+ */
+async function actionsFor(client: Client, stored: unknown, toWorkspaceId: string): Promise<Prisma.InputJsonValue> {
+  const { actions, readable } = readMacroActions(stored);
+  if (!readable) return (stored ?? {}) as Prisma.InputJsonValue;
+  const { assignTo, ...rest } = actions;
+  if (!assignTo || assignTo === "me" || assignTo === "nobody") return actions as Prisma.InputJsonValue;
+  const person = await client.agent.findUnique({ where: { id: assignTo }, select: { email: true } });
+  const there = person
+    ? await client.agent.findUnique({
+        where: { workspaceId_email: { workspaceId: toWorkspaceId, email: person.email } },
+        select: { id: true },
+      })
+    : null;
+  return (there ? { ...rest, assignTo: there.id } : rest) as Prisma.InputJsonValue;
+}
+
+const isShippedStarter = (macro: { starterKey: string | null; language: string; name: string; body: string }) =>
+  STARTER_MACROS.some(
+    (starter) =>
+      starter.key === macro.starterKey &&
+      starter.language === macro.language &&
+      starter.name === macro.name &&
+      starter.body === macro.body,
+  );
+
+/**
+ * Moves the macros of a workspace that is about to go (its last store joined `to`) into `to`, so
+ * the merchant's replies are not lost with it. A starter macro still as shipped is dropped when
+ * `to` has that starter; anything the merchant wrote or edited moves, renamed "Name (from …)" when
+ * `to` already has that name in that language. Run in the move's transaction.
+ */
+export async function moveMacros(client: Client, fromWorkspaceId: string, toWorkspaceId: string) {
+  const from = await client.workspace.findUnique({ where: { id: fromWorkspaceId }, select: { name: true } });
+  const fromName = from?.name ?? "another workspace";
+  const [target, moving] = await Promise.all([
+    client.macro.findMany({
+      where: { workspaceId: toWorkspaceId },
+      select: { name: true, language: true, starterKey: true },
+    }),
+    client.macro.findMany({ where: { workspaceId: fromWorkspaceId }, orderBy: { createdAt: "asc" } }),
+  ]);
+  const key = (language: string, value: string) => `${language}\n${value}`;
+  const names = new Set(target.map((macro) => key(macro.language, macro.name)));
+  const starters = new Set(
+    target.flatMap((macro) => (macro.starterKey ? [key(macro.language, macro.starterKey)] : [])),
+  );
+  let moved = 0;
+  for (const macro of moving) {
+    const starterTaken = macro.starterKey !== null && starters.has(key(macro.language, macro.starterKey));
+    if (starterTaken && isShippedStarter(macro)) continue;
+    let name = macro.name;
+    for (let attempt = 2; names.has(key(macro.language, name)); attempt++) {
+      const suffix = attempt === 2 ? ` (from ${fromName})` : ` (from ${fromName} ${attempt - 1})`;
+      name = `${macro.name.slice(0, Math.max(1, MAX_MACRO_NAME_LENGTH - suffix.length))}${suffix}`;
+    }
+    names.add(key(macro.language, name));
+    if (macro.starterKey && !starterTaken) starters.add(key(macro.language, macro.starterKey));
+    await client.macro.update({
+      where: { id: macro.id },
+      data: {
+        workspaceId: toWorkspaceId,
+        name,
+        actions: await actionsFor(client, macro.actions, toWorkspaceId),
+        ...(starterTaken ? { starterKey: null } : {}),
+      },
+    });
+    moved++;
+  }
+  return moved;
+}
+
+/**
+ * Gives a new workspace (a store that left `from`) a copy of `from`'s macros: the team's replies
+ * are both workspaces' now, each edited on its own from here. Uses start again from zero.
+ */
+export async function copyMacros(client: Client, fromWorkspaceId: string, toWorkspaceId: string) {
+  const macros = await client.macro.findMany({ where: { workspaceId: fromWorkspaceId } });
+  const data = [];
+  for (const macro of macros) {
+    data.push({
+      workspaceId: toWorkspaceId,
+      name: macro.name,
+      language: macro.language,
+      body: macro.body,
+      actions: await actionsFor(client, macro.actions, toWorkspaceId),
+      starterKey: macro.starterKey,
+    });
+  }
+  const { count } = await client.macro.createMany({ data, skipDuplicates: true });
+  return count;
 }

@@ -25,6 +25,7 @@ const macros = await import("~/models/macro.server");
 const service = await import("~/services/macros.server");
 const tickets = await import("~/models/ticket.server");
 const { STARTER_MACROS, STARTER_MACRO_KEYS } = await import("~/domain/macros");
+const { createWorkspaceLinkCode, joinWorkspace, leaveWorkspace } = await import("~/services/workspace-link.server");
 
 /** A route's answer as the client gets it: `data(..., { status })` or a plain value (200). */
 function unwrap(result: unknown): { status: number; body: Record<string, unknown> } {
@@ -569,5 +570,102 @@ describe("the starter set in the database", () => {
         `${starter.key} ${starter.language}`,
       ).toMatchObject({ name: starter.name, body: starter.body, actions: starter.actions });
     }
+  });
+});
+
+describe("macros when stores move between workspaces", () => {
+  /** A store in a workspace of its own, with the starter set as an install gives it. */
+  async function store(name: string) {
+    const shop = await db.shop.create({
+      data: { domain: `${randomUUID()}.myshopify.com`, name, workspace: { create: { name } } },
+    });
+    await macros.addStarterMacros(shop.workspaceId);
+    return shop;
+  }
+
+  it("joining: the merchant's own and edited macros come along (renamed on a clash), shipped starters do not repeat", async () => {
+    const [staying, joining] = [await store("Harbor Home"), await store("Harbor Kids")];
+    const person = "lea@harbor.example";
+    const [there, here] = [
+      await db.agent.create({ data: { workspaceId: staying.workspaceId, name: "Léa", email: person } }),
+      await db.agent.create({ data: { workspaceId: joining.workspaceId, name: "Léa", email: person } }),
+    ];
+    const gone = await db.agent.create({
+      data: { workspaceId: joining.workspaceId, name: "Max", email: "max@harbor.example" },
+    });
+    const own = await macros.createMacro(joining.workspaceId, {
+      name: "Size guide",
+      language: "en",
+      body: "Our sizes run small.",
+      actions: { assignTo: here.id },
+    });
+    const clash = await macros.createMacro(joining.workspaceId, {
+      name: "Return policy (kids)",
+      language: "en",
+      body: "Kids' items: 60 days.",
+      actions: { assignTo: gone.id },
+    });
+    await macros.createMacro(staying.workspaceId, {
+      name: "Return policy (kids)",
+      language: "en",
+      body: "Theirs",
+      actions: {},
+    });
+    const edited = await db.macro.findFirstOrThrow({
+      where: { workspaceId: joining.workspaceId, starterKey: "return-policy", language: "fr" },
+    });
+    await db.macro.update({ where: { id: edited.id }, data: { body: "Retours sous 60 jours." } });
+
+    const { code } = await createWorkspaceLinkCode(staying);
+    expect(await joinWorkspace(joining, code)).toMatchObject({ ok: true });
+
+    expect(await db.workspace.count({ where: { id: joining.workspaceId } })).toBe(0);
+    const now = await db.macro.findMany({ where: { workspaceId: staying.workspaceId } });
+    // One of each shipped starter, plus the three the merchant wrote or edited.
+    expect(now).toHaveLength(STARTER_MACROS.length + 1 + 3);
+    expect(now.find((macro) => macro.id === own.id)).toMatchObject({
+      name: "Size guide",
+      actions: { assignTo: there.id },
+    });
+    expect(now.find((macro) => macro.id === clash.id)).toMatchObject({
+      name: "Return policy (kids) (from Harbor Kids)",
+      actions: {},
+    });
+    expect(now.find((macro) => macro.id === edited.id)).toMatchObject({
+      name: "Politique de retour (from Harbor Kids)",
+      body: "Retours sous 60 jours.",
+      starterKey: null,
+    });
+    expect(await macros.addStarterMacros(staying.workspaceId)).toBe(0);
+  });
+
+  it("leaving: the store's new workspace starts with a copy of the team's macros; the old one keeps its own", async () => {
+    const first = await store("Fjord Outdoor");
+    const second = await db.shop.create({
+      data: { domain: `${randomUUID()}.myshopify.com`, name: "Fjord Kids", workspaceId: first.workspaceId },
+    });
+    const lea = await db.agent.create({
+      data: { workspaceId: first.workspaceId, name: "Léa", email: `lea-${randomUUID()}@fjord.example` },
+    });
+    const own = await macros.createMacro(first.workspaceId, {
+      name: "Warranty",
+      language: "de",
+      body: "Zwei Jahre Garantie.",
+      actions: { assignTo: lea.id, status: "closed" },
+    });
+    const before = await snapshot(first.workspaceId);
+
+    expect(await leaveWorkspace(second)).toMatchObject({ ok: true });
+    const { workspaceId } = await db.shop.findUniqueOrThrow({ where: { id: second.id } });
+    const copy = await db.macro.findMany({ where: { workspaceId } });
+    expect(copy).toHaveLength(before.length);
+    expect(copy.find((macro) => macro.name === "Warranty")).toMatchObject({
+      language: "de",
+      body: "Zwei Jahre Garantie.",
+      actions: { status: "closed" },
+      usageCount: 0,
+    });
+    expect(await snapshot(first.workspaceId)).toEqual(before);
+    expect(before.find((macro) => macro.id === own.id)).toBeDefined();
   });
 });
