@@ -5,7 +5,7 @@ import type { TicketChannel } from "./tickets";
 // and the reply box's preview run this in the browser, the server runs it to fill a reply. The
 // schemas, actions and starter set are in ./macros.ts.
 //
-// Rules (docs/decisions/016-macros.md):
+// Rules (docs/decisions/019-macros.md):
 // - `{{ path }}` (spaces optional) is a variable; a known one with no value, or an unknown one,
 //   renders as "" — a customer never sees raw braces from a variable.
 // - `{{ path | default: "text" }}` renders "text" when the value is missing (Liquid's spelling,

@@ -34,7 +34,7 @@ export async function recordInstall(domain: string, admin: AdminGraphqlClient) {
       const created = await tx.shop.create({
         data: { domain, ...profile, workspace: { create: { name: details.name } } },
       });
-      // A new workspace starts with the starter macros (decision 016); only here, so a merchant
+      // A new workspace starts with the starter macros (decision 019); only here, so a merchant
       // who deletes them does not get them back on the next visit.
       await addStarterMacros(created.workspaceId, undefined, tx);
       return created;
