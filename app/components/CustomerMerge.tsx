@@ -81,7 +81,7 @@ export function MergeCandidatesCard({
   search,
 }: {
   suggestions: Candidate[];
-  search: { q: string; results: Candidate[] | null; error: string | null };
+  search: { q: string; results: Candidate[] | null };
 }) {
   const [q, setQ] = useState(search.q);
   const navigation = useNavigation();
@@ -129,7 +129,6 @@ export function MergeCandidatesCard({
               onChange={setQ}
               autoComplete="off"
               placeholder="Name, email or phone"
-              error={search.error ?? undefined}
               connectedRight={
                 <Button submit loading={navigation.state === "loading" && navigation.formMethod === "GET"}>
                   Search

@@ -95,7 +95,6 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       })),
       search: {
         q: mergeWith,
-        error: null,
         results:
           results?.map((result) => ({
             id: result.id,
