@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseSecretsKey } from "../app/lib/secrets.server.ts";
-import { ensureDemoSecretsKey } from "./demo-mail.ts";
+import { ensureDemoSecretsKey, startDemoMail } from "./demo-mail.ts";
 
 const configured = process.env.SHOPDESK_SECRETS_KEY;
 const dirs: string[] = [];
@@ -34,5 +34,18 @@ describe("the demo's secrets key", () => {
     ensureDemoSecretsKey(dir);
     expect(process.env.SHOPDESK_SECRETS_KEY).toBe("mine");
     expect(() => readFileSync(path.join(dir, "secrets-key"))).toThrow();
+  });
+});
+
+describe("the demo's mail page", () => {
+  it("takes another port when the usual one is busy", async () => {
+    const { startMailCatcher } = await import("./mail-catcher.ts");
+    const first = await startMailCatcher();
+    const taken = Number(new URL(first.url!).port);
+    // No database to point at here: past the busy port, pointing fails (and closes the catcher).
+    await expect(startDemoMail("postgresql://127.0.0.1:1/none", taken)).rejects.toMatchObject({
+      code: "ECONNREFUSED",
+    });
+    await first.close();
   });
 });

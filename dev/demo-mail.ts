@@ -45,9 +45,15 @@ export async function pointWorkspacesAt(databaseUrl: string, catcher: MailCatche
   }
 }
 
-/** Starts the catcher (its page on `webPort`) and points every workspace at it. */
+/**
+ * Starts the catcher (its page on `webPort`, or any free port when that one is taken: the demo
+ * prints where) and points every workspace at it.
+ */
 export async function startDemoMail(databaseUrl: string, webPort: number): Promise<MailCatcher> {
-  const catcher = await startMailCatcher({ webPort });
+  const catcher = await startMailCatcher({ webPort }).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code !== "EADDRINUSE") throw error;
+    return startMailCatcher({ webPort: 0 });
+  });
   try {
     await pointWorkspacesAt(databaseUrl, catcher);
   } catch (error) {

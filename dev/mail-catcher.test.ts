@@ -58,3 +58,10 @@ describe("the demo's mail catcher", () => {
     expect(catcher.messages().map((caught) => caught.subject)).not.toContain("refused");
   });
 });
+
+describe("a catcher whose page port is taken", () => {
+  it("fails to start without leaving its SMTP server behind", async () => {
+    const taken = Number(new URL(catcher.url!).port);
+    await expect(startMailCatcher({ webPort: taken })).rejects.toMatchObject({ code: "EADDRINUSE" });
+  });
+});

@@ -153,10 +153,15 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
         response.end("Not found");
       }
     });
-    await new Promise<void>((resolve, reject) => {
-      web!.once("error", reject);
-      web!.listen(webPort ?? 0, HOST, () => resolve());
-    });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        web!.once("error", reject);
+        web!.listen(webPort ?? 0, HOST, () => resolve());
+      });
+    } catch (error) {
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      throw error;
+    }
   }
 
   return {
