@@ -559,5 +559,10 @@ describe("merging from the profile page", () => {
       status: "invalid",
       errors: { otherId: ["Choose the customer to merge with"] },
     });
+    // The page's query: a search nobody types is a 400, a profile or merge that is not an id a 404.
+    expect(await thrownStatus(load(helpdeskCustomerId, `mergeWith=${"a".repeat(300)}`))).toBe(400);
+    expect(await thrownStatus(load(helpdeskCustomerId, "compare=not-an-id"))).toBe(404);
+    expect(await thrownStatus(load(helpdeskCustomerId, `compare=${helpdeskCustomerId}`))).toBe(404);
+    expect(await thrownStatus(load(helpdeskCustomerId, `merged=${crypto.randomUUID()}`))).toBe(404);
   });
 });
