@@ -1,5 +1,12 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link as RemixLink, useFetcher, useLoaderData, useRevalidator, useRouteError } from "@remix-run/react";
+import {
+  Link as RemixLink,
+  useFetcher,
+  useLoaderData,
+  useNavigate,
+  useRevalidator,
+  useRouteError,
+} from "@remix-run/react";
 import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import {
   Badge,
@@ -29,6 +36,8 @@ import { performTicketAction, type MacroPreview } from "~/services/tickets/ticke
 import { TicketActionSchema, TicketParamsSchema } from "~/services/tickets/ticket-forms.server";
 import { ticketPageData, type ThreadEntryView } from "~/services/tickets/ticket-page.server";
 import { macroPickerOptions } from "~/services/macros.server";
+import { customerSidebar } from "~/models/customer-sidebar.server";
+import { CustomerNoteEditor } from "~/components/CustomerNoteEditor";
 import { MacroPicker } from "~/components/MacroPicker";
 import { authenticate } from "~/shopify.server";
 
@@ -55,12 +64,20 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     agent?.id ?? null,
   );
   if (!page) throw notFound();
-  const macros = await macroPickerOptions(shop.workspaceId, ticketId, agent);
-  return { ...page, macros, me: agent };
+  const [macros, customer] = await Promise.all([
+    macroPickerOptions(shop.workspaceId, ticketId, agent),
+    page.ticket.customer
+      ? customerSidebar(shop.workspaceId, page.ticket.customer.id, {
+          shopDomain: shop.domain,
+          shopTimeZone: shop.ianaTimezone,
+        })
+      : null,
+  ]);
+  return { ...page, macros, customer, me: agent };
 };
 
 export type TicketActionData =
-  | { ok: true; toast: string; macroPreview?: MacroPreview; errors?: undefined }
+  | { ok: true; toast: string; macroPreview?: MacroPreview; continuedInTicketId?: string; errors?: undefined }
   | { ok: false; errors: Partial<Record<string, string[]>> };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -144,7 +161,7 @@ export default function TicketPage() {
         <Layout.Section variant="oneThird">
           <BlockStack gap="400">
             <TicketControls loaded={loaded} />
-            <CustomerCard customer={ticket.customer} />
+            <CustomerCard loaded={loaded} />
             <OrdersCard loaded={loaded} />
           </BlockStack>
         </Layout.Section>
@@ -557,36 +574,176 @@ function TicketControls({ loaded }: { loaded: Loaded }) {
   );
 }
 
-function CustomerCard({ customer }: { customer: Loaded["ticket"]["customer"] }) {
+function CustomerCard({ loaded }: { loaded: Loaded }) {
+  const { customer: sidebar, ticket } = loaded;
+  const [choosing, setChoosing] = useState(!sidebar);
+  const pastTickets = sidebar?.tickets.filter(({ id }) => id !== ticket.id) ?? [];
   return (
     <Card>
-      <BlockStack gap="200">
-        <Text as="h2" variant="headingSm">
-          Customer
-        </Text>
-        {customer ? (
+      <BlockStack gap="300">
+        <InlineStack align="space-between" blockAlign="center">
+          <Text as="h2" variant="headingSm">
+            Customer
+          </Text>
+          {sidebar && (
+            <Button variant="plain" onClick={() => setChoosing((open) => !open)}>
+              {choosing ? "Cancel" : "Change customer"}
+            </Button>
+          )}
+        </InlineStack>
+        {sidebar ? (
           <BlockStack gap="100">
-            <RemixLink to={`/app/customers/${customer.id}`}>
-              {customer.name ?? customer.emails[0] ?? customer.phones[0] ?? "Unnamed customer"}
+            <RemixLink to={`/app/customers/${sidebar.customer.id}`}>
+              {sidebar.customer.name ?? sidebar.customer.emails[0] ?? sidebar.customer.phones[0] ?? "Unnamed customer"}
             </RemixLink>
-            {customer.emails.map((email) => (
+            {sidebar.customer.emails.map((email) => (
               <Text as="p" key={email} tone="subdued">
                 {email}
               </Text>
             ))}
-            {customer.phones.map((phone) => (
+            {sidebar.customer.phones.map((phone) => (
               <Text as="p" key={phone} tone="subdued">
                 {phone}
               </Text>
             ))}
+            {sidebar.customer.location && (
+              <Text as="p" tone="subdued">
+                {sidebar.customer.location}
+                {sidebar.customer.localTime ? ` · ${sidebar.customer.localTime} there` : ""}
+              </Text>
+            )}
           </BlockStack>
         ) : (
           <Text as="p" tone="subdued">
-            No customer matched this ticket yet.
+            No customer matched this ticket. Find them below to see their orders and history.
           </Text>
+        )}
+        {choosing && <SetCustomer ticketId={ticket.id} channel={ticket.channel} />}
+        {sidebar && (
+          <>
+            <Divider />
+            <CustomerNoteEditor
+              key={sidebar.customer.id}
+              note={sidebar.note.text}
+              version={sidebar.note.version}
+              syncNotice={sidebar.note.notice}
+              action={`/app/customers/${sidebar.customer.id}`}
+            />
+            {sidebar.shops.map((store) => (
+              <BlockStack gap="100" key={store.domain}>
+                <Divider />
+                <Text as="h3" variant="headingXs">
+                  {`Orders at ${store.name}`}
+                </Text>
+                {store.orders.length === 0 && (
+                  <Text as="p" tone="subdued">
+                    No orders.
+                  </Text>
+                )}
+                {store.orders.slice(0, 5).map((order) => (
+                  <InlineStack key={order.id} align="space-between" gap="100">
+                    {order.timelineUrl ? (
+                      <RemixLink to={order.timelineUrl}>{order.name}</RemixLink>
+                    ) : (
+                      <Text as="span">{order.name}</Text>
+                    )}
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      {`${order.statusLabel} · ${order.total}`}
+                    </Text>
+                  </InlineStack>
+                ))}
+              </BlockStack>
+            ))}
+            {pastTickets.length > 0 && (
+              <BlockStack gap="100">
+                <Divider />
+                <Text as="h3" variant="headingXs">
+                  Other tickets
+                </Text>
+                {pastTickets.slice(0, 5).map((past) => (
+                  <InlineStack key={past.id} align="space-between" gap="100">
+                    <RemixLink to={past.url}>{`#${past.number} ${past.subject}`}</RemixLink>
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      {past.statusLabel}
+                    </Text>
+                  </InlineStack>
+                ))}
+              </BlockStack>
+            )}
+          </>
         )}
       </BlockStack>
     </Card>
+  );
+}
+
+/** Search the workspace's customers and set one on the ticket (a live chat continues in a new ticket). */
+function SetCustomer({ ticketId, channel }: { ticketId: string; channel: string }) {
+  const search = useFetcher<{
+    customers: { id: string; label: string; email: string | null; phone: string | null }[];
+  }>();
+  const setter = useFetcher<TicketActionData>();
+  const navigate = useNavigate();
+  useToastOf(setter);
+  const [query, setQuery] = useState("");
+  useEffect(() => {
+    const answer = setter.data;
+    if (setter.state === "idle" && answer?.ok && answer.continuedInTicketId) {
+      navigate(`/app/tickets/${answer.continuedInTicketId}`);
+    }
+  }, [setter.state, setter.data, navigate]);
+  return (
+    <BlockStack gap="200">
+      <TextField
+        label="Find a customer"
+        placeholder="Name, email or phone"
+        value={query}
+        autoComplete="off"
+        onChange={(value) => {
+          setQuery(value);
+          if (value.trim().length >= 2) {
+            search.load(`/app/tickets/${ticketId}/customers?q=${encodeURIComponent(value)}`);
+          }
+        }}
+        helpText={
+          channel === "chat"
+            ? "On a live chat, the conversation continues in a new ticket for the customer you choose."
+            : undefined
+        }
+      />
+      {search.data?.customers.length === 0 && query.trim().length >= 2 && (
+        <Text as="p" tone="subdued">
+          No customer matches.
+        </Text>
+      )}
+      {search.data?.customers.map((customer) => (
+        <InlineStack key={customer.id} align="space-between" blockAlign="center" gap="100">
+          <BlockStack gap="0">
+            <Text as="span">{customer.label}</Text>
+            <Text as="span" tone="subdued" variant="bodySm">
+              {[customer.email, customer.phone].filter(Boolean).join(" · ")}
+            </Text>
+          </BlockStack>
+          <Button
+            size="slim"
+            loading={setter.state !== "idle"}
+            onClick={() =>
+              setter.submit(
+                { intent: "set-customer", customerId: customer.id },
+                { method: "post", action: `/app/tickets/${ticketId}` },
+              )
+            }
+          >
+            Set
+          </Button>
+        </InlineStack>
+      ))}
+      {formError(setter.data) && (
+        <Text as="p" tone="critical">
+          {formError(setter.data)}
+        </Text>
+      )}
+    </BlockStack>
   );
 }
 

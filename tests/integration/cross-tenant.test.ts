@@ -930,6 +930,21 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
     ],
   },
   {
+    file: "app.tickets.$ticketId.customers.tsx",
+    probes: [
+      adminGet("customers to set on B's ticket", (f) => `/app/tickets/${f.b.ticket.id}/customers?q=a`),
+      adminGet(
+        "B's customer's email as the search on A's ticket",
+        (f) => `/app/tickets/${f.a.ticketId}/customers?q=${encodeURIComponent(f.b.customer.email ?? "north")}`,
+        {
+          ...FOR_A,
+          mayChange: [],
+          check: (answer) => expect((json(answer) as { customers: unknown[] }).customers).toEqual([]),
+        },
+      ),
+    ],
+  },
+  {
     file: "app.tickets.$ticketId.thread.tsx",
     probes: [
       adminGet("earlier messages of B's ticket", (f) => `/app/tickets/${f.b.ticket.id}/thread`),

@@ -372,6 +372,47 @@ describe("ticket page: macros and delivery", () => {
   });
 });
 
+describe("ticket page: customer", () => {
+  it("shows the customer's sidebar and sets another customer; a live chat continues in a new ticket", async () => {
+    const { workspaceId } = await workspaceOf(EU);
+    const ticket = await emailTicket(workspaceId);
+    const page = await load(ticket.id);
+    expect(page.customer?.customer.id).toBe(ticket.customerId);
+    expect(page.customer?.shops.length).toBeGreaterThan(0);
+
+    const other = await db.helpdeskCustomer.findFirstOrThrow({
+      where: { workspaceId, id: { not: ticket.customerId! }, name: { not: null } },
+    });
+    const found = (await (
+      await import("~/routes/app.tickets.$ticketId.customers")
+    ).loader({
+      request: stack.adminRequest(EU, `/app/tickets/${ticket.id}/customers?q=${encodeURIComponent(other.name!)}`),
+      params: { ticketId: ticket.id },
+      context: {},
+    })) as { customers: { id: string }[] };
+    expect(found.customers.map(({ id }) => id)).toContain(other.id);
+
+    expect((await act(ticket.id, { intent: "set-customer", customerId: other.id })).body).toMatchObject({
+      toast: "Customer set",
+    });
+    expect((await db.ticket.findUniqueOrThrow({ where: { id: ticket.id } })).customerId).toBe(other.id);
+
+    const chat = await tickets.createTicket(workspaceId, { channel: "chat", firstMessage: { body: "hi, it's me" } });
+    const answer = await act(chat.id, { intent: "set-customer", customerId: other.id });
+    const continued = (answer.body as { continuedInTicketId: string }).continuedInTicketId;
+    expect(continued).toBeTruthy();
+    expect(await db.ticket.findUniqueOrThrow({ where: { id: chat.id } })).toMatchObject({
+      acceptsMessages: false,
+      continuedInTicketId: continued,
+    });
+    expect(await db.ticket.findUniqueOrThrow({ where: { id: continued } })).toMatchObject({
+      customerId: other.id,
+      channel: "chat",
+    });
+    expect((await load(chat.id)).ticket.continuedInTicketId).toBe(continued);
+  });
+});
+
 describe("live updates", () => {
   it("pushes a customer's message to the open ticket page, and nothing of other tickets or workspaces", async () => {
     const eu = await workspaceOf(EU);

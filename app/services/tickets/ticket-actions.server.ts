@@ -11,6 +11,7 @@ import {
   TicketNotFoundError,
   unlinkTicketOrder,
 } from "~/models/ticket.server";
+import { setTicketCustomer } from "~/models/ticket-customer.server";
 import { applyMacroActions, renderMacroForTicket, type RenderedMacro } from "~/services/macros.server";
 import { ReplyNotFoundError, retryReplyNow, sendAgentReply } from "./reply-delivery.server";
 import { snoozeTicket } from "./snooze.server";
@@ -20,7 +21,8 @@ import type { TicketAction } from "./ticket-forms.server";
 // workspace before this runs; every model call checks it again in its own transaction.
 
 export type TicketActionResult =
-  { ok: true; toast: string; macroPreview?: MacroPreview } | { ok: false; status: 404 | 409; message: string };
+  | { ok: true; toast: string; macroPreview?: MacroPreview; continuedInTicketId?: string }
+  | { ok: false; status: 404 | 409; message: string };
 
 /** A macro filled in for the ticket, for the reply box (nothing changed yet). */
 export type MacroPreview = Pick<RenderedMacro, "body" | "actions" | "missing"> & { macroId: string; name: string };
@@ -92,6 +94,17 @@ export async function performTicketAction(
           ok: true,
           toast: retried.deliveryStatus === "sent" ? "This reply was sent already" : "Sending the reply again",
         };
+      }
+      case "set-customer": {
+        const result = await setTicketCustomer(workspaceId, ticketId, action.customerId, agentId);
+        if (result.continued) {
+          return {
+            ok: true,
+            toast: "Customer set: the chat continues in a new ticket",
+            continuedInTicketId: result.ticketId,
+          };
+        }
+        return { ok: true, toast: action.customerId ? "Customer set" : "Customer removed" };
       }
       case "macro-preview": {
         const rendered = await renderMacroForTicket(workspaceId, ticketId, action.macroId, agent);

@@ -48,6 +48,11 @@ export const TicketActionSchema = z.discriminatedUnion(
     z.object({ intent: z.literal("unlink-order"), orderId: uuid("order") }),
     z.object({ intent: z.literal("retry-delivery"), entryId: uuid("message") }),
     z.object({ intent: z.literal("macro-preview"), macroId: uuid("macro") }),
+    z.object({
+      intent: z.literal("set-customer"),
+      /** One of the workspace's customers, or "" to remove the customer. */
+      customerId: z.union([z.literal(""), uuid("customer")]).transform((value) => value || null),
+    }),
   ],
   { error: "This form is not one the ticket page sends; reload the page." },
 );
@@ -60,3 +65,8 @@ export const TicketPageQuerySchema = z.object({
 });
 
 export const TicketParamsSchema = z.object({ ticketId: z.string().uuid() });
+
+/** "Set customer" search: part of a name, email or phone. */
+export const CustomerPickQuerySchema = z.object({
+  q: z.string().max(200, "Search for at most 200 characters.").default(""),
+});
