@@ -27,6 +27,14 @@ const WORKSPACE_TABLES: [table: string, column: string, key: Key][] = [
   ["Workspace", "id", "workspaceId"],
   ["HelpdeskCustomer", "workspaceId", "workspaceId"],
   ["WorkspaceLinkCode", "workspaceId", "workspaceId"],
+  ["Agent", "workspaceId", "workspaceId"],
+  ["Ticket", "workspaceId", "workspaceId"],
+  ["TicketEntry", "workspaceId", "workspaceId"],
+  ["TicketAttachment", "workspaceId", "workspaceId"],
+  ["TicketViewer", "workspaceId", "workspaceId"],
+  ["Macro", "workspaceId", "workspaceId"],
+  ["CustomerMerge", "workspaceId", "workspaceId"],
+  ["WorkspaceMailSettings", "workspaceId", "workspaceId"],
 ];
 
 async function digest(tables: [string, string, Key][], keys: Partial<Record<Key, string>>): Promise<TenantDigest> {
