@@ -315,9 +315,9 @@ async function seedWorkspace(
       for (const [id, kind, agentId, customerId, body, event, at, delivery] of entries) {
         await client.query(
           `INSERT INTO "TicketEntry" (id, "ticketId", "workspaceId", kind, channel, "authorAgentId", "authorCustomerId",
-             body, event, "fromAddress", "toAddresses", "references", "deliveryStatus", "createdAt")
+             body, event, "fromAddress", "toAddresses", "references", "deliveryStatus", "createdAt", "messageId")
            VALUES ($1, $2, $3, $4::"TicketEntryKind", $5::"TicketChannel", $6, $7, $8, $9::jsonb, $10, '{}', '{}',
-             $11::"TicketDeliveryStatus", $12)`,
+             $11::"TicketDeliveryStatus", $12, $13)`,
           [
             id,
             ticketId,
@@ -331,6 +331,10 @@ async function seedWorkspace(
             customerId ? customer.email : null,
             delivery,
             at,
+            // Mail from a shopper carries its Message-ID, which a reply's In-Reply-To names.
+            channel === "email" && kind === "customer_message" && customer.email
+              ? `<${randomUUID()}@${customer.email.split("@")[1] ?? "mail.example"}>`
+              : null,
           ],
         );
       }

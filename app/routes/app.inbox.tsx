@@ -1,7 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import {
   Form,
-  Link as RemixLink,
   useFetcher,
   useLoaderData,
   useNavigate,
@@ -20,6 +19,7 @@ import {
   EmptyState,
   IndexTable,
   InlineStack,
+  Link,
   Page,
   Select,
   Tabs,
@@ -28,7 +28,7 @@ import {
   useIndexResourceState,
 } from "@shopify/polaris";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { formatCount } from "~/components/formatting";
+import { formatCount, formatShopTime } from "~/components/formatting";
 import { throttle, useLiveUpdates } from "~/components/live-updates";
 import { readForm } from "~/lib/form-data.server";
 import { INBOX_SORT_LABELS, INBOX_SORTS, INBOX_VIEW_LABELS, INBOX_VIEWS, InboxQuerySchema } from "~/domain/inbox-query";
@@ -62,7 +62,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     agents,
     tags,
     me: agent,
-    timeZone: shop.ianaTimezone,
     view: query.success ? query.data.view : ("open" as const),
   };
   const refuse = (error: string) =>
@@ -74,7 +73,14 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   }
   try {
     const page = await listInbox(shop.workspaceId, agent?.id ?? null, query.data);
-    return { ...context, ...page, error: null };
+    // Times are words made here, once: the browser's Intl can format the same instant differently
+    // (another ICU version), which would break hydration.
+    const tickets = page.tickets.map((ticket) => ({
+      ...ticket,
+      lastMessageLabel: formatShopTime(ticket.lastMessageAt.toISOString(), shop.ianaTimezone),
+      snoozedUntilLabel: formatShopTime(ticket.snoozedUntil?.toISOString() ?? null, shop.ianaTimezone),
+    }));
+    return { ...context, ...page, tickets, error: null };
   } catch (error) {
     if (error instanceof InboxCursorError) return refuse(error.message);
     throw error;
@@ -107,7 +113,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 const PRIORITY_TONE = { low: undefined, normal: undefined, high: "warning", urgent: "critical" } as const;
 
 export default function Inbox() {
-  const { counts, agents, tags, tickets, previous, next, error, me, timeZone, view } = useLoaderData<typeof loader>();
+  const { counts, agents, tags, tickets, previous, next, error, me, view } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const navigation = useNavigation();
@@ -161,11 +167,6 @@ export default function Inbox() {
     accessibilityLabel: `${INBOX_VIEW_LABELS[id]}: ${counts[id]} tickets`,
   }));
   const filtered = ["channel", "priority", "assignee", "tag", "q"].some((name) => params.get(name));
-  const time = new Intl.DateTimeFormat("en", {
-    dateStyle: "medium",
-    timeStyle: "short",
-    timeZone: timeZone ?? undefined,
-  });
 
   return (
     <Page fullWidth>
@@ -361,7 +362,7 @@ export default function Inbox() {
               { title: "Status" },
               { title: "Priority" },
               { title: "Assignee" },
-              { title: `Last message${timeZone ? ` (${timeZone})` : ""}` },
+              { title: "Last message" },
             ]}
             pagination={{
               hasPrevious: Boolean(previous),
@@ -378,11 +379,11 @@ export default function Inbox() {
                 selected={selectedResources.includes(ticket.id)}
               >
                 <IndexTable.Cell>
-                  <RemixLink to={`/app/tickets/${ticket.id}`} data-primary-link style={{ color: "inherit" }}>
+                  <Link url={`/app/tickets/${ticket.id}`} monochrome removeUnderline dataPrimaryLink>
                     <Text as="span" fontWeight="semibold">
                       #{ticket.number} {ticket.subject}
                     </Text>
-                  </RemixLink>
+                  </Link>
                   {ticket.tags.length > 0 && (
                     <InlineStack gap="100">
                       {ticket.tags.map((tag) => (
@@ -399,14 +400,14 @@ export default function Inbox() {
                 <IndexTable.Cell>{CHANNEL_LABELS[ticket.channel]}</IndexTable.Cell>
                 <IndexTable.Cell>
                   {ticket.status === "snoozed" && ticket.snoozedUntil
-                    ? `Snoozed until ${time.format(new Date(ticket.snoozedUntil))}`
+                    ? `Snoozed until ${ticket.snoozedUntilLabel}`
                     : STATUS_LABELS[ticket.status]}
                 </IndexTable.Cell>
                 <IndexTable.Cell>
                   <Badge tone={PRIORITY_TONE[ticket.priority]}>{PRIORITY_LABELS[ticket.priority]}</Badge>
                 </IndexTable.Cell>
                 <IndexTable.Cell>{ticket.assignee?.name ?? "Unassigned"}</IndexTable.Cell>
-                <IndexTable.Cell>{time.format(new Date(ticket.lastMessageAt))}</IndexTable.Cell>
+                <IndexTable.Cell>{ticket.lastMessageLabel}</IndexTable.Cell>
               </IndexTable.Row>
             ))}
           </IndexTable>

@@ -515,7 +515,7 @@ function TicketControls({ loaded }: { loaded: Loaded }) {
             </Button>
           )}
         </InlineStack>
-        <BlockStack gap="100">
+        <BlockStack gap="200">
           <TextField
             label="Snooze until (your computer's time)"
             type="datetime-local"
@@ -523,12 +523,12 @@ function TicketControls({ loaded }: { loaded: Loaded }) {
             onChange={setSnoozeAt}
             autoComplete="off"
             error={formError(fetcher.data, "until")}
-            connectedRight={
-              <Button onClick={snooze} disabled={busy}>
-                Snooze
-              </Button>
-            }
           />
+          <InlineStack>
+            <Button onClick={snooze} disabled={busy}>
+              Snooze
+            </Button>
+          </InlineStack>
         </BlockStack>
         <Divider />
         <Select
