@@ -28,10 +28,17 @@ import {
   useIndexResourceState,
 } from "@shopify/polaris";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { formatCount, formatShopTime } from "~/components/formatting";
+import { formatCappedCount, formatCount, formatShopTime } from "~/components/formatting";
 import { throttle, useLiveUpdates } from "~/components/live-updates";
 import { readForm } from "~/lib/form-data.server";
-import { INBOX_SORT_LABELS, INBOX_SORTS, INBOX_VIEW_LABELS, INBOX_VIEWS, InboxQuerySchema } from "~/domain/inbox-query";
+import {
+  INBOX_COUNT_CAP,
+  INBOX_SORT_LABELS,
+  INBOX_SORTS,
+  INBOX_VIEW_LABELS,
+  INBOX_VIEWS,
+  InboxQuerySchema,
+} from "~/domain/inbox-query";
 import {
   CHANNEL_LABELS,
   PRIORITY_LABELS,
@@ -163,8 +170,9 @@ export default function Inbox() {
 
   const tabs = INBOX_VIEWS.map((id) => ({
     id,
-    content: `${INBOX_VIEW_LABELS[id]} ${formatCount(counts[id])}`,
-    accessibilityLabel: `${INBOX_VIEW_LABELS[id]}: ${counts[id]} tickets`,
+    // Counts stop at INBOX_COUNT_CAP: "Closed 10,000+", read out as "more than 10,000 tickets".
+    content: `${INBOX_VIEW_LABELS[id]} ${formatCappedCount(counts[id], INBOX_COUNT_CAP)}`,
+    accessibilityLabel: `${INBOX_VIEW_LABELS[id]}: ${counts[id] > INBOX_COUNT_CAP ? "more than " : ""}${formatCount(Math.min(counts[id], INBOX_COUNT_CAP))} tickets`,
   }));
   const filtered = ["channel", "priority", "assignee", "tag", "q"].some((name) => params.get(name));
 
