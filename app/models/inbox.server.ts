@@ -195,10 +195,22 @@ export async function inboxCounts(workspaceId: string, agentId: string | null): 
   >;
 }
 
-/** The tags in use in the workspace (the tag filter's choices), most used first. */
+/** How many of the workspace's latest tickets the tag filter's choices are read from. */
+export const INBOX_TAG_WINDOW = 5_000;
+
+/**
+ * The tags in use in the workspace (the tag filter's choices), most used first: the tags of its
+ * INBOX_TAG_WINDOW most recently active tickets, read on the (workspaceId, lastMessageAt) index.
+ * Unnesting every ticket's tags took 1.5 s at a million tickets (decision 020); a window keeps
+ * the cost fixed and, unlike a cache, shows a tag the moment a ticket gets it. A tag only found
+ * on older tickets is left out of the choices (a ?tag= link still filters by it).
+ */
 export async function inboxTags(workspaceId: string): Promise<string[]> {
   const rows = await db.$queryRaw<{ tag: string }[]>`
-    SELECT tag FROM "Ticket", unnest(tags) AS tag WHERE "workspaceId" = ${workspaceId}
+    SELECT tag
+      FROM (SELECT tags FROM "Ticket" WHERE "workspaceId" = ${workspaceId}
+             ORDER BY "lastMessageAt" DESC, id DESC LIMIT ${INBOX_TAG_WINDOW}) AS recent,
+           unnest(recent.tags) AS tag
      GROUP BY tag ORDER BY count(*) DESC, tag LIMIT 100`;
   return rows.map(({ tag }) => tag);
 }
