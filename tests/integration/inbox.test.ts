@@ -160,6 +160,67 @@ describe("inbox list", () => {
     expect(await inboxTags(workspaceId)).toEqual(["shipping"]);
   });
 
+  it("search pages are the list's pages without the tickets that do not match, in either search step", async () => {
+    const { workspaceId } = await workspace();
+    const kettleby = await db.helpdeskCustomer.create({ data: { workspaceId, name: "Kettleby Ünal", emails: [] } });
+    const other = await db.helpdeskCustomer.create({ data: { workspaceId, name: "Other", emails: ["o@x.example"] } });
+    const start = Date.now() - 1000 * 60 * 60;
+    const matching = new Set<string>();
+    for (let index = 0; index < 120; index++) {
+      const ticket = await createTicket(workspaceId, {
+        channel: "email",
+        subject: index === 1 ? "50% off" : index % 7 === 0 ? `Kettle ${index}` : `Ticket ${index}`,
+        customerId: index % 11 === 0 ? kettleby.id : other.id,
+        tags: index % 2 ? ["vip"] : [],
+        // Many share a time, so the id has to break ties.
+        firstMessage: {
+          body: index % 3 === 0 ? "The KETTLE leaks" : "hello",
+          at: new Date(start + (index >> 2) * 1000),
+        },
+      });
+      if (index % 4 === 1) await setTicketPriority(workspaceId, ticket.id, "high", null);
+      if (index % 5 === 2) await setTicketStatus(workspaceId, ticket.id, { to: "closed" }, null);
+      if (index % 7 === 0 || index % 3 === 0 || index % 11 === 0) matching.add(ticket.id);
+    }
+    expect(matching.size).toBeGreaterThan(INBOX_PAGE_SIZE);
+
+    const pages = async (input: Record<string, string>, searchWindow?: number) => {
+      const forward: string[] = [];
+      let page = await listInbox(workspaceId, null, query(input), { searchWindow });
+      forward.push(...page.tickets.map((ticket) => ticket.id));
+      while (page.next) {
+        page = await listInbox(workspaceId, null, query({ ...input, after: page.next }), { searchWindow });
+        forward.push(...page.tickets.map((ticket) => ticket.id));
+      }
+      const backward = page.tickets.map((ticket) => ticket.id);
+      while (page.previous) {
+        page = await listInbox(workspaceId, null, query({ ...input, before: page.previous }), { searchWindow });
+        backward.unshift(...page.tickets.map((ticket) => ticket.id));
+      }
+      expect(backward).toEqual(forward);
+      return forward;
+    };
+    for (const view of ["all", "open", "closed"])
+      for (const sort of ["last_message", "created", "priority"])
+        for (const filter of [{}, { tag: "vip" }, { priority: "high" }] as Record<string, string>[]) {
+          const input = { view, sort, ...filter };
+          const expected = (await pages(input)).filter((id) => matching.has(id));
+          // The default window holds every ticket here (step 1); a window of 5 falls through to step 2.
+          expect(await pages({ ...input, q: "kettle" })).toEqual(expected);
+          expect(await pages({ ...input, q: "kettle" }, 5)).toEqual(expected);
+        }
+    const subjects = async (q: string, searchWindow?: number) =>
+      (await listInbox(workspaceId, null, query({ view: "all", q }), { searchWindow })).tickets.map((t) => t.subject);
+    for (const searchWindow of [undefined, 5]) {
+      // % _ and \ are taken literally.
+      expect(await subjects("50%", searchWindow)).toEqual(["50% off"]);
+      expect(await subjects("5_%", searchWindow)).toEqual([]);
+      expect(await subjects("\\", searchWindow)).toEqual([]);
+      // The customer's name, accents and all, through its unaccented searchText in step 2.
+      expect((await subjects("kettleby Ünal", searchWindow)).length).toBe(11);
+    }
+  });
+
   it("refuses unknown views, sorts, channels and cursors with a message", async () => {
     const { workspaceId } = await workspace();
     const problem = (input: Record<string, string>) => InboxQuerySchema.safeParse(input).error?.issues[0]?.message;
