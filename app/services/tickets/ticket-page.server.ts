@@ -118,12 +118,11 @@ export async function ticketPageData(
 ) {
   const { workspaceId, timeZone } = workspace;
   // One round of queries instead of a chain (decision 020): the ticket (only what the page shows;
-  // findTicket's includes cost two more queries), its thread, agents, viewers and linked orders at
-  // once, and the customer's orders as soon as the ticket names its customer. Every query is
-  // scoped by workspace, so for another workspace's ticket they all read nothing.
-  const ticketRead = db.ticket.findFirst({ where: { id: ticketId, workspaceId }, select: PAGE_TICKET });
+  // findTicket's includes cost two more queries), its thread, agents, viewers, linked orders and
+  // its customer's orders at once. Every query is scoped by workspace, so for another workspace's
+  // ticket they all read nothing.
   const [ticket, thread, agents, viewers, linked, customerOrders] = await Promise.all([
-    ticketRead,
+    db.ticket.findFirst({ where: { id: ticketId, workspaceId }, select: PAGE_TICKET }),
     threadPageView(workspaceId, ticketId, timeZone),
     listAgents(workspaceId),
     ticketViewers(workspaceId, ticketId, agentId),
@@ -136,7 +135,7 @@ export async function ticketPageData(
         },
       },
     }),
-    ticketRead.then((found) => (found?.customerId ? customerOrderChoices(workspaceId, found.customerId) : [])),
+    customerOrderChoices(workspaceId, ticketId),
   ]);
   if (!ticket) return null;
   const linkedIds = new Set(linked.map(({ orderId }) => orderId));
@@ -172,10 +171,11 @@ export async function ticketPageData(
   };
 }
 
-/** The customer's recent orders in the workspace's shops, to link to the ticket. */
-async function customerOrderChoices(workspaceId: string, customerId: string) {
+/** The ticket's customer's recent orders in the workspace's shops, to link to the ticket. */
+async function customerOrderChoices(workspaceId: string, ticketId: string) {
+  // Through the ticket, so this need not wait for the ticket's read to know its customer.
   const links = await db.shopifyCustomer.findMany({
-    where: { helpdeskCustomerId: customerId, shop: { workspaceId } },
+    where: { helpdeskCustomer: { tickets: { some: { id: ticketId, workspaceId } } }, shop: { workspaceId } },
     select: { shopId: true, shopifyId: true, email: true },
   });
   if (links.length === 0) return [];
