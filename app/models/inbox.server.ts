@@ -215,32 +215,37 @@ async function searchInbox(
   const orderName = orderNameSearch(q);
   const take = INBOX_PAGE_SIZE + 1;
 
-  // searchText is lower(unaccent(…)), kept by a trigger; the term gets the same treatment here, in
-  // its own query: unaccent() is not immutable, and inline it keeps the trigram index out.
-  const [window, [folded]] = await Promise.all([
-    db.$queryRaw<{ id: string; hit: boolean }[]>`
-      SELECT t.id,
-             (t.subject ILIKE ${pattern}
-              OR c.name ILIKE ${pattern}
-              OR c.emails @> ARRAY[${email}]::text[]
-              ${
-                orderName
-                  ? Prisma.sql`OR EXISTS (SELECT 1 FROM "TicketOrder" o JOIN "ShopifyOrder" s ON s.id = o."orderId"
-                                           WHERE o."ticketId" = t.id AND s.name = ${orderName})`
-                  : Prisma.empty
-              }
-              OR m.hit IS NOT NULL) AS hit
+  // Step 1 reads the window in list order (nested loops keep it) and stops at a page of hits; the
+  // window's size, counted on the index alongside, tells whether it was all the view had left.
+  // For step 2, searchText is lower(unaccent(…)), kept by a trigger; the term gets the same
+  // treatment in its own query: unaccent() is not immutable, and inline it keeps the index out.
+  const [firstHits, [windowSize], [folded]] = await Promise.all([
+    db.$queryRaw<{ id: string }[]>`
+      SELECT t.id
         FROM (SELECT * FROM "Ticket" t WHERE ${filter} ORDER BY ${order} LIMIT ${searchWindow}) AS t
-             LEFT JOIN "HelpdeskCustomer" c ON c.id = t."customerId"
+             LEFT JOIN LATERAL (SELECT name, emails FROM "HelpdeskCustomer" WHERE id = t."customerId") AS c ON true
              LEFT JOIN LATERAL (
                SELECT 1 AS hit FROM "TicketEntry" e
                 WHERE e."ticketId" = t.id AND e.kind <> 'system_event' AND e.body ILIKE ${pattern}
                 LIMIT 1) AS m ON true
-       ORDER BY ${order}`,
+       WHERE t.subject ILIKE ${pattern}
+          OR c.name ILIKE ${pattern}
+          OR c.emails @> ARRAY[${email}]::text[]
+          ${
+            orderName
+              ? Prisma.sql`OR EXISTS (SELECT 1 FROM "TicketOrder" o JOIN "ShopifyOrder" s ON s.id = o."orderId"
+                                       WHERE o."ticketId" = t.id AND s.name = ${orderName})`
+              : Prisma.empty
+          }
+          OR m.hit IS NOT NULL
+       ORDER BY ${order}
+       LIMIT ${take}`,
+    db.$queryRaw<{ rows: number }[]>`
+      SELECT count(*)::int AS rows FROM (SELECT 1 FROM "Ticket" t WHERE ${filter} LIMIT ${searchWindow}) AS w`,
     db.$queryRaw<{ term: string }[]>`SELECT lower(unaccent(${q})) AS term`,
   ]);
-  let ids = window.filter(({ hit }) => hit).map(({ id }) => id);
-  if (ids.length < take && window.length === searchWindow) {
+  let ids = firstHits.map(({ id }) => id);
+  if (ids.length < take && windowSize!.rows === searchWindow) {
     const customerPattern = containsPattern(folded!.term);
     const hits = await db.$queryRaw<{ id: string }[]>`
       WITH hits AS (
