@@ -17,7 +17,11 @@ export default defineConfig(({ isSsrBuild }) => ({
         v3_fetcherPersist: true,
         v3_relativeSplatPath: true,
         v3_throwAbortReason: true,
-        v3_lazyRouteDiscovery: true,
+        // Off: with lazy discovery a link to a route the browser has not seen asks /__manifest first,
+        // and when that answer says the build changed (any edit under `npm run demo`) Remix reloads
+        // the document at the bare link, without the admin's shop, host and session token, and the
+        // embedded app lands on its login page. The whole manifest is small (a few dozen routes).
+        v3_lazyRouteDiscovery: false,
         v3_singleFetch: true,
       },
     }),

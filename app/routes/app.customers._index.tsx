@@ -1,7 +1,7 @@
 import { data, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, Link as RemixLink, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { Banner, Box, Button, Card, EmptyState, IndexTable, Link, Page, Text, TextField } from "@shopify/polaris";
+import { Banner, Box, Button, Card, EmptyState, IndexTable, Page, Text, TextField } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { formatAmounts, formatCount, formatPhone, formatShopDate } from "~/components/formatting";
 import { CustomerSearchSchema } from "~/domain/customer-search";
@@ -139,13 +139,23 @@ export default function Customers() {
             }
           >
             {customers.map((customer, index) => (
-              <IndexTable.Row id={customer.id} key={customer.id} position={index}>
+              <IndexTable.Row
+                id={customer.id}
+                key={customer.id}
+                position={index}
+                onClick={() => navigate(`/app/customers/${customer.id}`)}
+              >
                 <IndexTable.Cell>
-                  <Link url={`/app/customers/${customer.id}`} dataPrimaryLink removeUnderline monochrome>
+                  {/* The row opens the profile (a client-side navigation); the link is for keyboards. */}
+                  <RemixLink
+                    to={`/app/customers/${customer.id}`}
+                    onClick={(event) => event.stopPropagation()}
+                    style={{ color: "inherit", textDecoration: "none" }}
+                  >
                     <Text as="span" fontWeight="semibold">
                       {customer.name ?? customer.email ?? customer.phone ?? "Unnamed customer"}
                     </Text>
-                  </Link>
+                  </RemixLink>
                 </IndexTable.Cell>
                 <IndexTable.Cell>{customer.email ?? "—"}</IndexTable.Cell>
                 <IndexTable.Cell>

@@ -1,6 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import {
   Form,
+  Link as RemixLink,
   useFetcher,
   useLoaderData,
   useNavigate,
@@ -19,7 +20,6 @@ import {
   EmptyState,
   IndexTable,
   InlineStack,
-  Link,
   Page,
   Select,
   Tabs,
@@ -385,13 +385,19 @@ export default function Inbox() {
                 key={ticket.id}
                 position={index}
                 selected={selectedResources.includes(ticket.id)}
+                onClick={() => navigate(`/app/tickets/${ticket.id}`)}
               >
                 <IndexTable.Cell>
-                  <Link url={`/app/tickets/${ticket.id}`} monochrome removeUnderline dataPrimaryLink>
+                  {/* The row opens the ticket too; the link is there for keyboards and new tabs. */}
+                  <RemixLink
+                    to={`/app/tickets/${ticket.id}`}
+                    onClick={(event) => event.stopPropagation()}
+                    style={{ color: "inherit", textDecoration: "none" }}
+                  >
                     <Text as="span" fontWeight="semibold">
                       #{ticket.number} {ticket.subject}
                     </Text>
-                  </Link>
+                  </RemixLink>
                   {ticket.tags.length > 0 && (
                     <InlineStack gap="100">
                       {ticket.tags.map((tag) => (

@@ -163,6 +163,10 @@ ${options.shops.map((shop) => `<li><a href="${escapeHtml(localAdminPath(shop.dom
 
   async function proxy(request: IncomingMessage, response: ServerResponse, url: URL) {
     const headers = { ...request.headers, host: app.host, "accept-encoding": "identity" };
+    // In Shopify's admin the iframe is on the app's own origin, so its form posts carry the app's
+    // Origin; here the app is served under the admin's. Say so as the real browser would, or Remix
+    // refuses every action as cross-site (Origin ≠ Host).
+    if (headers.origin === `http://${request.headers.host}`) headers.origin = `http://${app.host}`;
     const upstream = await new Promise<IncomingMessage>((resolve, reject) => {
       const outgoing = http.request(
         { host: app.hostname, port: app.port, method: request.method, path: `${url.pathname}${url.search}`, headers },
