@@ -19,10 +19,12 @@
 //   tickets-page-…                  ticketPageData for the 5,000-entry ticket (what the ticket
 //                                   page's loader calls: ticket, latest thread page, agents, viewers,
 //                                   linked orders, the customer's orders)
-//   …-p50|p95                       through the app (Prisma); …-bare-p50|p95 the same SQL through
-//                                   one `pg` pool (for the list: Prisma's statement, captured with
-//                                   log_statement = all, its follow-up lookups folded in as joins);
-//                                   …-ratio app p95 ÷ bare p95
+//   …-p50|p95                       through the app (Prisma); …-bare-p50|p95 the SQL the app sent
+//                                   before decision 020's fixes, through one `pg` pool (for the
+//                                   list: Prisma's statement, captured with log_statement = all,
+//                                   its follow-up lookups folded in as joins; counts in one pass,
+//                                   tags unnested from every ticket, search as one statement), so
+//                                   …-ratio (app p95 ÷ bare p95) is now "after ÷ before"
 //   …-list|counts|tags-p95          the parts of an inbox figure (app), to see which one costs
 // Targets (the issue): inbox list and search p95 ≤ 50 ms, ticket page p95 ≤ 100 ms.
 // Each figure: warm-up, then app and bare alternately until --iterations N (200) or --seconds S (20)
