@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { execFile } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,8 +7,9 @@ import { promisify } from "node:util";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requireChromium } from "../../dev/browser/launch.ts";
-import { DEV_APP_CREDENTIALS, freePort, repoRoot } from "../../dev/stack.ts";
+import { DEV_APP_CREDENTIALS, repoRoot } from "../../dev/stack.ts";
 import { adminHostParam, mintSessionToken } from "../../dev/store-emulator/signing.ts";
+import { startDemo as startDemoProcess, stopDemo, type DemoRun } from "../support/demo-process.ts";
 
 // `npm run demo` as a new user runs it: started, given a store change with the emulator CLI, stopped
 // with Ctrl-C, three times on the same data directory; every run must deliver the change to Shopdesk.
@@ -33,95 +34,20 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-interface Printed {
-  output: () => string;
-  adminUrls: Map<string, string>;
-  emulatorUrl: string;
-  appUrl: string;
-  storefrontUrl: string;
-  appLog: string;
-}
+type Printed = DemoRun;
+
+let current: DemoRun | undefined;
 
 async function startDemo(): Promise<Printed> {
-  const [port, emulatorPort, storefrontPort, adminPort] = [
-    await freePort(),
-    await freePort(),
-    await freePort(),
-    await freePort(),
-  ];
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "dev/demo.ts",
-      "--no-open",
-      "--data-dir",
-      dataDir,
-      "--port",
-      String(port),
-      "--emulator-port",
-      String(emulatorPort),
-      "--storefront-port",
-      String(storefrontPort),
-      "--admin-port",
-      String(adminPort),
-    ],
-    { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"], env: userEnv() },
-  );
-  demo = child;
-  let text = "";
-  demoOutput = () => text;
-  child.stdout!.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
-  child.stderr!.on("data", (chunk: Buffer) => (text += chunk.toString("utf8")));
-  const deadline = Date.now() + 90_000;
-  while (!text.includes("Press Ctrl-C to stop.")) {
-    if (child.exitCode !== null) throw new Error(`The demo exited (${child.exitCode}):\n${text}`);
-    if (Date.now() > deadline) throw new Error(`The demo did not get ready in 90s:\n${text}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  const labelled = (label: string) => new RegExp(`${label}:\\s+(\\S+)`).exec(text)?.[1] ?? "";
-  const adminUrls = new Map(
-    [...text.matchAll(/(http:\/\/127\.0\.0\.1:\d+\/store\/([a-z0-9-]+)\/apps\/shopdesk)/g)].map((match) => [
-      `${match[2]}.myshopify.com`,
-      match[1]!,
-    ]),
-  );
-  return {
-    output: () => text,
-    adminUrls,
-    emulatorUrl: labelled("Store emulator"),
-    appUrl: labelled("Shopdesk"),
-    storefrontUrl: labelled("Storefront"),
-    appLog: labelled("Shopdesk's log"),
-  };
-}
-
-/** The environment a person's shell has: none of the test runner's app settings, no display. */
-function userEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DISPLAY: "", WAYLAND_DISPLAY: "" };
-  for (const name of ["NODE_ENV", "LOG_LEVEL", "SHOPIFY_API_KEY", "SHOPIFY_API_SECRET", "SHOPIFY_APP_URL", "VITEST"]) {
-    delete env[name];
-  }
-  return env;
+  current = await startDemoProcess(dataDir);
+  demo = current.child;
+  return current;
 }
 
 /** Ctrl-C, as a person stops the demo; a demo that has not exited 30 s later fails the test. */
-async function stop(child: ChildProcess) {
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  child.kill("SIGINT");
-  const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  await exited;
-  clearTimeout(timer);
-  expect(
-    child.signalCode,
-    `the demo did not stop within 30 s of Ctrl-C; it printed, last:\n${demoOutput().slice(-2000)}\n` +
-      `Shopdesk's log, last:\n${(/Shopdesk's log:\s+(\S+)/.exec(demoOutput())?.[1] ? readFileSync(/Shopdesk's log:\s+(\S+)/.exec(demoOutput())![1]!, "utf8") : "").slice(-4000)}`,
-  ).not.toBe("SIGKILL");
+async function stop(_child: ChildProcess) {
+  await stopDemo(current!);
 }
-
-/** What the running demo printed so far. */
-let demoOutput: () => string = () => "";
 
 /** A page of Shopdesk as the admin would open it (with a fresh session token), as HTML. */
 async function appPage(appUrl: string, pathAndQuery: string): Promise<string> {
