@@ -3,6 +3,7 @@ import { UNSTORABLE_TEXT_MESSAGE } from "~/lib/storable-text";
 import { SMALL_SEED, startIntegrationStack, type IntegrationStack } from "../support/integration-stack.ts";
 import { waitForBackfill, waitForWebhooksHandled } from "../support/sync.ts";
 import { eventually } from "../support/wait.ts";
+import { thrownStatus, unwrap } from "../support/route-results.ts";
 
 const EU = "maple-goods-eu.myshopify.com";
 const US = "maple-goods-us.myshopify.com";
@@ -22,14 +23,6 @@ const profileRoute = await import("~/routes/app.customers.$customerId");
 const customersRoute = await import("~/routes/app.customers._index");
 const settingsRoute = await import("~/routes/app.settings");
 
-function unwrap(result: unknown): { status: number; body: Record<string, unknown> } {
-  if (result && typeof result === "object" && (result as { type?: unknown }).type === "DataWithResponseInit") {
-    const wrapped = result as { data: Record<string, unknown>; init: { status?: number } | null };
-    return { status: wrapped.init?.status ?? 200, body: wrapped.data };
-  }
-  return { status: 200, body: result as Record<string, unknown> };
-}
-
 const loadProfile = (shop: string, customerId: string) =>
   profileRoute.loader({
     request: stack.adminRequest(shop, `/app/customers/${customerId}`),
@@ -43,15 +36,6 @@ async function saveNote(shop: string, customerId: string, form: Record<string, s
     body: new URLSearchParams({ intent: "save-note", ...form }),
   });
   return unwrap(await profileRoute.action({ request, params: { customerId }, context: {} }));
-}
-
-async function thrownStatus(promise: Promise<unknown>) {
-  const thrown = await promise.then(
-    () => null,
-    (error: unknown) => error,
-  );
-  expect(thrown).toBeInstanceOf(Response);
-  return (thrown as Response).status;
 }
 
 /** An EU shopper who has orders and shops only in EU: the note syncs with their Shopify customer. */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { UNSTORABLE_TEXT_MESSAGE } from "~/lib/storable-text";
 import { SMALL_SEED, startIntegrationStack, type IntegrationStack } from "../support/integration-stack.ts";
 import { waitForBackfill } from "../support/sync.ts";
+import { unwrap } from "../support/route-results.ts";
 
 // Customer search on a real database (the trigger-kept searchText, unaccent, trigram index): words in
 // any order, accents ignored, part of an email, phones in any format, LIKE wildcards taken literally,
@@ -33,14 +34,6 @@ const person = (workspaceId: string, name: string | null, emails: string[] = [],
 
 const names = async (workspaceId: string, q: string) =>
   (await searchHelpdeskCustomers(workspaceId, { q })).customers.map((customer) => customer.name).sort();
-
-function unwrap(result: unknown): { status: number; body: Record<string, unknown> } {
-  if (result && typeof result === "object" && (result as { type?: unknown }).type === "DataWithResponseInit") {
-    const wrapped = result as { data: Record<string, unknown>; init: { status?: number } | null };
-    return { status: wrapped.init?.status ?? 200, body: wrapped.data };
-  }
-  return { status: 200, body: result as Record<string, unknown> };
-}
 
 const listPage = async (query: string) =>
   unwrap(

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startIntegrationStack, type IntegrationStack } from "../support/integration-stack.ts";
 import { waitForBackfill } from "../support/sync.ts";
+import { unwrap } from "../support/route-results.ts";
 
 // What the routes answer when something goes wrong, through the real route modules against the
 // store emulator: Shopify down on the home page, addresses that lead nowhere, the login page.
@@ -30,14 +31,6 @@ async function thrown(promise: Promise<unknown>): Promise<Response> {
   );
   expect(error).toBeInstanceOf(Response);
   return error as Response;
-}
-
-function unwrap(result: unknown): { status: number; body: Record<string, unknown> } {
-  if (result && typeof result === "object" && (result as { type?: unknown }).type === "DataWithResponseInit") {
-    const wrapped = result as { data: Record<string, unknown>; init: { status?: number } | null };
-    return { status: wrapped.init?.status ?? 200, body: wrapped.data };
-  }
-  return { status: 200, body: result as Record<string, unknown> };
 }
 
 describe("home page while Shopify can't be reached", () => {

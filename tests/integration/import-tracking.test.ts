@@ -4,6 +4,7 @@ import { startIntegrationStack, type IntegrationStack } from "../support/integra
 import { orderFactsFromEmulator, orderFactsFromSnapshot } from "../support/sync-facts.ts";
 import { waitForBackfill, waitForWebhooksHandled } from "../support/sync.ts";
 import { eventually } from "../support/wait.ts";
+import { thrownStatus } from "../support/route-results.ts";
 
 // The import after install: every order with its status from the bulk export, carrier events
 // (tracking timelines) recent orders first, and any order opened before its turn fetched on the
@@ -100,15 +101,6 @@ async function olderPendingOrder(domain: string, exclude: string[] = []) {
 
 const loadOrderPage = (shop: string, orderId: string) =>
   orderRoute.loader({ request: stack.adminRequest(shop, `/app/orders/${orderId}`), params: { orderId }, context: {} });
-
-async function thrownStatus(promise: Promise<unknown>) {
-  const thrown = await promise.then(
-    () => null,
-    (error: unknown) => error,
-  );
-  expect(thrown).toBeInstanceOf(Response);
-  return (thrown as Response).status;
-}
 
 const detailsRequests = () =>
   stack.emulator.requests.filter((request) => request.operationName === "ShopdeskOrderDetailsByIds").length;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFulfillment, buildLineItem, buildOrder, buildTracking } from "~/domain/order-snapshot";
 import type { MacroSettingsPage } from "~/services/macro-settings.server";
 import { startIntegrationStack, SMALL_SEED, type IntegrationStack } from "../support/integration-stack.ts";
+import { unwrap } from "../support/route-results.ts";
 
 // Macros on this file's own database: the settings page's loader and action (through the route,
 // as the admin calls it), the model, and the ticket page's service calls with a real ticket,
@@ -28,13 +29,6 @@ const { STARTER_MACROS, STARTER_MACRO_KEYS } = await import("~/domain/macros");
 const { createWorkspaceLinkCode, joinWorkspace, leaveWorkspace } = await import("~/services/workspace-link.server");
 
 /** A route's answer as the client gets it: `data(..., { status })` or a plain value (200). */
-function unwrap(result: unknown): { status: number; body: Record<string, unknown> } {
-  if (result && typeof result === "object" && (result as { type?: unknown }).type === "DataWithResponseInit") {
-    const wrapped = result as { data: Record<string, unknown>; init: { status?: number } | null };
-    return { status: wrapped.init?.status ?? 200, body: wrapped.data };
-  }
-  return { status: 200, body: result as Record<string, unknown> };
-}
 
 const load = async (shop: string, query = "") =>
   unwrap(

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startMailCatcher, type MailCatcher } from "../../dev/mail-catcher.ts";
 import { startIntegrationStack, type IntegrationStack } from "../support/integration-stack.ts";
 import { eventually } from "../support/wait.ts";
+import { unwrap } from "../support/route-results.ts";
 
 // Email out on this file's own database: the workspace's SMTP server is a real smtp-server on
 // 127.0.0.1 (dev/mail-catcher.ts), replies go through the real durable job, and the settings page
@@ -320,13 +321,6 @@ describe("replies by email", () => {
 // ---- Settings → Email, called as the admin calls it ---------------------------------------------
 
 /** A route's answer as the client gets it: `data(..., { status })` or a plain value (200). */
-function unwrap(result: unknown): { status: number; body: Record<string, unknown> } {
-  if (result && typeof result === "object" && (result as { type?: unknown }).type === "DataWithResponseInit") {
-    const wrapped = result as { data: Record<string, unknown>; init: { status?: number } | null };
-    return { status: wrapped.init?.status ?? 200, body: wrapped.data };
-  }
-  return { status: 200, body: result as Record<string, unknown> };
-}
 
 const load = async (shop: string) =>
   emailSettings.loader({ request: stack.adminRequest(shop, "/app/settings/email"), params: {}, context: {} });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startIntegrationStack, type IntegrationStack } from "../support/integration-stack.ts";
+import { unwrap } from "../support/route-results.ts";
 
 const EU = "maple-goods-eu.myshopify.com";
 const US = "maple-goods-us.myshopify.com";
@@ -18,13 +19,6 @@ const { db } = await import("~/db.server");
 const settings = await import("~/routes/app.settings");
 
 /** A route's answer as the client gets it: `data(..., { status })` or a plain value (200). */
-function unwrap(result: unknown): { status: number; body: Record<string, unknown> } {
-  if (result && typeof result === "object" && (result as { type?: unknown }).type === "DataWithResponseInit") {
-    const wrapped = result as { data: Record<string, unknown>; init: { status?: number } | null };
-    return { status: wrapped.init?.status ?? 200, body: wrapped.data };
-  }
-  return { status: 200, body: result as Record<string, unknown> };
-}
 
 const load = (shop: string) =>
   settings.loader({ request: stack.adminRequest(shop, "/app/settings"), params: {}, context: {} });

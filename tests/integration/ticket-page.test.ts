@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SMALL_SEED, startIntegrationStack, type IntegrationStack } from "../support/integration-stack.ts";
 import { waitForBackfill } from "../support/sync.ts";
 import { eventually } from "../support/wait.ts";
+import { thrownStatus, unwrap } from "../support/route-results.ts";
 
 // The ticket page, its thread pages, the live connection and the inbox's bulk actions, through
 // their routes as the embedded admin calls them (session token of a staff member), on a real
@@ -27,23 +28,6 @@ const ticketRoute = await import("~/routes/app.tickets.$ticketId");
 const threadRoute = await import("~/routes/app.tickets.$ticketId.thread");
 const liveRoute = await import("~/routes/app.live");
 const inboxRoute = await import("~/routes/app.inbox");
-
-function unwrap(result: unknown): { status: number; body: Record<string, unknown> } {
-  if (result && typeof result === "object" && (result as { type?: unknown }).type === "DataWithResponseInit") {
-    const wrapped = result as { data: Record<string, unknown>; init: { status?: number } | null };
-    return { status: wrapped.init?.status ?? 200, body: wrapped.data };
-  }
-  return { status: 200, body: result as Record<string, unknown> };
-}
-
-async function thrownStatus(promise: Promise<unknown>) {
-  const thrown = await promise.then(
-    () => null,
-    (error: unknown) => error,
-  );
-  expect(thrown).toBeInstanceOf(Response);
-  return (thrown as Response).status;
-}
 
 async function workspaceOf(domain: string) {
   const shop = await db.shop.findUniqueOrThrow({ where: { domain } });
