@@ -50,7 +50,7 @@ import { listAgents } from "~/models/agent.server";
 import { inboxCounts, InboxCursorError, inboxTags, listInbox } from "~/models/inbox.server";
 import { requireInstalledShop } from "~/models/shop.server";
 import { agentForRequest } from "~/services/agents.server";
-import { BulkActionSchema, bulkUpdateTickets, foreignTicketIds } from "~/services/tickets/bulk.server";
+import { BulkActionSchema, bulkUpdateTickets } from "~/services/tickets/bulk.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -104,16 +104,15 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   const form = await readForm(request, BulkActionSchema, "inbox action");
   const refuse = (status: number, error: string) => data<InboxActionData>({ ok: false, error }, { status });
   if (!form.ok) return refuse(form.status, Object.values(form.errors).flat()[0] ?? "Check the selection.");
-  // All or nothing on ownership: a list with another workspace's ticket changes no ticket at all.
-  if (await foreignTicketIds(shop.workspaceId, form.data.ids)) {
-    return refuse(404, "Some of these tickets do not exist or belong to another workspace; reload the inbox.");
-  }
   const bulkAction = form.data;
   if (bulkAction.intent === "bulk-assign" && bulkAction.agentId) {
     const agents = await listAgents(shop.workspaceId);
     if (!agents.some(({ id }) => id === bulkAction.agentId)) return refuse(400, "Choose one of the agents.");
   }
   const result = await bulkUpdateTickets(shop.workspaceId, bulkAction, agent?.id ?? null);
+  if (!result) {
+    return refuse(404, "Some of these tickets do not exist or belong to another workspace; reload the inbox.");
+  }
   return data<InboxActionData>({ ok: true, ...result });
 };
 

@@ -54,12 +54,15 @@ export async function bulkUpdateTickets(
   workspaceId: string,
   action: BulkAction,
   agentId: string | null,
-): Promise<BulkResult> {
-  // Only the workspace's tickets: another workspace's ids are dropped here, before any change.
+): Promise<BulkResult | null> {
+  // All or nothing on ownership: a selection naming a ticket that is not the workspace's (another
+  // workspace's, or gone) changes no ticket at all; null says so.
+  const ids = [...new Set(action.ids)];
   const tickets = await db.ticket.findMany({
-    where: { workspaceId, id: { in: [...new Set(action.ids)] } },
+    where: { workspaceId, id: { in: ids } },
     select: { id: true, number: true, tags: true },
   });
+  if (tickets.length !== ids.length) return null;
   const result: BulkResult = { changed: 0, refused: [] };
   for (const ticket of tickets) {
     try {
@@ -85,11 +88,4 @@ export async function bulkUpdateTickets(
     }
   }
   return result;
-}
-
-/** True when some ids were not the workspace's tickets (the action is refused whole before any change). */
-export async function foreignTicketIds(workspaceId: string, ticketIds: readonly string[]) {
-  const unique = [...new Set(ticketIds)];
-  const found = await db.ticket.count({ where: { workspaceId, id: { in: unique } } });
-  return found !== unique.length;
 }
