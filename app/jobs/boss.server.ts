@@ -86,11 +86,13 @@ function postgresPool() {
     // results, which is what pg-boss expects there.
     executeSql: (text, values) => {
       // A job that finished after the queue stopped (past the stop's wait) would have pg-boss
-      // record it on a closed pool, an unhandled rejection. Dropped instead, as a crash would
-      // drop it: the job runs again after recovery (decision 013), and handlers are idempotent.
+      // record it on a closed pool, and pg-boss does not await that write: an unhandled
+      // rejection. Dropped instead, as a crash would drop it: the job runs again after recovery
+      // (decision 013), and handlers are idempotent. `rows: null` is what pg-boss reads as
+      // "nothing affected" (complete, fail) and "no jobs" (fetch); `[]` makes it read rows[0].count.
       if (ended) {
         log.warn("job queue write after stop dropped", { statement: text.slice(0, 60) });
-        return Promise.resolve({ rows: [], rowCount: 0 } as never);
+        return Promise.resolve({ rows: null, rowCount: 0 } as never);
       }
       return pool.query(text, values) as Promise<never>;
     },

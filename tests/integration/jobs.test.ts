@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { z, ZodError } from "zod";
 import { db } from "~/db.server";
-import { jobQueue } from "~/jobs/boss.server";
+import { jobQueue, stopQueue } from "~/jobs/boss.server";
 import { countDeadJobs, listDeadJobs, retryDeadJob } from "~/jobs/dead-letters.server";
 import { defineJob, enqueue, stopJobs, type JobContext } from "~/jobs/queue.server";
 import { startJobWorkers } from "~/jobs/workers.server";
@@ -196,6 +196,35 @@ describe("durable jobs", () => {
     await startJobWorkers([version("after the edit")]);
     await enqueue(version("after the edit"), { n: 1 });
     await vi.waitFor(() => expect(ran).toEqual(["after the edit"]), { timeout: 5_000, interval: 50 });
+  });
+
+  it("lets a job that outlives the stop's wait finish without an error (its result is dropped, as in a crash)", async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", record);
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let started = false;
+      const job = defineJob({
+        name: uniqueName("outlives-stop"),
+        schema: z.object({ n: z.number() }),
+        async handler() {
+          started = true;
+          await gate;
+        },
+      });
+      await startJobWorkers([job]);
+      await enqueue(job, { n: 1 });
+      await vi.waitFor(() => expect(started).toBe(true), { timeout: 5_000, interval: 20 });
+
+      await stopQueue(100); // the handler is still running: pg-boss fails it back, then the pool closes
+      release(); // now it finishes, and pg-boss records that on the closed pool
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", record);
+    }
   });
 
   // Last: it closes and reopens the database, so the modules imported above are stale after it.
