@@ -12,7 +12,8 @@
 // during the load and rebuilt after, then VACUUM ANALYZE.
 //   tickets-seed-seconds            migrated database → seeded, indexed, vacuumed
 //   tickets-inbox-open-…            the inbox loader's queries, view open, sorted by last message:
-//                                   inboxCounts, listAgents and inboxTags at once, then listInbox
+//                                   inboxTallies (view counts and tags) and listAgents at once,
+//                                   then listInbox
 //   tickets-search-word|email|order-…  the same with a search (view all): a product word that
 //                                   ~2.6% of entries hold, part of a customer's email address (in a
 //                                   few messages' bodies), an order number (#…) a ticket links
@@ -22,10 +23,10 @@
 //   …-p50|p95                       through the app (Prisma); …-bare-p50|p95 the SQL the app sent
 //                                   before decision 020's fixes, through one `pg` pool (for the
 //                                   list: Prisma's statement, captured with log_statement = all,
-//                                   its follow-up lookups folded in as joins; counts in one pass,
-//                                   tags unnested from every ticket, search as one statement), so
-//                                   …-ratio (app p95 ÷ bare p95) is now "after ÷ before"
-//   …-list|counts|tags-p95          the parts of an inbox figure (app), to see which one costs
+//                                   its follow-up lookups folded in as joins; search as one
+//                                   statement), so for the list …-ratio (app p95 ÷ bare p95) is
+//                                   "after ÷ before"; the tallies' bare query is the app's own
+//   …-list|tallies-p95              the parts of an inbox figure (app), to see which one costs
 // Targets (the issue): inbox list and search p95 ≤ 50 ms, ticket page p95 ≤ 100 ms.
 // Each figure: warm-up, then app and bare alternately until --iterations N (200) or --seconds S (20)
 // per figure, at least 10 each unless that takes over 3 × S (a query of seconds: the p95 is then
@@ -337,6 +338,16 @@ async function seed(url: string, main: WorkspaceScale, other: WorkspaceScale) {
     for (const [index, sql] of statements.entries()) await step(`${w.shopId}: ${labels[index]}`, sql);
   }
   for (const sql of longThreadSql(main)) await step("the long thread", sql);
+  // The inbox tallies, as their triggers would have written them (rebuildInboxTallies's SQL).
+  await step(
+    "inbox tallies",
+    `INSERT INTO "InboxTally" ("workspaceId", kind, key, delta)
+     SELECT "workspaceId", 'view', status::text || '|' || coalesce("assigneeId", ''), count(*)::int
+       FROM "Ticket" GROUP BY 1, 3
+     UNION ALL
+     SELECT t."workspaceId", 'tag', tag, count(*)::int
+       FROM "Ticket" t, LATERAL (SELECT DISTINCT unnest(t.tags) AS tag) AS tags GROUP BY 1, 3`,
+  );
   await client.query(`DROP FUNCTION bench_h, bench_id`);
 
   // Rebuild the indexes two at a time (two cores), the biggest (the entries' trigram index) first.
@@ -439,18 +450,11 @@ function reportSamples(name: string, samples: Samples, parts: readonly string[] 
 
 // The hand-written SQL: what the model functions ask for, without Prisma.
 const BARE = {
-  counts: `
-    SELECT count(*) FILTER (WHERE status = 'open') AS "open",
-           count(*) FILTER (WHERE status = 'open' AND "assigneeId" IS NULL) AS "unassigned",
-           count(*) FILTER (WHERE status = 'open' AND "assigneeId" = $2) AS "mine",
-           count(*) FILTER (WHERE status = 'snoozed') AS "snoozed",
-           count(*) FILTER (WHERE status = 'closed') AS "closed",
-           count(*) AS "all"
-      FROM "Ticket" WHERE "workspaceId" = $1`,
+  // The view counts and tags: inboxTallies's statement (decision 022).
+  tallies: `
+    SELECT kind, key, sum(delta)::int AS tickets, count(*)::int AS rows
+      FROM "InboxTally" WHERE "workspaceId" = $1 GROUP BY kind, key`,
   agents: `SELECT id, name, email FROM "Agent" WHERE "workspaceId" = $1 ORDER BY name, email`,
-  tags: `
-    SELECT tag FROM "Ticket", unnest(tags) AS tag WHERE "workspaceId" = $1
-     GROUP BY tag ORDER BY count(*) DESC, tag LIMIT 100`,
   // listInbox's query as Prisma sends it (captured with log_statement = all), its two follow-up
   // queries (assignees, customers) folded in as joins.
   list: (view: "open" | "all", search: { order: boolean } | null) => `
@@ -573,7 +577,8 @@ async function main() {
       LOG_LEVEL: "silent",
     });
     appLoaded = true;
-    const { inboxCounts, inboxTags, listInbox } = await import("~/models/inbox.server");
+    const { listInbox } = await import("~/models/inbox.server");
+    const { inboxTallies } = await import("~/models/inbox-tally.server");
     const { listAgents } = await import("~/models/agent.server");
     const { InboxQuerySchema, orderNameSearch } = await import("~/domain/inbox-query");
     const { ticketPageData } = await import("~/services/tickets/ticket-page.server");
@@ -612,23 +617,18 @@ async function main() {
       const samples = await sample(
         name,
         async (parts) => {
-          await Promise.all([
-            timed(parts, "counts", inboxCounts(workspaceId, agentId)),
-            listAgents(workspaceId),
-            timed(parts, "tags", inboxTags(workspaceId)),
-          ]);
+          await Promise.all([timed(parts, "tallies", inboxTallies(workspaceId, agentId)), listAgents(workspaceId)]);
           await timed(parts, "list", listInbox(workspaceId, agentId, query));
         },
         async (parts) => {
           await Promise.all([
-            timed(parts, "counts", bare.query(BARE.counts, [workspaceId, agentId])),
+            timed(parts, "tallies", bare.query(BARE.tallies, [workspaceId])),
             bare.query(BARE.agents, [workspaceId]),
-            timed(parts, "tags", bare.query(BARE.tags, [workspaceId])),
           ]);
           await timed(parts, "list", bare.query(listSql, listArgs));
         },
       );
-      reportSamples(name, samples, q ? ["list"] : ["list", "counts", "tags"]);
+      reportSamples(name, samples, q ? ["list"] : ["list", "tallies"]);
     };
 
     await inboxCase("inbox-open", { view: "open", sort: "last_message" });

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   formatAmounts,
-  formatCappedCount,
   formatCount,
   formatMoney,
   formatPhone,
@@ -21,8 +20,6 @@ describe("formatting", () => {
   });
   it("formats counts and shop times", () => {
     expect(formatCount(5000)).toBe("5,000");
-    expect(formatCappedCount(10_000, 10_000)).toBe("10,000");
-    expect(formatCappedCount(10_001, 10_000)).toBe("10,000+");
     expect(formatShopTime("2026-03-01T12:00:00Z", "Europe/Paris")).toBe("Mar 1, 2026, 1:00 PM CET");
     expect(formatShopTime(null, "UTC")).toBeNull();
   });

@@ -44,11 +44,6 @@ export function formatCount(value: number, locale = "en"): string {
   return new Intl.NumberFormat(locale).format(value);
 }
 
-/** A count that stops at `cap` (anything above it is "more"): "9,999", "10,000+". */
-export function formatCappedCount(value: number, cap: number, locale = "en"): string {
-  return value > cap ? `${formatCount(cap, locale)}+` : formatCount(value, locale);
-}
-
 /** An order total as the shop shows it ("€1,234.50"); falls back to "1234.50 XYZ" for unknown codes. */
 export function formatMoney(amount: string, currencyCode: string, locale = "en"): string {
   const value = Number(amount);

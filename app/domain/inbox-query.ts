@@ -16,9 +16,6 @@ export const INBOX_VIEW_LABELS: Record<InboxView, string> = {
   all: "All",
 };
 
-/** The view tabs count up to this many tickets, then show "10,000+" (an exact count reads them all). */
-export const INBOX_COUNT_CAP = 10_000;
-
 export const INBOX_SORTS = ["last_message", "created", "priority"] as const;
 export type InboxSort = (typeof INBOX_SORTS)[number];
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { db } from "~/db.server";
-import { INBOX_COUNT_CAP, orderNameSearch, type InboxQuery, type InboxView } from "~/domain/inbox-query";
+import { orderNameSearch, type InboxQuery, type InboxView } from "~/domain/inbox-query";
 import { Prisma } from "~/generated/prisma/client";
 
 // The inbox list: a workspace's tickets by view, filter and search, one page at a time. Pages are
@@ -327,47 +327,4 @@ export async function listInbox(
     previous: first && (direction === "before" ? more : Boolean(cursor)) ? cursorOf(query.sort, first) : null,
     next: last && (direction === "after" ? more : true) ? cursorOf(query.sort, last) : null,
   };
-}
-
-/**
- * How many tickets each view holds, for the view tabs: exact up to INBOX_COUNT_CAP, and
- * INBOX_COUNT_CAP + 1 for "more than that". Each view is counted on its own index and stops after
- * the cap, so a workspace of a million tickets costs what one of ten thousand does (decision 020);
- * one pass over the workspace with FILTERs read every ticket on every inbox load.
- */
-export async function inboxCounts(workspaceId: string, agentId: string | null): Promise<Record<InboxView, number>> {
-  const limit = INBOX_COUNT_CAP + 1;
-  const capped = (where: Prisma.Sql) =>
-    Prisma.sql`(SELECT count(*) FROM (SELECT 1 FROM "Ticket" WHERE "workspaceId" = ${workspaceId} ${where} LIMIT ${limit}) AS v)`;
-  const [counts] = await db.$queryRaw<Record<InboxView, bigint>[]>`
-    SELECT ${capped(Prisma.sql`AND status = 'open'`)} AS "open",
-           ${capped(Prisma.sql`AND status = 'open' AND "assigneeId" IS NULL`)} AS "unassigned",
-           ${capped(Prisma.sql`AND status = 'open' AND "assigneeId" = ${agentId}`)} AS "mine",
-           ${capped(Prisma.sql`AND status = 'snoozed'`)} AS "snoozed",
-           ${capped(Prisma.sql`AND status = 'closed'`)} AS "closed",
-           ${capped(Prisma.empty)} AS "all"`;
-  return Object.fromEntries(Object.entries(counts!).map(([view, count]) => [view, Number(count)])) as Record<
-    InboxView,
-    number
-  >;
-}
-
-/** How many of the workspace's latest tickets the tag filter's choices are read from. */
-export const INBOX_TAG_WINDOW = 5_000;
-
-/**
- * The tags in use in the workspace (the tag filter's choices), most used first: the tags of its
- * INBOX_TAG_WINDOW most recently active tickets, read on the (workspaceId, lastMessageAt) index.
- * Unnesting every ticket's tags took 1.5 s at a million tickets (decision 020); a window keeps
- * the cost fixed and, unlike a cache, shows a tag the moment a ticket gets it. A tag only found
- * on older tickets is left out of the choices (a ?tag= link still filters by it).
- */
-export async function inboxTags(workspaceId: string): Promise<string[]> {
-  const rows = await db.$queryRaw<{ tag: string }[]>`
-    SELECT tag
-      FROM (SELECT tags FROM "Ticket" WHERE "workspaceId" = ${workspaceId}
-             ORDER BY "lastMessageAt" DESC, id DESC LIMIT ${INBOX_TAG_WINDOW}) AS recent,
-           unnest(recent.tags) AS tag
-     GROUP BY tag ORDER BY count(*) DESC, tag LIMIT 100`;
-  return rows.map(({ tag }) => tag);
 }

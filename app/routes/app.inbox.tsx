@@ -28,11 +28,10 @@ import {
   useIndexResourceState,
 } from "@shopify/polaris";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { formatCappedCount, formatCount, formatShopTime } from "~/components/formatting";
+import { formatCount, formatShopTime } from "~/components/formatting";
 import { throttle, useLiveUpdates } from "~/components/live-updates";
 import { readForm } from "~/lib/form-data.server";
 import {
-  INBOX_COUNT_CAP,
   INBOX_SORT_LABELS,
   INBOX_SORTS,
   INBOX_VIEW_LABELS,
@@ -47,7 +46,8 @@ import {
   TICKET_PRIORITIES,
 } from "~/domain/ticket-labels";
 import { listAgents } from "~/models/agent.server";
-import { inboxCounts, InboxCursorError, inboxTags, listInbox } from "~/models/inbox.server";
+import { inboxTallies } from "~/models/inbox-tally.server";
+import { InboxCursorError, listInbox } from "~/models/inbox.server";
 import { requireInstalledShop } from "~/models/shop.server";
 import { agentForRequest } from "~/services/agents.server";
 import { BulkActionSchema, bulkUpdateTickets } from "~/services/tickets/bulk.server";
@@ -58,10 +58,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await requireInstalledShop(auth.session.shop, auth.admin);
   const agent = await agentForRequest(request, auth);
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  const [counts, agents, tags] = await Promise.all([
-    inboxCounts(shop.workspaceId, agent?.id ?? null),
+  const [{ counts, tags }, agents] = await Promise.all([
+    inboxTallies(shop.workspaceId, agent?.id ?? null),
     listAgents(shop.workspaceId),
-    inboxTags(shop.workspaceId),
   ]);
   const query = InboxQuerySchema.safeParse(params);
   const context = {
@@ -169,9 +168,8 @@ export default function Inbox() {
 
   const tabs = INBOX_VIEWS.map((id) => ({
     id,
-    // Counts stop at INBOX_COUNT_CAP: "Closed 10,000+", read out as "more than 10,000 tickets".
-    content: `${INBOX_VIEW_LABELS[id]} ${formatCappedCount(counts[id], INBOX_COUNT_CAP)}`,
-    accessibilityLabel: `${INBOX_VIEW_LABELS[id]}: ${counts[id] > INBOX_COUNT_CAP ? "more than " : ""}${formatCount(Math.min(counts[id], INBOX_COUNT_CAP))} tickets`,
+    content: `${INBOX_VIEW_LABELS[id]} ${formatCount(counts[id])}`,
+    accessibilityLabel: `${INBOX_VIEW_LABELS[id]}: ${formatCount(counts[id])} tickets`,
   }));
   const filtered = ["channel", "priority", "assignee", "tag", "q"].some((name) => params.get(name));
 

@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "~/db.server";
 import { InboxQuerySchema } from "~/domain/inbox-query";
-import { inboxCounts, InboxCursorError, inboxTags, INBOX_PAGE_SIZE, listInbox } from "~/models/inbox.server";
+import { inboxTallies } from "~/models/inbox-tally.server";
+import { InboxCursorError, INBOX_PAGE_SIZE, listInbox } from "~/models/inbox.server";
 import {
   addCustomerMessage,
   assignTicket,
@@ -88,7 +89,7 @@ describe("inbox list", () => {
     await setTicketStatus(workspaceId, snoozed.id, { to: "snoozed", until: new Date(Date.now() + 3600_000) }, bea.id);
     await setTicketStatus(workspaceId, closed.id, { to: "closed" }, bea.id);
 
-    expect(await inboxCounts(workspaceId, bea.id)).toEqual({
+    expect((await inboxTallies(workspaceId, bea.id)).counts).toEqual({
       open: 3,
       unassigned: 1,
       mine: 1,
@@ -157,7 +158,7 @@ describe("inbox list", () => {
     expect(await subjects({ q: "#4821" })).toEqual(["Parcel late"]);
     expect(await subjects({ q: "size" })).toEqual(["Size question"]);
     expect(await subjects({ q: "nothing like this" })).toEqual([]);
-    expect(await inboxTags(workspaceId)).toEqual(["shipping"]);
+    expect((await inboxTallies(workspaceId, bea.id)).tags).toEqual(["shipping"]);
   });
 
   it("search pages are the list's pages without the tickets that do not match, in either search step", async () => {
