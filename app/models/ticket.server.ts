@@ -9,7 +9,7 @@ import {
   type TicketPriority,
   type TicketStatus,
 } from "~/domain/tickets";
-import type { Prisma } from "~/generated/prisma/client";
+import { Prisma, type TicketEntry } from "~/generated/prisma/client";
 
 // Tickets and their threads, always within one workspace: every function takes the workspace the
 // caller is authenticated for and finds nothing outside it (another workspace's ticket id is
@@ -398,48 +398,23 @@ export function findTicket(workspaceId: string, ticketId: string) {
   });
 }
 
-/**
- * A page of the ticket's thread, oldest first, after `cursor` (an entry id of this ticket):
- * keyset pagination on (createdAt, seq), so a 5,000-entry thread pages as fast as a short one.
- */
-export async function ticketThread(
-  workspaceId: string,
-  ticketId: string,
-  options: { after?: string; limit?: number } = {},
-) {
-  const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
-  const cursor = options.after
-    ? await db.ticketEntry.findFirst({
-        where: { id: options.after, ticketId, workspaceId },
-        select: { createdAt: true, seq: true },
-      })
-    : null;
-  if (options.after && !cursor) throw new TicketNotFoundError();
-  const entries = await db.ticketEntry.findMany({
-    where: {
-      ticketId,
-      workspaceId,
-      ...(cursor
-        ? { OR: [{ createdAt: { gt: cursor.createdAt } }, { createdAt: cursor.createdAt, seq: { gt: cursor.seq } }] }
-        : {}),
-    },
-    orderBy: [{ createdAt: "asc" }, { seq: "asc" }],
-    take: limit + 1,
-    include: {
-      authorAgent: { select: { id: true, name: true } },
-      attachments: { select: { id: true, filename: true, contentType: true, size: true } },
-    },
-  });
-  return { entries: entries.slice(0, limit), hasMore: entries.length > limit };
-}
-
 export type { TicketStatus };
 
-const THREAD_INCLUDE = {
-  authorAgent: { select: { id: true, name: true } },
-  authorCustomer: { select: { id: true, name: true, emails: true } },
-  attachments: { select: { id: true, filename: true, contentType: true, size: true } },
-} as const;
+/** A thread entry as the ticket page shows it: the entry, who wrote it, the files sent with it. */
+export type ThreadEntry = TicketEntry & {
+  authorAgent: { id: string; name: string } | null;
+  authorCustomer: { id: string; name: string | null; emails: string[] } | null;
+  attachments: { id: string; filename: string; contentType: string; size: number }[];
+};
+
+type ThreadRow = { [K in keyof TicketEntry]: TicketEntry[K] | null } & {
+  agentId: string | null;
+  agentName: string | null;
+  customerId: string | null;
+  customerName: string | null;
+  customerEmails: string[] | null;
+  attachments: ThreadEntry["attachments"] | null;
+};
 
 /**
  * The newest page of the thread, or the page just before `before` (an entry id of this ticket),
@@ -451,33 +426,68 @@ export async function latestThreadPage(
   workspaceId: string,
   ticketId: string,
   options: { before?: string; limit?: number } = {},
-) {
+): Promise<{ entries: ThreadEntry[]; hasEarlier: boolean }> {
   const limit = Math.min(Math.max(options.limit ?? 50, 1), 200);
+  // One statement, one round trip (decision 020): Prisma sent the cursor lookup and each include
+  // (agents, customers, attachments) as queries of their own, one after another. The page is read
+  // backwards on TicketEntry(ticketId, createdAt, seq) with one row more than shown (is there an
+  // earlier page?); authors and files are looked up for those rows only — LIMIT 1 keeps each
+  // lateral a per-row index probe, never a hash join over the workspace's customers. With a
+  // cursor, the page hangs off the cursor's row: no row at all means the cursor is not an entry of
+  // this workspace's ticket; one row of nulls, that nothing is earlier.
+  // Scalar lists are read as Prisma reads them: a NULL array (rows written without one) is [].
   const cursor = options.before
-    ? await db.ticketEntry.findFirst({
-        where: { id: options.before, ticketId, workspaceId },
-        select: { createdAt: true, seq: true },
-      })
-    : null;
-  if (options.before && !cursor) throw new TicketNotFoundError();
-  const newestFirst = await db.ticketEntry.findMany({
-    where: {
-      ticketId,
-      workspaceId,
-      ...(cursor
-        ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, seq: { lt: cursor.seq } }] }
-        : {}),
-    },
-    orderBy: [{ createdAt: "desc" }, { seq: "desc" }],
-    take: limit + 1,
-    include: THREAD_INCLUDE,
-  });
-  return { entries: newestFirst.slice(0, limit).reverse(), hasEarlier: newestFirst.length > limit };
+    ? Prisma.sql`(SELECT "createdAt", seq FROM "TicketEntry"
+                   WHERE id = ${options.before} AND "ticketId" = ${ticketId} AND "workspaceId" = ${workspaceId})`
+    : Prisma.sql`(SELECT 1)`;
+  const keyset = options.before ? Prisma.sql`AND (e."createdAt", e.seq) < (c."createdAt", c.seq)` : Prisma.empty;
+  const rows = await db.$queryRaw<ThreadRow[]>`
+    SELECT p.id, p."ticketId", p."workspaceId", p.kind::text AS kind, p.channel::text AS channel,
+           p."authorAgentId", p."authorCustomerId", p.body, p.event, p."fromAddress",
+           coalesce(p."toAddresses", '{}') AS "toAddresses", p."messageId", p."inReplyTo",
+           coalesce(p."references", '{}') AS "references", p."deliveryStatus"::text AS "deliveryStatus",
+           p."deliveryError", p."deliveryAttempts", p."createdAt", p.seq,
+           agent.id AS "agentId", agent.name AS "agentName",
+           customer.id AS "customerId", customer.name AS "customerName", coalesce(customer.emails, '{}') AS "customerEmails",
+           files.attachments
+      FROM ${cursor} AS c
+      LEFT JOIN LATERAL (
+        SELECT e.* FROM "TicketEntry" e
+         WHERE e."ticketId" = ${ticketId} AND e."workspaceId" = ${workspaceId} ${keyset}
+         ORDER BY e."createdAt" DESC, e.seq DESC
+         LIMIT ${limit + 1}
+      ) AS p ON true
+      LEFT JOIN LATERAL (
+        SELECT id, name FROM "Agent" WHERE id = p."authorAgentId" AND "workspaceId" = ${workspaceId} LIMIT 1
+      ) AS agent ON true
+      LEFT JOIN LATERAL (
+        SELECT id, name, emails FROM "HelpdeskCustomer"
+         WHERE id = p."authorCustomerId" AND "workspaceId" = ${workspaceId} LIMIT 1
+      ) AS customer ON true
+      LEFT JOIN LATERAL (
+        SELECT coalesce(json_agg(json_build_object('id', a.id, 'filename', a.filename, 'contentType', a."contentType",
+                                                   'size', a.size) ORDER BY a."createdAt", a.id), '[]') AS attachments
+          FROM "TicketAttachment" a WHERE a."entryId" = p.id AND a."workspaceId" = ${workspaceId}
+      ) AS files ON true
+     ORDER BY p."createdAt", p.seq`;
+  if (options.before && rows.length === 0) throw new TicketNotFoundError();
+  const found = rows.filter((row) => row.id !== null).map(threadEntry);
+  const hasEarlier = found.length > limit;
+  return { entries: hasEarlier ? found.slice(1) : found, hasEarlier };
 }
 
-/** One entry of this workspace's ticket (a reply to retry, a message to show), or null. */
+function threadEntry({ agentId, agentName, customerId, customerName, customerEmails, ...row }: ThreadRow): ThreadEntry {
+  return {
+    ...(row as TicketEntry & Pick<ThreadRow, "attachments">),
+    authorAgent: agentId ? { id: agentId, name: agentName! } : null,
+    authorCustomer: customerId ? { id: customerId, name: customerName, emails: customerEmails ?? [] } : null,
+    attachments: row.attachments ?? [],
+  };
+}
+
+/** One entry of this workspace's ticket (a reply to retry), or null. */
 export function findTicketEntry(workspaceId: string, ticketId: string, entryId: string) {
-  return db.ticketEntry.findFirst({ where: { id: entryId, ticketId, workspaceId }, include: THREAD_INCLUDE });
+  return db.ticketEntry.findFirst({ where: { id: entryId, ticketId, workspaceId } });
 }
 
 /** Unlinks an order from the ticket (unlinking one that is not linked changes nothing). */

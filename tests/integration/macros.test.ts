@@ -437,7 +437,7 @@ describe("macros on a ticket", () => {
       assigneeId: agent.id,
       status: "closed",
     });
-    const { entries } = await tickets.ticketThread(workspaceId, ticket.id);
+    const { entries } = await tickets.latestThreadPage(workspaceId, ticket.id);
     const events = entries
       .filter((entry) => entry.kind === "system_event")
       .map((entry) => entry.event as { type: string });

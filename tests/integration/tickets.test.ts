@@ -8,13 +8,13 @@ import {
   assignTicket,
   createTicket,
   findTicket,
+  latestThreadPage,
   linkTicketOrder,
   setTicketPriority,
   setTicketStatus,
   setTicketTags,
   TicketChangeRefused,
   TicketNotFoundError,
-  ticketThread,
   wakeTicketIfDue,
 } from "~/models/ticket.server";
 import { JOB_QUEUE_SCHEMA } from "~/jobs/boss.server";
@@ -74,7 +74,7 @@ describe("tickets", () => {
     const elsewhere = await createTicket(other.workspaceId, emailTicket(other.customer.id));
     expect([first.number, second.number, elsewhere.number]).toEqual([1, 2, 1]);
     expect(first).toMatchObject({ status: "open", priority: "normal", channel: "email", messageCount: 1 });
-    const { entries } = await ticketThread(one.workspaceId, first.id);
+    const { entries } = await latestThreadPage(one.workspaceId, first.id);
     expect(entries.map((entry) => entry.kind)).toEqual(["system_event", "customer_message"]);
     expect(entries[1]).toMatchObject({ body: "Where is my parcel?", fromAddress: "ava@example.com" });
   });
@@ -107,7 +107,7 @@ describe("tickets", () => {
     await addCustomerMessage(workspaceId, ticket.id, { body: "Still waiting" });
     const reopened = await findTicket(workspaceId, ticket.id);
     expect(reopened).toMatchObject({ status: "open", closedAt: null, messageCount: 2 });
-    const { entries } = await ticketThread(workspaceId, ticket.id);
+    const { entries } = await latestThreadPage(workspaceId, ticket.id);
     expect(entries.filter((entry) => entry.kind === "system_event").map((entry) => entry.event)).toEqual([
       { type: "created", channel: "email" },
       { type: "status_changed", from: "open", to: "closed", until: null, automatic: false },
@@ -146,7 +146,7 @@ describe("tickets", () => {
     });
     expect(await findTicket(workspaceId, ticket.id)).toMatchObject({ status: "open", snoozedUntil: null });
     const events = async () =>
-      (await ticketThread(workspaceId, ticket.id)).entries
+      (await latestThreadPage(workspaceId, ticket.id)).entries
         .filter((entry) => entry.kind === "system_event")
         .map((entry) => entry.event);
     expect((await events()).at(-1)).toEqual({
@@ -206,31 +206,82 @@ describe("tickets", () => {
     const found = await findTicket(workspaceId, ticket.id);
     expect(found).toMatchObject({ assigneeId: agent.id, tags: ["shipping", "vip"], priority: "high" });
     expect(found?.orders.map((link) => link.order.name)).toEqual(["#1001"]);
-    const events = (await ticketThread(workspaceId, ticket.id)).entries
+    const events = (await latestThreadPage(workspaceId, ticket.id)).entries
       .filter((entry) => entry.kind === "system_event")
       .map((entry) => (entry.event as { type: string }).type);
     expect(events).toEqual(["created", "assigned", "tags_changed", "priority_changed", "order_linked"]);
   });
 
-  it("pages a long thread by keyset, oldest first", async () => {
-    const { workspaceId, customer } = await workspaceWithShop();
+  it("pages a long thread back from the newest by keyset: every entry once, with its authors and files", async () => {
+    const { workspaceId, customer, agent } = await workspaceWithShop();
     const ticket = await createTicket(workspaceId, emailTicket(customer.id));
     const start = Date.now();
     for (let index = 0; index < 25; index++) {
-      await addCustomerMessage(workspaceId, ticket.id, { body: `message ${index}`, at: new Date(start + index) });
+      // Pairs share a millisecond: the insertion order breaks the tie.
+      const at = new Date(start + Math.floor(index / 2));
+      if (index % 3 === 2) await addAgentReply(workspaceId, ticket.id, agent.id, { body: `reply ${index}`, at });
+      else await addCustomerMessage(workspaceId, ticket.id, { body: `message ${index}`, at });
     }
-    const bodies: string[] = [];
-    let after: string | undefined;
+    const withFiles = await db.ticketEntry.findFirstOrThrow({ where: { ticketId: ticket.id, body: "message 13" } });
+    for (const [filename, size] of [
+      ["label.pdf", 52_000],
+      ["parcel.jpg", 800],
+    ] as const) {
+      await db.ticketAttachment.create({
+        data: {
+          entryId: withFiles.id,
+          workspaceId,
+          filename,
+          contentType: filename.endsWith(".pdf") ? "application/pdf" : "image/jpeg",
+          size,
+          sha256: "0".repeat(64),
+          content: Buffer.from("x"),
+        },
+      });
+    }
+    const seen: Awaited<ReturnType<typeof latestThreadPage>>["entries"] = [];
+    let before: string | undefined;
     for (;;) {
-      const page = await ticketThread(workspaceId, ticket.id, { after, limit: 10 });
-      bodies.push(...page.entries.map((entry) => entry.body));
-      if (!page.hasMore) break;
-      after = page.entries.at(-1)!.id;
+      const page = await latestThreadPage(workspaceId, ticket.id, { before, limit: 10 });
+      seen.unshift(...page.entries);
+      if (!page.hasEarlier) break;
+      before = page.entries[0]!.id;
     }
-    expect(bodies.filter((body) => body.startsWith("message "))).toEqual(
-      Array.from({ length: 25 }, (_, index) => `message ${index}`),
+    expect(seen.map((entry) => entry.body).filter((body) => /^(message|reply) /.test(body))).toEqual(
+      Array.from({ length: 25 }, (_, index) => `${index % 3 === 2 ? "reply" : "message"} ${index}`),
     );
-    expect(bodies).toHaveLength(27); // + the created event and the first message
+    expect(seen).toHaveLength(27); // + the created event and the first message
+    // Entry for entry what Prisma reads with the relations included (the thread's single statement
+    // must not drift from it): columns, types (Date, bigint, JSON), both kinds of author, the files.
+    const reference = await db.ticketEntry.findMany({
+      where: { ticketId: ticket.id },
+      orderBy: [{ createdAt: "asc" }, { seq: "asc" }],
+      include: {
+        authorAgent: { select: { id: true, name: true } },
+        authorCustomer: { select: { id: true, name: true, emails: true } },
+        attachments: { select: { id: true, filename: true, contentType: true, size: true } },
+      },
+    });
+    expect(seen).toEqual(reference);
+    expect(seen.find((entry) => entry.body === "reply 2")?.authorAgent).toEqual({ id: agent.id, name: "Bea Agent" });
+    expect(seen.find((entry) => entry.body === "message 0")?.authorCustomer).toEqual({
+      id: customer.id,
+      name: "Ava Lind",
+      emails: ["ava@example.com"],
+    });
+    expect(seen.find((entry) => entry.id === withFiles.id)?.attachments).toEqual([
+      { id: expect.any(String), filename: "label.pdf", contentType: "application/pdf", size: 52_000 },
+      { id: expect.any(String), filename: "parcel.jpg", contentType: "image/jpeg", size: 800 },
+    ]);
+    expect(seen.filter((entry) => entry.id !== withFiles.id).every((entry) => entry.attachments.length === 0)).toBe(
+      true,
+    );
+
+    // The first entry as cursor: nothing earlier, which is not "not found".
+    expect(await latestThreadPage(workspaceId, ticket.id, { before: seen[0]!.id })).toEqual({
+      entries: [],
+      hasEarlier: false,
+    });
   });
 });
 
@@ -254,11 +305,11 @@ describe("tickets across workspaces", () => {
       () => setTicketTags(mine.workspaceId, their.id, ["x"], null),
       () => setTicketPriority(mine.workspaceId, their.id, "urgent", null),
       () => linkTicketOrder(mine.workspaceId, their.id, mine.order.id, null),
-      () => ticketThread(mine.workspaceId, their.id, { after: randomUUID() }),
+      () => latestThreadPage(mine.workspaceId, their.id, { before: randomUUID() }),
     ];
     for (const attempt of attempts) await expect(attempt()).rejects.toThrow(TicketNotFoundError);
     expect(await findTicket(mine.workspaceId, their.id)).toBeNull();
-    expect((await ticketThread(mine.workspaceId, their.id)).entries).toEqual([]);
+    expect(await latestThreadPage(mine.workspaceId, their.id)).toEqual({ entries: [], hasEarlier: false });
 
     // My ticket with their agent, customer or order: refused too.
     const own = await createTicket(mine.workspaceId, emailTicket(mine.customer.id));
@@ -270,6 +321,25 @@ describe("tickets across workspaces", () => {
     await expect(
       createTicket(mine.workspaceId, { ...emailTicket(mine.customer.id), shopId: theirs.shop.id }),
     ).rejects.toThrow(TicketChangeRefused);
+
+    // A thread cursor is an entry of that very ticket in this workspace: their ticket's entry, or
+    // another ticket's, is "not found" (not an empty page).
+    const theirEntry = await db.ticketEntry.findFirstOrThrow({ where: { ticketId: their.id } });
+    const ownEntries = await db.ticketEntry.findMany({
+      where: { ticketId: own.id },
+      orderBy: [{ createdAt: "asc" }, { seq: "asc" }],
+    });
+    const ownEntry = ownEntries.at(-1)!;
+    const other = await createTicket(mine.workspaceId, emailTicket(mine.customer.id));
+    for (const [ticketId, before] of [
+      [own.id, theirEntry.id],
+      [their.id, theirEntry.id],
+      [other.id, ownEntry.id],
+    ]) {
+      await expect(latestThreadPage(mine.workspaceId, ticketId!, { before })).rejects.toThrow(TicketNotFoundError);
+    }
+    const earlier = await latestThreadPage(mine.workspaceId, own.id, { before: ownEntry.id });
+    expect(earlier.entries.map(({ id }) => id)).toEqual(ownEntries.slice(0, -1).map(({ id }) => id));
 
     expect(await snapshot()).toEqual(before);
     expect(await findTicket(mine.workspaceId, own.id)).toMatchObject({ assigneeId: null, number: 1 });
