@@ -88,10 +88,10 @@ describe("seed", () => {
     expect(fingerprint(other)).not.toBe(fingerprint(first));
   });
 
-  // Seconds of CPU (9.5 s on a loaded 2-core machine): the runner's timeout sits above the 20 s
-  // ceiling asserted below, so a slow run fails on that ceiling with its figure, not on the 5 s default.
-  it("generates 100k orders for one shop quickly", () => {
-    const started = performance.now();
+  // Seconds of CPU (9.5 s on a loaded 2-core machine, more under load): how fast is the import
+  // benchmark's business, not a timed test's; the runner's timeout only catches a generator gone
+  // quadratic.
+  it("generates 100k orders for one shop, each with its own number", () => {
     const { shops } = seeded({
       ordersPerShop: 100_000,
       shops: [
@@ -106,9 +106,9 @@ describe("seed", () => {
         },
       ],
     });
-    const elapsed = performance.now() - started;
-    expect(shops[0]!.orders.size).toBe(100_000);
-    expect(elapsed).toBeLessThan(20_000); // a generous ceiling: "seconds, not minutes"
+    const orders = [...shops[0]!.orders.values()];
+    expect(orders).toHaveLength(100_000);
+    expect(new Set(orders.map((order) => order.name)).size).toBe(100_000);
   }, 60_000);
 });
 
