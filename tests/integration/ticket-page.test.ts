@@ -236,6 +236,60 @@ describe("ticket page", () => {
     expect((await load(ticket.id)).orders).toEqual([]);
   });
 
+  it("offers the customer's 20 latest orders, of this workspace's stores only", async () => {
+    const eu = await workspaceOf(EU);
+    const us = await workspaceOf(US);
+    const ticket = await emailTicket(eu.workspaceId);
+    const customerId = ticket.customerId!;
+    const links = await db.shopifyCustomer.findMany({ where: { helpdeskCustomerId: customerId } });
+    const expected = await db.shopifyOrder.findMany({
+      where: { deletedAt: null, OR: links.map(({ shopId, shopifyId }) => ({ shopId, shopifyCustomerId: shopifyId })) },
+      orderBy: [{ shopifyCreatedAt: "desc" }, { id: "desc" }],
+      take: 20,
+      select: { id: true, name: true },
+    });
+    expect(expected.length, "the seeded customer has orders").toBeGreaterThan(0);
+    // Another merchant's customer pointing at ours (which no sync does): its orders stay out.
+    const theirOrder = await db.shopifyOrder.findFirstOrThrow({
+      where: { shopId: us.shop.id, shopifyCustomerId: { not: null }, deletedAt: null },
+    });
+    const theirCustomer = await db.shopifyCustomer.findUniqueOrThrow({
+      where: { shopId_shopifyId: { shopId: us.shop.id, shopifyId: theirOrder.shopifyCustomerId! } },
+    });
+    await db.shopifyCustomer.update({ where: { id: theirCustomer.id }, data: { helpdeskCustomerId: customerId } });
+    try {
+      expect((await load(ticket.id)).orderChoices).toEqual(expected);
+    } finally {
+      await db.shopifyCustomer.update({
+        where: { id: theirCustomer.id },
+        data: { helpdeskCustomerId: theirCustomer.helpdeskCustomerId },
+      });
+    }
+  });
+
+  it("answers 404 for an earlier page before an entry of another ticket, or of another merchant's", async () => {
+    const eu = await workspaceOf(EU);
+    const us = await workspaceOf(US);
+    const ours = await emailTicket(eu.workspaceId);
+    const other = await emailTicket(eu.workspaceId);
+    const theirs = await emailTicket(us.workspaceId, "US only");
+    const entryOf = async (ticketId: string) =>
+      (await db.ticketEntry.findFirstOrThrow({ where: { ticketId, kind: "customer_message" } })).id;
+    const earlier = (ticketId: string, before: string) =>
+      threadRoute.loader({
+        request: stack.adminRequest(EU, `/app/tickets/${ticketId}/thread?before=${before}`),
+        params: { ticketId },
+        context: {},
+      });
+    expect(await thrownStatus(earlier(ours.id, await entryOf(other.id)))).toBe(404);
+    expect(await thrownStatus(earlier(ours.id, await entryOf(theirs.id)))).toBe(404);
+    expect(await thrownStatus(earlier(theirs.id, await entryOf(theirs.id)))).toBe(404);
+    // Its own first message: the page before it holds the "created" event.
+    const page = (await earlier(ours.id, await entryOf(ours.id))) as Awaited<ReturnType<typeof threadRoute.loader>>;
+    expect(page.entries.map(({ kind }) => kind)).toEqual(["system_event"]);
+    expect(page.hasEarlier).toBe(false);
+  });
+
   it("answers bad input with a 4xx and a message a person can act on, changing nothing", async () => {
     const { workspaceId } = await workspaceOf(EU);
     const ticket = await emailTicket(workspaceId);

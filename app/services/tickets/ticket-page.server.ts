@@ -172,21 +172,18 @@ export async function ticketPageData(
 }
 
 /** The ticket's customer's recent orders in the workspace's shops, to link to the ticket. */
-async function customerOrderChoices(workspaceId: string, ticketId: string) {
-  // Through the ticket, so this need not wait for the ticket's read to know its customer.
-  const links = await db.shopifyCustomer.findMany({
-    where: { helpdeskCustomer: { tickets: { some: { id: ticketId, workspaceId } } }, shop: { workspaceId } },
-    select: { shopId: true, shopifyId: true, email: true },
-  });
-  if (links.length === 0) return [];
-  const orders = await db.shopifyOrder.findMany({
-    where: {
-      deletedAt: null,
-      OR: links.map((link) => ({ shopId: link.shopId, shopifyCustomerId: link.shopifyId })),
-    },
-    orderBy: { shopifyCreatedAt: "desc" },
-    take: 20,
-    select: { id: true, name: true, shopifyCreatedAt: true },
-  });
-  return orders.map((order) => ({ id: order.id, name: order.name }));
+function customerOrderChoices(workspaceId: string, ticketId: string) {
+  // Through the ticket, so this need not wait for the ticket's read to know its customer; one
+  // statement (the customer's Shopify accounts in the workspace's shops, then their orders on
+  // ShopifyOrder(shopId, shopifyCustomerId)) where Prisma needed two queries one after the other.
+  // (shopId, shopifyId) is unique on ShopifyCustomer: an order joins at most one account.
+  return db.$queryRaw<{ id: string; name: string }[]>`
+    SELECT o.id, o.name
+      FROM "Ticket" t
+      JOIN "ShopifyCustomer" sc ON sc."helpdeskCustomerId" = t."customerId"
+      JOIN "Shop" s ON s.id = sc."shopId" AND s."workspaceId" = ${workspaceId}
+      JOIN "ShopifyOrder" o ON o."shopId" = sc."shopId" AND o."shopifyCustomerId" = sc."shopifyId"
+     WHERE t.id = ${ticketId} AND t."workspaceId" = ${workspaceId} AND o."deletedAt" IS NULL
+     ORDER BY o."shopifyCreatedAt" DESC, o.id DESC
+     LIMIT 20`;
 }
