@@ -268,13 +268,18 @@ async function searchInbox(
   let ids = first?.ids ?? [];
   if (!first?.answered) {
     const customerPattern = containsPattern(folded!.term);
+    // The customers first, each index on its own: OR-ed in one WHERE, or joined to the tickets in
+    // the same plan, they gave way to a scan of every customer (50 ms at 100k customers).
     const hits = await db.$queryRaw<{ id: string }[]>`
-      WITH hits AS (
+      WITH customers AS MATERIALIZED (
+        SELECT id FROM "HelpdeskCustomer"
+         WHERE "workspaceId" = ${workspaceId} AND "searchText" LIKE ${customerPattern} AND name ILIKE ${pattern}
+        UNION
+        SELECT id FROM "HelpdeskCustomer" WHERE "workspaceId" = ${workspaceId} AND emails @> ARRAY[${email}]::text[]
+      ), hits AS (
         SELECT id FROM "Ticket" WHERE "workspaceId" = ${workspaceId} AND subject ILIKE ${pattern}
         UNION
-        SELECT tc.id FROM "HelpdeskCustomer" c JOIN "Ticket" tc ON tc."customerId" = c.id AND tc."workspaceId" = ${workspaceId}
-         WHERE c."workspaceId" = ${workspaceId}
-           AND ((c."searchText" LIKE ${customerPattern} AND c.name ILIKE ${pattern}) OR c.emails @> ARRAY[${email}]::text[])
+        SELECT tc.id FROM customers c JOIN "Ticket" tc ON tc."customerId" = c.id AND tc."workspaceId" = ${workspaceId}
         ${
           orderName
             ? Prisma.sql`UNION
