@@ -20,12 +20,10 @@
 //   tickets-page-…                  ticketPageData for the 5,000-entry ticket (what the ticket
 //                                   page's loader calls: ticket, latest thread page, agents, viewers,
 //                                   linked orders, the customer's orders)
-//   …-p50|p95                       through the app (Prisma); …-bare-p50|p95 the SQL the app sent
-//                                   before decision 020's fixes, through one `pg` pool (for the
-//                                   list: Prisma's statement, captured with log_statement = all,
-//                                   its follow-up lookups folded in as joins; search as one
-//                                   statement), so for the list …-ratio (app p95 ÷ bare p95) is
-//                                   "after ÷ before"; the tallies' bare query is the app's own
+//   …-p50|p95                       through the app (Prisma); …-bare-p50|p95 the very statements
+//                                   the app sent (captured from one run), through one `pg` pool
+//                                   without Prisma, in the same waves (what was sent at once, at
+//                                   once); …-ratio = app p95 ÷ bare p95: what Prisma adds
 //   …-list|tallies-p95              the parts of an inbox figure (app), to see which one costs
 // Targets (the issue): inbox list and search p95 ≤ 50 ms, ticket page p95 ≤ 100 ms.
 // Each figure: warm-up, then app and bare alternately until --iterations N (200) or --seconds S (20)
@@ -448,73 +446,55 @@ function reportSamples(name: string, samples: Samples, parts: readonly string[] 
   for (const part of parts) report(`tickets-${name}-${part}-p95`, percentile(of(samples.app, part), 95), "ms");
 }
 
-// The hand-written SQL: what the model functions ask for, without Prisma.
-const BARE = {
-  // The view counts and tags: inboxTallies's statement (decision 022).
-  tallies: `
-    SELECT kind, key, sum(delta)::int AS tickets, count(*)::int AS rows
-      FROM "InboxTally" WHERE "workspaceId" = $1 GROUP BY kind, key`,
-  agents: `SELECT id, name, email FROM "Agent" WHERE "workspaceId" = $1 ORDER BY name, email`,
-  // listInbox's query as Prisma sends it (captured with log_statement = all), its two follow-up
-  // queries (assignees, customers) folded in as joins.
-  list: (view: "open" | "all", search: { order: boolean } | null) => `
-    SELECT t.id, t.number, t.subject, t.channel::text, t.status::text, t.priority::text, t.tags, t."snoozedUntil",
-           t."createdAt", t."lastMessageAt", t."messageCount", a.id AS "assigneeId", a.name AS "assigneeName",
-           c.id AS "customerId", c.name AS "customerName", c.emails AS "customerEmails"
-      FROM "Ticket" t
-           LEFT JOIN "Agent" a ON a.id = t."assigneeId"
-           LEFT JOIN "HelpdeskCustomer" c ON c.id = t."customerId"
-     WHERE t."workspaceId" = $1 ${view === "open" ? `AND t.status = 'open'` : ""}
-       ${
-         search
-           ? `AND (t.subject ILIKE ('%' || $2 || '%')
-                OR (c.name ILIKE ('%' || $2 || '%') AND c.id IS NOT NULL)
-                OR (c.emails @> $3 AND c.id IS NOT NULL)
-                ${
-                  search.order
-                    ? `OR EXISTS (SELECT o."ticketId" FROM "TicketOrder" o LEFT JOIN "ShopifyOrder" s ON s.id = o."orderId"
-                                   WHERE s.name = $4 AND s.id IS NOT NULL AND t.id = o."ticketId")`
-                    : ""
-                }
-                OR EXISTS (SELECT e."ticketId" FROM "TicketEntry" e
-                            WHERE e.kind <> 'system_event' AND e.body ILIKE ('%' || $2 || '%') AND t.id = e."ticketId"))`
-           : ""
-       }
-     ORDER BY t."lastMessageAt" DESC, t.id DESC
-     LIMIT 51`,
-  ticket: `
-    SELECT t.*, a.name AS "assigneeName", c.name AS "customerName", c.emails, c.phones
-      FROM "Ticket" t LEFT JOIN "Agent" a ON a.id = t."assigneeId" LEFT JOIN "HelpdeskCustomer" c ON c.id = t."customerId"
-     WHERE t.id = $1 AND t."workspaceId" = $2`,
-  ticketOrders: `
-    SELECT o.*, s.id AS "orderId", s.name, s."shopperStatus", s."shopId"
-      FROM "TicketOrder" o JOIN "ShopifyOrder" s ON s.id = o."orderId" WHERE o."ticketId" = $1`,
-  thread: `
-    SELECT e.*, a.name AS "agentName", c.name AS "customerName", c.emails AS "customerEmails",
-           (SELECT coalesce(json_agg(json_build_object('id', x.id, 'filename', x.filename,
-                     'contentType', x."contentType", 'size', x.size)), '[]')
-              FROM "TicketAttachment" x WHERE x."entryId" = e.id) AS attachments
-      FROM "TicketEntry" e LEFT JOIN "Agent" a ON a.id = e."authorAgentId"
-           LEFT JOIN "HelpdeskCustomer" c ON c.id = e."authorCustomerId"
-     WHERE e."ticketId" = $1 AND e."workspaceId" = $2
-     ORDER BY e."createdAt" DESC, e.seq DESC LIMIT 51`,
-  viewers: `
-    SELECT v."agentId", a.name, v.replying FROM "TicketViewer" v JOIN "Agent" a ON a.id = v."agentId"
-     WHERE v."workspaceId" = $1 AND v."ticketId" = $2 AND v."seenAt" > now() - interval '60 seconds'
-       AND v."agentId" <> $3
-     ORDER BY v.replying DESC, v."seenAt"`,
-  linked: `
-    SELECT o.*, s.id AS "orderId", s.name, s."shopperStatus", s.snapshot, s."shopId", s."shopifyId"
-      FROM "TicketOrder" o JOIN "Ticket" t ON t.id = o."ticketId" JOIN "ShopifyOrder" s ON s.id = o."orderId"
-     WHERE o."ticketId" = $1 AND t."workspaceId" = $2 ORDER BY o."linkedAt"`,
-  customerLinks: `
-    SELECT sc."shopId", sc."shopifyId", sc.email FROM "ShopifyCustomer" sc JOIN "Shop" s ON s.id = sc."shopId"
-     WHERE sc."helpdeskCustomerId" = $1 AND s."workspaceId" = $2`,
-  customerOrders: `
-    SELECT id, name, "shopifyCreatedAt" FROM "ShopifyOrder"
-     WHERE "deletedAt" IS NULL AND ("shopId", "shopifyCustomerId") IN (SELECT * FROM unnest($1::text[], $2::text[]))
-     ORDER BY "shopifyCreatedAt" DESC LIMIT 20`,
-};
+// The bare side sends the very statements the app sent, through `pg` without Prisma: one run of
+// the app's function is captured at the pg pool Prisma's adapter queries through, each statement
+// with its "wave" (1 + the latest wave among the statements that had finished when it was sent:
+// a statement sent after another finished may depend on it). The replay sends each wave's
+// statements at once, the waves one after another, as the app did.
+
+interface CapturedStatement {
+  text: string;
+  values: unknown[];
+  wave: number;
+}
+
+let capturing: CapturedStatement[] | null = null;
+let finishedWave = 0;
+type AnyQuery = (this: pg.Pool, ...args: unknown[]) => Promise<unknown>;
+const poolQuery = pg.Pool.prototype.query as unknown as AnyQuery;
+pg.Pool.prototype.query = function (this: pg.Pool, ...args: unknown[]) {
+  const config = args[0] as { text?: string; values?: unknown[] } | string;
+  const list = capturing;
+  if (!list || typeof config !== "object" || !config.text) return poolQuery.apply(this, args);
+  const statement = { text: config.text, values: config.values ?? [], wave: finishedWave + 1 };
+  list.push(statement);
+  const result = poolQuery.apply(this, args);
+  return result.finally(() => {
+    if (capturing === list) finishedWave = Math.max(finishedWave, statement.wave);
+  });
+} as typeof pg.Pool.prototype.query;
+
+/** The statements one run of `work` sends (only this run may be in flight). */
+async function captureStatements(work: () => Promise<unknown>): Promise<CapturedStatement[]> {
+  const list: CapturedStatement[] = [];
+  capturing = list;
+  finishedWave = 0;
+  try {
+    await work();
+  } finally {
+    capturing = null;
+  }
+  return list;
+}
+
+/** Sends captured statements through `pool`, wave by wave, each wave's at once. */
+async function replay(pool: pg.Pool, statements: readonly CapturedStatement[]) {
+  const waves = new Map<number, CapturedStatement[]>();
+  for (const statement of statements) waves.set(statement.wave, [...(waves.get(statement.wave) ?? []), statement]);
+  for (const wave of [...waves.keys()].sort((a, b) => a - b)) {
+    await Promise.all(waves.get(wave)!.map(({ text, values }) => pool.query({ text, values })));
+  }
+}
 
 async function migrateAndSeed(url: string, main: WorkspaceScale, other: WorkspaceScale) {
   migrateDatabase(url);
@@ -580,7 +560,7 @@ async function main() {
     const { listInbox } = await import("~/models/inbox.server");
     const { inboxTallies } = await import("~/models/inbox-tally.server");
     const { listAgents } = await import("~/models/agent.server");
-    const { InboxQuerySchema, orderNameSearch } = await import("~/domain/inbox-query");
+    const { InboxQuerySchema } = await import("~/domain/inbox-query");
     const { ticketPageData } = await import("~/services/tickets/ticket-page.server");
     pool = new pg.Pool({ connectionString: database.url, max: 12 });
     const bare = pool;
@@ -606,29 +586,15 @@ async function main() {
 
     const inboxCase = async (name: string, params: Record<string, string>) => {
       const query = InboxQuerySchema.parse(params);
-      const q = query.q ?? null;
-      const view = query.view === "open" ? "open" : "all";
-      const orderName = q ? orderNameSearch(q) : null;
-      const listSql = BARE.list(view, q ? { order: Boolean(orderName) } : null);
-      const listArgs = q ? [workspaceId, q, [q.toLowerCase()], ...(orderName ? [orderName] : [])] : [workspaceId];
-      const appRows = (await listInbox(workspaceId, agentId, query)).tickets.length;
-      const bareRows = (await bare.query(listSql, listArgs)).rows.length;
-      log(`${name}: ${appRows} tickets on the first page (bare query: ${Math.min(bareRows, 50)})`);
-      const samples = await sample(
-        name,
-        async (parts) => {
-          await Promise.all([timed(parts, "tallies", inboxTallies(workspaceId, agentId)), listAgents(workspaceId)]);
-          await timed(parts, "list", listInbox(workspaceId, agentId, query));
-        },
-        async (parts) => {
-          await Promise.all([
-            timed(parts, "tallies", bare.query(BARE.tallies, [workspaceId])),
-            bare.query(BARE.agents, [workspaceId]),
-          ]);
-          await timed(parts, "list", bare.query(listSql, listArgs));
-        },
-      );
-      reportSamples(name, samples, q ? ["list"] : ["list", "tallies"]);
+      const loader = async (parts: Parts) => {
+        await Promise.all([timed(parts, "tallies", inboxTallies(workspaceId, agentId)), listAgents(workspaceId)]);
+        return timed(parts, "list", listInbox(workspaceId, agentId, query));
+      };
+      let shown = 0;
+      const statements = await captureStatements(async () => (shown = (await loader({})).tickets.length));
+      log(`${name}: ${shown} tickets on the first page, ${statements.length} statements`);
+      const samples = await sample(name, loader, () => replay(bare, statements));
+      reportSamples(name, samples, query.q ? ["list"] : ["list", "tallies"]);
     };
 
     await inboxCase("inbox-open", { view: "open", sort: "last_message" });
@@ -642,29 +608,11 @@ async function main() {
       `ticket page: ${page?.ticket.subject} — ${page?.thread.entries.length} entries shown, ` +
         `earlier pages: ${page?.thread.hasEarlier}, ${page?.orders.length} linked orders, ${page?.orderChoices.length} to link`,
     );
+    const pageStatements = await captureStatements(() => ticketPageData(workspace, longTicketId, agentId));
     const pageSamples = await sample(
       "page",
       (parts) => timed(parts, "data", ticketPageData(workspace, longTicketId, agentId)),
-      async () => {
-        const [ticket] = await Promise.all([
-          bare.query(BARE.ticket, [longTicketId, workspaceId]),
-          bare.query(BARE.ticketOrders, [longTicketId]),
-        ]);
-        const customerId = ticket.rows[0]?.customerId as string | null;
-        await Promise.all([
-          bare.query(BARE.thread, [longTicketId, workspaceId]),
-          bare.query(BARE.agents, [workspaceId]),
-          bare.query(BARE.viewers, [workspaceId, longTicketId, agentId]),
-          bare.query(BARE.linked, [longTicketId, workspaceId]),
-          customerId
-            ? bare
-                .query(BARE.customerLinks, [customerId, workspaceId])
-                .then(({ rows }) =>
-                  bare.query(BARE.customerOrders, [rows.map((r) => r.shopId), rows.map((r) => r.shopifyId)]),
-                )
-            : null,
-        ]);
-      },
+      () => replay(bare, pageStatements),
     );
     reportSamples("page", pageSamples);
   } finally {
