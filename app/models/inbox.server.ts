@@ -218,11 +218,13 @@ async function searchInbox(
 
   // Step 1 reads a window in list order (nested loops keep it) and stops at a page of hits; the
   // window's size, counted on the index alongside, tells whether it was all the view had left.
-  const firstStep = async (window: number) => {
+  // `found` are the hits of the tickets before `skip` (an earlier, smaller window): this window
+  // goes on from there, and answers with them.
+  const firstStep = async (window: number, skip = 0, found: string[] = []) => {
     const [hits, [size]] = await Promise.all([
       db.$queryRaw<{ id: string }[]>`
       SELECT t.id
-        FROM (SELECT * FROM "Ticket" t WHERE ${filter} ORDER BY ${order} LIMIT ${window}) AS t
+        FROM (SELECT * FROM "Ticket" t WHERE ${filter} ORDER BY ${order} OFFSET ${skip} LIMIT ${window - skip}) AS t
              LEFT JOIN LATERAL (SELECT name, emails FROM "HelpdeskCustomer" WHERE id = t."customerId") AS c ON true
              LEFT JOIN LATERAL (
                SELECT 1 AS hit FROM "TicketEntry" e
@@ -239,13 +241,13 @@ async function searchInbox(
           }
           OR m.hit IS NOT NULL
        ORDER BY ${order}
-       LIMIT ${take}`,
+       LIMIT ${take - found.length}`,
       db.$queryRaw<{ rows: number }[]>`
       SELECT count(*)::int AS rows FROM (SELECT 1 FROM "Ticket" t WHERE ${filter} LIMIT ${window}) AS w`,
     ]);
     // Exact when it found a page, or when the window held all the view has left.
-    const answered = hits.length >= take || size!.rows < window;
-    return { ids: hits.map(({ id }) => id), answered };
+    const ids = [...found, ...hits.map(({ id }) => id)];
+    return { ids, answered: ids.length >= take || size!.rows < window };
   };
 
   // How common the term is decides the step. A probe of a fifth of the window first: a term in
@@ -263,7 +265,7 @@ async function searchInbox(
   ]);
   let first = probe;
   if (probe && !probe.answered && probe.ids.length * (searchWindow / probeWindow) >= take) {
-    first = await firstStep(searchWindow);
+    first = await firstStep(searchWindow, probeWindow, probe.ids);
   }
   let ids = first?.ids ?? [];
   if (!first?.answered) {
