@@ -23,6 +23,15 @@ describe("formatting", () => {
     expect(formatShopTime("2026-03-01T12:00:00Z", "Europe/Paris")).toBe("Mar 1, 2026, 1:00 PM CET");
     expect(formatShopTime(null, "UTC")).toBeNull();
   });
+  it("formats each zone and currency on its own when calls alternate (formatters are reused)", () => {
+    for (let round = 0; round < 3; round++) {
+      expect(formatShopTime("2026-03-01T12:00:00Z", "Europe/Paris")).toBe("Mar 1, 2026, 1:00 PM CET");
+      expect(formatShopTime("2026-03-01T12:00:00Z", "America/New_York")).toBe("Mar 1, 2026, 7:00 AM EST");
+      expect(formatShopTime("2026-03-01T12:00:00Z", "Not/AZone")).toBe("Mar 1, 2026, 12:00 PM UTC");
+      expect(formatMoney("5", "EUR")).toBe("€5.00");
+      expect(formatMoney("5", "USD")).toBe("$5.00");
+    }
+  });
   it("labels every time with its zone, UTC when the shop's is unknown or unusable", () => {
     expect(formatShopTime("2026-12-01T08:14:00Z", "Europe/Berlin")).toBe("Dec 1, 2026, 9:14 AM CET");
     expect(formatShopTime("2026-07-01T08:14:00Z", "Europe/Berlin")).toBe("Jul 1, 2026, 10:14 AM CEST");
