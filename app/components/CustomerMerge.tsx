@@ -19,6 +19,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { profileLabel, type MergeActionData } from "./customer-merge";
+import { formatPhone } from "./formatting";
 
 // The profile page's tickets and merge cards: props in, forms out (the route's action does the work).
 
@@ -217,7 +218,7 @@ export function MergeChooser({
                   {title}
                 </Text>
                 <Text as="p">{side.emails.join(", ") || "No email"}</Text>
-                <Text as="p">{side.phones.join(", ") || "No phone"}</Text>
+                <Text as="p">{side.phones.map((phone) => formatPhone(phone)).join(", ") || "No phone"}</Text>
                 <Text as="p" tone="subdued" breakWord>
                   <span style={{ whiteSpace: "pre-wrap" }}>{noteText(side.note)}</span>
                 </Text>
@@ -264,7 +265,7 @@ export function MergeChooser({
                 <Select
                   label="Primary phone (all phones are kept)"
                   name="primaryPhone"
-                  options={phones}
+                  options={phones.map((phone) => ({ label: formatPhone(phone) ?? phone, value: phone }))}
                   value={primaryPhone}
                   onChange={setPrimaryPhone}
                 />

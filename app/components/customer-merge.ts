@@ -1,3 +1,4 @@
+import { formatPhone } from "./formatting";
 import { z } from "zod";
 import { MergeFormSchema, UndoMergeFormSchema } from "~/domain/customer-merge";
 import { storableString } from "~/lib/storable-text";
@@ -30,7 +31,7 @@ export type MergeActionData =
 
 /** One line about a profile for the chooser: "Ava Lind · ava@example.com". */
 export function profileLabel(profile: { name: string | null; emails: string[]; phones: string[] }): string {
-  return profile.name ?? profile.emails[0] ?? profile.phones[0] ?? "Unnamed customer";
+  return profile.name ?? profile.emails[0] ?? formatPhone(profile.phones[0]) ?? "Unnamed customer";
 }
 
 /** "Merged A. Lind into this profile. You can undo it for 30 days." */

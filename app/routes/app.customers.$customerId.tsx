@@ -15,7 +15,7 @@ import {
   type MergeActionData,
 } from "~/components/customer-merge";
 import type { NoteActionData } from "~/components/customer-note";
-import { formatShopTime } from "~/components/formatting";
+import { formatPhone, formatShopTime } from "~/components/formatting";
 import { OrderStatusBadge } from "~/components/OrderStatusBadge";
 import { choicesFromForm, MERGE_UNDO_DAYS } from "~/domain/customer-merge";
 import { readForm } from "~/lib/form-data.server";
@@ -90,7 +90,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
       days: MERGE_UNDO_DAYS,
       suggestions: suggestions.map((suggestion) => ({
         id: suggestion.id,
-        label: suggestion.name ?? suggestion.emails[0] ?? suggestion.phones[0] ?? "Unnamed customer",
+        label: suggestion.name ?? suggestion.emails[0] ?? formatPhone(suggestion.phones[0]) ?? "Unnamed customer",
         detail: suggestion.because,
       })),
       search: {
@@ -174,7 +174,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 
 export default function CustomerProfile() {
   const { customer, note, shops, tickets, merge } = useLoaderData<typeof loader>();
-  const title = customer.name ?? customer.emails[0] ?? customer.phones[0] ?? "Unnamed customer";
+  const title = customer.name ?? customer.emails[0] ?? formatPhone(customer.phones[0]) ?? "Unnamed customer";
   return (
     // One title, the admin's title bar; the page draws only the back arrow to the list (decision 016).
     <Page backAction={{ content: "Customers", url: "/app/customers" }}>
@@ -277,7 +277,9 @@ export default function CustomerProfile() {
                     {customer.emails.length > 0 ? customer.emails.join(", ") : "None"}
                   </Field>
                   <Field label={customer.phones.length > 1 ? "Phones" : "Phone"}>
-                    {customer.phones.length > 0 ? customer.phones.join(", ") : "None"}
+                    {customer.phones.length > 0
+                      ? customer.phones.map((phone) => formatPhone(phone)).join(", ")
+                      : "None"}
                   </Field>
                   <Field label="Location">{customer.location ?? "Unknown"}</Field>
                   {customer.localTime ? <Field label="Local time">{customer.localTime}</Field> : null}

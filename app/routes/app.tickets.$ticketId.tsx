@@ -26,6 +26,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { RouteErrorPage } from "~/components/ErrorPages";
+import { formatPhone } from "~/components/formatting";
 import { throttle, useLiveUpdates } from "~/components/live-updates";
 import { CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS, TICKET_PRIORITIES } from "~/domain/ticket-labels";
 import { readForm } from "~/lib/form-data.server";
@@ -126,7 +127,8 @@ export default function TicketPage() {
   const reload = useMemo(() => throttle(() => revalidator.revalidate(), 400), [revalidator]);
   useLiveUpdates({ ticketId: ticket.id, onChange: reload });
 
-  const customerName = ticket.customer?.name ?? ticket.customer?.emails[0] ?? ticket.customer?.phones[0] ?? null;
+  const customerName =
+    ticket.customer?.name ?? ticket.customer?.emails[0] ?? formatPhone(ticket.customer?.phones[0]) ?? null;
   return (
     <Page backAction={{ content: "Inbox", url: "/app/inbox" }}>
       {/* The title is the admin's title bar (decision 016); the page shows the ticket's facts under it. */}
@@ -594,7 +596,10 @@ function CustomerCard({ loaded }: { loaded: Loaded }) {
         {sidebar ? (
           <BlockStack gap="100">
             <RemixLink to={`/app/customers/${sidebar.customer.id}`}>
-              {sidebar.customer.name ?? sidebar.customer.emails[0] ?? sidebar.customer.phones[0] ?? "Unnamed customer"}
+              {sidebar.customer.name ??
+                sidebar.customer.emails[0] ??
+                formatPhone(sidebar.customer.phones[0]) ??
+                "Unnamed customer"}
             </RemixLink>
             {sidebar.customer.emails.map((email) => (
               <Text as="p" key={email} tone="subdued">
@@ -603,7 +608,7 @@ function CustomerCard({ loaded }: { loaded: Loaded }) {
             ))}
             {sidebar.customer.phones.map((phone) => (
               <Text as="p" key={phone} tone="subdued">
-                {phone}
+                {formatPhone(phone)}
               </Text>
             ))}
             {sidebar.customer.location && (
