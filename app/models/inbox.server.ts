@@ -295,9 +295,45 @@ async function searchInbox(
       SELECT t.id FROM "Ticket" t WHERE t.id IN (SELECT id FROM hits) AND ${filter} ORDER BY ${order} LIMIT ${take}`;
     ids = hits.map(({ id }) => id);
   }
-  ids = ids.slice(0, take);
-  const rows = await db.ticket.findMany({ where: { workspaceId, id: { in: ids } }, select: INBOX_ROW });
-  const byId = new Map(rows.map((row) => [row.id, row]));
+  return inboxRowsByIds(workspaceId, ids.slice(0, take));
+}
+
+type InboxRow = Prisma.TicketGetPayload<{ select: typeof INBOX_ROW }>;
+
+/**
+ * The list's rows (INBOX_ROW's shape) of these tickets of the workspace, in the order given: one
+ * statement, where Prisma's select sends three one after another (tickets, assignees, customers).
+ */
+async function inboxRowsByIds(workspaceId: string, ids: string[]): Promise<InboxRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.$queryRaw<
+    (Omit<InboxRow, "assignee" | "customer"> & {
+      assigneeName: string | null;
+      assigneeId: string | null;
+      customerId: string | null;
+      customerName: string | null;
+      customerEmails: string[] | null;
+    })[]
+  >`
+    SELECT t.id, t.number, t.subject, t.channel::text AS channel, t.status::text AS status,
+           t.priority::text AS priority, t.tags, t."snoozedUntil", t."createdAt", t."lastMessageAt",
+           t."messageCount", a.id AS "assigneeId", a.name AS "assigneeName",
+           c.id AS "customerId", c.name AS "customerName", c.emails AS "customerEmails"
+      FROM "Ticket" t
+           LEFT JOIN "Agent" a ON a.id = t."assigneeId"
+           LEFT JOIN "HelpdeskCustomer" c ON c.id = t."customerId"
+     WHERE t."workspaceId" = ${workspaceId} AND t.id = ANY(${ids}::text[])`;
+  const byId = new Map(
+    rows.map(({ assigneeId, assigneeName, customerId, customerName, customerEmails, ...ticket }) => [
+      ticket.id,
+      {
+        ...ticket,
+        tags: ticket.tags ?? [],
+        assignee: assigneeId ? { id: assigneeId, name: assigneeName! } : null,
+        customer: customerId ? { id: customerId, name: customerName, emails: customerEmails ?? [] } : null,
+      },
+    ]),
+  );
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 

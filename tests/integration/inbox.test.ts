@@ -158,6 +158,13 @@ describe("inbox list", () => {
     expect(await subjects({ q: "#4821" })).toEqual(["Parcel late"]);
     expect(await subjects({ q: "size" })).toEqual(["Size question"]);
     expect(await subjects({ q: "nothing like this" })).toEqual([]);
+    // A search's rows (read in one statement) are the list's rows, field for field.
+    const listed = (await listInbox(workspaceId, bea.id, query({ view: "all" }))).tickets;
+    for (const q of ["zoë mü", "size"]) {
+      const [found] = (await listInbox(workspaceId, bea.id, query({ view: "all", q }))).tickets;
+      expect(found).toEqual(listed.find((ticket) => ticket.id === found!.id));
+    }
+    expect(listed.find((ticket) => ticket.subject === "Size question")?.assignee).toEqual({ id: bea.id, name: "Bea" });
     expect((await inboxTallies(workspaceId, bea.id)).tags).toEqual(["shipping"]);
   });
 
