@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { db } from "~/db.server";
-import { orderNameSearch, type InboxQuery, type InboxView } from "~/domain/inbox-query";
+import { orderNameSearch, type InboxQuery } from "~/domain/inbox-query";
 import { Prisma } from "~/generated/prisma/client";
 
 // The inbox list: a workspace's tickets by view, filter and search, one page at a time. Pages are
@@ -40,58 +40,6 @@ export class InboxCursorError extends Error {
 const PRIORITY_RANK = { low: 0, normal: 1, high: 2, urgent: 3 } as const;
 const PRIORITY_BY_RANK = ["low", "normal", "high", "urgent"] as const;
 
-function viewWhere(view: InboxView, agentId: string | null): Prisma.TicketWhereInput {
-  switch (view) {
-    case "open":
-      return { status: "open" };
-    case "unassigned":
-      return { status: "open", assigneeId: null };
-    case "mine":
-      // Without a known agent, "mine" is nobody's: an id that matches no ticket.
-      return { status: "open", assigneeId: agentId ?? "00000000-0000-0000-0000-000000000000" };
-    case "snoozed":
-      return { status: "snoozed" };
-    case "closed":
-      return { status: "closed" };
-    case "all":
-      return {};
-  }
-}
-
-/** Rows after (or before) the cursor in the list's order: newest first, id breaking ties. */
-function cursorWhere(
-  sort: InboxQuery["sort"],
-  cursor: InboxCursor,
-  direction: "after" | "before",
-): Prisma.TicketWhereInput {
-  const older = direction === "after" ? "lt" : "gt";
-  if (sort === "priority") {
-    const [rankText, iso] = cursor.key.split("|");
-    const priority = PRIORITY_BY_RANK[Number(rankText)];
-    const at = new Date(iso ?? "");
-    if (!priority || Number.isNaN(at.getTime())) throw new InboxCursorError();
-    const lowerPriorities = PRIORITY_BY_RANK.filter((_, rank) =>
-      direction === "after" ? rank < Number(rankText) : rank > Number(rankText),
-    );
-    return {
-      OR: [
-        { priority: { in: [...lowerPriorities] } },
-        { priority, lastMessageAt: { [older]: at } },
-        { priority, lastMessageAt: at, id: { [older]: cursor.id } },
-      ],
-    };
-  }
-  const field = sort === "created" ? "createdAt" : "lastMessageAt";
-  const at = new Date(cursor.key);
-  if (Number.isNaN(at.getTime())) throw new InboxCursorError();
-  return { OR: [{ [field]: { [older]: at } }, { [field]: at, id: { [older]: cursor.id } }] };
-}
-
-function orderBy(sort: InboxQuery["sort"], direction: "asc" | "desc"): Prisma.TicketOrderByWithRelationInput[] {
-  if (sort === "priority") return [{ priority: direction }, { lastMessageAt: direction }, { id: direction }];
-  return [{ [sort === "created" ? "createdAt" : "lastMessageAt"]: direction }, { id: direction }];
-}
-
 function cursorOf(
   sort: InboxQuery["sort"],
   row: { id: string; priority: keyof typeof PRIORITY_RANK; createdAt: Date; lastMessageAt: Date },
@@ -103,21 +51,24 @@ function cursorOf(
   return encodeCursor({ key, id: row.id });
 }
 
-const INBOX_ROW = {
-  id: true,
-  number: true,
-  subject: true,
-  channel: true,
-  status: true,
-  priority: true,
-  tags: true,
-  snoozedUntil: true,
-  createdAt: true,
-  lastMessageAt: true,
-  messageCount: true,
-  assignee: { select: { id: true, name: true } },
-  customer: { select: { id: true, name: true, emails: true } },
-} satisfies Prisma.TicketSelect;
+/** A row of the inbox list. */
+type InboxRow = Prisma.TicketGetPayload<{
+  select: {
+    id: true;
+    number: true;
+    subject: true;
+    channel: true;
+    status: true;
+    priority: true;
+    tags: true;
+    snoozedUntil: true;
+    createdAt: true;
+    lastMessageAt: true;
+    messageCount: true;
+    assignee: { select: { id: true; name: true } };
+    customer: { select: { id: true; name: true; emails: true } };
+  };
+}>;
 
 // Search, in SQL (decision 020). As one Prisma query (an OR of subject, customer, order and
 // message relation filters) PostgreSQL sorted every ticket of the workspace and hashed every
@@ -152,7 +103,7 @@ function searchFilterSql(
       where.push(Prisma.sql`t.status = 'open' AND t."assigneeId" IS NULL`);
       break;
     case "mine":
-      // Without a known agent, "mine" is nobody's (as in viewWhere).
+      // Without a known agent, "mine" is nobody's: an id that matches no ticket.
       where.push(
         Prisma.sql`t.status = 'open' AND t."assigneeId" = ${agentId ?? "00000000-0000-0000-0000-000000000000"}`,
       );
@@ -172,7 +123,7 @@ function searchFilterSql(
   else if (query.assignee) where.push(Prisma.sql`t."assigneeId" = ${query.assignee}`);
   if (query.tag) where.push(Prisma.sql`t.tags @> ARRAY[${query.tag}]::text[]`);
   if (cursor) {
-    // Row comparison: the keyset of cursorWhere, in list order (newest first, id breaking ties).
+    // Row comparison: rows after (or before) the cursor in list order (newest first, id breaking ties).
     const older = direction === "after" ? Prisma.sql`<` : Prisma.sql`>`;
     if (query.sort === "priority") {
       const [rankText, iso] = cursor.key.split("|");
@@ -298,14 +249,23 @@ async function searchInbox(
   return inboxRowsByIds(workspaceId, ids.slice(0, take));
 }
 
-type InboxRow = Prisma.TicketGetPayload<{ select: typeof INBOX_ROW }>;
-
-/**
- * The list's rows (INBOX_ROW's shape) of these tickets of the workspace, in the order given: one
- * statement, where Prisma's select sends three one after another (tickets, assignees, customers).
- */
+/** The list's rows of these tickets of the workspace, in the order given. */
 async function inboxRowsByIds(workspaceId: string, ids: string[]): Promise<InboxRow[]> {
   if (ids.length === 0) return [];
+  const rows = await readInboxRows(
+    Prisma.sql`t."workspaceId" = ${workspaceId} AND t.id = ANY(${ids}::text[])`,
+    Prisma.sql`t.id`,
+    ids.length,
+  );
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/**
+ * The list's rows of the tickets `t` matching `where`, in `order`: one
+ * statement, where Prisma's select sends three one after another (tickets, assignees, customers).
+ */
+async function readInboxRows(where: Prisma.Sql, order: Prisma.Sql, limit: number): Promise<InboxRow[]> {
   const rows = await db.$queryRaw<
     (Omit<InboxRow, "assignee" | "customer"> & {
       assigneeName: string | null;
@@ -322,19 +282,15 @@ async function inboxRowsByIds(workspaceId: string, ids: string[]): Promise<Inbox
       FROM "Ticket" t
            LEFT JOIN "Agent" a ON a.id = t."assigneeId"
            LEFT JOIN "HelpdeskCustomer" c ON c.id = t."customerId"
-     WHERE t."workspaceId" = ${workspaceId} AND t.id = ANY(${ids}::text[])`;
-  const byId = new Map(
-    rows.map(({ assigneeId, assigneeName, customerId, customerName, customerEmails, ...ticket }) => [
-      ticket.id,
-      {
-        ...ticket,
-        tags: ticket.tags ?? [],
-        assignee: assigneeId ? { id: assigneeId, name: assigneeName! } : null,
-        customer: customerId ? { id: customerId, name: customerName, emails: customerEmails ?? [] } : null,
-      },
-    ]),
-  );
-  return ids.flatMap((id) => byId.get(id) ?? []);
+     WHERE ${where}
+     ORDER BY ${order}
+     LIMIT ${limit}`;
+  return rows.map(({ assigneeId, assigneeName, customerId, customerName, customerEmails, ...ticket }) => ({
+    ...ticket,
+    tags: ticket.tags ?? [],
+    assignee: assigneeId ? { id: assigneeId, name: assigneeName! } : null,
+    customer: customerId ? { id: customerId, name: customerName, emails: customerEmails ?? [] } : null,
+  }));
 }
 
 /**
@@ -353,26 +309,14 @@ export async function listInbox(
   const cursor = rawCursor ? decodeCursor(rawCursor) : null;
   if (rawCursor && !cursor) throw new InboxCursorError();
 
-  const where: Prisma.TicketWhereInput = {
-    AND: [
-      { workspaceId },
-      viewWhere(query.view, agentId),
-      query.channel ? { channel: query.channel } : {},
-      query.priority ? { priority: query.priority } : {},
-      query.assignee ? { assigneeId: query.assignee === "none" ? null : query.assignee } : {},
-      query.tag ? { tags: { has: query.tag } } : {},
-      cursor ? cursorWhere(query.sort, cursor, direction) : {},
-    ],
-  };
+  // Pages before the cursor are read nearest first, then put back in list order.
   const rows = query.q
     ? await searchInbox(workspaceId, agentId, query, query.q, cursor, direction, options.searchWindow)
-    : await db.ticket.findMany({
-        where,
-        // Pages before the cursor are read nearest first, then put back in list order.
-        orderBy: orderBy(query.sort, direction === "before" ? "asc" : "desc"),
-        take: INBOX_PAGE_SIZE + 1,
-        select: INBOX_ROW,
-      });
+    : await readInboxRows(
+        searchFilterSql(workspaceId, agentId, query, cursor, direction),
+        searchOrderSql(query.sort, direction),
+        INBOX_PAGE_SIZE + 1,
+      );
   const more = rows.length > INBOX_PAGE_SIZE;
   const page = rows.slice(0, INBOX_PAGE_SIZE);
   if (direction === "before") page.reverse();
