@@ -387,6 +387,11 @@ export async function linkTicketOrder(workspaceId: string, ticketId: string, ord
 }
 
 /** The ticket with its counts, or null when it is not this workspace's. */
+/** Whether the ticket is the workspace's (one index lookup: for routes that only need to know). */
+export async function ticketExists(workspaceId: string, ticketId: string): Promise<boolean> {
+  return (await db.ticket.findFirst({ where: { id: ticketId, workspaceId }, select: { id: true } })) !== null;
+}
+
 export function findTicket(workspaceId: string, ticketId: string) {
   return db.ticket.findFirst({
     where: { id: ticketId, workspaceId },

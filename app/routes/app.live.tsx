@@ -1,7 +1,7 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { readForm } from "~/lib/form-data.server";
 import { requireInstalledShop } from "~/models/shop.server";
-import { findTicket } from "~/models/ticket.server";
+import { ticketExists } from "~/models/ticket.server";
 import { markViewing } from "~/models/ticket-viewer.server";
 import { agentForRequest } from "~/services/agents.server";
 import { liveEventStream } from "~/services/live/event-stream.server";
@@ -18,7 +18,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const query = LiveQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) throw new Response(query.error.issues[0]?.message ?? "Check the address.", { status: 400 });
   const { ticket: ticketId } = query.data;
-  if (ticketId && !(await findTicket(shop.workspaceId, ticketId))) {
+  if (ticketId && !(await ticketExists(shop.workspaceId, ticketId))) {
     throw new Response("This ticket does not exist or belongs to another workspace.", { status: 404 });
   }
   const agent = await agentForRequest(request, auth);

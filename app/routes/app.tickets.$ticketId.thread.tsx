@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { requireInstalledShop } from "~/models/shop.server";
-import { findTicket, TicketNotFoundError } from "~/models/ticket.server";
+import { ticketExists, TicketNotFoundError } from "~/models/ticket.server";
 import { TicketPageQuerySchema, TicketParamsSchema } from "~/services/tickets/ticket-forms.server";
 import { threadPageView } from "~/services/tickets/ticket-page.server";
 import { authenticate } from "~/shopify.server";
@@ -14,7 +14,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const query = TicketPageQuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!ids.success) throw new Response("This ticket does not exist or belongs to another workspace.", { status: 404 });
   if (!query.success) throw new Response(query.error.issues[0]?.message ?? "Check the address.", { status: 400 });
-  if (!(await findTicket(shop.workspaceId, ids.data.ticketId))) {
+  if (!(await ticketExists(shop.workspaceId, ids.data.ticketId))) {
     throw new Response("This ticket does not exist or belongs to another workspace.", { status: 404 });
   }
   try {

@@ -31,7 +31,7 @@ import { throttle, useLiveUpdates } from "~/components/live-updates";
 import { CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS, TICKET_PRIORITIES } from "~/domain/ticket-labels";
 import { readForm } from "~/lib/form-data.server";
 import { requireInstalledShop } from "~/models/shop.server";
-import { findTicket } from "~/models/ticket.server";
+import { ticketExists } from "~/models/ticket.server";
 import { agentForRequest } from "~/services/agents.server";
 import { performTicketAction, type MacroPreview } from "~/services/tickets/ticket-actions.server";
 import { TicketActionSchema, TicketParamsSchema } from "~/services/tickets/ticket-forms.server";
@@ -83,7 +83,7 @@ export type TicketActionData =
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
   const { shop, agent, ticketId } = await context(request, params);
-  if (!(await findTicket(shop.workspaceId, ticketId))) throw notFound();
+  if (!(await ticketExists(shop.workspaceId, ticketId))) throw notFound();
   const form = await readForm(request, TicketActionSchema, "ticket");
   if (!form.ok) return data<TicketActionData>({ ok: false, errors: form.errors }, { status: form.status });
   const result = await performTicketAction(shop.workspaceId, ticketId, agent, form.data);
