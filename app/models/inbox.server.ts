@@ -83,6 +83,9 @@ type InboxRow = Prisma.TicketGetPayload<{
 /** How many tickets step 1 checks one by one before searching through the indexes. */
 const SEARCH_WINDOW = 500;
 
+/** Messages beyond which search's probe does not read a ticket's thread one message at a time. */
+const LONG_THREAD = 100;
+
 /** `term` as a LIKE / ILIKE pattern that matches it anywhere, its % _ and \ taken literally. */
 const containsPattern = (term: string) => `%${term.replace(/[\\%_]/g, "\\$&")}%`;
 
@@ -167,21 +170,7 @@ async function searchInbox(
   const orderName = orderNameSearch(q);
   const take = INBOX_PAGE_SIZE + 1;
 
-  // Step 1 reads a window in list order (nested loops keep it) and stops at a page of hits; the
-  // window's size, counted on the index alongside, tells whether it was all the view had left.
-  // `found` are the hits of the tickets before `skip` (an earlier, smaller window): this window
-  // goes on from there, and answers with them.
-  const firstStep = async (window: number, skip = 0, found: string[] = []) => {
-    const [hits, [size]] = await Promise.all([
-      db.$queryRaw<{ id: string }[]>`
-      SELECT t.id
-        FROM (SELECT * FROM "Ticket" t WHERE ${filter} ORDER BY ${order} OFFSET ${skip} LIMIT ${window - skip}) AS t
-             LEFT JOIN LATERAL (SELECT name, emails FROM "HelpdeskCustomer" WHERE id = t."customerId") AS c ON true
-             LEFT JOIN LATERAL (
-               SELECT 1 AS hit FROM "TicketEntry" e
-                WHERE e."ticketId" = t.id AND e.kind <> 'system_event' AND e.body ILIKE ${pattern}
-                LIMIT 1) AS m ON true
-       WHERE t.subject ILIKE ${pattern}
+  const matches = Prisma.sql`(t.subject ILIKE ${pattern}
           OR c.name ILIKE ${pattern}
           OR c.emails @> ARRAY[${email}]::text[]
           ${
@@ -190,33 +179,64 @@ async function searchInbox(
                                        WHERE o."ticketId" = t.id AND s.name = ${orderName})`
               : Prisma.empty
           }
-          OR m.hit IS NOT NULL
-       ORDER BY ${order}
-       LIMIT ${take - found.length}`,
+          OR m.hit IS NOT NULL)`;
+  // Each ticket's messages through a LATERAL probe that stops at the first hit; with
+  // `skipLongThreads`, not those of a ticket of more than LONG_THREAD messages (its row then says
+  // `unsure` unless another field matched): a term in none of a 5,000-message thread reads all of it.
+  const windowSql = (window: number, skipLongThreads: boolean) => Prisma.sql`
+        FROM (SELECT * FROM "Ticket" t WHERE ${filter} ORDER BY ${order} LIMIT ${window}) AS t
+             LEFT JOIN LATERAL (SELECT name, emails FROM "HelpdeskCustomer" WHERE id = t."customerId") AS c ON true
+             LEFT JOIN LATERAL (
+               SELECT 1 AS hit FROM "TicketEntry" e
+                WHERE e."ticketId" = t.id AND e.kind <> 'system_event' AND e.body ILIKE ${pattern}
+                  ${skipLongThreads ? Prisma.sql`AND t."messageCount" <= ${LONG_THREAD}` : Prisma.empty}
+                LIMIT 1) AS m ON true`;
+
+  // Step 1: a window in list order (nested loops keep it), stopping at a page of hits; the
+  // window's size, counted on the index alongside, tells whether it was all the view had left.
+  const firstStep = async (window: number) => {
+    const [hits, [size]] = await Promise.all([
+      db.$queryRaw<{ id: string }[]>`
+      SELECT t.id ${windowSql(window, false)} WHERE ${matches} ORDER BY ${order} LIMIT ${take}`,
       db.$queryRaw<{ rows: number }[]>`
       SELECT count(*)::int AS rows FROM (SELECT 1 FROM "Ticket" t WHERE ${filter} LIMIT ${window}) AS w`,
     ]);
     // Exact when it found a page, or when the window held all the view has left.
-    const ids = [...found, ...hits.map(({ id }) => id)];
-    return { ids, answered: ids.length >= take || size!.rows < window };
+    return { ids: hits.map(({ id }) => id), answered: hits.length >= take || size!.rows < window };
   };
 
-  // How common the term is decides the step. A probe of a fifth of the window first: a term in
-  // enough of its tickets to fill a page within the window (a common word) goes on with step 1;
-  // a rarer one (part of an email, a name) goes to step 2, whose index reads are then small,
-  // instead of probing the whole window for a few hits. An order number of 4 digits or more is
-  // in few tickets: step 2 straight away. Step 2 alone is exact; step 1 only saves time.
+  // How common the term is decides the step: a probe of the first fifth of the window, long threads
+  // left out. When it is sure (no long thread left unsure before its page's end) and holds a page
+  // or all the view has, that is the answer. A term that would fill a page within the window (a
+  // common word) goes to step 1; a rarer one (part of an email, a name) to step 2, whose index
+  // reads are then small. An order number of 4 digits or more is in few tickets: step 2 straight
+  // away. Step 2 alone is exact; the probe and step 1 only save time.
   // For step 2, searchText is lower(unaccent(…)), kept by a trigger; the term gets the same
   // treatment in its own query: unaccent() is not immutable, and inline it keeps the index out.
   const rare = orderName !== null && orderName.length >= 5;
   const probeWindow = Math.max(1, Math.floor(searchWindow / 5));
-  const [probe, [folded]] = await Promise.all([
-    rare ? null : firstStep(probeWindow),
+  const [probeRows, [folded]] = await Promise.all([
+    rare
+      ? null
+      : db.$queryRaw<{ id: string; hit: boolean; long: boolean }[]>`
+      SELECT t.id, ${matches} AS hit, t."messageCount" > ${LONG_THREAD} AS long
+      ${windowSql(probeWindow, true)} ORDER BY ${order}`,
     db.$queryRaw<{ term: string }[]>`SELECT lower(unaccent(${q})) AS term`,
   ]);
-  let first = probe;
-  if (probe && !probe.answered && probe.ids.length * (searchWindow / probeWindow) >= take) {
-    first = await firstStep(searchWindow, probeWindow, probe.ids);
+  let first: { ids: string[]; answered: boolean } | null = null;
+  if (probeRows) {
+    const hits: string[] = [];
+    let sure = true;
+    for (const row of probeRows) {
+      if (hits.length >= take) break;
+      if (row.hit) hits.push(row.id);
+      else if (row.long) sure = false;
+    }
+    const total = probeRows.filter((row) => row.hit).length;
+    if (sure && (hits.length >= take || probeRows.length < probeWindow)) first = { ids: hits, answered: true };
+    else if (probeRows.length < probeWindow || total * (searchWindow / probeWindow) >= take) {
+      first = await firstStep(searchWindow);
+    }
   }
   let ids = first?.ids ?? [];
   if (!first?.answered) {
