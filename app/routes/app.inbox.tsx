@@ -31,13 +31,7 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import { formatCount, formatShopTime } from "~/components/formatting";
 import { throttle, useLiveUpdates } from "~/components/live-updates";
 import { readForm } from "~/lib/form-data.server";
-import {
-  INBOX_SORT_LABELS,
-  INBOX_SORTS,
-  INBOX_VIEW_LABELS,
-  INBOX_VIEWS,
-  InboxQuerySchema,
-} from "~/domain/inbox-query";
+import { INBOX_SORT_LABELS, INBOX_SORTS, INBOX_VIEW_LABELS, INBOX_VIEWS, InboxQuerySchema } from "~/domain/inbox-query";
 import {
   CHANNEL_LABELS,
   PRIORITY_LABELS,
