@@ -52,11 +52,21 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await requireInstalledShop(auth.session.shop, auth.admin);
   const agent = await agentForRequest(request, auth);
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  const [{ counts, tags }, agents] = await Promise.all([
+  const query = InboxQuerySchema.safeParse(params);
+  // The list is read alongside the counts and agents (one round of queries, not two): it is
+  // scoped by workspace, so a filter naming another workspace's agent finds nothing before it is
+  // refused below.
+  const listing = query.success
+    ? listInbox(shop.workspaceId, agent?.id ?? null, query.data).catch((error: unknown) => {
+        if (error instanceof InboxCursorError) return error;
+        throw error;
+      })
+    : null;
+  const [{ counts, tags }, agents, page] = await Promise.all([
     inboxTallies(shop.workspaceId, agent?.id ?? null),
     listAgents(shop.workspaceId),
+    listing,
   ]);
-  const query = InboxQuerySchema.safeParse(params);
   const context = {
     counts,
     agents,
@@ -71,20 +81,15 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (query.data.assignee && query.data.assignee !== "none" && !agents.some(({ id }) => id === query.data.assignee)) {
     return refuse("Choose one of the agents.");
   }
-  try {
-    const page = await listInbox(shop.workspaceId, agent?.id ?? null, query.data);
-    // Times are words made here, once: the browser's Intl can format the same instant differently
-    // (another ICU version), which would break hydration.
-    const tickets = page.tickets.map((ticket) => ({
-      ...ticket,
-      lastMessageLabel: formatShopTime(ticket.lastMessageAt.toISOString(), shop.ianaTimezone),
-      snoozedUntilLabel: formatShopTime(ticket.snoozedUntil?.toISOString() ?? null, shop.ianaTimezone),
-    }));
-    return { ...context, ...page, tickets, error: null };
-  } catch (error) {
-    if (error instanceof InboxCursorError) return refuse(error.message);
-    throw error;
-  }
+  if (!page || page instanceof InboxCursorError) return refuse((page ?? new InboxCursorError()).message);
+  // Times are words made here, once: the browser's Intl can format the same instant differently
+  // (another ICU version), which would break hydration.
+  const tickets = page.tickets.map((ticket) => ({
+    ...ticket,
+    lastMessageLabel: formatShopTime(ticket.lastMessageAt.toISOString(), shop.ianaTimezone),
+    snoozedUntilLabel: formatShopTime(ticket.snoozedUntil?.toISOString() ?? null, shop.ianaTimezone),
+  }));
+  return { ...context, ...page, tickets, error: null };
 };
 
 export type InboxActionData =
