@@ -14,9 +14,11 @@
 //   tickets-inbox-open-…            the inbox loader's queries, view open, sorted by last message:
 //                                   inboxTallies (view counts and tags), listAgents and listInbox
 //                                   at once
-//   tickets-search-word|email|order-…  the same with a search (view all): a product word that
-//                                   ~2.6% of entries hold, part of a customer's email address (in a
-//                                   few messages' bodies), an order number (#…) a ticket links
+//   tickets-search-word|uncommon|email|order-…  the same with a search (view all): a product
+//                                   word that ~2.6% of entries (~12% of tickets) hold, a word in the
+//                                   first message of 2% of tickets ("marigold"), part of a customer's
+//                                   email address (in a few messages' bodies), an order number (#…)
+//                                   a ticket links
 //   tickets-page-…                  ticketPageData for the 5,000-entry ticket (what the ticket
 //                                   page's loader calls: ticket, latest thread page, agents, viewers,
 //                                   linked orders, the customer's orders)
@@ -229,7 +231,8 @@ function entriesSql(w: WorkspaceScale, where: string, count: string): string {
              WHEN 'customer_message' THEN
                s1.s || ' The ' || p.material || ' ' || p.product || ' ' || s2.s ||
                CASE WHEN bench_h(t.number, 11) % 5 = 0 THEN ' My order is #' || (1000 + 1 + bench_h(t.number, 12) % ${w.orders}) || '.' ELSE '' END ||
-               CASE WHEN bench_h(${n}, 23) % 10 = 0 THEN ' You can reach me at ' || c.emails[1] || '.' ELSE '' END
+               CASE WHEN bench_h(${n}, 23) % 10 = 0 THEN ' You can reach me at ' || c.emails[1] || '.' ELSE '' END ||
+               CASE WHEN j = 1 AND bench_h(t.number, 31) % 50 = 0 THEN ' Is the marigold edition back?' ELSE '' END
              WHEN 'agent_reply' THEN
                'Hi ' || split_part(c.name, ' ', 1) || ', ' || s1.s || ' ' || s2.s ||
                CASE WHEN bench_h(${n}, 24) % 3 = 0 THEN ' About your ' || p.product || ': ' || s3.s ELSE '' END ||
@@ -604,6 +607,7 @@ async function main() {
 
     await inboxCase("inbox-open", { view: "open", sort: "last_message" });
     await inboxCase("search-word", { view: "all", q: searches.word });
+    await inboxCase("search-uncommon", { view: "all", q: "marigold" });
     await inboxCase("search-email", { view: "all", q: searches.email });
     await inboxCase("search-order", { view: "all", q: searches.order });
 

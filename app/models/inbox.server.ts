@@ -83,6 +83,9 @@ type InboxRow = Prisma.TicketGetPayload<{
 /** How many tickets step 1 checks one by one before searching through the indexes. */
 const SEARCH_WINDOW = 500;
 
+/** How far step 1's window may grow for a term that is in few tickets of a large workspace. */
+const MAX_WINDOW_FACTOR = 20;
+
 /** Messages beyond which search's probe does not read a ticket's thread one message at a time. */
 const LONG_THREAD = 100;
 
@@ -208,20 +211,22 @@ async function searchInbox(
   // How common the term is decides the step: a probe of the first fifth of the window, long threads
   // left out. When it is sure (no long thread left unsure before its page's end) and holds a page
   // or all the view has, that is the answer. A term that would fill a page within the window (a
-  // common word) goes to step 1; a rarer one (part of an email, a name) to step 2, whose index
-  // reads are then small. An order number of 4 digits or more is in few tickets: step 2 straight
+  // common word) goes to step 1; one the probe did not meet (part of an email, a name) to step 2,
+  // whose index reads are then small; in between, whichever reads fewer tickets. An order number of 4 digits or more is in few tickets: step 2 straight
   // away. Step 2 alone is exact; the probe and step 1 only save time.
   // For step 2, searchText is lower(unaccent(…)), kept by a trigger; the term gets the same
   // treatment in its own query: unaccent() is not immutable, and inline it keeps the index out.
   const rare = orderName !== null && orderName.length >= 5;
   const probeWindow = Math.max(1, Math.floor(searchWindow / 5));
-  const [probeRows, [folded]] = await Promise.all([
+  const [probeRows, [folded], [workspaceSize]] = await Promise.all([
     rare
       ? null
       : db.$queryRaw<{ id: string; hit: boolean; long: boolean }[]>`
       SELECT t.id, ${matches} AS hit, t."messageCount" > ${LONG_THREAD} AS long
       ${windowSql(probeWindow, true)} ORDER BY ${order}`,
     db.$queryRaw<{ term: string }[]>`SELECT lower(unaccent(${q})) AS term`,
+    db.$queryRaw<{ tickets: number }[]>`
+      SELECT coalesce(sum(delta), 0)::int AS tickets FROM "InboxTally" WHERE "workspaceId" = ${workspaceId} AND kind = 'view'`,
   ]);
   let first: { ids: string[]; answered: boolean } | null = null;
   if (probeRows) {
@@ -232,10 +237,17 @@ async function searchInbox(
       if (row.hit) hits.push(row.id);
       else if (row.long) sure = false;
     }
-    const total = probeRows.filter((row) => row.hit).length;
+    const rate = probeRows.filter((row) => row.hit).length / probeWindow;
     if (sure && (hits.length >= take || probeRows.length < probeWindow)) first = { ids: hits, answered: true };
-    else if (probeRows.length < probeWindow || total * (searchWindow / probeWindow) >= take) {
-      first = await firstStep(searchWindow);
+    else if (probeRows.length < probeWindow || rate * searchWindow >= take) first = await firstStep(searchWindow);
+    else if (rate > 0) {
+      // A term in roughly 0.5–10% of tickets: step 1 reads about take ÷ rate tickets for a page,
+      // step 2 about rate × the workspace's tickets (every match, through the trigram index), at
+      // a similar cost per ticket (decision 020). The cheaper one goes, step 1 with room for chance.
+      const forAPage = take / rate;
+      if (forAPage < rate * workspaceSize!.tickets) {
+        first = await firstStep(Math.min(Math.ceil(forAPage * 1.5), searchWindow * MAX_WINDOW_FACTOR));
+      }
     }
   }
   let ids = first?.ids ?? [];
