@@ -9,7 +9,9 @@ const EnvSchema = z.object({
   SHOPIFY_APP_URL: z.url("SHOPIFY_APP_URL must be the app's public https URL"),
   SCOPES: z
     .string()
-    .default("read_customers,write_customers,read_orders,write_orders,read_fulfillments,read_returns,write_returns"),
+    .default(
+      "read_customers,write_customers,read_orders,write_orders,read_fulfillments,read_returns,write_returns,read_themes",
+    ),
   /** embedded:<dir> (Shopdesk's own PostgreSQL server in a folder) or postgres(ql)://… (any server). */
   DATABASE_URL: z
     .string()

@@ -115,6 +115,20 @@ export const CommandSchema = z.discriminatedUnion("command", [
   }),
   z.object({ command: z.literal("deleteCustomer"), shop, customer: reference }),
   z.object({ command: z.literal("renameShop"), shop, name: z.string().min(1) }),
+  /** The live theme's app embed (dev/store-emulator/themes.ts): Shopdesk's portal launcher on or off. */
+  z.object({ command: z.literal("setAppEmbed"), shop, enabled: z.boolean() }),
+  /** Replaces a file of the live theme (`content: null` deletes it), e.g. config/settings_data.json. */
+  z.object({
+    command: z.literal("setThemeFile"),
+    shop,
+    filename: z
+      .string()
+      .regex(
+        /^(assets|blocks|config|layout|locales|sections|snippets|templates)\/[\w./-]+$/,
+        "expected a theme file such as config/settings_data.json",
+      ),
+    content: z.string().max(5_000_000, "a theme file is at most 5 MB here").nullable(),
+  }),
   z.object({ command: z.literal("uninstall"), shop }),
   z.object({
     command: z.literal("sendCompliance"),

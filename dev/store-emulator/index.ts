@@ -32,6 +32,7 @@ import { complianceCustomerPayload, complianceShopPayload, shopPayload } from ".
 import type { AdminContext, BulkOperationView } from "./resolvers.ts";
 import { ADMIN_API_VERSION } from "./schema.ts";
 import { seedWorld, type SeedOptions } from "./seed.ts";
+import { setAppEmbed, setThemeFile, type ThemeRecord } from "./themes.ts";
 import { adminHostParam, mintSessionToken } from "./signing.ts";
 import { WebhookDispatcher, type DeliveryLogEntry, type DeliveryOptions } from "./webhooks.ts";
 import {
@@ -155,6 +156,10 @@ export interface StoreEmulator {
   createCustomer(shop: string, input: CreateCustomerInput): CustomerRecord;
   deleteCustomer(shop: string, customer: string | number): CustomerRecord;
   renameShop(shop: string, name: string): ShopRecord;
+  /** Shopdesk's portal app embed on or off in the shop's live theme (its config/settings_data.json). */
+  setAppEmbed(shop: string, enabled: boolean): void;
+  /** Replaces (null: deletes) a file of the shop's live theme, e.g. config/settings_data.json. */
+  setThemeFile(shop: string, filename: string, content: string | null): void;
   uninstall(shop: string): void;
   sendCompliance(shop: string, topic: ComplianceTopic, options?: { customer?: string | number }): DeliveryLogEntry[];
   /** Runs a control-API command object (the same JSON the HTTP control API accepts). */
@@ -189,7 +194,8 @@ export interface StoreEmulator {
 }
 
 const COMPLIANCE_TOPICS = new Set(["customers/data_request", "customers/redact", "shop/redact"]);
-const DEFAULT_SCOPES = "read_customers,write_customers,read_orders,write_orders,read_fulfillments,read_returns";
+const DEFAULT_SCOPES =
+  "read_customers,write_customers,read_orders,write_orders,read_fulfillments,read_returns,read_themes";
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 class HttpError extends Error {
@@ -396,6 +402,10 @@ export async function startStoreEmulator(options: StoreEmulatorOptions): Promise
         return withGid("Customer", world.deleteCustomer(command.shop, command.customer));
       case "renameShop":
         return world.renameShop(command.shop, command.name);
+      case "setAppEmbed":
+        return themeSummary(setAppEmbed(world.shop(command.shop), command.enabled));
+      case "setThemeFile":
+        return themeSummary(setThemeFile(world.shop(command.shop), command.filename, command.content));
       case "uninstall":
         uninstall(command.shop);
         return { installed: false };
@@ -684,6 +694,8 @@ export async function startStoreEmulator(options: StoreEmulatorOptions): Promise
     createCustomer: (shop, input) => world.createCustomer(shop, input),
     deleteCustomer: (shop, customer) => world.deleteCustomer(shop, customer),
     renameShop: (shop, name) => world.renameShop(shop, name),
+    setAppEmbed: (shop, enabled) => void setAppEmbed(world.shop(shop), enabled),
+    setThemeFile: (shop, filename, content) => void setThemeFile(world.shop(shop), filename, content),
     uninstall,
     sendCompliance,
     run,
@@ -783,6 +795,12 @@ function parseWith<T>(
 
 function operationNameOf(query: unknown): string | undefined {
   return typeof query === "string" ? /\b(?:query|mutation)\s+(\w+)/.exec(query)?.[1] : undefined;
+}
+
+/** A theme as the control API answers: its id, name, role and file names (not their content). */
+function themeSummary(theme: ThemeRecord) {
+  const { files, ...rest } = theme;
+  return { ...rest, gid: gid("OnlineStoreTheme", theme.id), files: [...files.keys()] };
 }
 
 function withGid<T extends { id: number }>(type: string, record: T): T & { gid: string } {

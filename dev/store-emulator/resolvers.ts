@@ -29,6 +29,7 @@ import {
 } from "./model.ts";
 import { paginate, paginateList, type ConnectionArgs, type SortKey } from "./connection.ts";
 import { compileSearchQuery, type SearchFields } from "./search-query.ts";
+import { THEME_RESOLVERS, themeQueryResolvers } from "./themes.ts";
 import { CommandError, type ShopState, type WebhookSubscriptionRecord, type World } from "./world.ts";
 
 // ---- context ---------------------------------------------------------------------------------
@@ -1189,7 +1190,7 @@ const webhookSubscriptionResolvers: Record<string, Resolver> = Object.fromEntrie
 );
 
 export const RESOLVERS: Record<string, Record<string, Resolver>> = {
-  QueryRoot: queryRoot,
+  QueryRoot: { ...queryRoot, ...themeQueryResolvers },
   Mutation: mutationRoot,
   Shop: shopResolvers,
   Order: orderResolvers,
@@ -1202,4 +1203,5 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
   Customer: customerResolvers,
   MailingAddress: mailingAddressResolvers,
   WebhookSubscription: webhookSubscriptionResolvers,
+  ...THEME_RESOLVERS,
 };
