@@ -21,6 +21,7 @@ export function replyForDelivery(workspaceId: string, entryId: string) {
       seq: true,
       deliveryStatus: true,
       deliveryAttempts: true,
+      event: true,
       ticket: { select: { subject: true, customer: { select: { emails: true } } } },
     },
   });

@@ -97,48 +97,88 @@ async function assertAgentInWorkspace(tx: Tx, workspaceId: string, agentId: stri
  * gaps or repeats even when many tickets open at once (the workspace row is the counter).
  */
 export async function createTicket(workspaceId: string, ticket: NewTicket) {
-  return db.$transaction(async (tx) => {
-    await assertCustomerInWorkspace(tx, workspaceId, ticket.customerId);
-    if (ticket.shopId) {
-      const shop = await tx.shop.count({ where: { id: ticket.shopId, workspaceId } });
-      if (shop === 0) throw new TicketChangeRefused("This store is not part of the workspace.");
-    }
-    const author = ticket.firstMessage.author;
-    const fromAgent =
-      author && "agentId" in author ? await assertAgentInWorkspace(tx, workspaceId, author.agentId) : null;
-    const { lastTicketNumber: number } = await tx.workspace.update({
-      where: { id: workspaceId },
-      data: { lastTicketNumber: { increment: 1 } },
-      select: { lastTicketNumber: true },
-    });
-    const at = ticket.firstMessage.at ?? new Date();
-    const created = await tx.ticket.create({
-      data: {
-        workspaceId,
-        number,
-        channel: ticket.channel,
-        subject: ticketSubject(ticket.subject, ticket.firstMessage.body),
-        customerId: ticket.customerId ?? null,
-        shopId: ticket.shopId ?? null,
-        priority: ticket.priority ?? "normal",
-        tags: normalizeTags(ticket.tags ?? []),
-        createdAt: at,
-        lastMessageAt: at,
-        lastCustomerMessageAt: fromAgent ? null : at,
-        messageCount: 1,
-      },
-    });
-    await recordEvent(tx, created, { type: "created", channel: ticket.channel }, fromAgent?.id ?? null, at);
-    await tx.ticketEntry.create({
-      data: messageData(
-        created,
-        ticket.firstMessage,
-        fromAgent ? { agentId: fromAgent.id } : { customerId: created.customerId },
-        at,
-      ),
-    });
-    return created;
+  return db.$transaction((tx) => openTicket(tx, workspaceId, ticket));
+}
+
+/** createTicket within a transaction of the caller's (a ticket made with other rows, all or none). */
+export async function openTicket(tx: Tx, workspaceId: string, ticket: NewTicket) {
+  await assertCustomerInWorkspace(tx, workspaceId, ticket.customerId);
+  if (ticket.shopId) {
+    const shop = await tx.shop.count({ where: { id: ticket.shopId, workspaceId } });
+    if (shop === 0) throw new TicketChangeRefused("This store is not part of the workspace.");
+  }
+  const author = ticket.firstMessage.author;
+  const fromAgent =
+    author && "agentId" in author ? await assertAgentInWorkspace(tx, workspaceId, author.agentId) : null;
+  const { lastTicketNumber: number } = await tx.workspace.update({
+    where: { id: workspaceId },
+    data: { lastTicketNumber: { increment: 1 } },
+    select: { lastTicketNumber: true },
   });
+  const at = ticket.firstMessage.at ?? new Date();
+  const created = await tx.ticket.create({
+    data: {
+      workspaceId,
+      number,
+      channel: ticket.channel,
+      subject: ticketSubject(ticket.subject, ticket.firstMessage.body),
+      customerId: ticket.customerId ?? null,
+      shopId: ticket.shopId ?? null,
+      priority: ticket.priority ?? "normal",
+      tags: normalizeTags(ticket.tags ?? []),
+      createdAt: at,
+      lastMessageAt: at,
+      lastCustomerMessageAt: fromAgent ? null : at,
+      messageCount: 1,
+    },
+  });
+  await recordEvent(tx, created, { type: "created", channel: ticket.channel }, fromAgent?.id ?? null, at);
+  await tx.ticketEntry.create({
+    data: messageData(
+      created,
+      ticket.firstMessage,
+      fromAgent ? { agentId: fromAgent.id } : { customerId: created.customerId },
+      at,
+    ),
+  });
+  return created;
+}
+
+/** Links one of the workspace's orders to a ticket just opened in this transaction (openTicket). */
+export async function linkOrderToNewTicket(
+  tx: Tx,
+  ticket: { id: string; workspaceId: string; channel: TicketChannel },
+  order: { id: string; name: string },
+) {
+  await tx.ticketOrder.create({ data: { ticketId: ticket.id, orderId: order.id } });
+  await recordEvent(tx, ticket, { type: "order_linked", orderId: order.id, orderName: order.name }, null);
+}
+
+/**
+ * A reply the app sends on its own (a portal request's confirmation), pending like an agent's:
+ * the reply delivery job sends it through the ticket's channel, with `subject` instead of "Re: "
+ * and the ticket's subject (the shopper's language, not the agents').
+ */
+export async function addAutomaticReply(
+  tx: Tx,
+  ticket: { id: string; workspaceId: string; channel: TicketChannel },
+  reply: { body: string; subject: string; at?: Date },
+) {
+  const at = reply.at ?? new Date();
+  const entry = await tx.ticketEntry.create({
+    data: {
+      ticketId: ticket.id,
+      workspaceId: ticket.workspaceId,
+      kind: "agent_reply",
+      channel: ticket.channel,
+      body: reply.body,
+      event: { type: "automatic_reply", subject: reply.subject },
+      deliveryStatus: "pending",
+      createdAt: at,
+    },
+  });
+  await tx.ticket.update({ where: { id: ticket.id }, data: { lastMessageAt: at, messageCount: { increment: 1 } } });
+  return entry;
 }
 
 function messageData(

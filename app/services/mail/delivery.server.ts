@@ -39,6 +39,13 @@ export type DeliveryResult =
  * send pending (the caller retries); true, or a failure no retry can fix (no settings, no address,
  * no SMS provider), marks it failed with the reason.
  */
+/** An automatic reply's own subject (addAutomaticReply stores it with the entry), else null. */
+function automaticReplySubject(event: unknown): string | null {
+  if (typeof event !== "object" || event === null) return null;
+  const { type, subject } = event as { type?: unknown; subject?: unknown };
+  return type === "automatic_reply" && typeof subject === "string" ? subject : null;
+}
+
 export async function deliverReply(
   workspaceId: string,
   entryId: string,
@@ -74,7 +81,11 @@ export async function deliverReply(
     ticket: { subject: reply.ticket.subject, channel: reply.channel },
     customer: reply.ticket.customer,
     lastCustomerMessage: await lastCustomerMessageBefore(workspaceId, reply),
-    reply: { body: reply.body, messageId: reply.messageId ?? newMessageId(fromAddress) },
+    reply: {
+      body: reply.body,
+      messageId: reply.messageId ?? newMessageId(fromAddress),
+      subject: automaticReplySubject(reply.event),
+    },
   });
   if (!built.ok) return fail(built.error);
   const message = built.message;

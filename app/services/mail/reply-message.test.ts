@@ -39,6 +39,15 @@ describe("buildReplyMessage", () => {
     });
   });
 
+  it("uses an automatic reply's own subject (a confirmation in the shopper's language)", () => {
+    const built = buildReplyMessage(
+      input({ reply: { body: "Merci", messageId: "<a@b>", subject: "Nous avons bien reçu votre demande" } }),
+    );
+    expect(built.ok && built.message.subject).toBe("Nous avons bien reçu votre demande");
+    const plain = buildReplyMessage(input({ reply: { body: "Hi", messageId: "<a@b>", subject: null } }));
+    expect(plain.ok && plain.message.subject).toBe("Re: Where is my parcel?");
+  });
+
   it("writes to the customer's first email on other channels, or when the sender is no address", () => {
     const portal = buildReplyMessage(input({ ticket: { subject: "Return", channel: "portal_request" } }));
     expect(portal.ok && portal.message.to).toBe("ava@example.com");

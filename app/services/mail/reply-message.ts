@@ -21,7 +21,8 @@ export interface ReplyMessageInput {
   customer: { emails: readonly string[] } | null;
   /** The customer's last message before this reply, if any. */
   lastCustomerMessage: { fromAddress: string | null; messageId: string | null; references: readonly string[] } | null;
-  reply: { body: string; messageId: string };
+  /** `subject`: an automatic reply's own (a confirmation in the shopper's language). */
+  reply: { body: string; messageId: string; subject?: string | null };
 }
 
 export type BuiltReply = { ok: true; message: OutgoingMessage } | { ok: false; error: string };
@@ -85,7 +86,7 @@ export function buildReplyMessage(input: ReplyMessageInput): BuiltReply {
     message: {
       from: { name: input.sender.fromName ?? "", address: input.sender.fromAddress },
       to,
-      subject: replySubject(input.ticket.subject),
+      subject: input.reply.subject || replySubject(input.ticket.subject),
       text: input.reply.body,
       messageId: input.reply.messageId,
       inReplyTo,

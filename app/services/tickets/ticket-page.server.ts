@@ -41,7 +41,7 @@ export function threadEntryView(entry: ThreadRow, timeZone: string | null) {
     entry.authorCustomer?.name ??
     entry.authorCustomer?.emails[0] ??
     entry.fromAddress ??
-    (entry.kind === "customer_message" ? "Customer" : "Agent");
+    (entry.kind === "customer_message" ? "Customer" : isAutomaticReply(entry.event) ? "Automatic reply" : "Agent");
   return {
     ...base,
     text: null,
@@ -56,6 +56,10 @@ export function threadEntryView(entry: ThreadRow, timeZone: string | null) {
 }
 
 export type ThreadEntryView = ReturnType<typeof threadEntryView>;
+
+/** A reply the app sent on its own (addAutomaticReply): a portal request's confirmation. */
+const isAutomaticReply = (event: unknown) =>
+  typeof event === "object" && event !== null && (event as { type?: unknown }).type === "automatic_reply";
 
 /** The thread page before `before` (or the latest), shaped for the page. */
 export async function threadPageView(workspaceId: string, ticketId: string, timeZone: string | null, before?: string) {
