@@ -39,6 +39,7 @@ import {
   CommandError,
   World,
   type CancelInput,
+  type CustomerNotification,
   type CreateCustomerInput,
   type CreateOrderInput,
   type CreateReturnInput,
@@ -55,7 +56,7 @@ export type { SeedOptions, SeedShop } from "./seed.ts";
 export { DEFAULT_SEED_SHOPS, SEED_ORDER_KINDS, describeOrderState } from "./seed.ts";
 export type { DeliveryLogEntry } from "./webhooks.ts";
 export type * from "./model.ts";
-export { CommandError } from "./world.ts";
+export { CommandError, UserInputError, type CustomerNotification } from "./world.ts";
 
 /** Everything a restarted emulator needs to be the same Shopify (see snapshot()). JSON-safe. */
 export interface EmulatorSnapshot {
@@ -173,6 +174,8 @@ export interface StoreEmulator {
   ): DeliveryLogEntry[];
   replayDelivery(id: number, overrides?: DeliveryOptions): DeliveryLogEntry;
   readonly deliveries: readonly DeliveryLogEntry[];
+  /** Emails Shopify would have sent shoppers (mutations with notifyCustomer: true), oldest first. */
+  readonly customerNotifications: readonly CustomerNotification[];
   waitForDeliveries(): Promise<void>;
   /**
    * Queue deliveries instead of sending them; releaseWebhooks({ reverse: true }) sends newest first,
@@ -194,8 +197,9 @@ export interface StoreEmulator {
 }
 
 const COMPLIANCE_TOPICS = new Set(["customers/data_request", "customers/redact", "shop/redact"]);
+/** The scopes shopify.app.toml asks for: Admin GraphQL refuses what they don't cover (ACCESS_DENIED). */
 const DEFAULT_SCOPES =
-  "read_customers,write_customers,read_orders,write_orders,read_fulfillments,read_returns,read_themes";
+  "read_customers,write_customers,read_orders,write_orders,read_fulfillments,read_returns,write_returns,read_themes";
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 class HttpError extends Error {
@@ -717,6 +721,9 @@ export async function startStoreEmulator(options: StoreEmulatorOptions): Promise
     replayDelivery: (id, overrides) => dispatcher.replay(id, overrides),
     get deliveries() {
       return dispatcher.deliveries;
+    },
+    get customerNotifications() {
+      return world.customerNotifications;
     },
     waitForDeliveries: () => dispatcher.idle(),
     holdWebhooks: () => dispatcher.hold(),

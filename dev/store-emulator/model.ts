@@ -106,11 +106,21 @@ export interface FulfillmentRecord {
   events: FulfillmentEventRecord[];
 }
 
+/** RefundLineItem.restockType: CANCEL puts unfulfilled items back in stock, RETURN returned ones. */
+export type RestockType = "NO_RESTOCK" | "CANCEL" | "RETURN";
+
 export interface RefundRecord {
   id: number;
   createdAt: string;
   note: string | null;
-  lineItems: { id: number; lineItemId: number; quantity: number; subtotalCents: number }[];
+  lineItems: {
+    id: number;
+    lineItemId: number;
+    quantity: number;
+    subtotalCents: number;
+    /** Absent in snapshots from before restocking was modelled: NO_RESTOCK. */
+    restockType?: RestockType;
+  }[];
   shippingCents: number;
   /** Total money returned to the buyer (line items + shipping, or a custom amount). */
   amountCents: number;
@@ -118,14 +128,31 @@ export interface RefundRecord {
   gateway: string;
 }
 
+export type ReturnStatus = "REQUESTED" | "OPEN" | "CLOSED" | "DECLINED" | "CANCELED";
+export type ReturnDeclineReason = "FINAL_SALE" | "OTHER" | "RETURN_PERIOD_ENDED";
+
+export interface ReturnLineItemRecord {
+  id: number;
+  fulfillmentLineItemId: number;
+  lineItemId: number;
+  quantity: number;
+  /** ReturnReason enum value (UNKNOWN when the request gave none). */
+  reason: string;
+  /** Optional in snapshots from before these were modelled. */
+  reasonNote?: string;
+  customerNote?: string | null;
+}
+
 export interface ReturnRecord {
   id: number;
   name: string;
-  status: "REQUESTED" | "OPEN" | "CLOSED" | "DECLINED" | "CANCELED";
+  status: ReturnStatus;
   createdAt: string;
   requestApprovedAt: string | null;
   closedAt: string | null;
-  lineItems: { id: number; fulfillmentLineItemId: number; lineItemId: number; quantity: number; reason: string }[];
+  /** Set when the request was declined (optional in older snapshots). */
+  decline?: { reason: ReturnDeclineReason; note: string | null } | null;
+  lineItems: ReturnLineItemRecord[];
 }
 
 export type FinancialStatus = "PENDING" | "AUTHORIZED" | "PAID" | "PARTIALLY_PAID" | "VOIDED" | "EXPIRED";
@@ -143,6 +170,8 @@ export interface OrderRecord {
   processedAt: string;
   cancelledAt: string | null;
   cancelReason: CancelReason | null;
+  /** orderCancel's staffNote (Order.cancellation.staffNote); optional in older snapshots. */
+  cancellationStaffNote?: string | null;
   closedAt: string | null;
   currencyCode: CurrencyCode;
   /** Payment state before refunds; refunds are derived from `refunds`. */
@@ -219,6 +248,24 @@ export function fulfilledQuantity(order: OrderRecord, lineItemId: number): numbe
     for (const item of fulfillment.lineItems) if (item.lineItemId === lineItemId) quantity += item.quantity;
   }
   return quantity;
+}
+
+/** Returns that still hold their items: a declined or canceled request frees them for a new return. */
+export const returnHoldsItems = (ret: ReturnRecord) => ret.status !== "DECLINED" && ret.status !== "CANCELED";
+
+/** What of a fulfillment line item can still be returned: shipped minus what active returns hold. */
+export function returnableQuantity(order: OrderRecord, fulfillmentLineItemId: number): number {
+  let shipped = 0;
+  for (const fulfillment of order.fulfillments) {
+    if (fulfillment.status !== "SUCCESS") continue;
+    for (const line of fulfillment.lineItems) if (line.id === fulfillmentLineItemId) shipped += line.quantity;
+  }
+  let held = 0;
+  for (const ret of order.returns) {
+    if (!returnHoldsItems(ret)) continue;
+    for (const line of ret.lineItems) if (line.fulfillmentLineItemId === fulfillmentLineItemId) held += line.quantity;
+  }
+  return Math.max(0, shipped - held);
 }
 
 export function refundedQuantity(order: OrderRecord, lineItemId: number): number {

@@ -247,7 +247,7 @@ export function refundPayload(shop: ShopState, order: OrderRecord, refund: Refun
     total_duties_set: moneySet(0, currency),
     return: null,
     refund_shipping_lines: [],
-    restock: false,
+    restock: refund.lineItems.some((line) => (line.restockType ?? "NO_RESTOCK") !== "NO_RESTOCK"),
     admin_graphql_api_id: gid("Refund", refund.id),
     order_adjustments: [],
     refund_line_items: refund.lineItems.flatMap((line) => {
@@ -259,7 +259,7 @@ export function refundPayload(shop: ShopState, order: OrderRecord, refund: Refun
           quantity: line.quantity,
           line_item_id: item.id,
           location_id: null,
-          restock_type: "no_restock",
+          restock_type: (line.restockType ?? "NO_RESTOCK").toLowerCase(),
           subtotal: line.subtotalCents / 100,
           total_tax: 0,
           subtotal_set: moneySet(line.subtotalCents, currency),
@@ -270,37 +270,41 @@ export function refundPayload(shop: ShopState, order: OrderRecord, refund: Refun
         },
       ];
     }),
-    transactions: [
-      {
-        id: refund.transactionId,
-        order_id: order.id,
-        kind: "refund",
-        gateway: refund.gateway,
-        status: "success",
-        message: null,
-        created_at: shopTime(refund.createdAt, zone),
-        test: false,
-        authorization: null,
-        location_id: null,
-        user_id: null,
-        parent_id: null,
-        processed_at: shopTime(refund.createdAt, zone),
-        device_id: null,
-        error_code: null,
-        source_name: "web",
-        receipt: {},
-        amount: formatCents(refund.amountCents),
-        currency,
-        payment_id: `${order.confirmationNumber}.1`,
-        total_unsettled_set: {
-          presentment_money: { amount: "0.0", currency },
-          shop_money: { amount: "0.0", currency },
-        },
-        manual_payment_gateway: false,
-        amount_rounding: null,
-        admin_graphql_api_id: gid("OrderTransaction", refund.transactionId),
-      },
-    ],
+    // A restock-only refund (a cancel that paid nothing back) moves no money: no transaction.
+    transactions:
+      refund.amountCents === 0
+        ? []
+        : [
+            {
+              id: refund.transactionId,
+              order_id: order.id,
+              kind: "refund",
+              gateway: refund.gateway,
+              status: "success",
+              message: null,
+              created_at: shopTime(refund.createdAt, zone),
+              test: false,
+              authorization: null,
+              location_id: null,
+              user_id: null,
+              parent_id: null,
+              processed_at: shopTime(refund.createdAt, zone),
+              device_id: null,
+              error_code: null,
+              source_name: "web",
+              receipt: {},
+              amount: formatCents(refund.amountCents),
+              currency,
+              payment_id: `${order.confirmationNumber}.1`,
+              total_unsettled_set: {
+                presentment_money: { amount: "0.0", currency },
+                shop_money: { amount: "0.0", currency },
+              },
+              manual_payment_gateway: false,
+              amount_rounding: null,
+              admin_graphql_api_id: gid("OrderTransaction", refund.transactionId),
+            },
+          ],
   };
 }
 
@@ -321,12 +325,23 @@ export function returnPayload(order: OrderRecord, ret: ReturnRecord): Json {
       },
       quantity: line.quantity,
       return_reason: line.reason.toLowerCase(),
-      return_reason_note: "",
-      customer_note: null,
+      return_reason_note: line.reasonNote ?? "",
+      customer_note: line.customerNote ?? null,
     })),
     return_shipping_fees: [],
     exchange_line_items: [],
     total_exchange_line_items: 0,
+  };
+}
+
+/** returns/decline: the keys of Shopify's sample (id, status, order, decline), no line items. */
+export function returnDeclinePayload(order: OrderRecord, ret: ReturnRecord): Json {
+  return {
+    id: ret.id,
+    admin_graphql_api_id: gid("Return", ret.id),
+    status: ret.status.toLowerCase(),
+    order: { id: order.id, admin_graphql_api_id: gid("Order", order.id) },
+    decline: ret.decline ? { reason: ret.decline.reason.toLowerCase(), note: ret.decline.note } : null,
   };
 }
 

@@ -17,6 +17,7 @@ import {
   parseGid,
   refundedCents,
   refundedQuantity,
+  returnableQuantity,
   unfulfilledQuantity,
   type AddressRecord,
   type CustomerRecord,
@@ -30,7 +31,14 @@ import {
 import { paginate, paginateList, type ConnectionArgs, type SortKey } from "./connection.ts";
 import { compileSearchQuery, type SearchFields } from "./search-query.ts";
 import { THEME_RESOLVERS, themeQueryResolvers } from "./themes.ts";
-import { CommandError, type ShopState, type WebhookSubscriptionRecord, type World } from "./world.ts";
+import {
+  CommandError,
+  UserInputError,
+  type OpenReturnInput,
+  type ShopState,
+  type WebhookSubscriptionRecord,
+  type World,
+} from "./world.ts";
 
 // ---- context ---------------------------------------------------------------------------------
 
@@ -94,6 +102,8 @@ type FulfillmentLineItemView = View<
 type RefundView = View<"Refund", { order: OrderRecord; refund: RefundRecord }>;
 type ReturnView = View<"Return", { order: OrderRecord; ret: ReturnRecord }>;
 type AddressView = View<"MailingAddress", { address: AddressRecord; customerAddress: boolean }>;
+type ProductVariantView = View<"ProductVariant", { order: OrderRecord; item: LineItemRecord }>;
+type ReturnableFulfillmentView = View<"ReturnableFulfillment", { order: OrderRecord; fulfillment: FulfillmentRecord }>;
 
 export const orderView = (order: OrderRecord): OrderView => ({ __typename: "Order", order });
 export const customerView = (customer: CustomerRecord): CustomerView => ({ __typename: "Customer", customer });
@@ -148,6 +158,34 @@ function requireGid(value: unknown, type?: string): { type: string; id: number }
   }
   return parsed;
 }
+
+/**
+ * Shopify's answer to a field the app's access scopes don't cover: a top-level ACCESS_DENIED error
+ * (the payload resolves to null), e.g. "Access denied for returnRequest field. Required access:
+ * `write_returns` access scope or `write_marketplace_returns` access scope."
+ */
+function requireAccess(context: AdminContext, field: string, anyOfScopes: readonly string[]): void {
+  if (anyOfScopes.some((scope) => context.scopes.includes(scope))) return;
+  const requiredAccess = `${anyOfScopes.map((scope) => `\`${scope}\` access scope`).join(" or ")}.`;
+  throw new GraphQLError(`Access denied for ${field} field. Required access: ${requiredAccess}`, {
+    extensions: {
+      code: "ACCESS_DENIED",
+      documentation: "https://shopify.dev/api/usage/access-scopes",
+      requiredAccess,
+    },
+  });
+}
+
+// The scopes each modelled mutation needs (shopify.dev: "Requires `write_returns` access scope or
+// `write_marketplace_returns` access scope"; orderCancel: `write_orders` or `write_marketplace_orders`).
+const WRITE_RETURNS = ["write_returns", "write_marketplace_returns"] as const;
+const READ_RETURNS = [
+  "read_returns",
+  "write_returns",
+  "read_marketplace_returns",
+  "write_marketplace_returns",
+] as const;
+const WRITE_ORDERS = ["write_orders", "write_marketplace_orders"] as const;
 
 // ---- sorted, filtered lists (cached per shop version) -----------------------------------------
 
@@ -486,6 +524,26 @@ const queryRoot: Record<string, Resolver> = {
     );
   },
   webhookSubscriptionsCount: (_source, _args, context) => countOf(context.shop.webhookSubscriptions.size, undefined),
+  job: (_source, args, context) => {
+    // Jobs of orderCancel: the emulator did the work before answering, so a job is done when asked.
+    const id = String(args.id);
+    return context.shop.jobs.has(id) ? { __typename: "Job", id, done: true, query: { __typename: "QueryRoot" } } : null;
+  },
+  returnableFulfillments: (_source, args, context) => {
+    requireAccess(context, "returnableFulfillments", READ_RETURNS);
+    const order = context.shop.orders.get(requireGid(args.orderId, "Order").id);
+    const returnable = (order?.fulfillments ?? []).filter(
+      (fulfillment) =>
+        fulfillment.status === "SUCCESS" &&
+        fulfillment.lineItems.some((line) => returnableQuantity(order!, line.id) > 0),
+    );
+    return paginate(
+      returnable,
+      pageArgs(args),
+      (fulfillment) => ({ value: fulfillment.id, id: fulfillment.id }),
+      (fulfillment): ReturnableFulfillmentView => ({ __typename: "ReturnableFulfillment", order: order!, fulfillment }),
+    );
+  },
   currentBulkOperation: (_source, args, context) => {
     if (args.type === "MUTATION") return null;
     const operation = context.bulk.current(context.shop);
@@ -558,6 +616,72 @@ const mutationRoot: Record<string, Resolver> = {
     }
     return { deletedWebhookSubscriptionId: args.id, userErrors: [] };
   },
+  returnRequest: (_source, args, context) => {
+    requireAccess(context, "returnRequest", WRITE_RETURNS);
+    return openReturn(context, args.input as ReturnInputArgs, "REQUESTED", ["input"]);
+  },
+  returnCreate: (_source, args, context) => {
+    requireAccess(context, "returnCreate", WRITE_RETURNS);
+    return openReturn(context, args.returnInput as ReturnInputArgs, "OPEN", ["returnInput"]);
+  },
+  returnApproveRequest: (_source, args, context) => {
+    requireAccess(context, "returnApproveRequest", WRITE_RETURNS);
+    const input = args.input as { id: string; notifyCustomer?: boolean | null };
+    return decideReturn(context, input.id, (id) =>
+      context.world.approveReturn(context.shop.domain, id, { notifyCustomer: input.notifyCustomer === true }),
+    );
+  },
+  returnDeclineRequest: (_source, args, context) => {
+    requireAccess(context, "returnDeclineRequest", WRITE_RETURNS);
+    const input = args.input as {
+      id: string;
+      declineReason: "FINAL_SALE" | "OTHER" | "RETURN_PERIOD_ENDED";
+      declineNote?: string | null;
+      notifyCustomer?: boolean | null;
+    };
+    return decideReturn(context, input.id, (id) =>
+      context.world.declineReturn(context.shop.domain, id, {
+        reason: input.declineReason,
+        note: input.declineNote ?? null,
+        notifyCustomer: input.notifyCustomer === true,
+      }),
+    );
+  },
+  orderCancel: (_source, args, context) => {
+    requireAccess(context, "orderCancel", WRITE_ORDERS);
+    const parsed = requireGid(args.orderId);
+    try {
+      const order = parsed.type === "Order" ? context.shop.orders.get(parsed.id) : undefined;
+      if (!order) throw new UserInputError("Order does not exist.", ["orderId"], "NOT_FOUND");
+      const { refund, refundTo } = cancelRefund(context, order, args);
+      const staffNote = (args.staffNote as string | null | undefined) ?? null;
+      if (staffNote && staffNote.length > 255) {
+        throw new UserInputError("Staff note is too long (maximum is 255 characters).", ["staffNote"], "INVALID");
+      }
+      const problem = context.world.cancellationProblem(order);
+      if (problem) throw problem;
+      context.world.cancel(context.shop.domain, {
+        order: order.id,
+        reason: args.reason as OrderRecord["cancelReason"] & string,
+        refund,
+        refundTo,
+        restock: args.restock === true,
+        staffNote,
+        notifyCustomer: args.notifyCustomer === true,
+      });
+      // Shopify cancels in a job and answers before it ran: done is false here, true when asked later.
+      const job = { __typename: "Job", id: context.world.startJob(context.shop.domain), done: false };
+      return { job, orderCancelUserErrors: [], userErrors: [] };
+    } catch (error) {
+      const errors = userErrorsWithCodes(error);
+      // userErrors (deprecated) carries the same errors without codes.
+      return {
+        job: null,
+        orderCancelUserErrors: errors,
+        userErrors: errors.map(({ field, message }) => ({ field, message })),
+      };
+    }
+  },
   bulkOperationRunQuery: (_source, args, context) => {
     const { operation, userErrors } = context.bulk.run(context.shop, args.query as string);
     return { bulkOperation: operation ? bulkOperationFields(operation) : null, userErrors };
@@ -567,6 +691,102 @@ const mutationRoot: Record<string, Resolver> = {
     return { bulkOperation: operation ? bulkOperationFields(operation) : null, userErrors };
   },
 };
+
+/** A refusal as `{field, message, code}` (ReturnUserError, OrderCancelUserError); anything else is thrown. */
+function userErrorsWithCodes(error: unknown): { field: string[] | null; message: string; code: string }[] {
+  if (error instanceof UserInputError) return [{ field: error.field, message: error.message, code: error.code }];
+  throw error;
+}
+
+/** ReturnRequestInput and ReturnInput: the fields both share. */
+interface ReturnInputArgs {
+  orderId: string;
+  returnLineItems: {
+    fulfillmentLineItemId: string;
+    quantity: number;
+    returnReason?: string | null;
+    returnReasonNote?: string | null;
+    customerNote?: string | null;
+  }[];
+  requestedAt?: string | null;
+}
+
+function openReturn(context: AdminContext, input: ReturnInputArgs, status: OpenReturnInput["status"], field: string[]) {
+  const orderId = requireGid(input.orderId);
+  const lineIds = input.returnLineItems.map((line) => requireGid(line.fulfillmentLineItemId));
+  try {
+    const ret = context.world.openReturn(context.shop.domain, {
+      // An id of another type names no order or line of this order: NOT_FOUND, as an unknown id.
+      orderId: orderId.type === "Order" ? orderId.id : -1,
+      lineItems: input.returnLineItems.map((line, index) => ({
+        fulfillmentLineItemId: lineIds[index]!.type === "FulfillmentLineItem" ? lineIds[index]!.id : -1,
+        quantity: line.quantity,
+        reason: line.returnReason ?? null,
+        reasonNote: line.returnReasonNote ?? null,
+        customerNote: line.customerNote ?? null,
+      })),
+      status,
+      field,
+      requestedAt: input.requestedAt ?? null,
+    });
+    return { return: returnView(context.shop.orders.get(orderId.id)!, ret), userErrors: [] };
+  } catch (error) {
+    return { return: null, userErrors: userErrorsWithCodes(error) };
+  }
+}
+
+function decideReturn(context: AdminContext, id: string, decide: (returnId: number) => ReturnRecord) {
+  const parsed = requireGid(id);
+  try {
+    if (parsed.type !== "Return") throw new UserInputError("Return does not exist.", ["input", "id"], "NOT_FOUND");
+    const ret = decide(parsed.id);
+    return { return: returnView(context.shop.orderOwning(ret.id)!, ret), userErrors: [] };
+  } catch (error) {
+    return { return: null, userErrors: userErrorsWithCodes(error) };
+  }
+}
+
+/**
+ * orderCancel's refund choice: `refundMethod` (a @oneOf: original payment methods or store credit)
+ * or the deprecated `refund` flag. Neither or both is refused rather than guessed: an app that
+ * relies on a default here would behave differently on Shopify.
+ */
+function cancelRefund(
+  context: AdminContext,
+  order: OrderRecord,
+  args: Args,
+): { refund: boolean; refundTo: "ORIGINAL" | "STORE_CREDIT" } {
+  const method = args.refundMethod as
+    | { originalPaymentMethodsRefund?: boolean | null; storeCreditRefund?: { expiresAt?: string | null } | null }
+    | null
+    | undefined;
+  const legacy = args.refund as boolean | null | undefined;
+  if (method != null && legacy != null) {
+    throw new UserInputError("Give either refundMethod or refund, not both.", ["refundMethod"], "INVALID");
+  }
+  if (method == null && legacy == null) {
+    throw new UserInputError("Refund method can't be blank.", ["refundMethod"], "INVALID");
+  }
+  if (method?.storeCreditRefund) {
+    if (order.customerId === null) {
+      throw new UserInputError(
+        "Store credit can't be issued: the order has no customer.",
+        ["refundMethod", "storeCreditRefund"],
+        "STORE_CREDIT_REFUND_MISSING_CUSTOMER",
+      );
+    }
+    const expiresAt = method.storeCreditRefund.expiresAt;
+    if (expiresAt && Date.parse(expiresAt) <= context.world.clock().getTime()) {
+      throw new UserInputError(
+        "Store credit expiry date must be in the future.",
+        ["refundMethod", "storeCreditRefund", "expiresAt"],
+        "STORE_CREDIT_REFUND_EXPIRATION_IN_PAST",
+      );
+    }
+    return { refund: true, refundTo: "STORE_CREDIT" };
+  }
+  return { refund: method ? method.originalPaymentMethodsRefund === true : legacy === true, refundTo: "ORIGINAL" };
+}
 
 /** `ORDERS_PARTIALLY_FULFILLED` → `orders/partially_fulfilled`, using the known topic list. */
 export function restTopic(enumValue: string): string | null {
@@ -642,7 +862,10 @@ const orderResolvers: Record<string, Resolver> = {
   processedAt: (view) => (view as OrderView).order.processedAt,
   cancelledAt: (view) => (view as OrderView).order.cancelledAt,
   cancelReason: (view) => (view as OrderView).order.cancelReason,
-  cancellation: (view) => ((view as OrderView).order.cancelledAt ? { staffNote: null } : null),
+  cancellation: (view) => {
+    const { order } = view as OrderView;
+    return order.cancelledAt ? { staffNote: order.cancellationStaffNote ?? null } : null;
+  },
   closedAt: (view) => (view as OrderView).order.closedAt,
   closed: (view) => (view as OrderView).order.closedAt !== null,
   confirmed: () => true,
@@ -669,10 +892,12 @@ const orderResolvers: Record<string, Resolver> = {
     return order.lineItems.some((item) => unfulfilledQuantity(order, item) > 0);
   },
   returnStatus: (view) => {
-    const { order } = view as OrderView;
-    const last = order.returns[order.returns.length - 1];
-    if (!last) return "NO_RETURN";
-    return last.status === "REQUESTED" ? "RETURN_REQUESTED" : last.status === "CLOSED" ? "RETURNED" : "IN_PROGRESS";
+    // The prioritised status over the order's returns; declined or canceled requests don't count.
+    const statuses = new Set((view as OrderView).order.returns.map((ret) => ret.status));
+    if (statuses.has("REQUESTED")) return "RETURN_REQUESTED";
+    if (statuses.has("OPEN")) return "IN_PROGRESS";
+    if (statuses.has("CLOSED")) return "RETURNED";
+    return "NO_RETURN";
   },
   subtotalLineItemsQuantity: (view) =>
     (view as OrderView).order.lineItems.reduce((sum, item) => sum + item.quantity, 0),
@@ -791,7 +1016,7 @@ const orderResolvers: Record<string, Resolver> = {
     const { order } = view as OrderView;
     const sale =
       order.financialStatus === "PENDING" || order.financialStatus === "VOIDED" ? [] : [saleTransaction(order)];
-    const all = [...sale, ...order.refunds.map((refund) => refundTransaction(order, refund))];
+    const all = [...sale, ...order.refunds.flatMap((refund) => refundTransactions(order, refund))];
     return typeof args.first === "number" ? all.slice(0, args.first) : all;
   },
 };
@@ -810,6 +1035,11 @@ function saleTransaction(order: OrderRecord) {
     manuallyCapturable: false,
     fees: [],
   };
+}
+
+/** A refund's money movement: none for a restock-only refund (a cancel that paid nothing back). */
+function refundTransactions(order: OrderRecord, refund: RefundRecord) {
+  return refund.amountCents === 0 ? [] : [refundTransaction(order, refund)];
 }
 
 function refundTransaction(order: OrderRecord, refund: RefundRecord) {
@@ -877,7 +1107,10 @@ const lineItemResolvers: Record<string, Resolver> = {
   taxLines: () => [],
   duties: () => [],
   product: () => null,
-  variant: () => null,
+  variant: (view) => {
+    const { order, item } = view as LineItemView;
+    return { __typename: "ProductVariant", order, item } satisfies ProductVariantView;
+  },
   image: () => null,
 };
 
@@ -987,8 +1220,8 @@ const refundResolvers: Record<string, Resolver> = {
         __typename: "RefundLineItem",
         id: gid("RefundLineItem", line.id),
         quantity: line.quantity,
-        restockType: "NO_RESTOCK",
-        restocked: false,
+        restockType: line.restockType ?? "NO_RESTOCK",
+        restocked: (line.restockType ?? "NO_RESTOCK") !== "NO_RESTOCK",
         lineItem: lineItemView(order, item),
         priceSet: moneyBag(item.unitPriceCents, order.currencyCode),
         subtotalSet: moneyBag(line.subtotalCents, order.currencyCode),
@@ -999,7 +1232,7 @@ const refundResolvers: Record<string, Resolver> = {
   },
   transactions: (view, args) => {
     const { order, refund } = view as RefundView;
-    return paginateList([refundTransaction(order, refund)], pageArgs(args), (transaction) => transaction);
+    return paginateList(refundTransactions(order, refund), pageArgs(args), (transaction) => transaction);
   },
 };
 
@@ -1012,7 +1245,7 @@ const returnResolvers: Record<string, Resolver> = {
   requestApprovedAt: (view) => (view as ReturnView).ret.requestApprovedAt,
   order: (view) => orderView((view as ReturnView).order),
   totalQuantity: (view) => (view as ReturnView).ret.lineItems.reduce((sum, line) => sum + line.quantity, 0),
-  decline: () => null,
+  decline: (view) => (view as ReturnView).ret.decline ?? null,
   returnLineItems: (view, args) => {
     const { order, ret } = view as ReturnView;
     return paginateList(ret.lineItems, pageArgs(args), (line) => {
@@ -1025,8 +1258,8 @@ const returnResolvers: Record<string, Resolver> = {
         id: gid("ReturnLineItem", line.id),
         quantity: line.quantity,
         returnReason: line.reason,
-        returnReasonNote: "",
-        customerNote: null,
+        returnReasonNote: line.reasonNote ?? "",
+        customerNote: line.customerNote ?? null,
         processableQuantity: line.quantity,
         processedQuantity: 0,
         unprocessedQuantity: line.quantity,
@@ -1042,6 +1275,38 @@ const returnResolvers: Record<string, Resolver> = {
         withCodeDiscountedTotalPriceSet: moneyBag(item.unitPriceCents * line.quantity, order.currencyCode),
       };
     });
+  },
+};
+
+const productVariantResolvers: Record<string, Resolver> = {
+  id: (view) => gid("ProductVariant", (view as ProductVariantView).item.variantId),
+  legacyResourceId: (view) => String((view as ProductVariantView).item.variantId),
+  title: (view) => (view as ProductVariantView).item.variantTitle ?? "Default Title",
+  displayName: (view) => {
+    const { item } = view as ProductVariantView;
+    return `${item.title} - ${item.variantTitle ?? "Default Title"}`;
+  },
+  sku: (view) => (view as ProductVariantView).item.sku,
+  price: (view) => decimal((view as ProductVariantView).item.unitPriceCents),
+  // Stock is the one thing a restock changes; the seed has no products, so it starts at a default.
+  inventoryQuantity: (view, _args, context) =>
+    context.shop.inventoryAvailable((view as ProductVariantView).item.variantId),
+};
+
+const returnableFulfillmentResolvers: Record<string, Resolver> = {
+  id: (view) => gid("ReturnableFulfillment", (view as ReturnableFulfillmentView).fulfillment.id),
+  fulfillment: (view) => {
+    const { order, fulfillment } = view as ReturnableFulfillmentView;
+    return fulfillmentView(order, fulfillment);
+  },
+  returnableFulfillmentLineItems: (view, args) => {
+    const { order, fulfillment } = view as ReturnableFulfillmentView;
+    const lines = fulfillment.lineItems.filter((line) => returnableQuantity(order, line.id) > 0);
+    return paginateList(lines, pageArgs(args), (line) => ({
+      __typename: "ReturnableFulfillmentLineItem",
+      quantity: returnableQuantity(order, line.id),
+      fulfillmentLineItem: { __typename: "FulfillmentLineItem", order, line } satisfies FulfillmentLineItemView,
+    }));
   },
 };
 
@@ -1200,6 +1465,8 @@ export const RESOLVERS: Record<string, Record<string, Resolver>> = {
   FulfillmentLineItem: fulfillmentLineItemResolvers,
   Refund: refundResolvers,
   Return: returnResolvers,
+  ReturnableFulfillment: returnableFulfillmentResolvers,
+  ProductVariant: productVariantResolvers,
   Customer: customerResolvers,
   MailingAddress: mailingAddressResolvers,
   WebhookSubscription: webhookSubscriptionResolvers,

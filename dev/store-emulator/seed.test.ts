@@ -5,6 +5,7 @@ import {
   fulfillmentDisplayStatus,
   orderTotalCents,
   refundedCents,
+  returnableQuantity,
 } from "./model.ts";
 import { describeOrderState, SEED_ORDER_KINDS, seedWorld } from "./seed.ts";
 import { compileSearchQuery } from "./search-query.ts";
@@ -74,6 +75,36 @@ describe("seed", () => {
       // updatedAt is never before createdAt nor in the future
       expect(
         orders.every((order) => order.updatedAt >= order.createdAt && Date.parse(order.updatedAt) <= Date.parse(NOW)),
+      ).toBe(true);
+    }
+  });
+
+  it("gives every shop orders a portal can return, cancel, and one already cancelled", () => {
+    const { world, shops } = seeded();
+    for (const shop of shops) {
+      const orders = [...shop.orders.values()];
+      // Returnable: delivered, with fulfillment line items no return holds yet (returnRequest's input).
+      const returnable = orders.filter(
+        (order) =>
+          describeOrderState(order) === "delivered" &&
+          order.fulfillments.some((fulfillment) =>
+            fulfillment.lineItems.some((line) => returnableQuantity(order, line.id) > 0),
+          ),
+      );
+      // Recently delivered too, for a return window counted from delivery (the newest orders are in flight).
+      const recent = returnable.filter((order) => Date.parse(NOW) - Date.parse(order.updatedAt) < 14 * 86_400_000);
+      // Cancellable: orderCancel accepts it (nothing shipped, no return in progress, not cancelled).
+      const cancellable = orders.filter(
+        (order) => describeOrderState(order) === "unfulfilled" && world.cancellationProblem(order) === null,
+      );
+      const cancelled = orders.filter((order) => order.cancelledAt !== null);
+      expect(returnable.length, `${shop.domain}: returnable`).toBeGreaterThan(0);
+      expect(recent.length, `${shop.domain}: recently delivered`).toBeGreaterThan(0);
+      expect(cancellable.length, `${shop.domain}: cancellable`).toBeGreaterThan(0);
+      expect(cancelled.length, `${shop.domain}: cancelled`).toBeGreaterThan(0);
+      expect(cancellable.some((order) => order.financialStatus === "PAID")).toBe(true);
+      expect(
+        cancelled.every((order) => world.cancellationProblem(order)?.message === "Order has already been cancelled."),
       ).toBe(true);
     }
   });

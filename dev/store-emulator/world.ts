@@ -1,12 +1,14 @@
 // State of every emulated shop plus the merchant-side commands (fulfil, cancel, refund, …). A
 // command mutates the records, bumps updatedAt and reports the webhook topics Shopify would send;
 // the emulator turns those into deliveries.
+import { randomUUID } from "node:crypto";
 import {
   displayFulfillmentStatus,
   fulfilledQuantity,
   orderTotalCents,
   parseGid,
   refundedCents,
+  returnableQuantity,
   unfulfilledQuantity,
   type CancelReason,
   type CustomerRecord,
@@ -16,7 +18,10 @@ import {
   type LineItemRecord,
   type OrderRecord,
   type RefundRecord,
+  type RestockType,
+  type ReturnDeclineReason,
   type ReturnRecord,
+  type ReturnStatus,
   type ShopRecord,
 } from "./model.ts";
 import {
@@ -26,6 +31,7 @@ import {
   fulfillmentPayload,
   orderPayload,
   refundPayload,
+  returnDeclinePayload,
   returnPayload,
   shopPayload,
 } from "./payloads.ts";
@@ -55,7 +61,12 @@ export interface ShopSnapshot {
   webhookSubscriptions: WebhookSubscriptionRecord[];
   nextOrderNumber: number;
   installed: boolean;
+  /** Available stock per variant id that restocks changed (absent in older snapshots). */
+  inventory?: [number, number][];
 }
+
+/** Stock of a variant nothing has restocked yet: the seed does not model products. */
+export const DEFAULT_VARIANT_STOCK = 100;
 
 /** One shop's records. Orders and customers are Maps in creation (= id) order. */
 export class ShopState {
@@ -65,6 +76,10 @@ export class ShopState {
   readonly webhookSubscriptions = new Map<number, WebhookSubscriptionRecord>();
   nextOrderNumber = 1001;
   installed = false;
+  /** Available stock per variant id, for the variants a restock touched (others: DEFAULT_VARIANT_STOCK). */
+  readonly inventory = new Map<number, number>();
+  /** Ids of the jobs asynchronous mutations (orderCancel) handed out; they are done at once. */
+  readonly jobs = new Set<string>();
   /** Bumped on every change; caches of sorted lists key on it. */
   version = 0;
   private childIndex: Map<number, number> | null = null;
@@ -83,6 +98,7 @@ export class ShopState {
       webhookSubscriptions: [...this.webhookSubscriptions.values()],
       nextOrderNumber: this.nextOrderNumber,
       installed: this.installed,
+      inventory: [...this.inventory.entries()],
     };
   }
 
@@ -98,7 +114,12 @@ export class ShopState {
       state.webhookSubscriptions.set(subscription.id, subscription);
     state.nextOrderNumber = snapshot.nextOrderNumber;
     state.installed = snapshot.installed;
+    for (const [variantId, available] of snapshot.inventory ?? []) state.inventory.set(variantId, available);
     return state;
+  }
+
+  inventoryAvailable(variantId: number): number {
+    return this.inventory.get(variantId) ?? DEFAULT_VARIANT_STOCK;
   }
 
   addCustomer(customer: CustomerRecord): void {
@@ -177,6 +198,31 @@ export class CommandError extends Error {
   }
 }
 
+/**
+ * A refusal Shopify answers as a mutation's userError: the input `field` path and the error `code`
+ * of the mutation's error enum (ReturnErrorCode, OrderCancelUserErrorCode). The control API answers it
+ * as a 422.
+ */
+export class UserInputError extends CommandError {
+  constructor(
+    message: string,
+    readonly field: string[] | null,
+    readonly code: string,
+  ) {
+    super(message, 422);
+  }
+}
+
+/** A notification Shopify would have emailed the customer (the emulator only records it). */
+export interface CustomerNotification {
+  shop: string;
+  kind: "order_cancelled" | "return_approved" | "return_declined";
+  orderId: number;
+  returnId: number | null;
+  email: string;
+  at: string;
+}
+
 // ---- command inputs ------------------------------------------------------------------------
 
 export interface LineItemQuantity {
@@ -208,7 +254,15 @@ export interface CancelInput {
   reason?: CancelReason;
   /** Refund what was paid (default true for paid orders). */
   refund?: boolean;
+  /** Where the refund goes (orderCancel's refundMethod); default the original payment methods. */
+  refundTo?: "ORIGINAL" | "STORE_CREDIT";
+  /** Put the order's items back in stock (refund line items with restockType CANCEL). Default false. */
+  restock?: boolean;
+  /** Replaces the order's note (control command). */
   note?: string;
+  /** orderCancel's staff-facing note (Order.cancellation.staffNote). */
+  staffNote?: string | null;
+  notifyCustomer?: boolean;
 }
 
 export interface RefundInput {
@@ -250,10 +304,36 @@ export interface CreateReturnInput {
   reason?: string;
 }
 
+/** returnRequest / returnCreate: lines name fulfillment line items, as Shopify's inputs do. */
+export interface OpenReturnInput {
+  /** The order's numeric id. */
+  orderId: number;
+  lineItems: {
+    fulfillmentLineItemId: number;
+    quantity: number;
+    reason?: string | null;
+    reasonNote?: string | null;
+    customerNote?: string | null;
+  }[];
+  /** REQUESTED (returnRequest: the merchant decides later) or OPEN (returnCreate: already approved). */
+  status: Extract<ReturnStatus, "REQUESTED" | "OPEN">;
+  /** The input object's path in userErrors: ["input"] or ["returnInput"]. */
+  field: string[];
+  requestedAt?: string | null;
+}
+
+export interface DeclineReturnInput {
+  reason: ReturnDeclineReason;
+  note?: string | null;
+  notifyCustomer?: boolean;
+}
+
 // ---- the world -------------------------------------------------------------------------------
 
 export class World {
   readonly shops = new Map<string, ShopState>();
+  /** Emails Shopify would have sent the customer (notifyCustomer), newest last. */
+  readonly customerNotifications: CustomerNotification[] = [];
   private lastId: number;
 
   constructor(
@@ -397,6 +477,28 @@ export class World {
     return event;
   }
 
+  /**
+   * What orderCancel refuses (Shopify: "An order can only be cancelled if … it hasn't already been
+   * cancelled, … has no active returns in progress, … no outstanding fulfillments that can't be
+   * cancelled"). Shipped items can't be un-shipped by a cancel: Shopify wants their fulfillments
+   * cancelled first, so any successful fulfillment refuses. The `cancel` control command skips
+   * these checks (the merchant-side shortcut the seed and tests use).
+   */
+  cancellationProblem(order: OrderRecord): UserInputError | null {
+    if (order.cancelledAt) return new UserInputError("Order has already been cancelled.", ["orderId"], "INVALID");
+    if (order.fulfillments.some((fulfillment) => fulfillment.status === "SUCCESS")) {
+      return new UserInputError(
+        "Order has fulfillments and can't be cancelled. Cancel its fulfillments first.",
+        ["orderId"],
+        "INVALID",
+      );
+    }
+    if (order.returns.some((ret) => ret.status === "REQUESTED" || ret.status === "OPEN")) {
+      return new UserInputError("Order has returns in progress and can't be cancelled.", ["orderId"], "INVALID");
+    }
+    return null;
+  }
+
   cancel(domain: string, input: CancelInput): OrderRecord {
     const shop = this.shop(domain);
     const order = this.requireOrder(shop, input.order);
@@ -406,28 +508,48 @@ export class World {
     order.closedAt = now;
     order.cancelReason = input.reason ?? "CUSTOMER";
     if (input.note) order.note = input.note;
+    if (input.staffNote !== undefined) order.cancellationStaffNote = input.staffNote;
     const paid = order.financialStatus === "PAID" || order.financialStatus === "PARTIALLY_PAID";
+    const restockType: RestockType = input.restock ? "CANCEL" : "NO_RESTOCK";
+    // Authorized and pending payments are voided whatever `refund` says (orderCancel's docs).
+    if (!paid) order.financialStatus = "VOIDED";
+    const refundMoney = paid && input.refund !== false;
+    const outstanding = refundMoney ? orderTotalCents(order) - refundedCents(order) : 0;
     let refund: RefundRecord | undefined;
-    if (paid && input.refund !== false) {
-      const outstanding = orderTotalCents(order) - refundedCents(order);
-      if (outstanding > 0) {
-        refund = this.buildRefund(order, now, {
-          lineItems: order.lineItems.map((item) => ({ item, quantity: item.quantity - alreadyRefunded(order, item) })),
-          amountCents: outstanding,
-          shippingCents: order.shippingCents,
-          note: "Order cancelled",
-        });
-        order.refunds.push(refund);
-        shop.noteChild(order, refund.id);
+    // Shopify records a restock as a refund too, with no money when nothing is paid back ("a new
+    // refund is created ... independent from the movement of money", refunds/create's description).
+    if (outstanding > 0 || input.restock) {
+      refund = this.buildRefund(order, now, {
+        lineItems: order.lineItems.map((item) => ({ item, quantity: item.quantity - alreadyRefunded(order, item) })),
+        amountCents: Math.max(0, outstanding),
+        shippingCents: outstanding > 0 ? order.shippingCents : 0,
+        note: "Order cancelled",
+        restockType,
+        gateway: input.refundTo === "STORE_CREDIT" ? "shopify_store_credit" : undefined,
+      });
+      order.refunds.push(refund);
+      shop.noteChild(order, refund.id);
+      if (input.restock) {
+        for (const line of refund.lineItems) {
+          const item = order.lineItems.find((candidate) => candidate.id === line.lineItemId);
+          if (item) shop.inventory.set(item.variantId, shop.inventoryAvailable(item.variantId) + line.quantity);
+        }
       }
-    } else if (!paid) {
-      order.financialStatus = "VOIDED";
     }
     this.touchOrder(shop, order);
+    if (input.notifyCustomer) this.notify(shop, "order_cancelled", order, null);
     if (refund) this.send(shop, "refunds/create", refundPayload(shop, order, refund));
     this.orderEvent(shop, "orders/cancelled", order);
     this.orderEvent(shop, "orders/updated", order);
     return order;
+  }
+
+  /** A job id for an asynchronous mutation; the emulator has already done the work. */
+  startJob(domain: string): string {
+    const shop = this.shop(domain);
+    const id = `gid://shopify/Job/${randomUUID()}`;
+    shop.jobs.add(id);
+    return id;
   }
 
   refund(domain: string, input: RefundInput): RefundRecord {
@@ -478,6 +600,8 @@ export class World {
       amountCents: number;
       shippingCents: number;
       note: string | null;
+      restockType?: RestockType;
+      gateway?: string;
     },
   ): RefundRecord {
     return {
@@ -491,11 +615,12 @@ export class World {
           lineItemId: item.id,
           quantity,
           subtotalCents: item.unitPriceCents * quantity,
+          ...(options.restockType && options.restockType !== "NO_RESTOCK" ? { restockType: options.restockType } : {}),
         })),
       shippingCents: options.shippingCents,
       amountCents: options.amountCents,
       transactionId: this.nextId(),
-      gateway: order.paymentGatewayNames[0] ?? "manual",
+      gateway: options.gateway ?? order.paymentGatewayNames[0] ?? "manual",
     };
   }
 
@@ -585,6 +710,148 @@ export class World {
     this.send(shop, "returns/request", returnPayload(order, ret));
     this.orderEvent(shop, "orders/updated", order);
     return ret;
+  }
+
+  /**
+   * returnRequest (status REQUESTED) and returnCreate (OPEN): each line names a fulfillment line item
+   * of the order and may return at most what was shipped and is not held by another active return.
+   */
+  openReturn(domain: string, input: OpenReturnInput): ReturnRecord {
+    const shop = this.shop(domain);
+    const order = shop.orders.get(input.orderId);
+    if (!order) throw new UserInputError("Order does not exist.", [...input.field, "orderId"], "NOT_FOUND");
+    if (input.lineItems.length === 0) {
+      throw new UserInputError("Return line items can't be blank.", [...input.field, "returnLineItems"], "BLANK");
+    }
+    const wanted = new Map<number, number>();
+    const lines = input.lineItems.map((line, index) => {
+      const field = [...input.field, "returnLineItems", String(index)];
+      const fulfillmentLine = order.fulfillments
+        .filter((fulfillment) => fulfillment.status === "SUCCESS")
+        .flatMap((fulfillment) => fulfillment.lineItems)
+        .find((candidate) => candidate.id === line.fulfillmentLineItemId);
+      if (!fulfillmentLine) {
+        throw new UserInputError(
+          "Fulfillment line item does not exist.",
+          [...field, "fulfillmentLineItemId"],
+          "NOT_FOUND",
+        );
+      }
+      if (!Number.isInteger(line.quantity) || line.quantity < 1) {
+        throw new UserInputError("Quantity must be greater than 0.", [...field, "quantity"], "GREATER_THAN");
+      }
+      const total = (wanted.get(fulfillmentLine.id) ?? 0) + line.quantity;
+      wanted.set(fulfillmentLine.id, total);
+      const returnable = returnableQuantity(order, fulfillmentLine.id);
+      if (total > returnable) {
+        throw new UserInputError(
+          `Quantity ${total} is more than the ${returnable} that can be returned for this fulfillment line item (fulfilled and not in another return).`,
+          [...field, "quantity"],
+          "INVALID",
+        );
+      }
+      if ((line.customerNote ?? "").length > 300) {
+        throw new UserInputError(
+          "Customer note is too long (maximum is 300 characters).",
+          [...field, "customerNote"],
+          "TOO_LONG",
+        );
+      }
+      return { line, fulfillmentLine };
+    });
+    const now = this.timestampAfter(order.updatedAt);
+    const createdAt = input.requestedAt ? new Date(input.requestedAt).toISOString().replace(".000Z", "Z") : now;
+    const ret: ReturnRecord = {
+      id: this.nextId(),
+      name: `${order.name}-R${order.returns.length + 1}`,
+      status: input.status,
+      createdAt,
+      requestApprovedAt: input.status === "OPEN" ? now : null,
+      closedAt: null,
+      decline: null,
+      lineItems: lines.map(({ line, fulfillmentLine }) => ({
+        id: this.nextId(),
+        fulfillmentLineItemId: fulfillmentLine.id,
+        lineItemId: fulfillmentLine.lineItemId,
+        quantity: line.quantity,
+        reason: line.reason ?? "UNKNOWN",
+        reasonNote: line.reasonNote ?? "",
+        customerNote: line.customerNote ?? null,
+      })),
+    };
+    order.returns.push(ret);
+    shop.noteChild(order, ret.id);
+    this.touchOrder(shop, order);
+    // An OPEN return is an approved one: returns/approve "occurs whenever a return is approved. This
+    // means Return.status is OPEN" (the WebhookSubscriptionTopic description).
+    this.send(shop, input.status === "OPEN" ? "returns/approve" : "returns/request", returnPayload(order, ret));
+    this.orderEvent(shop, "orders/updated", order);
+    return ret;
+  }
+
+  approveReturn(domain: string, returnId: number, options: { notifyCustomer?: boolean } = {}): ReturnRecord {
+    const { shop, order, ret } = this.requireReturn(domain, returnId);
+    if (ret.status !== "REQUESTED") {
+      throw new UserInputError(
+        "Return is not approvable. Only returns with status REQUESTED can be approved.",
+        ["input", "id"],
+        "INVALID_STATE",
+      );
+    }
+    const now = this.timestampAfter(order.updatedAt);
+    ret.status = "OPEN";
+    ret.requestApprovedAt = now;
+    this.touchOrder(shop, order);
+    if (options.notifyCustomer) this.notify(shop, "return_approved", order, ret.id);
+    this.send(shop, "returns/approve", returnPayload(order, ret));
+    this.orderEvent(shop, "orders/updated", order);
+    return ret;
+  }
+
+  declineReturn(domain: string, returnId: number, input: DeclineReturnInput): ReturnRecord {
+    const { shop, order, ret } = this.requireReturn(domain, returnId);
+    if (ret.status !== "REQUESTED") {
+      throw new UserInputError(
+        "Return is not declinable. Only non-refunded returns with status REQUESTED can be declined.",
+        ["input", "id"],
+        "INVALID_STATE",
+      );
+    }
+    if ((input.note ?? "").length > 500) {
+      throw new UserInputError(
+        "Decline note is too long (maximum is 500 characters).",
+        ["input", "declineNote"],
+        "TOO_LONG",
+      );
+    }
+    ret.status = "DECLINED";
+    ret.decline = { reason: input.reason, note: input.note ?? null };
+    this.touchOrder(shop, order);
+    if (input.notifyCustomer) this.notify(shop, "return_declined", order, ret.id);
+    this.send(shop, "returns/decline", returnDeclinePayload(order, ret));
+    this.orderEvent(shop, "orders/updated", order);
+    return ret;
+  }
+
+  private requireReturn(domain: string, returnId: number) {
+    const shop = this.shop(domain);
+    const order = shop.orderOwning(returnId);
+    const ret = order?.returns.find((candidate) => candidate.id === returnId);
+    if (!order || !ret) throw new UserInputError("Return does not exist.", ["input", "id"], "NOT_FOUND");
+    return { shop, order, ret };
+  }
+
+  /** Shopify emails the customer only when the order has an email (the inputs' descriptions). */
+  private notify(shop: ShopState, kind: CustomerNotification["kind"], order: OrderRecord, returnId: number | null) {
+    if (!order.email) return;
+    this.customerNotifications.push({
+      shop: shop.domain,
+      kind,
+      orderId: order.id,
+      returnId,
+      email: order.email,
+      at: order.updatedAt,
+    });
   }
 
   // ---- customers ---------------------------------------------------------------------------
