@@ -340,6 +340,18 @@ export default function Settings() {
           </Card>
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection
+          id="portal"
+          title="Self-service portal"
+          description="What shoppers can do from the launcher on your store: track, return, cancel, report an issue."
+        >
+          <Card>
+            <InlineStack align="space-between" blockAlign="center" gap="200">
+              <Text as="p">Options, return window, sign-in, SMS provider and the launcher&apos;s look, per store.</Text>
+              <Button url="/app/settings/portal">Set up the portal</Button>
+            </InlineStack>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
           id="macros"
           title="Macros"
           description="Saved replies agents insert from the reply box, with the customer's details filled in."

@@ -517,6 +517,60 @@ const KEEPS_B_MAIL: ProbeOptions = {
   },
 };
 
+/** Settings → Self-service portal's form for `shopId` (the defaults, with `fields` on top). */
+const portalForm = (shopId: string, fields: Record<string, string> = {}): Record<string, string> => ({
+  intent: "save",
+  shopId,
+  trackEnabled: "true",
+  returnEnabled: "true",
+  returnWindowFrom: "delivered",
+  returnWindowDays: "30",
+  loopReturnsUrl: "",
+  cancelEnabled: "true",
+  cancelStatuses: "unfulfilled",
+  reportIssueEnabled: "true",
+  issueOptions: "",
+  signInEmailCode: "true",
+  signInSmsCode: "false",
+  signInOrderNumber: "true",
+  smsAccountSid: "",
+  smsFrom: "",
+  smsAuthToken: "",
+  smsApiBaseUrl: "",
+  accentColor: "#1f5199",
+  launcherPosition: "right",
+  launcherLabel: "",
+  ...fields,
+});
+/** B's portal settings with an SMS token, saved once: what A's portal settings probes must not see or change. */
+const B_PORTAL = {
+  signInSmsCode: "true",
+  smsAccountSid: "ACnorthtrailportal0001",
+  smsFrom: "+16045550142",
+  smsAuthToken: "north-trail-sms-auth-token",
+  launcherLabel: "North Trail help",
+};
+async function ensureBPortal(f: Fixture) {
+  if (!(await db.portalSettings.findUnique({ where: { shopId: f.B.id } }))) {
+    const { savePortalOptions } = await import("~/models/portal-settings.server");
+    const { PortalSettingsFieldsSchema } = await import("~/domain/portal-settings");
+    const fields = PortalSettingsFieldsSchema.parse(portalForm(f.B.id, B_PORTAL));
+    expect((await savePortalOptions(f.B.id, fields)).ok).toBe(true);
+  }
+  return db.portalSettings.findUniqueOrThrow({ where: { shopId: f.B.id } });
+}
+/** A portal settings probe: none of B's portal settings (or its token's ciphertext) in the answer, B's row unchanged. */
+const KEEPS_B_PORTAL: ProbeOptions = {
+  prepare: ensureBPortal,
+  forbid: () => [B_PORTAL.smsAccountSid, B_PORTAL.smsAuthToken, B_PORTAL.launcherLabel],
+  async check(answer, f, prepared) {
+    expect(answer.text).not.toContain((prepared as { smsAuthTokenSealed: string }).smsAuthTokenSealed);
+    expect(await db.portalSettings.findUnique({ where: { shopId: f.B.id } }), "B's portal settings changed").toEqual(
+      prepared,
+    );
+  },
+};
+
 /** One entry per file in app/routes. */
 const ROUTES: { file: string; probes: Probe[] }[] = [
   {
@@ -1244,6 +1298,56 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         (f) => `/app/settings/email?${asIfB(f)}`,
         (f) => ({ intent: "send-test", to: "owner@maple-goods.example", workspaceId: f.B.workspaceId }),
         { ...FOR_A, ...KEEPS_B_MAIL, statuses: [200, 409] },
+      ),
+    ],
+  },
+  {
+    file: "app.settings.portal.tsx",
+    probes: [
+      adminGet(
+        "B's store's portal settings by its id, with B's shop and host in the query",
+        (f) => `/app/settings/portal?shopId=${f.B.id}&${asIfB(f)}`,
+        { statuses: [404], ...KEEPS_B_PORTAL },
+      ),
+      adminGet(
+        "portal settings with B's shop and workspace in the query: A's own store",
+        (f) => `/app/settings/portal?${asIfB(f)}&workspaceId=${f.B.workspaceId}`,
+        {
+          ...FOR_A,
+          ...KEEPS_B_PORTAL,
+          mayChange: [],
+          async check(answer, f, prepared) {
+            await KEEPS_B_PORTAL.check!(answer, f, prepared);
+            expect(json(answer)).toMatchObject({ store: { id: f.A.id, domain: f.A.domain } });
+          },
+        },
+      ),
+      adminPost(
+        "save portal settings naming B's store",
+        (f) => `/app/settings/portal?${asIfB(f)}`,
+        (f) => portalForm(f.B.id, { launcherLabel: "Maple probe", workspaceId: f.B.workspaceId }),
+        { statuses: [404], ...KEEPS_B_PORTAL },
+      ),
+      adminPost(
+        "remove the SMS auth token of B's store",
+        (f) => `/app/settings/portal?${asIfB(f)}`,
+        (f) => ({ intent: "remove-sms-token", shopId: f.B.id }),
+        { statuses: [404], ...KEEPS_B_PORTAL },
+      ),
+      adminPost(
+        "save A's portal settings with B's workspace and shop in the query and form",
+        (f) => `/app/settings/portal?${asIfB(f)}`,
+        (f) => portalForm(f.A.id, { launcherLabel: "Maple help", workspaceId: f.B.workspaceId, domain: f.B.domain }),
+        {
+          ...FOR_A,
+          ...KEEPS_B_PORTAL,
+          async check(answer, f, prepared) {
+            await KEEPS_B_PORTAL.check!(answer, f, prepared);
+            expect(await db.portalSettings.findUnique({ where: { shopId: f.A.id } })).toMatchObject({
+              launcherLabel: "Maple help",
+            });
+          },
+        },
       ),
     ],
   },
