@@ -1,48 +1,31 @@
 // The storefront launcher in real Chromium: demo storefront (real app embed) → App Proxy emulation
-// → a stand-in app answering GET /proxy/widget like the real route.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
+// → the portal API stand-in (dev/storefront/portal-api-standin.ts). What the loader does on its
+// own: nothing fetched before the shopper shows interest, the UI's assets on first hover or open,
+// the dialog's keyboard behaviour, and the failures it must survive. The portal's flows are in
+// portal-flows.test.ts.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStorefront, type Storefront } from "../storefront/index.ts";
+import { startPortalStandin, type PortalStandin } from "../storefront/portal-api-standin.ts";
 import { requireChromium, launchShopdeskBrowser, type ShopdeskBrowser } from "./launch.ts";
 
 const API_SECRET = "widget-test-secret";
-const FIRST_NAMES: Record<string, string> = { "7": "Ada" };
 
 requireChromium();
 
 describe("storefront portal widget (real Chromium)", () => {
-  let widgetRequests = 0;
-  let failNext = false;
-  const app = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://app.local");
-    if (url.pathname !== "/proxy/widget") return res.writeHead(404).end();
-    widgetRequests++;
-    if (failNext) {
-      failNext = false;
-      return res.writeHead(500, { "content-type": "text/plain" }).end("boom");
-    }
-    const customerId = url.searchParams.get("logged_in_customer_id") ?? "";
-    res.writeHead(200, { "content-type": "application/json" });
-    res.end(
-      JSON.stringify({
-        shop: { name: "Demo Goods" },
-        customer: { loggedIn: customerId !== "", firstName: FIRST_NAMES[customerId] ?? null },
-      }),
-    );
-  });
+  let api: PortalStandin;
   let storefront: Storefront;
   let harness: ShopdeskBrowser;
 
   beforeAll(async () => {
-    await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+    api = await startPortalStandin();
     storefront = await startStorefront({
-      appUrl: `http://127.0.0.1:${(app.address() as AddressInfo).port}`,
+      appUrl: api.url,
       apiSecret: API_SECRET,
       shop: "demo-goods.myshopify.com",
       shopName: "Demo Goods",
-      lookupCustomer: (id) => (FIRST_NAMES[id] ? { firstName: FIRST_NAMES[id] } : null),
+      lookupCustomer: (id) => (id === "7" ? { firstName: "Ada" } : null),
     });
     harness = await launchShopdeskBrowser({
       appUrl: "http://127.0.0.1:9",
@@ -55,24 +38,45 @@ describe("storefront portal widget (real Chromium)", () => {
   afterAll(async () => {
     await harness?.close();
     await storefront?.close();
-    app.closeAllConnections();
-    await new Promise((resolve) => app.close(resolve));
+    await api?.close();
   });
 
   const launcher = (page: Page) => page.locator("[data-shopdesk-launcher]");
   const dialog = (page: Page) => page.getByRole("dialog");
+  const sessionCalls = () => api.calls.filter((call) => call.name === "session").length;
 
-  it("opens on click, loads the shop from the App Proxy once, and closes with Escape", async () => {
-    const page = await harness.openStorefront();
-    widgetRequests = 0;
+  /** Every request the page makes for the portal UI's assets. */
+  function uiRequests(page: Page): string[] {
+    const seen: string[] = [];
+    page.on("request", (request) => {
+      if (/portal-app\.(js|css)/.test(request.url())) seen.push(new URL(request.url()).pathname);
+    });
+    return seen;
+  }
+
+  it("fetches nothing until asked, then opens on click, and closes with Escape back to the launcher", async () => {
+    const page = await harness.context.newPage();
+    const assets = uiRequests(page);
+    api.calls.length = 0;
+    await page.goto(storefront.url);
+    await launcher(page).waitFor();
+    await page.waitForLoadState("networkidle");
+    expect(assets).toEqual([]); // a page view loads the loader only
+    expect(api.calls).toEqual([]);
     await expect(launcher(page).getAttribute("aria-expanded")).resolves.toBe("false");
-    expect(widgetRequests).toBe(0); // nothing fetched until the shopper asks
+
     await launcher(page).click();
     await expect(launcher(page).getAttribute("aria-expanded")).resolves.toBe("true");
     await dialog(page).getByRole("heading", { name: "Demo Goods" }).waitFor();
+    await expect(dialog(page).getAttribute("aria-modal")).resolves.toBe("true");
+    await dialog(page).getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
     await expect(dialog(page).getByText("Hi there! How can we help you today?").isVisible()).resolves.toBe(true);
-    await expect(page.locator("[data-shopdesk-status]").isHidden()).resolves.toBe(true); // guest: no "Signed in"
+    await expect(page.locator("[data-shopdesk-status]").isHidden()).resolves.toBe(true); // nothing to announce
     await expect(page.evaluate(() => document.activeElement?.hasAttribute("data-shopdesk-close"))).resolves.toBe(true);
+    expect(assets.sort()).toEqual([
+      "/extensions/shopdesk-portal/assets/portal-app.css",
+      "/extensions/shopdesk-portal/assets/portal-app.js",
+    ]);
 
     await page.keyboard.press("Escape");
     await dialog(page).waitFor({ state: "hidden" });
@@ -81,8 +85,20 @@ describe("storefront portal widget (real Chromium)", () => {
       true,
     );
     await launcher(page).click();
-    await dialog(page).getByRole("heading", { name: "Demo Goods" }).waitFor();
-    expect(widgetRequests).toBe(1);
+    await dialog(page).getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
+    expect(sessionCalls()).toBe(1); // the UI keeps its state between opens
+    expect(assets).toHaveLength(2);
+    await page.close();
+  });
+
+  it("starts loading the UI on hover, before the click", async () => {
+    const page = await harness.context.newPage();
+    const assets = uiRequests(page);
+    await page.goto(storefront.url);
+    const before = sessionCalls();
+    await launcher(page).hover();
+    await expect.poll(() => assets.length).toBe(2);
+    expect(sessionCalls()).toBe(before); // the UI is ready; the app is asked only on open
     await page.close();
   });
 
@@ -99,19 +115,28 @@ describe("storefront portal widget (real Chromium)", () => {
     await page.close();
   });
 
-  it("shows an error line when the App Proxy call fails, and retries on the next open", async () => {
+  it("says so when the portal API fails, and tries again on request", async () => {
     const page = await harness.openStorefront("/?locale=en");
-    failNext = true;
+    api.failNext(500);
+    await launcher(page).click();
+    await dialog(page).getByText("We couldn’t load help right now. Please try again later.").waitFor();
+    await dialog(page).getByRole("button", { name: "Try again" }).click();
+    await dialog(page).getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
+    await page.close();
+  });
+
+  it("opens with an error line when the UI cannot be downloaded, and downloads it on the next open", async () => {
+    const page = await harness.context.newPage();
+    let blocked = true;
+    await page.route("**/portal-app.js", (route) => (blocked ? route.abort() : route.continue()));
+    await page.goto(storefront.url);
     await launcher(page).click();
     const status = page.locator("[data-shopdesk-status]");
     await status.getByText("We couldn’t load help right now. Please try again later.").waitFor();
     await page.getByRole("button", { name: "Close help panel" }).click();
+    blocked = false;
     await launcher(page).click();
-    await dialog(page).getByRole("heading", { name: "Demo Goods" }).waitFor();
-    await expect(status.isHidden()).resolves.toBe(true);
-    if (process.env.SHOPDESK_SCREENSHOTS) {
-      await page.screenshot({ path: `${process.env.SHOPDESK_SCREENSHOTS}/storefront-widget.png` });
-    }
+    await dialog(page).getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
     await page.close();
   });
 });

@@ -1,6 +1,7 @@
-// Renders a theme app extension's app embed the way Shopify's storefront renderer does, closely
-// enough for demos and tests: the block file as written (schema stripped), settings from the schema
-// defaults, `| t` from the extension's own locales, and the schema's JS/CSS injected into <head>.
+// Renders a theme app extension's blocks the way Shopify's storefront renderer does, closely enough
+// for demos and tests: the block file as written (schema stripped), settings from the schema
+// defaults, `{% render %}` from the extension's snippets, `| t` from the extension's own locales,
+// and the schema's JS/CSS injected into <head> (a deferred script, a stylesheet link).
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -61,7 +62,15 @@ function lookup(translations: Translations | undefined, key: string): string | u
  */
 export function createEngine(options: { extension: string; assetUrl: (file: string) => string; root?: string }) {
   const { defaultLocale, locales } = readLocales(options.extension);
-  const engine = new Liquid({ strictFilters: true, root: options.root, extname: ".liquid", cache: false });
+  const snippets = path.join(extensionsRoot, options.extension, "snippets");
+  const engine = new Liquid({
+    strictFilters: true,
+    root: options.root,
+    // An app block's `{% render 'x' %}` finds the extension's snippets/x.liquid, as on Shopify.
+    partials: [snippets, ...(options.root ? [options.root] : [])],
+    extname: ".liquid",
+    cache: false,
+  });
   engine.registerFilter("t", function (this: { context: { getSync(path: string[]): unknown } }, key: string, ...args) {
     const locale = String(this.context.getSync(["request", "locale", "iso_code"]) ?? defaultLocale);
     const text =
@@ -82,14 +91,33 @@ export function createEngine(options: { extension: string; assetUrl: (file: stri
   engine.registerFilter("asset_url", (file: string) => options.assetUrl(file));
   // Shopify's perceived brightness (0–255) used by themes to pick readable text on a color.
   engine.registerFilter("color_brightness", (color: string) => {
-    const hex = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(String(color).trim())?.[1];
-    if (!hex) return 0;
-    const full = hex.length === 3 ? [...hex].map((c) => c + c).join("") : hex;
-    const [r, g, b] = [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16)) as [number, number, number];
+    const [r, g, b] = rgb(String(color));
     return Math.round((r * 299 + g * 587 + b * 114) / 1000);
+  });
+  // Shopify's WCAG contrast ratio of two colours, to one decimal (e.g. 7.4).
+  engine.registerFilter("color_contrast", (color: string, other: string) => {
+    const [a, b] = [relativeLuminance(String(color)), relativeLuminance(String(other))];
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    return Math.round(ratio * 10) / 10;
   });
   engine.registerFilter("money", (cents: number) => `$${(Number(cents) / 100).toFixed(2)}`);
   return { engine, locales: [...locales.keys()], defaultLocale };
+}
+
+function rgb(color: string): [number, number, number] {
+  const hex = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color.trim())?.[1];
+  if (!hex) return [0, 0, 0];
+  const full = hex.length === 3 ? [...hex].map((c) => c + c).join("") : hex;
+  return [0, 2, 4].map((i) => parseInt(full.slice(i, i + 2), 16)) as [number, number, number];
+}
+
+/** WCAG 2 relative luminance of a #rgb / #rrggbb colour. */
+export function relativeLuminance(color: string): number {
+  const [r, g, b] = rgb(color).map((v) => {
+    const c = v / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
 export interface RenderedEmbed {
@@ -99,22 +127,45 @@ export interface RenderedEmbed {
   body: string;
 }
 
-export async function renderAppEmbed(
-  engine: Liquid,
-  options: { extension: string; block: string; assetUrl: (file: string) => string; context: Record<string, unknown> },
-): Promise<RenderedEmbed> {
+export interface BlockOptions {
+  extension: string;
+  block: string;
+  assetUrl: (file: string) => string;
+  context: Record<string, unknown>;
+  /** Merchant settings over the schema's defaults, as the theme editor would save them. */
+  settings?: Record<string, unknown>;
+}
+
+async function renderBlock(engine: Liquid, options: BlockOptions) {
   const { liquid, schema } = readBlock(options.extension, options.block);
-  const settings = Object.fromEntries((schema.settings ?? []).map((setting) => [setting.id, setting.default]));
+  const defaults = Object.fromEntries((schema.settings ?? []).map((setting) => [setting.id, setting.default]));
   const id = `${options.extension}-${options.block}`.replace(/[^a-z0-9]+/gi, "_");
-  const html = await engine.parseAndRender(liquid, {
-    ...options.context,
-    block: { id, settings, shopify_attributes: "" },
-  });
+  const html = await engine.parseAndRender(
+    liquid,
+    { ...options.context, block: { id, settings: { ...defaults, ...options.settings }, shopify_attributes: "" } },
+    // Shopify's global objects (shop, request, customer…) stay visible inside `{% render %}`.
+    { globals: options.context },
+  );
   const head = [
     schema.stylesheet && `<link rel="stylesheet" href="${options.assetUrl(schema.stylesheet)}">`,
     schema.javascript && `<script src="${options.assetUrl(schema.javascript)}" defer></script>`,
   ]
     .filter(Boolean)
     .join("\n");
+  return { id, html, head };
+}
+
+/** An app embed (target "body"): its assets for <head>, its markup for the end of <body>. */
+export async function renderAppEmbed(engine: Liquid, options: BlockOptions): Promise<RenderedEmbed> {
+  const { id, html, head } = await renderBlock(engine, options);
   return { head, body: `<div id="shopify-block-${id}" class="shopify-block shopify-app-block">${html}</div>` };
+}
+
+/** An app block (target "section") placed in a section of a page template. */
+export async function renderAppBlock(engine: Liquid, options: BlockOptions): Promise<RenderedEmbed> {
+  const { id, html, head } = await renderBlock(engine, options);
+  return {
+    head,
+    body: `<div class="shopify-section"><div id="shopify-block-${id}" class="shopify-block shopify-app-block">${html}</div></div>`,
+  };
 }

@@ -8,12 +8,13 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { signAppProxyUrl } from "../store-emulator/signing.ts";
-import { createEngine, extensionAssetPath, renderAppEmbed } from "./app-embed.ts";
-import { demoProducts } from "./catalog.ts";
+import { createEngine, extensionAssetPath, renderAppBlock, renderAppEmbed } from "./app-embed.ts";
+import { demoCollections, demoProducts } from "./catalog.ts";
 
 const themeDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "theme");
 const EXTENSION = "shopdesk-portal";
 const EMBED_BLOCK = "portal-embed";
+const PAGE_BLOCK = "portal-page";
 /** Mirrors shopify.app.toml [app_proxy]: prefix "apps", subpath "shopdesk", url "/proxy". */
 export const APP_PROXY = { pathPrefix: "/apps/shopdesk", appPath: "/proxy" } as const;
 const CUSTOMER_COOKIE = "shopdesk_demo_customer";
@@ -38,6 +39,11 @@ export interface StorefrontOptions {
   emulatorUrl?: string;
   /** Names for the header and the Liquid `customer` object; default: "Customer <id>". */
   lookupCustomer?: (id: string) => DemoCustomer | null | Promise<DemoCustomer | null>;
+  /** Whether the theme has the app embed turned on (default true); off measures the bare theme. */
+  appEmbed?: boolean;
+  /** Theme-editor settings of the app embed and of the Help page's app block, over their defaults. */
+  embedSettings?: Record<string, unknown>;
+  pageBlockSettings?: Record<string, unknown>;
 }
 
 export interface Storefront {
@@ -92,6 +98,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
     url: URL,
     template: string | { liquid: string },
     vars: Record<string, unknown>,
+    withPageBlock = false,
   ) {
     const requested = url.searchParams.get("locale") ?? cookies(req).get(LOCALE_COOKIE) ?? defaultLocale;
     const locale = locales.includes(requested) ? requested : defaultLocale;
@@ -103,15 +110,24 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
       available_locales: locales,
       ...vars,
     };
-    const embed = await renderAppEmbed(engine, { extension: EXTENSION, block: EMBED_BLOCK, assetUrl, context });
+    const blockOptions = { extension: EXTENSION, assetUrl, context };
+    const embed =
+      options.appEmbed === false
+        ? { head: "", body: "" }
+        : await renderAppEmbed(engine, { ...blockOptions, block: EMBED_BLOCK, settings: options.embedSettings });
+    const pageBlock = withPageBlock
+      ? await renderAppBlock(engine, { ...blockOptions, block: PAGE_BLOCK, settings: options.pageBlockSettings })
+      : { head: "", body: "" };
     const content =
       typeof template === "string"
-        ? await engine.renderFile(template, context)
+        ? await engine.renderFile(template, { ...context, page_blocks: pageBlock.body })
         : await engine.parseAndRender(template.liquid, context);
+    // Shopify includes each asset once however many blocks name it.
+    const head = [...new Set([...pageBlock.head.split("\n"), ...embed.head.split("\n")].filter(Boolean))];
     return engine.renderFile("layout", {
       ...context,
       content_for_layout: content,
-      content_for_header: embed.head,
+      content_for_header: head.join("\n"),
       content_for_app_embeds: embed.body,
     });
   }
@@ -160,6 +176,29 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
     send(res, upstream.status, type, body, location ? { location } : {});
   }
 
+  /** The theme's pages: home, a product, a collection, and the Help page with the portal app block. */
+  async function storePage(req: http.IncomingMessage, url: URL): Promise<string | null> {
+    if (url.pathname === "/") return renderPage(req, url, "index", { page_title: "Home", products: demoProducts });
+    const product = /^\/products\/([\w-]+)$/.exec(url.pathname);
+    if (product) {
+      const found = demoProducts.find((candidate) => candidate.handle === product[1]);
+      if (!found) return null;
+      const related = demoProducts.filter((candidate) => candidate !== found).slice(0, 3);
+      return renderPage(req, url, "product", { page_title: found.title, product: found, related });
+    }
+    const collection = /^\/collections\/([\w-]+)$/.exec(url.pathname);
+    if (collection) {
+      const found = demoCollections.find((candidate) => candidate.handle === collection[1]);
+      if (!found) return null;
+      const products = found.products.flatMap((handle) => demoProducts.filter((p) => p.handle === handle));
+      return renderPage(req, url, "collection", { page_title: found.title, collection: found, products });
+    }
+    if (url.pathname === "/pages/help") {
+      return renderPage(req, url, "page", { page_title: "Help", page: { title: "Help" } }, true);
+    }
+    return null;
+  }
+
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "127.0.0.1"}`);
     try {
@@ -197,10 +236,8 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
         res.writeHead(303, { location: "/", "set-cookie": `${CUSTOMER_COOKIE}=; Path=/; Max-Age=0` });
         return res.end();
       }
-      if (url.pathname === "/") {
-        const html = await renderPage(req, url, "index", { page_title: "Home", products: demoProducts });
-        return send(res, 200, "text/html; charset=utf-8", html, { "set-cookie": localeCookie });
-      }
+      const page = await storePage(req, url);
+      if (page) return send(res, 200, "text/html; charset=utf-8", page, { "set-cookie": localeCookie });
       send(res, 404, "text/plain; charset=utf-8", "Not found");
     } catch (error) {
       send(

@@ -29,24 +29,102 @@ describe("demo storefront", () => {
     const body = html.slice(html.indexOf("<body>"));
     expect(body).toMatch(/<div id="shopify-block-[\w-]+" class="shopify-block shopify-app-block">/);
     expect(body).toContain("data-shopdesk-portal");
-    expect(body).toContain('data-proxy-url="/apps/shopdesk/widget"');
+    expect(body).toContain('data-proxy-url="/apps/shopdesk/portal"');
     expect(body).toContain('aria-expanded="false"');
     expect(body).toContain('role="dialog"');
+    expect(body).toContain('aria-modal="true"');
     expect(body).toContain(">Help</span>");
-    expect(body).toContain('data-text-signed-in="Signed in as {name}"');
+    expect(body).toContain('data-signed-in-as="Signed in as {name}"');
+    expect(body).toContain('data-order-title="Order {name}"');
     expect(body).not.toContain("translation missing");
     expect(body).not.toContain("{% schema");
 
+    // Nothing of the embed blocks rendering: no stylesheet link, one deferred script; the UI's
+    // assets are only named (data attributes) for the loader to fetch on demand.
     const head = html.slice(0, html.indexOf("<body>"));
-    const css = /<link rel="stylesheet" href="([^"]+portal\.css)">/.exec(head)?.[1];
+    expect(head).not.toMatch(/<link[^>]+extensions\/shopdesk-portal/);
     const js = /<script src="([^"]+portal\.js)" defer><\/script>/.exec(head)?.[1];
-    expect(css && js).toBeTruthy();
+    expect(js).toBeTruthy();
     const jsResponse = await fetch(`${storefront.url}${js}`);
     expect(jsResponse.headers.get("content-type")).toMatch(/^text\/javascript/);
     expect(await jsResponse.text()).toContain("data-shopdesk-portal");
-    const cssResponse = await fetch(`${storefront.url}${css}`);
+    const appJs = /data-app-js="([^"]+)"/.exec(body)?.[1];
+    const appCss = /data-app-css="([^"]+)"/.exec(body)?.[1];
+    expect(appJs).toBe("/extensions/shopdesk-portal/assets/portal-app.js");
+    expect((await fetch(`${storefront.url}${appJs}`)).status).toBe(200);
+    const cssResponse = await fetch(`${storefront.url}${appCss}`);
     expect(cssResponse.headers.get("content-type")).toMatch(/^text\/css/);
     expect((await fetch(`${storefront.url}/extensions/shopdesk-portal/assets/nope.js`)).status).toBe(404);
+  });
+
+  it.each([
+    ["/products/morning-mug", "Morning Mug", "Add to cart"],
+    ["/collections/all", "All products", "Market Tote"],
+    ["/collections/spring", "Spring collection", "Harbor Cap"],
+  ])("renders %s with the app embed", async (path, title, text) => {
+    const { response, html } = await page(path);
+    expect(response.status).toBe(200);
+    expect(html).toContain(`<title>${title} – Demo Goods &amp; Co</title>`);
+    expect(html).toContain(text);
+    expect(html).toContain("data-shopdesk-portal");
+    expect(html).not.toContain("data-shopdesk-portal-page");
+  });
+
+  it("answers 404 for an unknown product or collection", async () => {
+    expect((await page("/products/nope")).response.status).toBe(404);
+    expect((await page("/collections/nope")).response.status).toBe(404);
+  });
+
+  it("renders the Help page with the full-page portal app block and its stylesheet", async () => {
+    const { schema } = readBlock("shopdesk-portal", "portal-page");
+    expect(schema.target).toBe("section");
+    const { html } = await page("/pages/help?locale=de");
+    const head = html.slice(0, html.indexOf("<body>"));
+    expect(head).toContain('<link rel="stylesheet" href="/extensions/shopdesk-portal/assets/portal-app.css">');
+    expect(head.match(/portal\.js/g)).toHaveLength(1); // both blocks name it; Shopify loads it once
+    expect(html).toMatch(/<section\s+class="shopdesk-portal-page shopdesk-portal-page--center"/);
+    expect(html).toContain("Hilfe zu Ihren Bestellungen");
+    expect(html).not.toContain("translation missing");
+  });
+
+  it("leaves the embed out when the theme has it turned off", async () => {
+    const bare = await startStorefront({
+      appUrl: "http://127.0.0.1:9",
+      apiSecret: "storefront-test-secret",
+      shop: "demo-goods.myshopify.com",
+      shopName: "Demo Goods",
+      appEmbed: false,
+    });
+    try {
+      const html = await (await fetch(`${bare.url}/products/harbor-cap`)).text();
+      expect(html).toContain("Harbor Cap");
+      expect(html).not.toContain("shopdesk");
+    } finally {
+      await bare.close();
+    }
+  });
+
+  it.each([
+    ["#1f5199", "#ffffff", "#1f5199", "#1f5199"],
+    ["#ffd400", "#000000", "#1a1a1a", "#1a1a1a"],
+    ["#d9534f", "#000000", "#1a1a1a", "#d9534f"],
+    ["#000000", "#ffffff", "#000000", "#000000"],
+  ])("picks readable colours for accent %s", async (accent, onAccent, ink, focus) => {
+    const themed = await startStorefront({
+      appUrl: "http://127.0.0.1:9",
+      apiSecret: "storefront-test-secret",
+      shop: "demo-goods.myshopify.com",
+      shopName: "Demo Goods",
+      embedSettings: { accent_color: accent },
+    });
+    try {
+      const html = await (await fetch(`${themed.url}/`)).text();
+      expect(html).toContain(
+        `--shopdesk-accent: ${accent}; --shopdesk-on-accent: ${onAccent}; --shopdesk-accent-ink: ${ink}; --shopdesk-focus: ${focus};`,
+      );
+    } finally {
+      await themed.close();
+    }
   });
 
   it("uses the schema defaults for the merchant settings", async () => {
@@ -66,7 +144,7 @@ describe("demo storefront", () => {
     const { response, html } = await page(`/?locale=${locale}`);
     expect(html).toContain(`<html lang="${locale}">`);
     expect(html).toContain(`>${label}</span>`);
-    expect(html).toContain(`data-text-signed-in="${signedIn}"`);
+    expect(html).toContain(`data-signed-in-as="${signedIn}"`);
     expect(html).not.toContain("translation missing");
     const cookie = response.headers.get("set-cookie")?.split(";")[0] ?? "";
     expect((await page("/", cookie)).html).toContain(`>${label}</span>`);
