@@ -11,6 +11,7 @@ import { orderTimeline, timelineEventLabelEn } from "./order-timeline";
 import { PORTAL_LOCALES } from "./portal-messages";
 import {
   FINANCIAL_STATUS_LABELS,
+  ORDER_MESSAGES,
   SHOPPER_STATUS_LABELS,
   shopperStatusLabel,
   timelineEventLabel,
@@ -30,6 +31,7 @@ describe("labels", () => {
         Object.keys(FINANCIAL_STATUS_LABELS.en).sort(),
       );
       expect(Object.keys(TRACKING_NOTICES[locale]).sort()).toEqual(["details_delayed", "details_unavailable"]);
+      expect(Object.keys(ORDER_MESSAGES[locale]).sort()).toEqual(["invalidRequest", "listChanged", "orderNotFound"]);
     }
     expect(SHOPPER_STATUS_LABELS.fr.delivered).toBe("Livrée");
   });

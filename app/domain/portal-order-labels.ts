@@ -220,7 +220,7 @@ const CANCEL_REASON_LABELS: Record<PortalLocale, Record<OrderCancelReason, strin
     OTHER: null,
   },
   es: {
-    CUSTOMER: "Cancelado a petición suya",
+    CUSTOMER: "Cancelado a tu petición",
     DECLINED: "Pago rechazado",
     INVENTORY: "Artículos no disponibles",
     FRAUD: "Cancelado por la tienda",
@@ -252,9 +252,9 @@ export const TRACKING_NOTICES: Translations<TrackingNotice> = {
   },
   es: {
     details_unavailable:
-      "No se han podido cargar las últimas novedades del transportista. Inténtelo de nuevo en un momento.",
+      "No se han podido cargar las últimas novedades del transportista. Inténtalo de nuevo en un momento.",
     details_delayed:
-      "Las últimas novedades del transportista están tardando más de lo habitual. Vuelva a consultarlo en un momento.",
+      "Las últimas novedades del transportista están tardando más de lo habitual. Vuelve a consultarlo en un momento.",
   },
 };
 
@@ -285,3 +285,29 @@ export function timelineEventLabel(event: TimelineEvent, locale: PortalLocale): 
       return event.pickedUp ? titles.picked_up : titles.delivered;
   }
 }
+
+export type OrderMessage = "orderNotFound" | "invalidRequest" | "listChanged";
+
+/** The order endpoints' refusals, shown to the shopper as they are. */
+export const ORDER_MESSAGES: Translations<OrderMessage> = {
+  en: {
+    orderNotFound: "We couldn't find this order.",
+    invalidRequest: "Something in this request is not right. Reload the page and try again.",
+    listChanged: "Your order list has changed. Reload it to see your orders.",
+  },
+  fr: {
+    orderNotFound: "Nous n'avons pas trouvé cette commande.",
+    invalidRequest: "Quelque chose ne va pas dans cette demande. Rechargez la page et réessayez.",
+    listChanged: "Votre liste de commandes a changé. Rechargez-la pour voir vos commandes.",
+  },
+  de: {
+    orderNotFound: "Wir konnten diese Bestellung nicht finden.",
+    invalidRequest: "Mit dieser Anfrage stimmt etwas nicht. Laden Sie die Seite neu und versuchen Sie es erneut.",
+    listChanged: "Ihre Bestellliste hat sich geändert. Laden Sie sie neu, um Ihre Bestellungen zu sehen.",
+  },
+  es: {
+    orderNotFound: "No hemos encontrado este pedido.",
+    invalidRequest: "Algo no está bien en esta solicitud. Recarga la página e inténtalo de nuevo.",
+    listChanged: "Tu lista de pedidos ha cambiado. Recárgala para ver tus pedidos.",
+  },
+};

@@ -418,6 +418,31 @@ function proxyGet(
   );
 }
 
+/** A storefront POST through the App Proxy (the portal API): signed like proxyGet, with a JSON body. */
+function proxyPost(
+  name: string,
+  path: string,
+  params: (f: Fixture) => [string, string][],
+  body: (f: Fixture) => unknown,
+  options: ProbeOptions & { tamper?: (url: URL, f: Fixture) => void } = {},
+): Probe {
+  const { tamper, ...rest } = options;
+  return probe(
+    name,
+    "POST",
+    "proxy",
+    (f) => {
+      const url = new URL(path, stack.app.url);
+      for (const [key, value] of params(f)) url.searchParams.append(key, value);
+      url.searchParams.set("signature", appProxySignature(url.searchParams, TEST_APP.apiSecret));
+      tamper?.(url, f);
+      const headers = { "content-type": "application/json" };
+      return new Request(url, { method: "POST", headers, body: JSON.stringify(body(f)) });
+    },
+    rest,
+  );
+}
+
 /** A delivery signed with the app secret and A's X-Shopify-Shop-Domain, carrying `payload`. */
 function webhook(topic: string, name: string, payload: (f: Fixture) => unknown, options: ProbeOptions = {}): Probe {
   return probe(
@@ -570,6 +595,43 @@ const KEEPS_B_PORTAL: ProbeOptions = {
     );
   },
 };
+
+/**
+ * Portal sign-ins for the portal's order probes, made once: a shopper of A (a customer with an
+ * order of A's) and one of B (B's customer). The probes' `prepare` makes them; `build` reads them.
+ */
+let orderShoppers: { aToken: string; aOrderId: string; bToken: string } | null = null;
+async function ensureOrderShoppers(f: Fixture) {
+  if (orderShoppers) return orderShoppers;
+  const { openPortalSession } = await import("~/services/portal/portal-auth.server");
+  const aOrder = await db.shopifyOrder.findFirstOrThrow({
+    where: { shopId: f.A.id, shopifyCustomerId: { not: null }, deletedAt: null },
+    orderBy: { shopifyCreatedAt: "desc" },
+  });
+  const a = await openPortalSession(f.A.id, { method: "store_login", shopifyCustomerId: aOrder.shopifyCustomerId });
+  const b = await openPortalSession(f.B.id, {
+    method: "store_login",
+    shopifyCustomerId: `gid://shopify/Customer/${f.b.customer.id}`,
+    email: f.b.customer.email,
+  });
+  orderShoppers = { aToken: a.token, aOrderId: aOrder.id, bToken: b.token };
+  return orderShoppers;
+}
+const shoppers = () => orderShoppers!;
+/** Answered for A's shopper: only A's orders in it. */
+const A_ORDERS_ONLY: ProbeOptions = {
+  ...FOR_A,
+  prepare: ensureOrderShoppers,
+  async check(answer, f) {
+    const body = json(answer) as { orders?: { id: string }[]; order?: { id: string } };
+    const ids = body.orders?.map((order) => order.id) ?? (body.order ? [body.order.id] : []);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(await db.shopifyOrder.count({ where: { id: { in: ids }, shopId: f.A.id } })).toBe(ids.length);
+  },
+};
+/** Refused before anything of A's or B's is read (no session of B's shop works under A's signature). */
+const SIGN_IN_AGAIN: ProbeOptions = { statuses: [401], prepare: ensureOrderShoppers };
+const NOT_FOUND: ProbeOptions = { statuses: [404], prepare: ensureOrderShoppers };
 
 /** One entry per file in app/routes. */
 const ROUTES: { file: string; probes: Probe[] }[] = [
@@ -1348,6 +1410,98 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
             });
           },
         },
+      ),
+    ],
+  },
+  {
+    file: "proxy.portal.orders.tsx",
+    probes: [
+      proxyGet("a GET (the portal API is POST only)", "/proxy/portal/orders", () => proxyParams(A), {
+        statuses: [405],
+      }),
+      proxyPost(
+        "A's shopper's token, with B's customer logged in and B's shop, customer and email in the body",
+        "/proxy/portal/orders",
+        (f) => proxyParams(A, String(f.b.customer.id)),
+        (f) => ({
+          token: shoppers().aToken,
+          shop: f.B.domain,
+          shopId: f.B.id,
+          shopifyCustomerId: `gid://shopify/Customer/${f.b.customer.id}`,
+          email: f.b.customer.email,
+        }),
+        A_ORDERS_ONLY,
+      ),
+      proxyPost(
+        "A's shopper's token with a page cursor made from B's order (its time and row id)",
+        "/proxy/portal/orders",
+        () => proxyParams(A),
+        (f) => ({
+          token: shoppers().aToken,
+          cursor: Buffer.from(JSON.stringify({ t: "2999-01-01T00:00:00.000Z", i: f.b.orderRowId })).toString(
+            "base64url",
+          ),
+        }),
+        A_ORDERS_ONLY,
+      ),
+      proxyPost(
+        "B's shopper's token under A's signature",
+        "/proxy/portal/orders",
+        () => proxyParams(A),
+        () => ({ token: shoppers().bToken }),
+        SIGN_IN_AGAIN,
+      ),
+      proxyPost(
+        "B's shopper's token, signed for A, then the shop changed to B",
+        "/proxy/portal/orders",
+        () => proxyParams(A),
+        () => ({ token: shoppers().bToken }),
+        {
+          prepare: ensureOrderShoppers,
+          tamper: (url, f) => url.searchParams.set("shop", f.B.domain),
+          statuses: BAD_SIGNATURE,
+        },
+      ),
+    ],
+  },
+  {
+    file: "proxy.portal.order.tsx",
+    probes: [
+      proxyGet(
+        "a GET naming B's order",
+        "/proxy/portal/order",
+        (f) => [...proxyParams(A), ["orderId", f.b.orderRowId]],
+        {
+          statuses: [405],
+        },
+      ),
+      proxyPost(
+        "B's order row id with A's shopper's token",
+        "/proxy/portal/order",
+        () => proxyParams(A),
+        (f) => ({ token: shoppers().aToken, orderId: f.b.orderRowId }),
+        NOT_FOUND,
+      ),
+      proxyPost(
+        "B's order by its Shopify id and GID with A's shopper's token, B's customer logged in",
+        "/proxy/portal/order",
+        (f) => proxyParams(A, String(f.b.customer.id)),
+        (f) => ({ token: shoppers().aToken, orderId: `gid://shopify/Order/${f.b.order.id}` }),
+        NOT_FOUND,
+      ),
+      proxyPost(
+        "B's order with B's shopper's token under A's signature",
+        "/proxy/portal/order",
+        () => proxyParams(A),
+        (f) => ({ token: shoppers().bToken, orderId: f.b.orderRowId }),
+        SIGN_IN_AGAIN,
+      ),
+      proxyPost(
+        "A's shopper's own order, with B's shop and order beside it in the body",
+        "/proxy/portal/order",
+        () => proxyParams(A),
+        (f) => ({ token: shoppers().aToken, orderId: shoppers().aOrderId, shop: f.B.domain, order: f.b.orderRowId }),
+        A_ORDERS_ONLY,
       ),
     ],
   },
