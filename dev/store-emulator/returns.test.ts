@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   DEFAULT_SEED_SHOPS,
   describeOrderState,
@@ -15,6 +15,7 @@ import {
 } from "./index.ts";
 import { returnableQuantity } from "./model.ts";
 import { webhookHmac } from "./signing.ts";
+import { adminSchema } from "./schema.ts";
 import { shopFetcher } from "./testing.ts";
 
 // Response bodies are untyped JSON here; the assertions are what checks their shape.
@@ -75,12 +76,18 @@ async function startEmulator(receiverUrl: string, scopes?: string) {
   });
 }
 
+// Each test is a few HTTP round trips through graphql-js; a loaded CI machine with every unit file
+// in parallel took over 5 s for one. Time is the benchmarks' business, not these tests'.
+vi.setConfig({ testTimeout: 20_000, hookTimeout: 30_000 });
+
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let emulator: StoreEmulator;
 let shopFetch: ReturnType<typeof shopFetcher>;
 let token: string;
 
 beforeAll(async () => {
+  // The real schema is built once per process (~1-2 s, more on a loaded machine): here, not in a test.
+  adminSchema();
   receiver = await startReceiver();
   emulator = await startEmulator(receiver.url);
   shopFetch = shopFetcher(emulator.url);
@@ -621,7 +628,7 @@ describe("orderCancel", () => {
       refundMethod: { storeCreditRefund: { expiresAt: "2099-01-01T00:00:00Z" } },
     });
     expect(ok.data.orderCancel.orderCancelUserErrors).toEqual([]);
-  }, 15_000);
+  });
 
   it("refuses what Shopify refuses, in orderCancelUserErrors and the deprecated userErrors, and changes nothing", async () => {
     const refusal = async (order: OrderRecord | null, variables: Json = {}) => {
