@@ -98,6 +98,23 @@ describe("emulator snapshot", () => {
     expect(next.number).toBe(order.number + 1);
   });
 
+  it("keeps a cancel's staff note, restock type and the restocked stock across a restart", async () => {
+    const first = await start("http://127.0.0.1:9");
+    const order = first.createOrder(SHOP, { lineItems: [{ title: "Wool Blanket", price: "89.00", quantity: 2 }] });
+    const variantId = order.lineItems[0]!.variantId;
+    first.cancel(SHOP, { order: order.id, refund: true, restock: true, staffNote: "Asked by the shopper" });
+    const stock = first.shop(SHOP).state.inventoryAvailable(variantId);
+    expect(stock).toBe(102);
+    const snapshot = JSON.parse(JSON.stringify(first.snapshot())) as ReturnType<StoreEmulator["snapshot"]>;
+    await first.close();
+    running.length = 0;
+
+    const second = await start("http://127.0.0.1:9", snapshot);
+    expect(second.shop(SHOP).state.inventoryAvailable(variantId)).toBe(stock);
+    expect(second.shop(SHOP).order(order.id)).toMatchObject({ cancellationStaffNote: "Asked by the shopper" });
+    expect(second.shop(SHOP).order(order.id)!.refunds[0]!.lineItems[0]!.restockType).toBe("CANCEL");
+  });
+
   it("refuses a snapshot of another format with a message", async () => {
     await expect(start("http://127.0.0.1:9", { version: 99 })).rejects.toThrow(/snapshot/i);
   });
