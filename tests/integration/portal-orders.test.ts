@@ -434,6 +434,31 @@ describe("one order", () => {
     expect(await tracksOf(row.id)).toBe(2);
   });
 
+  it("lists the requests made about the order, with their status in the shopper's language", async () => {
+    const { createTicket } = await import("~/models/ticket.server");
+    const { workspaceId } = await db.shop.findUniqueOrThrow({ where: { id: shopId } });
+    const ticket = await createTicket(workspaceId, {
+      channel: "portal_request",
+      subject: `Cancellation request for ${ines.unfulfilled.name}`,
+      firstMessage: { body: "Please cancel" },
+    });
+    await db.portalRequest.create({
+      data: { shopId, orderId: ines.unfulfilled.rowId, ticketId: ticket.id, kind: "cancel", details: {} },
+    });
+    const { token } = await session({ method: "store_login", shopifyCustomerId: INES.customerId, locale: "de" });
+    const answer = await portal("order", { token, orderId: ines.unfulfilled.rowId });
+    expect((answer.json.order as { requests: unknown[] }).requests).toEqual([
+      {
+        id: expect.any(String),
+        kind: "cancel",
+        status: "received",
+        statusLabel: "Eingegangen",
+        createdAt: expect.any(String),
+        createdLabel: expect.any(String),
+      },
+    ]);
+  });
+
   it("in French for a French session: statuses, timeline, issues, totals and the 404", async () => {
     const { token } = await session({ method: "store_login", shopifyCustomerId: INES.customerId, locale: "fr-FR" });
     const list = await portal("orders", { token });

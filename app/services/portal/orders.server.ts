@@ -395,7 +395,14 @@ export interface PortalOrderDetail extends PortalOrderListItem {
   /** What Report an issue offers; empty when it is not shown. */
   issueOptions: { key: string; label: string }[];
   /** The shopper's requests about this order, newest first. */
-  requests: { id: string; kind: string; status: string; statusLabel: string; createdAt: string }[];
+  requests: {
+    id: string;
+    kind: string;
+    status: string;
+    statusLabel: string;
+    createdAt: string;
+    createdLabel: string;
+  }[];
 }
 
 /**
@@ -479,6 +486,7 @@ export async function getPortalOrder(
       status: request.status,
       statusLabel: REQUEST_STATUS_LABELS[locale][request.status],
       createdAt: request.createdAt.toISOString(),
+      createdLabel: dateLabel(request.createdAt.toISOString(), locale, call.shop.ianaTimezone),
     })),
   };
 }
