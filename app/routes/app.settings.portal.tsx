@@ -1,6 +1,6 @@
 import { data, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Await, useFetcher, useLoaderData, useNavigate, useRevalidator, useRouteError } from "@remix-run/react";
-import { TitleBar, useAppBridge } from "@shopify/app-bridge-react";
+import { useFetcher, useLoaderData, useNavigate, useRevalidator, useRouteError } from "@remix-run/react";
+import { SaveBar, TitleBar, useAppBridge } from "@shopify/app-bridge-react";
 import {
   Badge,
   Banner,
@@ -17,12 +17,11 @@ import {
   Layout,
   Link,
   Page,
-  PageActions,
   Select,
   Text,
   TextField,
 } from "@shopify/polaris";
-import { Suspense, useEffect, useState, type ReactNode } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import { RouteErrorPage } from "~/components/ErrorPages";
 import { SHOPPER_ORDER_STATUS_LABELS_EN } from "~/domain/order-status";
 import {
@@ -286,6 +285,34 @@ function StorefrontNotice({ check, store }: { check: StorefrontCheck; store: Por
   }
 }
 
+/**
+ * The check streams in after the page. Awaited in an effect rather than with <Suspense>: Polaris
+ * updates its providers while the page hydrates, which would throw a Suspense boundary still
+ * waiting for its data back to client rendering (React's "received an update before it finished
+ * hydrating"). A later check (a revalidation) replaces the shown one only once it has answered.
+ */
+function StorefrontStatus({ storefront, store }: { storefront: Promise<StorefrontCheck>; store: PortalStore }) {
+  const [check, setCheck] = useState<StorefrontCheck | null>(null);
+  useEffect(() => {
+    let current = true;
+    storefront.then(
+      (answer) => current && setCheck(answer),
+      () => current && setCheck({ kind: "unknown" }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [storefront]);
+  if (!check) {
+    return (
+      <Text as="p" tone="subdued">
+        Checking your live theme…
+      </Text>
+    );
+  }
+  return <StorefrontNotice check={check} store={store} />;
+}
+
 // ---- Sections -----------------------------------------------------------------------------------
 
 type SetField = <K extends keyof FormValues>(field: K, value: FormValues[K]) => void;
@@ -440,6 +467,14 @@ function SettingsForm({
     setClientErrors({});
     fetcher.submit(form, { method: "post" });
   };
+
+  const discard = () => {
+    setValues(initialValues(settings));
+    setClientErrors({});
+  };
+  // Unsaved changes: App Bridge's save bar offers Save and Discard, as Shopify's own settings do.
+  const dirty =
+    JSON.stringify(formFields(store.id, values)) !== JSON.stringify(formFields(store.id, initialValues(settings)));
 
   const problems = Object.entries(errors).flatMap(([field, messages]) =>
     (messages ?? []).map((message) => (FIELD_NAMES[field] ? `${FIELD_NAMES[field]}: ${message}` : message)),
@@ -734,7 +769,18 @@ function SettingsForm({
           </Card>
         </Layout.AnnotatedSection>
       </Layout>
-      <PageActions primaryAction={{ content: "Save", onAction: save, loading: fetcher.state !== "idle" }} />
+      <SaveBar id={`portal-settings-save-bar-${store.id}`} open={dirty}>
+        {/* eslint-disable-next-line react/no-unknown-property -- ui-save-bar reads App Bridge's `variant` */}
+        <button variant="primary" onClick={save} loading={fetcher.state !== "idle" ? "" : undefined}>
+          Save
+        </button>
+        <button onClick={discard}>Discard</button>
+      </SaveBar>
+      <InlineStack align="end">
+        <Button variant="primary" onClick={save} loading={fetcher.state !== "idle"}>
+          Save
+        </Button>
+      </InlineStack>
     </BlockStack>
   );
 }
@@ -757,19 +803,9 @@ export default function PortalSettings() {
             />
           </Card>
         )}
-        <Suspense
-          fallback={
-            <Text as="p" tone="subdued">
-              Checking your live theme…
-            </Text>
-          }
-        >
-          <Await resolve={storefront} errorElement={<StorefrontNotice check={{ kind: "unknown" }} store={store} />}>
-            {(check) => <StorefrontNotice check={check} store={store} />}
-          </Await>
-        </Suspense>
+        <StorefrontStatus key={`status-${store.id}`} storefront={storefront} store={store} />
         {/* A store of its own form state: switching stores starts from that store's settings. */}
-        <SettingsForm key={store.id} store={store} settings={settings} secretsProblem={secretsProblem} />
+        <SettingsForm key={`form-${store.id}`} store={store} settings={settings} secretsProblem={secretsProblem} />
       </BlockStack>
     </Page>
   );

@@ -176,7 +176,9 @@ export async function portalSettingsPage(
   const admin = store.current
     ? async () => adminForShop(store.domain, currentAdmin)
     : () => adminForBackgroundWork(store.domain);
-  return { stores, store, settings, secretsProblem: secretsKeyProblem(), storefront: checkStorefront(store, admin) };
+  // The key's message speaks of passwords (the email settings' words); here it is the SMS token.
+  const secretsProblem = secretsKeyProblem()?.replace(/^Passwords cannot be stored/, "The auth token cannot be stored");
+  return { stores, store, settings, secretsProblem: secretsProblem ?? null, storefront: checkStorefront(store, admin) };
 }
 
 export type PortalSettingsFormResult =
