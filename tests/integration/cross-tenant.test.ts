@@ -1506,6 +1506,46 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
     ],
   },
   {
+    file: "proxy.portal.request.tsx",
+    probes: [
+      proxyGet(
+        "a GET naming B's order",
+        "/proxy/portal/request",
+        (f) => [...proxyParams(A), ["orderId", f.b.orderRowId]],
+        {
+          statuses: [405],
+        },
+      ),
+      proxyPost(
+        "a cancellation of B's order row id with A's shopper's token",
+        "/proxy/portal/request",
+        () => proxyParams(A),
+        (f) => ({ token: shoppers().aToken, kind: "cancel", orderId: f.b.orderRowId }),
+        NOT_FOUND,
+      ),
+      proxyPost(
+        "a return of B's order with B's shopper's token under A's signature",
+        "/proxy/portal/request",
+        () => proxyParams(A),
+        (f) => ({
+          token: shoppers().bToken,
+          kind: "return",
+          orderId: f.b.orderRowId,
+          items: [{ lineItemId: "gid://shopify/LineItem/1", quantity: 1 }],
+          reason: "OTHER",
+        }),
+        SIGN_IN_AGAIN,
+      ),
+      proxyPost(
+        "an issue report with A's shopper's token, B's customer logged in and B's order named",
+        "/proxy/portal/request",
+        (f) => proxyParams(A, String(f.b.customer.id)),
+        (f) => ({ token: shoppers().aToken, kind: "issue", orderId: f.b.orderRowId, issue: "other" }),
+        NOT_FOUND,
+      ),
+    ],
+  },
+  {
     file: "proxy.widget.tsx",
     probes: [
       proxyGet(
