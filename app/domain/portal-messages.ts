@@ -38,6 +38,8 @@ export interface SignInMessages {
     unusableText: string;
     /** Something else than a text where a text is expected, or a field far too long. */
     text: string;
+    /** A field only the widget sets (not the shopper) has a value it never sends. */
+    invalid: string;
   };
 }
 
@@ -65,6 +67,7 @@ const MESSAGES: Record<PortalLocale, SignInMessages> = {
       orderNumber: "Enter your order number, for example #1001.",
       unusableText: "This text contains a character that cannot be used. Remove it and try again.",
       text: "This field must be a short text.",
+      invalid: "Something in this request is not right. Reload the page and try again.",
     },
   },
   fr: {
@@ -91,6 +94,7 @@ const MESSAGES: Record<PortalLocale, SignInMessages> = {
       orderNumber: "Saisissez votre numéro de commande, par exemple #1001.",
       unusableText: "Ce texte contient un caractère qui ne peut pas être utilisé. Retirez-le et réessayez.",
       text: "Ce champ doit être un texte court.",
+      invalid: "Quelque chose ne va pas dans cette demande. Rechargez la page et réessayez.",
     },
   },
   de: {
@@ -118,6 +122,7 @@ const MESSAGES: Record<PortalLocale, SignInMessages> = {
       unusableText:
         "Dieser Text enthält ein Zeichen, das nicht verwendet werden kann. Entfernen Sie es und versuchen Sie es erneut.",
       text: "Dieses Feld muss ein kurzer Text sein.",
+      invalid: "Mit dieser Anfrage stimmt etwas nicht. Laden Sie die Seite neu und versuchen Sie es erneut.",
     },
   },
   es: {
@@ -144,6 +149,7 @@ const MESSAGES: Record<PortalLocale, SignInMessages> = {
       orderNumber: "Introduce tu número de pedido, por ejemplo #1001.",
       unusableText: "Este texto contiene un carácter que no se puede usar. Quítalo e inténtalo de nuevo.",
       text: "Este campo debe ser un texto corto.",
+      invalid: "Algo no está bien en esta solicitud. Vuelve a cargar la página e inténtalo de nuevo.",
     },
   },
 };
