@@ -1,12 +1,15 @@
-// DEV/DEMO ONLY: the demo's outgoing email. Shopdesk's processes get a key for secrets at rest
-// (kept in the data directory, so passwords saved in one run decrypt in the next), and every
-// workspace sends through the mail catcher, whose page shows what went out: nothing leaves the
+// DEV/DEMO ONLY: the demo's outgoing email and text messages. Shopdesk's processes get a key for
+// secrets at rest (kept in the data directory, so passwords saved in one run decrypt in the next),
+// every workspace sends email through the mail catcher and every store sends text messages (portal
+// sign-in codes) through the SMS catcher, whose pages show what went out: nothing leaves the
 // machine.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
+import { sealSmsAuthToken } from "../app/services/portal/sms.server.ts";
 import { startMailCatcher, type MailCatcher } from "./mail-catcher.ts";
+import { startSmsCatcher, type SmsCatcher } from "./sms-catcher.ts";
 
 const KEY_VARIABLE = "SHOPDESK_SECRETS_KEY";
 
@@ -56,6 +59,57 @@ export async function startDemoMail(databaseUrl: string, webPort: number): Promi
   });
   try {
     await pointWorkspacesAt(databaseUrl, catcher);
+  } catch (error) {
+    await catcher.close();
+    throw error;
+  }
+  return catcher;
+}
+
+/** The demo stores' sender number (Twilio's test "From" that always works). */
+export const DEMO_SMS_FROM = "+15005550006";
+
+/**
+ * Points every installed store's SMS provider at the catcher (its URL, account and sealed token),
+ * and turns sign-in by text message on the first time (a merchant who turned it off later keeps
+ * it off). Run on every start: the catcher's port and token change.
+ */
+export async function pointShopsAtSms(databaseUrl: string, catcher: SmsCatcher): Promise<number> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string }>(`SELECT id FROM "Shop" WHERE "uninstalledAt" IS NULL`);
+    for (const { id } of rows) {
+      await client.query(
+        `INSERT INTO "PortalSettings"
+           ("shopId", "signInSmsCode", "smsAccountSid", "smsFrom", "smsAuthTokenSealed", "smsApiBaseUrl", "updatedAt")
+         VALUES ($1, true, $2, $3, $4, $5, now())
+         ON CONFLICT ("shopId") DO UPDATE SET
+           "signInSmsCode" = CASE WHEN "PortalSettings"."smsAccountSid" IS NULL THEN true
+                                  ELSE "PortalSettings"."signInSmsCode" END,
+           "smsAccountSid" = EXCLUDED."smsAccountSid", "smsFrom" = EXCLUDED."smsFrom",
+           "smsAuthTokenSealed" = EXCLUDED."smsAuthTokenSealed", "smsApiBaseUrl" = EXCLUDED."smsApiBaseUrl",
+           "updatedAt" = now()`,
+        [id, catcher.accountSid, DEMO_SMS_FROM, sealSmsAuthToken(id, catcher.authToken), catcher.url],
+      );
+    }
+    return rows.length;
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Starts the SMS catcher (on `port`, or any free port when that one is taken: the demo prints
+ * where) and points every store at it.
+ */
+export async function startDemoSms(databaseUrl: string, port: number): Promise<SmsCatcher> {
+  const catcher = await startSmsCatcher({ port }).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code !== "EADDRINUSE") throw error;
+    return startSmsCatcher({ port: 0 });
+  });
+  try {
+    await pointShopsAtSms(databaseUrl, catcher);
   } catch (error) {
     await catcher.close();
     throw error;

@@ -7,7 +7,7 @@ import { parseArgs } from "node:util";
 import { findChromium, launchShopdeskBrowser } from "./browser/launch.ts";
 import { startLocalAdmin, type LocalAdmin } from "./browser/local-admin.ts";
 import { checkStoreChangesReachShopdesk } from "./demo-health.ts";
-import { ensureDemoSecretsKey, startDemoMail } from "./demo-mail.ts";
+import { ensureDemoSecretsKey, startDemoMail, startDemoSms } from "./demo-mail.ts";
 import { seedDemoTicketsOnceImported } from "./demo-tickets.ts";
 import { DEV_APP_CREDENTIALS, repoRoot, startStack, type Stack } from "./stack.ts";
 import type { EmulatorSnapshot } from "./store-emulator/index.ts";
@@ -21,6 +21,7 @@ const { values: flags } = parseArgs({
     "storefront-port": { type: "string", default: "4020" },
     "admin-port": { type: "string", default: "4030" },
     "mail-port": { type: "string", default: "4040" },
+    "sms-port": { type: "string", default: "4050" },
     "data-dir": { type: "string", default: path.join(repoRoot, ".shopdesk/demo") },
     help: { type: "boolean", default: false },
   },
@@ -28,7 +29,7 @@ const { values: flags } = parseArgs({
 
 if (flags.help) {
   console.log(`npm run demo [-- --no-open] [--port 3000] [--emulator-port 4010] [--storefront-port 4020]
-                [--admin-port 4030] [--mail-port 4040] [--data-dir .shopdesk/demo]
+                [--admin-port 4030] [--mail-port 4040] [--sms-port 4050] [--data-dir .shopdesk/demo]
 
 Starts the store emulator (3 stores, customers and orders), Shopdesk and a demo storefront on
 127.0.0.1, installs Shopdesk on every store, checks that store changes reach it and prints where to
@@ -94,6 +95,7 @@ const running: {
   admin?: LocalAdmin;
   browser?: Awaited<ReturnType<typeof launchShopdeskBrowser>>;
   mail?: Awaited<ReturnType<typeof startDemoMail>>;
+  sms?: Awaited<ReturnType<typeof startDemoSms>>;
 } = {};
 let stopping = false;
 async function shutdown(code = 0) {
@@ -104,6 +106,7 @@ async function shutdown(code = 0) {
   await running.browser?.close().catch(() => {});
   await running.admin?.close().catch(() => {});
   await running.mail?.close().catch(() => {});
+  await running.sms?.close().catch(() => {});
   await stack.stop();
   saveWorld();
   console.log(`Stores saved in ${worldFile}; Shopdesk's log: ${appLog}`);
@@ -125,6 +128,9 @@ saveWorld();
 // Every workspace's outgoing email goes to the demo's mail catcher (its page lists what was sent).
 const mail = await startDemoMail(stack.databaseUrl, Number(flags["mail-port"]));
 running.mail = mail;
+// Every store's text messages (portal sign-in codes) go to the demo's SMS catcher, a stand-in for Twilio.
+const sms = await startDemoSms(stack.databaseUrl, Number(flags["sms-port"]));
+running.sms = sms;
 
 const admin = await startLocalAdmin({
   port: Number(flags["admin-port"]),
@@ -173,6 +179,7 @@ ${shops.map((shop) => `    ${shop.name.padEnd(width)}  ${admin.adminUrl(shop.dom
   Shopdesk:         ${stack.appUrl}
   Store emulator:   ${stack.emulator.url}
   Sent email:       ${mail.url} (every email Shopdesk sends lands here, none leaves this machine)
+  Sent texts:       ${sms.url} (every text message, such as portal sign-in codes, lands here)
   Shopdesk's log:   ${appLog}
   Saved stores:     ${worldFile} (with Shopdesk's database in ${dataDir})
 
