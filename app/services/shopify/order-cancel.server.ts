@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { OrderCancelReason } from "~/domain/order-snapshot";
 import {
   PAGE_LOAD_RETRY_POLICY,
   runAdminQuery,
@@ -17,10 +18,6 @@ import {
 
 // A shopper's cancellation, carried out in Shopify when an agent approves it: orderCancel with the
 // merchant's refund, restock and notification choices.
-
-/** Shopify's OrderCancelReason values (Admin 2026-07). */
-export const ORDER_CANCEL_REASONS = ["CUSTOMER", "DECLINED", "FRAUD", "INVENTORY", "OTHER", "STAFF"] as const;
-export type OrderCancelReason = (typeof ORDER_CANCEL_REASONS)[number];
 
 /** orderCancel's staffNote limit ("Maximum length of 255 characters"). */
 export const STAFF_NOTE_MAX_LENGTH = 255;
