@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { sealSmsAuthToken } from "../app/services/portal/sms.server.ts";
+import { encryptSecret } from "../app/lib/secrets.server.ts";
 import { startMailCatcher, type MailCatcher } from "./mail-catcher.ts";
 import { startSmsCatcher, type SmsCatcher } from "./sms-catcher.ts";
 
@@ -68,6 +68,14 @@ export async function startDemoMail(databaseUrl: string, webPort: number): Promi
 
 /** The demo stores' sender number (Twilio's test "From" that always works). */
 export const DEMO_SMS_FROM = "+15005550006";
+
+/**
+ * The auth token as Settings → Self-service portal seals it: smsAuthTokenContext in
+ * app/models/portal-settings.server.ts, written out here because importing that module would open
+ * the app's database in the demo's own process. The integration test sends a code through a store
+ * set up by pointShopsAtSms, so a change there fails it.
+ */
+const sealSmsAuthToken = (shopId: string, token: string) => encryptSecret(token, `portal-sms:${shopId}`);
 
 /**
  * Points every installed store's SMS provider at the catcher (its URL, account and sealed token),

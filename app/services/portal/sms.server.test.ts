@@ -1,28 +1,30 @@
 import { describe, expect, it } from "vitest";
-import { sealSmsAuthToken, smsProviderFor } from "./sms.server";
+import { encryptSecret } from "~/lib/secrets.server";
+import { smsProviderFor } from "./sms.server";
 
 const settings = { smsAccountSid: "AC123", smsFrom: "+15005550006", smsApiBaseUrl: null };
+const sealedFor = (context: string) => encryptSecret("twilio-token", context);
 
 describe("a store's SMS provider", () => {
   it("opens the auth token sealed for that store", () => {
-    const sealed = sealSmsAuthToken("shop-1", "twilio-token");
-    expect(sealed).not.toContain("twilio-token");
-    expect(smsProviderFor("shop-1", settings, sealed).ok).toBe(true);
+    const token = sealedFor("portal-sms:shop-1");
+    expect(token).not.toContain("twilio-token");
+    expect(smsProviderFor(settings, { token, context: "portal-sms:shop-1" }).ok).toBe(true);
   });
 
   it("refuses a token sealed for another store, with words for the log", () => {
-    const choice = smsProviderFor("shop-2", settings, sealSmsAuthToken("shop-1", "twilio-token"));
+    const choice = smsProviderFor(settings, { token: sealedFor("portal-sms:shop-1"), context: "portal-sms:shop-2" });
     expect(choice).toEqual({ ok: false, problem: expect.stringMatching(/^The store's SMS auth token cannot be read/) });
   });
 
   it("is not set up without an account, a sender or a token", () => {
-    const sealed = sealSmsAuthToken("shop-1", "twilio-token");
-    for (const [partial, token] of [
-      [{ smsAccountSid: null }, sealed],
-      [{ smsFrom: null }, sealed],
+    const token = sealedFor("portal-sms:shop-1");
+    for (const [partial, stored] of [
+      [{ smsAccountSid: null }, token],
+      [{ smsFrom: null }, token],
       [{}, null],
     ] as const) {
-      expect(smsProviderFor("shop-1", { ...settings, ...partial }, token)).toEqual({
+      expect(smsProviderFor({ ...settings, ...partial }, { token: stored, context: "portal-sms:shop-1" })).toEqual({
         ok: false,
         problem: "The store's SMS provider is not set up (account SID, sender and auth token).",
       });

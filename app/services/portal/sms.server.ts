@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { decryptSecret, encryptSecret, SecretsKeyProblem, SecretUnreadable } from "~/lib/secrets.server";
+import { decryptSecret, SecretsKeyProblem, SecretUnreadable } from "~/lib/secrets.server";
 
 // Text messages for portal sign-in codes: one provider contract, and its Twilio-compatible HTTP
 // implementation (Twilio itself, or any service speaking its Messages API — the demo's
 // dev/sms-catcher.ts is one). A store's account SID, sender and API base are in PortalSettings;
-// its auth token is sealed there with sealSmsAuthToken and opened only here, to send.
+// its auth token is sealed there (app/models/portal-settings.server.ts) and opened only here, to send.
 
 export const DEFAULT_SMS_API_BASE_URL = "https://api.twilio.com";
 
@@ -90,30 +90,24 @@ export function twilioSmsProvider(account: TwilioAccount, options: { timeoutMs?:
   };
 }
 
-// The token is sealed for one store: a sealed token copied into another store's row does not open.
-const tokenContext = (shopId: string) => `portal-sms-auth-token:${shopId}`;
-
-/** The auth token as PortalSettings.smsAuthTokenSealed stores it (throws SecretsKeyProblem without a key). */
-export const sealSmsAuthToken = (shopId: string, authToken: string): string =>
-  encryptSecret(authToken, tokenContext(shopId));
-
 export type SmsProviderChoice = { ok: true; provider: SmsProvider } | { ok: false; problem: string };
 
 /**
  * The store's provider from its portal settings, or why there is none (words for the log: the
- * shopper's answer does not change).
+ * shopper's answer does not change). `sealed` is the stored token with the `context` it was sealed
+ * with (smsAuthTokenContext of the store).
  */
 export function smsProviderFor(
-  shopId: string,
   settings: { smsAccountSid: string | null; smsFrom: string | null; smsApiBaseUrl: string | null },
-  sealedAuthToken: string | null,
+  sealed: { token: string | null; context: string },
 ): SmsProviderChoice {
+  const sealedAuthToken = sealed.token;
   if (!settings.smsAccountSid || !settings.smsFrom || !sealedAuthToken) {
     return { ok: false, problem: "The store's SMS provider is not set up (account SID, sender and auth token)." };
   }
   let authToken: string;
   try {
-    authToken = decryptSecret(sealedAuthToken, tokenContext(shopId));
+    authToken = decryptSecret(sealedAuthToken, sealed.context);
   } catch (error) {
     if (error instanceof SecretsKeyProblem || error instanceof SecretUnreadable) {
       return { ok: false, problem: `The store's SMS auth token cannot be read: ${error.message}` };
