@@ -59,14 +59,15 @@ describe("storefront portal widget (real Chromium)", () => {
     const assets = uiRequests(page);
     api.calls.length = 0;
     await page.goto(storefront.url);
-    await launcher(page).waitFor();
+    // The loader arrives on its own after the page has loaded; nothing else does.
+    await page.waitForFunction(() => "ShopdeskPortalLoader" in window);
     await page.waitForLoadState("networkidle");
-    expect(assets).toEqual([]); // a page view loads the loader only
+    expect(assets).toEqual([]);
     expect(api.calls).toEqual([]);
     await expect(launcher(page).getAttribute("aria-expanded")).resolves.toBe("false");
 
     await launcher(page).click();
-    await expect(launcher(page).getAttribute("aria-expanded")).resolves.toBe("true");
+    await expect.poll(() => launcher(page).getAttribute("aria-expanded")).toBe("true");
     await dialog(page).getByRole("heading", { name: "Demo Goods" }).waitFor();
     await expect(dialog(page).getAttribute("aria-modal")).resolves.toBe("true");
     await dialog(page).getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
@@ -88,6 +89,24 @@ describe("storefront portal widget (real Chromium)", () => {
     await dialog(page).getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
     expect(sessionCalls()).toBe(1); // the UI keeps its state between opens
     expect(assets).toHaveLength(2);
+    await page.close();
+  });
+
+  it("opens on a click made before the loader has arrived", async () => {
+    const page = await harness.context.newPage();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.route("**/assets/portal.js", async (route) => {
+      await held; // the loader is slow to come
+      await route.continue();
+    });
+    await page.goto(storefront.url);
+    await launcher(page).click();
+    expect(await page.evaluate(() => "ShopdeskPortalLoader" in window)).toBe(false);
+    expect(await launcher(page).getAttribute("aria-expanded")).toBe("false");
+    release();
+    await dialog(page).getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
+    expect(await launcher(page).getAttribute("aria-expanded")).toBe("true");
     await page.close();
   });
 

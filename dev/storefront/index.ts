@@ -7,6 +7,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
 import { signAppProxyUrl } from "../store-emulator/signing.ts";
 import { createEngine, extensionAssetPath, renderAppBlock, renderAppEmbed } from "./app-embed.ts";
 import { demoCollections, demoProducts } from "./catalog.ts";
@@ -69,8 +70,19 @@ async function readBody(req: http.IncomingMessage): Promise<Buffer> {
 }
 
 function send(res: http.ServerResponse, status: number, type: string, body: string | Buffer, headers = {}) {
-  res.writeHead(status, { "content-type": type, "cache-control": "no-store", ...headers });
-  res.end(body);
+  // Shopify serves pages and assets compressed; so does the demo, or Lighthouse's simulated
+  // throttling would charge the embed for bytes a real store never sends.
+  const compress =
+    /^(text\/|application\/json)/.test(type) && /\bgzip\b/.test(String(res.req.headers["accept-encoding"]));
+  const payload = compress ? gzipSync(body) : body;
+  res.writeHead(status, {
+    "content-type": type,
+    "cache-control": "no-store",
+    vary: "accept-encoding",
+    ...(compress ? { "content-encoding": "gzip" } : {}),
+    ...headers,
+  });
+  res.end(payload);
 }
 
 export async function startStorefront(options: StorefrontOptions): Promise<Storefront> {

@@ -2,9 +2,13 @@
 // launcher and the dialog (open, focus trap, Escape, focus back to the launcher) and fetches the
 // portal UI (portal-app.js + portal-app.css) only when a shopper shows interest: first hover, focus
 // or touch of the launcher, or a full-page portal block on the page. Shoppers who never open the
-// widget cost one small deferred script and no request to the app.
+// widget cost one small script, fetched after the page has loaded, and no request to the app.
+// The app embed's inline script fetches it (blocks/portal-embed.liquid); the Help page's app block
+// names it in its schema; on a page with both it may arrive twice and runs once.
 (function () {
   "use strict";
+  if (window.ShopdeskPortalLoader) return;
+  window.ShopdeskPortalLoader = true;
 
   var FOCUSABLE =
     'a[href],button:not([disabled]),input:not([disabled]):not([type="hidden"]),select:not([disabled]),' +
@@ -103,6 +107,9 @@
     launcher.addEventListener("pointerenter", prefetch, { once: true });
     launcher.addEventListener("touchstart", prefetch, { once: true, passive: true });
     launcher.addEventListener("focus", prefetch, { once: true });
+    // The shopper already reached for the launcher before this script ran (the embed's inline
+    // script noted it).
+    if (root.hasAttribute("data-interest")) prefetch();
 
     function isOpen() {
       return !panel.hidden;
@@ -192,6 +199,10 @@
     document.addEventListener("pointerdown", function (event) {
       if (isOpen() && !root.contains(event.target)) close(false);
     });
+    if (root.hasAttribute("data-open-requested")) {
+      root.removeAttribute("data-open-requested");
+      open();
+    }
   }
 
   function initPage(root) {
