@@ -1545,6 +1545,135 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
       ),
     ],
   },
+  // Sign-in (services/portal/sign-in.server.ts): B's addresses, codes, orders, customers and
+  // sessions under A's signature open nothing, send nothing and change none of B's sign-in rows.
+  {
+    file: "proxy.portal.code.tsx",
+    probes: [
+      proxyPost(
+        "a code for B's customer's email, B's shop in the body, signed for A: the one answer, nothing sent",
+        "/proxy/portal/code",
+        () => proxyParams(A),
+        (f) => ({ channel: "email", destination: f.b.customer.email, shop: f.B.domain, shopId: f.B.id }),
+        {
+          ...FOR_A,
+          prepare: () => db.portalSignInCode.count(),
+          async check(answer, _f, codesBefore) {
+            expect(json(answer)).toEqual({
+              ok: true,
+              message: "If this address is known to the store, a code is on its way.",
+            });
+            const { portalSendsSettled } = await import("~/services/portal/sign-in.server");
+            await portalSendsSettled();
+            expect(await db.portalSignInCode.count(), "a code was made").toBe(codesBefore);
+          },
+        },
+      ),
+      proxyPost(
+        "a code for B's customer's email, signed for A, then the shop changed to B",
+        "/proxy/portal/code",
+        () => proxyParams(A),
+        (f) => ({ channel: "email", destination: f.b.customer.email }),
+        { tamper: (url, f) => url.searchParams.set("shop", f.B.domain), statuses: BAD_SIGNATURE },
+      ),
+    ],
+  },
+  {
+    file: "proxy.portal.verify.tsx",
+    probes: [
+      proxyPost(
+        "the code B's shopper holds for B's store, checked under A's signature",
+        "/proxy/portal/verify",
+        () => proxyParams(A),
+        (f) => ({ channel: "email", destination: f.b.customer.email, code: "424242", shopId: f.B.id }),
+        {
+          statuses: [401],
+          mayChange: ["A's shop"],
+          async prepare(f) {
+            const { codeHash, destinationHash } = await import("~/services/portal/sign-in-codes.server");
+            const destination = destinationHash(TEST_APP.apiSecret, f.B.id, "email", f.b.customer.email!);
+            return db.portalSignInCode.create({
+              data: {
+                shopId: f.B.id,
+                channel: "email",
+                destinationHash: destination,
+                codeHash: codeHash(TEST_APP.apiSecret, f.B.id, destination, "424242"),
+                expiresAt: new Date(Date.now() + 10 * 60_000),
+              },
+            });
+          },
+          async check(_answer, f, prepared) {
+            const code = prepared as { id: string };
+            expect(await db.portalSignInCode.findUniqueOrThrow({ where: { id: code.id } })).toEqual(prepared);
+            expect(await db.portalSession.count({ where: { shopId: f.A.id, email: f.b.customer.email } })).toBe(0);
+          },
+        },
+      ),
+    ],
+  },
+  {
+    file: "proxy.portal.order-sign-in.tsx",
+    probes: [
+      proxyPost(
+        "B's order number with B's customer's email, signed for A",
+        "/proxy/portal/order-sign-in",
+        () => proxyParams(A),
+        (f) => ({ email: f.b.customer.email, orderNumber: f.b.order.name, shopId: f.B.id }),
+        {
+          statuses: [401],
+          mayChange: ["A's shop"],
+          async check(_answer, f) {
+            expect(await db.portalSession.count({ where: { email: f.b.customer.email, method: "order_number" } })).toBe(
+              0,
+            );
+          },
+        },
+      ),
+    ],
+  },
+  {
+    file: "proxy.portal.session.tsx",
+    probes: [
+      proxyPost(
+        "B's customer as the logged-in customer, signed for A: no session, A's sign-in choices",
+        "/proxy/portal/session",
+        (f) => proxyParams(A, String(f.b.customer.id)),
+        () => ({}),
+        {
+          ...FOR_A,
+          async check(answer, f) {
+            expect(json(answer)).toMatchObject({ signedIn: false });
+            expect(
+              await db.portalSession.count({
+                where: { shopId: f.A.id, shopifyCustomerId: `gid://shopify/Customer/${f.b.customer.id}` },
+              }),
+            ).toBe(0);
+          },
+        },
+      ),
+      proxyPost(
+        "B's shopper's token under A's signature",
+        "/proxy/portal/session",
+        () => proxyParams(A),
+        () => ({ token: shoppers().bToken }),
+        SIGN_IN_AGAIN,
+      ),
+      proxyPost(
+        "B's shopper's token signed out under A's signature: B's session stays",
+        "/proxy/portal/session",
+        () => proxyParams(A),
+        () => ({ token: shoppers().bToken, signOut: true }),
+        {
+          ...FOR_A,
+          prepare: ensureOrderShoppers,
+          async check(answer, f) {
+            expect(json(answer)).toMatchObject({ signedIn: false });
+            expect(await db.portalSession.count({ where: { shopId: f.B.id, revokedAt: { not: null } } })).toBe(0);
+          },
+        },
+      ),
+    ],
+  },
   {
     file: "proxy.widget.tsx",
     probes: [
