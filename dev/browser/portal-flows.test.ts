@@ -389,7 +389,7 @@ describe("storefront portal: an order", () => {
         kind: "return",
         body: expect.objectContaining({
           items: [{ lineItemId: "li-1003-1", quantity: 1 }],
-          reason: "damaged",
+          reason: "DEFECTIVE",
           message: "The handle arrived cracked.",
           locale: "en",
         }),

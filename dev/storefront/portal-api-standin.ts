@@ -350,6 +350,10 @@ export async function startPortalStandin(
           (kind === "cancel" && order.actions.cancel) ||
           (kind === "issue" && order.actions.reportIssue);
         if (!allowed) return [409, { error: "This order can’t take that request." }];
+        // The real API takes Shopify's ReturnReason values only (app/domain/portal-requests.ts).
+        if (kind === "return" && !/^[A-Z_]+$/.test(String(body.reason))) {
+          return [400, { error: "Choose why you are returning the items." }];
+        }
         standin.requests.push({ orderId: order.id, kind, body });
         const message =
           locale === "fr"

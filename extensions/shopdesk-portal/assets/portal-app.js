@@ -10,7 +10,18 @@
 
   var TOKEN_KEY = "shopdesk-portal-token";
   var RESEND_WAIT_SECONDS = 30;
-  var RETURN_REASONS = ["too_small", "too_large", "not_as_described", "damaged", "wrong_item", "changed_mind", "other"];
+  // Shopify's ReturnReason values (what the request call takes); their labels are reason_<value>.
+  var RETURN_REASONS = [
+    "SIZE_TOO_SMALL",
+    "SIZE_TOO_LARGE",
+    "NOT_AS_DESCRIBED",
+    "DEFECTIVE",
+    "WRONG_ITEM",
+    "STYLE",
+    "COLOR",
+    "UNWANTED",
+    "OTHER",
+  ];
 
   // ---------------------------------------------------------------------------------------------
   // Portal API. POST {proxyUrl}/{name} with a JSON body; answers JSON; errors {error} with a 4xx.
@@ -884,7 +895,10 @@
                 h("span", { "aria-hidden": "true" }, " ↗"),
               )
             : null,
-          tracking.pending || !timeline.length ? h("p", { class: "sdp-note" }, t("trackingPending")) : null,
+          // The API's notice says why updates are missing (Shopify slow or failing), in the shopper's words.
+          tracking.notice || tracking.pending || !timeline.length
+            ? h("p", { class: "sdp-note" }, tracking.notice || t("trackingPending"))
+            : null,
           timeline.length
             ? [
                 h("h4", {}, t("timelineTitle")),
@@ -1054,7 +1068,7 @@
               { value: key },
               t(
                 "reason" +
-                  key.replace(/(^|_)(\w)/g, function (_, __, c) {
+                  key.toLowerCase().replace(/(^|_)(\w)/g, function (_, __, c) {
                     return c.toUpperCase();
                   }),
               ),
