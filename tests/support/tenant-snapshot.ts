@@ -13,7 +13,9 @@ type Key = "shopId" | "domain" | "workspaceId";
 
 // Every table that holds a shop's or a workspace's data, with the column that says whose it is.
 // A table added to prisma/schema.prisma with tenant data belongs here.
-const SHOP_TABLES: [table: string, column: string, key: Key][] = [
+/** [table, owner column, key, and the row as text when not all of it (default: the whole row)]. */
+type TableSpec = [table: string, column: string, key: Key, row?: string];
+const SHOP_TABLES: TableSpec[] = [
   ["Shop", "id", "shopId"],
   ["Session", "shop", "domain"],
   ["SyncState", "shopId", "shopId"],
@@ -22,8 +24,20 @@ const SHOP_TABLES: [table: string, column: string, key: Key][] = [
   ["WebhookEvent", "shopDomain", "domain"],
   ["ComplianceRequest", "shopDomain", "domain"],
   ["Job", "shopId", "shopId"],
+  ["PortalSettings", "shopId", "shopId"],
+  ["PortalSignInCode", "shopId", "shopId"],
+  ["PortalRateEvent", "shopId", "shopId"],
+  // Without its sliding expiry: a shopper's every call moves lastSeenAt and expiresAt, refused or not.
+  [
+    "PortalSession",
+    "shopId",
+    "shopId",
+    `(t.id, t."shopId", t.method, t."shopifyCustomerId", t.email, t.phone, t."orderId", t.locale,
+      t."createdAt", t."revokedAt", t.tracks, t.requests, t."reachedAgentAt")`,
+  ],
+  ["PortalRequest", "shopId", "shopId"],
 ];
-const WORKSPACE_TABLES: [table: string, column: string, key: Key][] = [
+const WORKSPACE_TABLES: TableSpec[] = [
   ["Workspace", "id", "workspaceId"],
   ["HelpdeskCustomer", "workspaceId", "workspaceId"],
   ["WorkspaceLinkCode", "workspaceId", "workspaceId"],
@@ -37,12 +51,13 @@ const WORKSPACE_TABLES: [table: string, column: string, key: Key][] = [
   ["WorkspaceMailSettings", "workspaceId", "workspaceId"],
 ];
 
-async function digest(tables: [string, string, Key][], keys: Partial<Record<Key, string>>): Promise<TenantDigest> {
+async function digest(tables: TableSpec[], keys: Partial<Record<Key, string>>): Promise<TenantDigest> {
   const { db } = await import("~/db.server");
   const result: TenantDigest = {};
-  for (const [table, column, key] of tables) {
+  for (const [table, column, key, rowText = "t"] of tables) {
     const [row] = await db.$queryRawUnsafe<{ rows: number; hash: string }[]>(
-      `SELECT count(*)::int AS rows, md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) AS hash
+      `SELECT count(*)::int AS rows,
+              md5(coalesce(string_agg(${rowText}::text, E'\\n' ORDER BY ${rowText}::text), '')) AS hash
        FROM "${table}" t WHERE t."${column}" = $1`,
       keys[key],
     );
