@@ -350,6 +350,7 @@ describe("storefront portal: an order", () => {
     await panel.getByRole("button", { name: "Order summary" }).click();
     await panel.getByRole("heading", { name: "Order summary" }).waitFor();
     await panel.getByText("Everyday Tee").waitFor();
+    expect(await panel.locator(".sdp-items li").first().textContent()).toContain("Quantity: 1");
     await panel.getByText("Visa •••• 4242 · Paid").waitFor();
     await panel.getByRole("heading", { name: "Shipping address" }).waitFor();
     await page.close();
@@ -372,6 +373,8 @@ describe("storefront portal: an order", () => {
 
     const mugs = panel.getByRole("combobox", { name: /Quantity of Morning Mug to return/ });
     expect(await mugs.locator("option").allTextContents()).toEqual(["0", "1", "2"]);
+    // The tote was refunded already: nothing of it can be returned.
+    expect(await panel.getByRole("combobox", { name: /Market Tote/ }).count()).toBe(0);
     await mugs.selectOption("1");
     await panel
       .getByRole("combobox", { name: "Reason for the return" })

@@ -39,6 +39,8 @@ export interface StandinLineItem {
   title: string;
   variantTitle?: string;
   quantity: number;
+  /** Shipped and not refunded (the real API's field); the stand-in's default is the quantity. */
+  returnableQuantity?: number;
   price: string;
 }
 
@@ -136,7 +138,7 @@ export function demoOrders(email = "ada@example.com"): StandinOrder[] {
       total: "$68.00",
       lineItems: [
         { id: "li-1003-1", title: "Morning Mug", variantTitle: "Terracotta", quantity: 2, price: "$36.00" },
-        { id: "li-1003-2", title: "Market Tote", quantity: 1, price: "$32.00" },
+        { id: "li-1003-2", title: "Market Tote", quantity: 1, returnableQuantity: 0, price: "$32.00" },
       ],
       actions: { track: true, return: { kind: "request" }, cancel: false, reportIssue: true },
       tracking: {

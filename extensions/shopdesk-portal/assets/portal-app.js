@@ -90,7 +90,9 @@
         lineItemId: item.lineItemId || item.id || null,
         title: item.title || "",
         variantTitle: item.variantTitle || "",
-        quantity: Number(item.returnableQuantity != null ? item.returnableQuantity : item.quantity) || 0,
+        quantity: Number(item.quantity) || 0,
+        // What can still be returned (shipped, not refunded); the ordered quantity without it.
+        returnable: Number(item.returnableQuantity != null ? item.returnableQuantity : item.quantity) || 0,
         price: item.price || "",
       };
     }
@@ -803,7 +805,13 @@
             ),
           ),
         );
-      } else if (ret && ret.kind === "request" && order.summary.lineItems.length) {
+      } else if (
+        ret &&
+        ret.kind === "request" &&
+        order.summary.lineItems.some(function (item) {
+          return item.returnable > 0;
+        })
+      ) {
         action(t("actionReturn"), showReturn);
       }
       if (actions.cancel) action(t("actionCancel"), showCancel);
@@ -1014,12 +1022,12 @@
 
     function showReturn(moveFocus) {
       var items = state.order.summary.lineItems.filter(function (item) {
-        return item.quantity > 0;
+        return item.returnable > 0;
       });
       var rows = items.map(function (item) {
         var id = uid("qty");
         var options = [];
-        for (var n = 0; n <= item.quantity; n++) options.push(h("option", { value: n }, String(n)));
+        for (var n = 0; n <= item.returnable; n++) options.push(h("option", { value: n }, String(n)));
         var select = h("select", { class: "sdp-input sdp-input--qty", id: id }, options);
         var row = h(
           "li",
