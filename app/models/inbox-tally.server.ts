@@ -64,6 +64,13 @@ export async function inboxTallies(workspaceId: string, agentId: string | null):
   return { counts, tags: tags.slice(0, INBOX_TAG_LIMIT).map(({ tag }) => tag) };
 }
 
+/** How many tickets the workspace holds (every view key's sum): search's cost estimate reads it. */
+export async function workspaceTicketCount(workspaceId: string): Promise<number> {
+  const [row] = await db.$queryRaw<{ tickets: number }[]>`
+    SELECT coalesce(sum(delta), 0)::int AS tickets FROM "InboxTally" WHERE "workspaceId" = ${workspaceId} AND kind = 'view'`;
+  return row?.tickets ?? 0;
+}
+
 /**
  * Folds the workspace's tally rows into one per key (dropping keys at zero). One statement: rows
  * appended meanwhile are not in its snapshot and stay, so none is counted twice or lost; one fold

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { db } from "~/db.server";
+import { workspaceTicketCount } from "~/models/inbox-tally.server";
 import { orderNameSearch, type InboxQuery } from "~/domain/inbox-query";
 import { Prisma } from "~/generated/prisma/client";
 
@@ -218,15 +219,13 @@ async function searchInbox(
   // treatment in its own query: unaccent() is not immutable, and inline it keeps the index out.
   const rare = orderName !== null && orderName.length >= 5;
   const probeWindow = Math.max(1, Math.floor(searchWindow / 5));
-  const [probeRows, [folded], [workspaceSize]] = await Promise.all([
+  const [probeRows, [folded]] = await Promise.all([
     rare
       ? null
       : db.$queryRaw<{ id: string; hit: boolean; long: boolean }[]>`
       SELECT t.id, ${matches} AS hit, t."messageCount" > ${LONG_THREAD} AS long
       ${windowSql(probeWindow, true)} ORDER BY ${order}`,
     db.$queryRaw<{ term: string }[]>`SELECT lower(unaccent(${q})) AS term`,
-    db.$queryRaw<{ tickets: number }[]>`
-      SELECT coalesce(sum(delta), 0)::int AS tickets FROM "InboxTally" WHERE "workspaceId" = ${workspaceId} AND kind = 'view'`,
   ]);
   let first: { ids: string[]; answered: boolean } | null = null;
   if (probeRows) {
@@ -245,7 +244,7 @@ async function searchInbox(
       // step 2 about rate × the workspace's tickets (every match, through the trigram index), at
       // a similar cost per ticket (decision 020). The cheaper one goes, step 1 with room for chance.
       const forAPage = take / rate;
-      if (forAPage < rate * workspaceSize!.tickets) {
+      if (forAPage < rate * (await workspaceTicketCount(workspaceId))) {
         first = await firstStep(Math.min(Math.ceil(forAPage * 1.5), searchWindow * MAX_WINDOW_FACTOR));
       }
     }
