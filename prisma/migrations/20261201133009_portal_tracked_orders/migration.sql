@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "PortalSession" ADD COLUMN     "trackedOrderIds" TEXT[] DEFAULT ARRAY[]::TEXT[];
