@@ -59,6 +59,8 @@ describe("portal settings form", () => {
       loopReturnsUrl: null,
       cancelEnabled: true,
       cancelStatuses: ["unfulfilled", "processing_fulfillment"],
+      cancelRefund: true,
+      cancelRestock: true,
       reportIssueEnabled: true,
       issueOptions: null,
       signInEmailCode: true,
@@ -182,6 +184,19 @@ describe("portal settings form", () => {
   it("lets Cancel be off with no statuses chosen, and a provider be left blank while SMS codes are off", () => {
     expect(parse({ cancelEnabled: "false", cancelStatuses: "" }).success).toBe(true);
     expect(parse({ signInSmsCode: "false", smsAccountSid: "", smsFrom: "" }).success).toBe(true);
+  });
+
+  it("reads the cancellation's refund and restock choices; a form without them (an older page) keeps them on", () => {
+    expect(parse({ cancelRefund: "false", cancelRestock: "true" })).toMatchObject({
+      success: true,
+      data: { cancelRefund: false, cancelRestock: true },
+    });
+    expect(parse({ cancelRefund: undefined, cancelRestock: undefined })).toMatchObject({
+      data: { cancelRefund: true, cancelRestock: true },
+    });
+    expect(errorsOf({ cancelRestock: "maybe" }).cancelRestock).toEqual([
+      "Choose whether restocking approved cancellations is on or off.",
+    ]);
   });
 
   it("asks for a boolean that is missing instead of guessing", () => {

@@ -168,6 +168,13 @@ const MAX_URL_LENGTH = 2048;
 const onOff = (what: string) =>
   z.enum(["true", "false"], { error: `Choose whether ${what} is on or off.` }).transform((value) => value === "true");
 
+/** A choice added after the form's first version: left out (an older form) means on, its default. */
+const onOffDefaultOn = (what: string) =>
+  z
+    .enum(["true", "false"], { error: `Choose whether ${what} is on or off.` })
+    .optional()
+    .transform((value) => value !== "false");
+
 /** A one-line text field: trimmed, and "" (or left out) means none. */
 const oneLine = (max: number, tooLong: string) =>
   storableString()
@@ -239,6 +246,9 @@ export const PortalSettingsFieldsSchema = z.object({
         )
         .transform((statuses) => CANCEL_STATUSES.filter((status) => statuses.includes(status))),
     ),
+  /** When an agent approves a shopper's cancellation: refund to the original payment method, restock. */
+  cancelRefund: onOffDefaultOn("refunding approved cancellations"),
+  cancelRestock: onOffDefaultOn("restocking approved cancellations"),
   reportIssueEnabled: onOff("Report an issue"),
   /** JSON of IssueOptions in the form; "" (or left out) means the built-in lists. */
   issueOptions: storableString()
@@ -352,6 +362,8 @@ export interface PortalSettingsView {
   loopReturnsUrl: string | null;
   cancelEnabled: boolean;
   cancelStatuses: string[];
+  cancelRefund: boolean;
+  cancelRestock: boolean;
   reportIssueEnabled: boolean;
   issueOptions: IssueOptions | null;
   signInEmailCode: boolean;

@@ -20,6 +20,8 @@ export const DEFAULT_PORTAL_OPTIONS: PortalOptions = {
   loopReturnsUrl: null,
   cancelEnabled: true,
   cancelStatuses: ["unfulfilled", "processing_fulfillment"],
+  cancelRefund: true,
+  cancelRestock: true,
   reportIssueEnabled: true,
   issueOptions: null,
   signInEmailCode: true,

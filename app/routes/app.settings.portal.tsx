@@ -118,6 +118,8 @@ interface FormValues {
   loopReturnsUrl: string;
   cancelEnabled: boolean;
   cancelStatuses: string[];
+  cancelRefund: boolean;
+  cancelRestock: boolean;
   reportIssueEnabled: boolean;
   issueLists: Record<IssueState, string[]>;
   signInEmailCode: boolean;
@@ -140,6 +142,8 @@ const initialValues = (settings: PortalSettingsView): FormValues => ({
   loopReturnsUrl: settings.loopReturnsUrl ?? "",
   cancelEnabled: settings.cancelEnabled,
   cancelStatuses: settings.cancelStatuses,
+  cancelRefund: settings.cancelRefund,
+  cancelRestock: settings.cancelRestock,
   reportIssueEnabled: settings.reportIssueEnabled,
   issueLists: Object.fromEntries(
     ISSUE_STATES.map((state) => [state, [...issueOptionsFor(settings.issueOptions, state)]]),
@@ -167,6 +171,8 @@ const formFields = (shopId: string, values: FormValues): Record<string, string> 
   loopReturnsUrl: values.loopReturnsUrl,
   cancelEnabled: String(values.cancelEnabled),
   cancelStatuses: values.cancelStatuses.join(","),
+  cancelRefund: String(values.cancelRefund),
+  cancelRestock: String(values.cancelRestock),
   reportIssueEnabled: String(values.reportIssueEnabled),
   issueOptions: JSON.stringify(values.issueLists),
   signInEmailCode: String(values.signInEmailCode),
@@ -569,6 +575,17 @@ function SettingsForm({
                     selected={values.cancelStatuses}
                     onChange={(selected) => set("cancelStatuses", selected)}
                     error={errors.cancelStatuses?.[0]}
+                  />
+                  <Checkbox
+                    label="Refund the shopper when you approve a cancellation"
+                    checked={values.cancelRefund}
+                    onChange={(checked) => set("cancelRefund", checked)}
+                    helpText="Shopify pays back what was paid, to the original payment method. Off: refund it yourself in Shopify."
+                  />
+                  <Checkbox
+                    label="Restock the items when you approve a cancellation"
+                    checked={values.cancelRestock}
+                    onChange={(checked) => set("cancelRestock", checked)}
                   />
                 </Nested>
               )}
