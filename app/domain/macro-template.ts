@@ -385,3 +385,10 @@ export const SAMPLE_FACTS: MacroFacts = {
 
 /** Every variable's sample value in a language, for the settings page's preview. */
 export const sampleValues = (language: MacroLanguage) => macroValues(SAMPLE_FACTS, language);
+
+/** What a macro may do with the ticket's pending portal request (a return or cancellation). */
+export const PORTAL_REQUEST_DECISIONS = ["approve", "decline"] as const;
+export const PORTAL_REQUEST_DECISION_LABELS: Record<(typeof PORTAL_REQUEST_DECISIONS)[number], string> = {
+  approve: "Approve the portal request",
+  decline: "Decline the portal request",
+};

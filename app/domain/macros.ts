@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { storableString } from "~/lib/storable-text";
-import { MACRO_LANGUAGES, templateProblems, type MacroLanguage } from "./macro-template";
+import {
+  MACRO_LANGUAGES,
+  PORTAL_REQUEST_DECISION_LABELS,
+  PORTAL_REQUEST_DECISIONS,
+  templateProblems,
+  type MacroLanguage,
+} from "./macro-template";
 import { MAX_MESSAGE_LENGTH, MAX_TAGS, PRIORITY_LABELS, tagSchema, TICKET_PRIORITIES } from "./tickets";
 import { STARTER_MACROS } from "./starter-macros";
 
@@ -40,6 +46,8 @@ export const macroActionsSchema = z
       })
       .optional(),
     priority: z.enum(TICKET_PRIORITIES, { error: "Choose a priority." }).optional(),
+    /** The ticket's pending return or cancellation request from the portal: approve (done in Shopify) or decline. */
+    portalRequest: z.enum(PORTAL_REQUEST_DECISIONS, { error: "Choose approve or decline." }).optional(),
   })
   .refine((actions) => actions.status !== "snoozed" || actions.snoozeHours !== undefined, {
     message: "Choose how long to snooze.",
@@ -77,6 +85,7 @@ export function describeMacroActions(actions: MacroActions, agents: ReadonlyMap<
   else if (actions.assignTo === "nobody") lines.push("Unassign");
   else if (actions.assignTo)
     lines.push(`Assign to ${agents.get(actions.assignTo) ?? "an agent who is no longer here"}`);
+  if (actions.portalRequest) lines.push(PORTAL_REQUEST_DECISION_LABELS[actions.portalRequest]);
   if (actions.status === "open") lines.push("Reopen the ticket");
   if (actions.status === "closed") lines.push("Close the ticket");
   if (actions.status === "snoozed")
@@ -142,6 +151,7 @@ export const MacroSaveFormSchema = z
     removeTags: tagListField,
     assignTo: z.string().optional(),
     priority: optionalChoice(TICKET_PRIORITIES, "Choose a priority."),
+    portalRequest: optionalChoice(PORTAL_REQUEST_DECISIONS, "Choose approve or decline."),
   })
   .transform((form, context) => {
     const actions = macroActionsSchema.safeParse({
@@ -151,6 +161,7 @@ export const MacroSaveFormSchema = z
       removeTags: form.removeTags.length ? form.removeTags : undefined,
       assignTo: form.assignTo || undefined,
       priority: form.priority,
+      portalRequest: form.portalRequest,
     });
     if (!actions.success) {
       for (const issue of actions.error.issues) context.addIssue({ ...issue, code: "custom", path: issue.path });
@@ -222,6 +233,7 @@ export function macroFormFields(macro: { name: string; language: string; body: s
     removeTags: (actions.removeTags ?? []).join(", "),
     assignTo: actions.assignTo ?? "",
     priority: actions.priority ?? "",
+    portalRequest: actions.portalRequest ?? "",
   };
 }
 export type MacroFormFields = ReturnType<typeof macroFormFields>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { storableString } from "~/lib/storable-text";
+import { DECIDABLE_KINDS, describeDecision } from "./portal-decisions";
 
 // What a ticket is and what can happen to it, without the database: the values a ticket's fields
 // take, the system events its thread records, and the rules for changing them. The model
@@ -114,6 +115,15 @@ export const ticketEventSchema = z.discriminatedUnion("type", [
     otherTicketId: z.string(),
     otherTicketNumber: z.number().int(),
   }),
+  /** A shopper's portal request decided: by an agent here (and done in Shopify), or in Shopify's admin. */
+  z.object({
+    type: z.literal("portal_request_decided"),
+    kind: z.enum(DECIDABLE_KINDS),
+    outcome: z.enum(["approved", "declined", "done"]),
+    orderName: z.string(),
+    returnName: z.string().nullable(),
+    via: z.enum(["agent", "shopify"]),
+  }),
 ]);
 export type TicketEvent = z.infer<typeof ticketEventSchema>;
 
@@ -162,6 +172,8 @@ export function describeTicketEvent(event: TicketEvent, actor: { id: string; nam
       return event.direction === "in"
         ? `This chat continues in ticket #${event.otherTicketNumber}`
         : `Continued from ticket #${event.otherTicketNumber} after the customer was changed`;
+    case "portal_request_decided":
+      return describeDecision({ ...event, who: actor?.name ?? null });
   }
 }
 

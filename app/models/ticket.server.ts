@@ -10,6 +10,7 @@ import {
   type TicketStatus,
 } from "~/domain/tickets";
 import { Prisma, type TicketEntry } from "~/generated/prisma/client";
+import { recordAgentContact } from "./portal-usage.server";
 
 // Tickets and their threads, always within one workspace: every function takes the workspace the
 // caller is authenticated for and finds nothing outside it (another workspace's ticket id is
@@ -58,7 +59,7 @@ async function lockTicket(tx: Tx, workspaceId: string, ticketId: string) {
   return tx.ticket.findUniqueOrThrow({ where: { id: ticketId } });
 }
 
-async function recordEvent(
+export async function recordEvent(
   tx: Tx,
   ticket: { id: string; workspaceId: string; channel: TicketChannel },
   event: TicketEvent,
@@ -239,6 +240,8 @@ export async function addCustomerMessage(workspaceId: string, ticketId: string, 
         messageCount: { increment: 1 },
       },
     });
+    // A shopper answering a ticket their portal session opened has reached an agent: billable.
+    if (ticket.channel === "portal_request") await recordAgentContact(tx, { ticketId: ticket.id }, at);
     return entry;
   });
 }

@@ -25,6 +25,8 @@ import {
   MACRO_LANGUAGE_LABELS,
   MACRO_LANGUAGES,
   MACRO_VARIABLES,
+  PORTAL_REQUEST_DECISION_LABELS,
+  PORTAL_REQUEST_DECISIONS,
   renderTemplate,
   sampleValues,
   templateProblems,
@@ -82,6 +84,7 @@ const EMPTY_FIELDS = {
   removeTags: "",
   assignTo: "",
   priority: "",
+  portalRequest: "",
 };
 type Fields = typeof EMPTY_FIELDS;
 
@@ -273,6 +276,17 @@ function MacroEditor({
               value={fields.priority}
               onChange={set("priority")}
               error={errors.priority?.[0]}
+            />
+            <Select
+              label="Portal request"
+              options={[
+                { label: "Leave as it is", value: "" },
+                ...PORTAL_REQUEST_DECISIONS.map((value) => ({ label: PORTAL_REQUEST_DECISION_LABELS[value], value })),
+              ]}
+              value={fields.portalRequest}
+              onChange={set("portalRequest")}
+              error={errors.portalRequest?.[0]}
+              helpText="A shopper's return or cancellation from the portal: done in Shopify, the shopper told. Nothing on other tickets."
             />
             <TextField
               label="Add tags"

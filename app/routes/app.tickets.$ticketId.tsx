@@ -29,6 +29,8 @@ import { RouteErrorPage } from "~/components/ErrorPages";
 import { formatPhone } from "~/components/formatting";
 import { throttle, useLiveUpdates } from "~/components/live-updates";
 import { CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS, TICKET_PRIORITIES } from "~/domain/ticket-labels";
+import { RETURN_DECLINE_REASON_LABELS } from "~/domain/portal-decisions";
+import { REQUEST_STATUS_LABELS, RETURN_REASON_LABELS } from "~/domain/portal-requests";
 import { readForm } from "~/lib/form-data.server";
 import { requireInstalledShop } from "~/models/shop.server";
 import { ticketExists } from "~/models/ticket.server";
@@ -156,6 +158,7 @@ export default function TicketPage() {
                 </p>
               </Banner>
             )}
+            {loaded.portalRequest && <PortalRequestCard loaded={loaded} canDecide={Boolean(me)} />}
             <Thread loaded={loaded} />
             <ReplyBox ticketId={ticket.id} canReply={Boolean(me)} customerName={customerName} macros={loaded.macros} />
           </BlockStack>
@@ -169,6 +172,140 @@ export default function TicketPage() {
         </Layout.Section>
       </Layout>
     </Page>
+  );
+}
+
+const REQUEST_TONE = { received: "attention", approved: "success", declined: "critical", done: "success" } as const;
+const REQUEST_TITLES = { return: "Return request", cancel: "Cancellation request", issue: "Issue report" } as const;
+
+/**
+ * The shopper's request from the portal: what they asked and, for a return or cancellation still
+ * waiting, Approve (done in Shopify, the shopper told) and Decline (with an optional note).
+ */
+function PortalRequestCard({ loaded, canDecide }: { loaded: Loaded; canDecide: boolean }) {
+  const request = loaded.portalRequest!;
+  const fetcher = useFetcher<TicketActionData>();
+  useToastOf(fetcher);
+  const [declining, setDeclining] = useState(false);
+  const [note, setNote] = useState("");
+  const [declineReason, setDeclineReason] = useState("OTHER");
+  const busy = fetcher.state !== "idle" || request.deciding;
+  const submit = (fields: Record<string, string>) =>
+    fetcher.submit(fields, { method: "post", action: `/app/tickets/${loaded.ticket.id}` });
+  useEffect(() => {
+    if (fetcher.state === "idle" && fetcher.data?.ok) setDeclining(false);
+  }, [fetcher.state, fetcher.data]);
+  const reason = request.reason
+    ? RETURN_REASON_LABELS.en[request.reason as keyof typeof RETURN_REASON_LABELS.en]
+    : null;
+  return (
+    <Card>
+      <BlockStack gap="300">
+        <InlineStack align="space-between" blockAlign="center">
+          <Text as="h2" variant="headingSm">
+            {`${REQUEST_TITLES[request.kind]} · ${request.orderName}`}
+          </Text>
+          <Badge tone={REQUEST_TONE[request.status]}>{REQUEST_STATUS_LABELS.en[request.status]}</Badge>
+        </InlineStack>
+        {request.kind === "return" && (
+          <BlockStack gap="100">
+            {request.items.map((item, index) => (
+              <Text as="p" key={index}>{`${item.quantity} × ${item.title}`}</Text>
+            ))}
+            {reason && <Text as="p" tone="subdued">{`Reason: ${reason}`}</Text>}
+          </BlockStack>
+        )}
+        {request.kind === "cancel" && <Text as="p">{`The shopper asks to cancel order ${request.orderName}.`}</Text>}
+        {request.message && (
+          <Text as="p" tone="subdued">
+            <span
+              style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}
+            >{`Their message: ${request.message}`}</span>
+          </Text>
+        )}
+        {request.status !== "received" && (
+          <Text as="p" tone="subdued">
+            {[
+              `${REQUEST_STATUS_LABELS.en[request.status]}${request.decidedBy ? ` by ${request.decidedBy}` : ""}`,
+              request.decidedAtLabel,
+              request.returnName ? `Shopify return ${request.returnName}` : null,
+            ]
+              .filter(Boolean)
+              .join(" · ")}
+            {request.note ? ` · Note to the shopper: ${request.note}` : ""}
+          </Text>
+        )}
+        {formError(fetcher.data) && (
+          <Banner tone="critical">
+            <p>{formError(fetcher.data)}</p>
+          </Banner>
+        )}
+        {request.deciding && (
+          <Text as="p" tone="subdued">
+            Someone is deciding this request right now…
+          </Text>
+        )}
+        {request.decidable && !declining && (
+          <InlineStack gap="200">
+            <Button
+              variant="primary"
+              loading={fetcher.state !== "idle" && fetcher.formData?.get("intent") === "approve-request"}
+              disabled={busy || !canDecide}
+              onClick={() => submit({ intent: "approve-request" })}
+            >
+              {request.kind === "return" ? "Approve return" : "Approve cancellation"}
+            </Button>
+            <Button disabled={busy || !canDecide} onClick={() => setDeclining(true)}>
+              Decline
+            </Button>
+          </InlineStack>
+        )}
+        {request.decidable && declining && (
+          <BlockStack gap="200">
+            {request.kind === "return" && (
+              <Select
+                label="Reason recorded in Shopify"
+                options={Object.entries(RETURN_DECLINE_REASON_LABELS).map(([value, label]) => ({ value, label }))}
+                value={declineReason}
+                onChange={setDeclineReason}
+                error={formError(fetcher.data, "declineReason")}
+              />
+            )}
+            <TextField
+              label="Note to the shopper (optional)"
+              value={note}
+              onChange={setNote}
+              multiline={3}
+              maxLength={500}
+              autoComplete="off"
+              helpText="Added to the message the shopper gets, in their language."
+              error={formError(fetcher.data, "note")}
+            />
+            <InlineStack gap="200">
+              <Button
+                variant="primary"
+                tone="critical"
+                loading={fetcher.state !== "idle"}
+                disabled={busy || !canDecide}
+                onClick={() => submit({ intent: "decline-request", note, declineReason })}
+              >
+                Confirm decline
+              </Button>
+              <Button disabled={fetcher.state !== "idle"} onClick={() => setDeclining(false)}>
+                Cancel
+              </Button>
+            </InlineStack>
+          </BlockStack>
+        )}
+        {request.decidable && (
+          <Text as="p" variant="bodySm" tone="subdued">
+            {request.kind === "return"
+              ? "Approving files the return in Shopify for these items and approves it; the shopper gets one message in their language."
+              : "Approving cancels the order in Shopify with your refund and restock settings; the shopper gets one message in their language."}
+          </Text>
+        )}
+      </BlockStack>
+    </Card>
   );
 }
 

@@ -23,6 +23,7 @@ import {
   TicketNotFoundError,
 } from "~/models/ticket.server";
 import { snoozeTicket } from "~/services/tickets/snooze.server";
+import { decidePortalRequest, type AdminFor } from "~/services/portal/request-decisions.server";
 
 // Macros on a ticket: the values of their variables for one ticket, the reply box's preview (no
 // side effects), and applying a macro's actions when the reply that used it is sent. The ticket
@@ -337,6 +338,7 @@ export async function applyMacroActions(
   macroId: string,
   agentId: string | null,
   now = new Date(),
+  options: { adminFor?: AdminFor } = {},
 ): Promise<AppliedMacro> {
   const macro = await requireMacro(workspaceId, macroId);
   await db.$transaction(async (tx) => {
@@ -401,6 +403,21 @@ export async function applyMacroActions(
       if (to && to !== agentId && !names.has(to))
         throw new TicketChangeRefused("The agent this macro assigns to is no longer in your team.");
       await assignTicket(workspaceId, ticketId, to, agentId);
+    });
+  }
+  if (actions.portalRequest) {
+    const decision = actions.portalRequest;
+    // Before the status: a macro that approves and closes closes a ticket whose request is done.
+    await attempt(words({ portalRequest: decision }), async () => {
+      const agent = agentId ? { id: agentId, name: names.get(agentId) ?? "An agent" } : null;
+      const decided = await decidePortalRequest(
+        workspaceId,
+        ticketId,
+        agent,
+        decision === "approve" ? { action: "approve" } : { action: "decline", note: null, declineReason: null },
+        { adminFor: options.adminFor },
+      );
+      if (!decided.ok) throw new TicketChangeRefused(decided.message);
     });
   }
   if (actions.status) {

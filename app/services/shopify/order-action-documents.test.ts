@@ -14,6 +14,7 @@ const operationOf = (source: string) =>
 describe("return and cancel documents", () => {
   it.each([
     ["RETURNABLE_FULFILLMENTS_QUERY", documents.RETURNABLE_FULFILLMENTS_QUERY],
+    ["ORDER_RETURNS_QUERY", documents.ORDER_RETURNS_QUERY],
     ["RETURN_REQUEST_MUTATION", documents.RETURN_REQUEST_MUTATION],
     ["RETURN_APPROVE_MUTATION", documents.RETURN_APPROVE_MUTATION],
     ["RETURN_DECLINE_MUTATION", documents.RETURN_DECLINE_MUTATION],

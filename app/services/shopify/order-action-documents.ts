@@ -39,6 +39,25 @@ export const RETURNABLE_FULFILLMENTS_QUERY = `#graphql
   }
 `;
 
+/**
+ * The order's latest returns with their items: before filing a return for a portal request, the one
+ * an earlier try already filed (a crash between Shopify's answer and our write) is found and used.
+ */
+export const ORDER_RETURNS_QUERY = `#graphql
+  query ShopdeskOrderReturns($orderId: ID!) {
+    order(id: $orderId) {
+      returns(first: 10, reverse: true) {
+        nodes {
+          id name status requestApprovedAt decline { reason note } order { id }
+          returnLineItems(first: 20) {
+            nodes { quantity ... on ReturnLineItem { fulfillmentLineItem { lineItem { id } } } }
+          }
+        }
+      }
+    }
+  }
+`;
+
 export const RETURN_REQUEST_MUTATION = `#graphql
   mutation ShopdeskReturnRequest($input: ReturnRequestInput!) {
     returnRequest(input: $input) {

@@ -8,6 +8,7 @@ import {
 import {
   RETURN_APPROVE_MUTATION,
   RETURN_DECLINE_MUTATION,
+  ORDER_RETURNS_QUERY,
   RETURN_REQUEST_MUTATION,
   RETURNABLE_FULFILLMENTS_QUERY,
 } from "./order-action-documents";
@@ -224,6 +225,66 @@ export async function declineReturn(
   } catch (error) {
     return failureFromError(error, RETURNS_ACCESS);
   }
+}
+
+const OrderReturnsSchema = z.object({
+  order: z
+    .object({
+      returns: z.object({
+        nodes: z.array(
+          ReturnSchema.extend({
+            returnLineItems: z.object({
+              nodes: z.array(
+                z.object({
+                  quantity: z.number().int(),
+                  fulfillmentLineItem: z.object({ lineItem: z.object({ id: z.string() }) }).optional(),
+                }),
+              ),
+            }),
+          }),
+        ),
+      }),
+    })
+    .nullable(),
+});
+
+/**
+ * The order's REQUESTED or OPEN return holding exactly these items and quantities, if there is one
+ * (newest first): what an earlier try filed for the same request when its answer was lost.
+ */
+export async function findActiveReturn(
+  admin: AdminGraphqlClient,
+  request: { orderId: string; items: readonly { lineItemId: string; quantity: number }[] },
+  options: AdminQueryOptions = DEFAULT_OPTIONS,
+): Promise<ShopifyActionResult<{ return: ShopifyReturn | null }>> {
+  const orderId = toGid("Order", request.orderId);
+  const wanted = quantitiesByLineItem(
+    request.items.map((item) => ({ ...item, lineItemId: toGid("LineItem", item.lineItemId) })),
+  );
+  try {
+    const data = await runAdminQuery(admin, ORDER_RETURNS_QUERY, OrderReturnsSchema, { orderId }, options);
+    for (const { returnLineItems, order, ...ret } of data.order?.returns.nodes ?? []) {
+      if (ret.status !== "REQUESTED" && ret.status !== "OPEN") continue;
+      const held = quantitiesByLineItem(
+        returnLineItems.nodes.map((line) => ({
+          lineItemId: line.fulfillmentLineItem?.lineItem.id ?? "",
+          quantity: line.quantity,
+        })),
+      );
+      if (held.size === wanted.size && [...wanted].every(([id, quantity]) => held.get(id) === quantity)) {
+        return { ok: true, return: { ...ret, orderId: order.id } };
+      }
+    }
+    return { ok: true, return: null };
+  } catch (error) {
+    return failureFromError(error, RETURNS_ACCESS);
+  }
+}
+
+function quantitiesByLineItem(items: readonly { lineItemId: string; quantity: number }[]) {
+  const totals = new Map<string, number>();
+  for (const item of items) totals.set(item.lineItemId, (totals.get(item.lineItemId) ?? 0) + item.quantity);
+  return totals;
 }
 
 /** Per order line item: the shipped lines it can still be returned from, and how many of each. */

@@ -13,6 +13,7 @@ import {
 } from "~/models/ticket.server";
 import { setTicketCustomer } from "~/models/ticket-customer.server";
 import { applyMacroActions, renderMacroForTicket, type RenderedMacro } from "~/services/macros.server";
+import { decidePortalRequest } from "~/services/portal/request-decisions.server";
 import { ReplyNotFoundError, retryReplyNow, sendAgentReply } from "./reply-delivery.server";
 import { snoozeTicket } from "./snooze.server";
 import type { TicketAction } from "./ticket-forms.server";
@@ -22,7 +23,7 @@ import type { TicketAction } from "./ticket-forms.server";
 
 export type TicketActionResult =
   | { ok: true; toast: string; macroPreview?: MacroPreview; continuedInTicketId?: string }
-  | { ok: false; status: 404 | 409; message: string };
+  | { ok: false; status: 403 | 404 | 409 | 503; message: string };
 
 /** A macro filled in for the ticket, for the reply box (nothing changed yet). */
 export type MacroPreview = Pick<RenderedMacro, "body" | "actions" | "missing"> & { macroId: string; name: string };
@@ -105,6 +106,20 @@ export async function performTicketAction(
           };
         }
         return { ok: true, toast: action.customerId ? "Customer set" : "Customer removed" };
+      }
+      case "approve-request":
+      case "decline-request": {
+        if (!agent)
+          return needsAgent(action.intent === "approve-request" ? "approve the request" : "decline the request");
+        const decided = await decidePortalRequest(
+          workspaceId,
+          ticketId,
+          agent,
+          action.intent === "approve-request"
+            ? { action: "approve" }
+            : { action: "decline", note: action.note, declineReason: action.declineReason },
+        );
+        return decided.ok ? { ok: true, toast: decided.toast } : decided;
       }
       case "macro-preview": {
         const rendered = await renderMacroForTicket(workspaceId, ticketId, action.macroId, agent);

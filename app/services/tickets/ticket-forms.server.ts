@@ -1,5 +1,7 @@
 import { z } from "zod";
+import { MAX_DECLINE_NOTE, RETURN_DECLINE_REASON_LABELS, type DeclineReason } from "~/domain/portal-decisions";
 import { messageBodySchema, tagsSchema, TICKET_PRIORITIES } from "~/domain/tickets";
+import { storableString } from "~/lib/storable-text";
 
 // What the ticket page's forms may send, one schema per intent, checked before anything changes.
 
@@ -48,6 +50,27 @@ export const TicketActionSchema = z.discriminatedUnion(
     z.object({ intent: z.literal("unlink-order"), orderId: uuid("order") }),
     z.object({ intent: z.literal("retry-delivery"), entryId: uuid("message") }),
     z.object({ intent: z.literal("macro-preview"), macroId: uuid("macro") }),
+    /** The ticket's portal request (a return or cancellation): approve it, done in Shopify. */
+    z.object({ intent: z.literal("approve-request") }),
+    z.object({
+      intent: z.literal("decline-request"),
+      /** Optional words to the shopper, in the decline message (and Shopify's, for a return). */
+      note: storableString()
+        .trim()
+        .max(MAX_DECLINE_NOTE, `Keep the note to the shopper under ${MAX_DECLINE_NOTE} characters.`)
+        .optional()
+        .transform((value) => value || null),
+      /** A return's reason as Shopify records it; "" or left out: "Another reason". */
+      declineReason: z
+        .union([
+          z.literal(""),
+          z.enum(Object.keys(RETURN_DECLINE_REASON_LABELS) as [DeclineReason, ...DeclineReason[]], {
+            error: "Choose why the return is declined.",
+          }),
+        ])
+        .optional()
+        .transform((value) => value || null),
+    }),
     z.object({
       intent: z.literal("set-customer"),
       /** One of the workspace's customers, or "" to remove the customer. */

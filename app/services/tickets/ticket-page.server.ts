@@ -8,6 +8,7 @@ import { describeTicketEvent, ticketEventSchema } from "~/domain/tickets";
 import { listAgents } from "~/models/agent.server";
 import { latestThreadPage } from "~/models/ticket.server";
 import { ticketViewers } from "~/models/ticket-viewer.server";
+import { portalRequestCard } from "~/services/portal/request-decisions.server";
 
 // Everything the ticket page shows, read for one workspace and shaped for the browser: words and
 // formatted times, never raw Shopify ids or internal event JSON.
@@ -125,7 +126,7 @@ export async function ticketPageData(
   // findTicket's includes cost two more queries), its thread, agents, viewers, linked orders and
   // its customer's orders at once. Every query is scoped by workspace, so for another workspace's
   // ticket they all read nothing.
-  const [ticket, thread, agents, viewers, linked, customerOrders] = await Promise.all([
+  const [ticket, thread, agents, viewers, linked, customerOrders, portalRequest] = await Promise.all([
     db.ticket.findFirst({ where: { id: ticketId, workspaceId }, select: PAGE_TICKET }),
     threadPageView(workspaceId, ticketId, timeZone),
     listAgents(workspaceId),
@@ -140,6 +141,7 @@ export async function ticketPageData(
       },
     }),
     customerOrderChoices(workspaceId, ticketId),
+    portalRequestCard(workspaceId, ticketId),
   ]);
   if (!ticket) return null;
   const linkedIds = new Set(linked.map(({ orderId }) => orderId));
@@ -172,6 +174,10 @@ export async function ticketPageData(
     viewers,
     orders: linked.map(({ order }) => linkedOrderView(order, timeZone, workspace.shopId)),
     orderChoices: customerOrders.filter((order) => !linkedIds.has(order.id)),
+    /** The shopper's portal request this ticket is (return, cancellation, issue), with its decision. */
+    portalRequest: portalRequest
+      ? { ...portalRequest, decidedAtLabel: formatShopTime(portalRequest.decidedAt, timeZone) }
+      : null,
   };
 }
 

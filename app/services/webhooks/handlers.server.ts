@@ -13,6 +13,12 @@ import {
   syncOrderWebhook,
   syncRefundWebhook,
 } from "~/services/sync/incremental.server";
+import { RETURN_TOPIC_STATUS, type ReturnTopic } from "~/domain/portal-decisions";
+import {
+  completeCancelRequests,
+  followReturnWebhook,
+  ReturnWebhookSchema,
+} from "~/services/portal/request-decisions.server";
 
 export interface WebhookContext<T> {
   shopDomain: string;
@@ -198,13 +204,32 @@ const handlers = [
   }),
   // Orders, fulfillments, refunds and customers: the mappers in ~/domain/shopify/ parse
   // each payload with its own schema (a ZodError fails the job visibly), so the envelope is open.
-  ...["orders/create", "orders/updated", "orders/cancelled", "orders/fulfilled", "orders/partially_fulfilled"].map(
-    (topic) =>
-      defineHandler({
-        topic,
-        payload: shopifyObjectWithIds("Order"),
-        handle: ({ shopDomain, payload }) => syncOrderWebhook(shopDomain, payload),
-      }),
+  ...["orders/create", "orders/updated", "orders/fulfilled", "orders/partially_fulfilled"].map((topic) =>
+    defineHandler({
+      topic,
+      payload: shopifyObjectWithIds("Order"),
+      handle: ({ shopDomain, payload }) => syncOrderWebhook(shopDomain, payload),
+    }),
+  ),
+  defineHandler({
+    topic: "orders/cancelled",
+    payload: shopifyObjectWithIds("Order"),
+    async handle({ shopDomain, payload }) {
+      const synced = await syncOrderWebhook(shopDomain, payload);
+      // The merchant cancelled in Shopify (or our approval's cancel landed): a pending cancellation
+      // request of the shopper is done.
+      const { id } = payload as { id: string | number };
+      const requests = await completeCancelRequests(shopDomain, String(id));
+      return requests === "processed" ? "processed" : synced;
+    },
+  }),
+  // A return approved, declined, closed or cancelled in Shopify: the portal request follows.
+  ...(Object.keys(RETURN_TOPIC_STATUS) as ReturnTopic[]).map((topic) =>
+    defineHandler({
+      topic,
+      payload: ReturnWebhookSchema,
+      handle: ({ shopDomain, payload }) => followReturnWebhook(shopDomain, topic, payload),
+    }),
   ),
   defineHandler({
     topic: "orders/edited",
