@@ -211,6 +211,18 @@ export function orderDeliveredAt(order: OrderSnapshot, status: ShopperOrderStatu
 // ---- Calendar days in a zone -------------------------------------------------------------------
 
 /** The zone when the runtime knows it, else UTC (a stored zone Intl does not know must not break a page). */
+/**
+ * The first instant of the local day `daysBefore` days before `date`'s own, in the store's zone
+ * (UTC when it has none or an unknown one): where "the last 30 days" of a report begin.
+ */
+export function startOfLocalDay(date: Date, timeZone: string | null, daysBefore = 0): Date {
+  const zone = usableZone(timeZone);
+  const local = localDate(date, zone);
+  // Date.UTC normalises day underflow (1 March - 1 = 28 or 29 February).
+  const day = new Date(Date.UTC(local.year, local.month - 1, local.day - Math.floor(daysBefore)));
+  return zonedMidnight(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate(), zone);
+}
+
 function usableZone(timeZone: string | null): string {
   if (!timeZone) return "UTC";
   try {

@@ -19,15 +19,17 @@ import {
   Text,
 } from "@shopify/polaris";
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import { formatCount, formatShopTime } from "~/components/formatting";
+import { formatCount, formatShopDate, formatShopTime } from "~/components/formatting";
 import { shouldPoll, syncStatusBadge } from "~/components/sync-progress";
 import { SyncProgressCard, type SyncProgressView } from "~/components/SyncProgressCard";
 import { SyncCommandSchema } from "~/components/sync-command";
+import { PortalUsageCard, type PortalUsageView } from "~/components/PortalUsageCard";
 import { PRIORITY_LABELS } from "~/domain/ticket-labels";
 import { WEBHOOK_STATUS_WORDS, webhookTopicLabel } from "~/domain/webhook-topics";
 import { readForm } from "~/lib/form-data.server";
 import { getAgentHome, type AgentHomeList } from "~/models/agent-home.server";
 import { getShopOverview } from "~/models/overview.server";
+import { getPortalUsage } from "~/models/portal-usage.server";
 import { requireInstalledShop } from "~/models/shop.server";
 import { getSyncProgress } from "~/models/sync-state.server";
 import { requestBackfill, requestReconcile } from "~/services/sync/commands.server";
@@ -64,11 +66,12 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shopAdmin = adminForShop(session.shop, admin);
   const installed = await requireInstalledShop(session.shop, shopAdmin);
   // While Shopify can't be reached the page still shows everything it holds, from our database.
-  const [{ details: shop, live }, overview, sync, agent] = await Promise.all([
+  const [{ details: shop, live }, overview, sync, agent, usage] = await Promise.all([
     shopDetailsOrStored(shopAdmin, installed),
     getShopOverview(session.shop),
     getSyncProgress(installed.id),
     agentForRequest(request, auth),
+    getPortalUsage(installed.id, { timeZone: installed.ianaTimezone }),
   ]);
   const home = await getAgentHome(installed.workspaceId, agent?.id ?? null);
   const zone = shop.ianaTimezone;
@@ -85,8 +88,23 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     error: sync.error,
     lastReconciledAt: at(sync.lastReconciledAt),
   };
+  const portalUsage: PortalUsageView = {
+    everUsed: usage.everUsed,
+    // The days the figures were counted in: the stored zone getPortalUsage used.
+    periodLabel: [usage.period.from, usage.period.to]
+      .map((date) => formatShopDate(date.toISOString(), installed.ianaTimezone))
+      .join(" – "),
+    days: usage.period.days,
+    sessions: usage.sessions,
+    billableSessions: usage.billableSessions,
+    deflectedSessions: usage.deflectedSessions,
+    deflectionRate: usage.deflectionRate,
+    tracks: usage.tracks,
+    requests: usage.requests,
+  };
   return {
     agent,
+    portalUsage,
     tickets: {
       mine: home.mine ? ticketRows(home.mine, zone) : null,
       unassigned: ticketRows(home.unassigned, zone),
@@ -227,6 +245,7 @@ function TicketCard({ title, list, inboxUrl, empty, detail }: TicketCardProps) {
 export default function Home() {
   const {
     agent,
+    portalUsage,
     tickets,
     shop,
     shopifyReachable,
@@ -346,6 +365,7 @@ export default function Home() {
                   </Text>
                 }
               />
+              <PortalUsageCard usage={portalUsage} />
               <Card>
                 <BlockStack gap="300">
                   <Text as="h2" variant="headingMd">

@@ -33,7 +33,7 @@ const SHOP_TABLES: TableSpec[] = [
     "shopId",
     "shopId",
     `(t.id, t."shopId", t.method, t."shopifyCustomerId", t.email, t.phone, t."orderId", t.locale,
-      t."createdAt", t."revokedAt", t.tracks, t.requests, t."reachedAgentAt")`,
+      t."createdAt", t."revokedAt", t.tracks, t."trackedOrderIds", t.requests, t."reachedAgentAt")`,
   ],
   ["PortalRequest", "shopId", "shopId"],
 ];

@@ -22,6 +22,7 @@ import { describeTracking } from "~/domain/tracking-links";
 import type { PortalSession, Prisma } from "~/generated/prisma/client";
 import { logger as appLogger, type Logger } from "~/lib/logger.server";
 import { portalOptions, type PortalOptions } from "~/models/portal-settings.server";
+import { recordTrack } from "~/models/portal-usage.server";
 import { ensureOrderTimeline, type OrderWithTimeline } from "~/services/sync/order-timeline.server";
 import type { PortalCall } from "./portal-auth.server";
 
@@ -412,8 +413,8 @@ export interface PortalOrderDetail extends PortalOrderListItem {
 /**
  * The order page: one order of the session (null when the id is not one of its orders). An order
  * whose carrier events were not imported yet has them fetched now (once, shared with anyone
- * opening it at the same time), for at most `trackingTimeoutMs`. Counts a track view on the session
- * when the order's tracking is shown.
+ * opening it at the same time), for at most `trackingTimeoutMs`. Counts a track on the session when
+ * the order's tracking is shown, once per order (models/portal-usage.server.ts).
  */
 export async function getPortalOrder(
   call: PortalCall,
@@ -441,7 +442,7 @@ export async function getPortalOrder(
         evaluated = evaluate(snapshot, portal, call, locale, options.now ?? new Date());
       }
     }
-    await db.portalSession.update({ where: { id: session.id }, data: { tracks: { increment: 1 } } });
+    await recordTrack(session.id, row.id);
   }
 
   const requests = await db.portalRequest.findMany({

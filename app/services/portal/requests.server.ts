@@ -14,6 +14,7 @@ import { queueReplyDelivery } from "~/jobs/mail-kinds.server";
 import { sameJson } from "~/lib/canonical-json";
 import { logger } from "~/lib/logger.server";
 import { resolveHelpdeskCustomer } from "~/models/helpdesk-customer.server";
+import { recordRequest } from "~/models/portal-usage.server";
 import { addAutomaticReply, linkOrderToNewTicket, openTicket } from "~/models/ticket.server";
 import type { PortalCall } from "./portal-auth.server";
 import { sessionOrder } from "./orders.server";
@@ -209,10 +210,8 @@ export async function submitPortalRequest(
       },
     });
     const reply = await addAutomaticReply(tx, ticket, { body: confirmation.text, subject: confirmation.subject });
-    await tx.portalSession.update({
-      where: { id: session.id },
-      data: { requests: { increment: 1 }, reachedAgentAt: session.reachedAgentAt ?? new Date() },
-    });
+    // Billable by itself (domain/portal-usage.ts); reaching an agent is the shopper's next message.
+    await recordRequest(tx, session.id);
     return { request, replyId: reply.id };
   });
   // After the commit: the reply is stored as pending either way, and the reply sweep sends a
