@@ -1902,6 +1902,26 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
       ),
     ],
   },
+  // A return of B's order under A's header: only A's portal requests are looked at (by the return's
+  // id, or a pending request on an order of A's with that id), so nothing of B moves.
+  ...(["returns/approve", "returns/decline", "returns/close", "returns/cancel"] as const).map((topic) => ({
+    file: `webhooks.${topic.replace("/", ".")}.tsx`,
+    probes: [
+      webhook(
+        topic,
+        B_IDS_FOR_A,
+        (f) => ({
+          id: 987_654_321,
+          admin_graphql_api_id: "gid://shopify/Return/987654321",
+          status: topic === "returns/approve" ? "open" : topic.slice("returns/".length) + "d",
+          name: `${f.b.order.name}-R1`,
+          order: { id: f.b.order.id, admin_graphql_api_id: `gid://shopify/Order/${f.b.order.id}` },
+          order_id: f.b.order.id,
+        }),
+        FOR_A,
+      ),
+    ],
+  })),
   {
     file: "webhooks.refunds.create.tsx",
     probes: [
