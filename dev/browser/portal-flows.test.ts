@@ -4,9 +4,10 @@
 // in. Screenshots of the open portal go to $SHOPDESK_SCREENSHOTS when it is set.
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, onTestFailed } from "vitest";
-import { startStorefront, type Storefront } from "../storefront/index.ts";
-import { startPortalStandin, type PortalStandin } from "../storefront/portal-api-standin.ts";
-import { launchShopdeskBrowser, requireChromium, type ShopdeskBrowser } from "./launch.ts";
+import type { Storefront } from "../storefront/index.ts";
+import type { PortalStandin } from "../storefront/portal-api-standin.ts";
+import { requireChromium, type ShopdeskBrowser } from "./launch.ts";
+import { startPortalBrowser, type PortalBrowser } from "./portal-browser.ts";
 
 const API_SECRET = "portal-flows-secret";
 const SCREENSHOTS = process.env.SHOPDESK_SCREENSHOTS;
@@ -16,29 +17,17 @@ requireChromium();
 let api: PortalStandin;
 let storefront: Storefront;
 let harness: ShopdeskBrowser;
+let portal: PortalBrowser;
 
 beforeAll(async () => {
-  api = await startPortalStandin();
-  storefront = await startStorefront({
-    appUrl: api.url,
+  portal = await startPortalBrowser({
     apiSecret: API_SECRET,
-    shop: "demo-goods.myshopify.com",
-    shopName: "Demo Goods",
-    lookupCustomer: (id) => (id === "7" ? { firstName: "Ada", lastName: "Lovelace" } : null),
+    customers: { 7: { firstName: "Ada", lastName: "Lovelace" } },
   });
-  harness = await launchShopdeskBrowser({
-    appUrl: "http://127.0.0.1:9",
-    apiKey: "unused",
-    apiSecret: API_SECRET,
-    storefrontUrl: storefront.url,
-  });
+  ({ api, storefront, harness } = portal);
 }, 30_000);
 
-afterAll(async () => {
-  await harness?.close();
-  await storefront?.close();
-  await api?.close();
-});
+afterAll(() => portal?.close());
 
 beforeEach(() => {
   onTestFailed(async () => {

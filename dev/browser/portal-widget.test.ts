@@ -5,9 +5,10 @@
 // portal-flows.test.ts.
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStorefront, type Storefront } from "../storefront/index.ts";
-import { startPortalStandin, type PortalStandin } from "../storefront/portal-api-standin.ts";
-import { requireChromium, launchShopdeskBrowser, type ShopdeskBrowser } from "./launch.ts";
+import type { Storefront } from "../storefront/index.ts";
+import type { PortalStandin } from "../storefront/portal-api-standin.ts";
+import { requireChromium, type ShopdeskBrowser } from "./launch.ts";
+import { startPortalBrowser, type PortalBrowser } from "./portal-browser.ts";
 
 const API_SECRET = "widget-test-secret";
 
@@ -17,29 +18,14 @@ describe("storefront portal widget (real Chromium)", () => {
   let api: PortalStandin;
   let storefront: Storefront;
   let harness: ShopdeskBrowser;
+  let portal: PortalBrowser;
 
   beforeAll(async () => {
-    api = await startPortalStandin();
-    storefront = await startStorefront({
-      appUrl: api.url,
-      apiSecret: API_SECRET,
-      shop: "demo-goods.myshopify.com",
-      shopName: "Demo Goods",
-      lookupCustomer: (id) => (id === "7" ? { firstName: "Ada" } : null),
-    });
-    harness = await launchShopdeskBrowser({
-      appUrl: "http://127.0.0.1:9",
-      apiKey: "unused",
-      apiSecret: API_SECRET,
-      storefrontUrl: storefront.url,
-    });
+    portal = await startPortalBrowser({ apiSecret: API_SECRET, customers: { 7: { firstName: "Ada" } } });
+    ({ api, storefront, harness } = portal);
   }, 30_000);
 
-  afterAll(async () => {
-    await harness?.close();
-    await storefront?.close();
-    await api?.close();
-  });
+  afterAll(() => portal?.close());
 
   const launcher = (page: Page) => page.locator("[data-shopdesk-launcher]");
   const dialog = (page: Page) => page.getByRole("dialog");
