@@ -256,3 +256,115 @@ export async function syncState(shop: string) {
   const row = await db.shop.findUnique({ where: { domain: shop }, select: { syncState: true } });
   return row?.syncState ?? null;
 }
+
+// ---------------------------------------------------------------------------------------------
+// App beside bare SQL (bench/portal-orders.ts; bench/tickets.ts has its own copy of the same idea)
+//
+// The bare side sends the very statements the app sent, through `pg` without Prisma: one run of
+// the app's function is captured at the pg pool Prisma's adapter queries through, each statement
+// with its "wave" (1 + the latest wave among the statements that had finished when it was sent: a
+// statement sent after another finished may depend on it). The replay sends each wave's statements
+// at once, the waves one after another, as the app did.
+
+export interface CapturedStatement {
+  text: string;
+  values: unknown[];
+  wave: number;
+}
+
+let capturing: CapturedStatement[] | null = null;
+let finishedWave = 0;
+let captureInstalled = false;
+
+/** Patches pg.Pool#query once so captureStatements sees what Prisma's adapter sends. */
+async function installCapture() {
+  if (captureInstalled) return;
+  captureInstalled = true;
+  const { default: pg } = await import("pg");
+  type AnyQuery = (this: unknown, ...args: unknown[]) => Promise<unknown>;
+  const poolQuery = pg.Pool.prototype.query as unknown as AnyQuery;
+  pg.Pool.prototype.query = function (this: unknown, ...args: unknown[]) {
+    const config = args[0] as { text?: string; values?: unknown[] } | string;
+    const list = capturing;
+    if (!list || typeof config !== "object" || !config.text) return poolQuery.apply(this, args);
+    const statement = { text: config.text, values: config.values ?? [], wave: finishedWave + 1 };
+    list.push(statement);
+    return poolQuery.apply(this, args).finally(() => {
+      if (capturing === list) finishedWave = Math.max(finishedWave, statement.wave);
+    });
+  } as typeof pg.Pool.prototype.query;
+}
+
+/** The statements one run of `work` sends through any pg pool (only this run may be in flight). */
+export async function captureStatements(work: () => Promise<unknown>): Promise<CapturedStatement[]> {
+  await installCapture();
+  const list: CapturedStatement[] = [];
+  capturing = list;
+  finishedWave = 0;
+  try {
+    await work();
+  } finally {
+    capturing = null;
+  }
+  return list;
+}
+
+/** Sends captured statements through `pool`, wave by wave, each wave's at once. */
+export async function replayStatements(
+  pool: { query(config: { text: string; values: unknown[] }): Promise<unknown> },
+  statements: readonly CapturedStatement[],
+) {
+  const waves = new Map<number, CapturedStatement[]>();
+  for (const statement of statements) waves.set(statement.wave, [...(waves.get(statement.wave) ?? []), statement]);
+  for (const wave of [...waves.keys()].sort((a, b) => a - b)) {
+    await Promise.all(waves.get(wave)!.map(({ text, values }) => pool.query({ text, values })));
+  }
+}
+
+export interface AppAndBareSamples {
+  /** Milliseconds of each run through the app, and of the same statements sent bare. */
+  app: number[];
+  bare: number[];
+}
+
+/**
+ * Warm-up, then app and bare alternately (drift hits both alike) until `iterations` or the time
+ * budget runs out, at least `minimum` each unless that takes over 3 budgets.
+ */
+export async function sampleAppAndBare(
+  app: () => Promise<unknown>,
+  bare: () => Promise<unknown>,
+  limits: { iterations: number; budgetSeconds: number; warmup?: number; minimum?: number },
+): Promise<AppAndBareSamples & { seconds: number }> {
+  const once = async (run: () => Promise<unknown>) => {
+    const started = performance.now();
+    await run();
+    return performance.now() - started;
+  };
+  const warming = performance.now();
+  for (let i = 0; i < (limits.warmup ?? 5) && (i === 0 || seconds(warming) < limits.budgetSeconds / 4); i++) {
+    await once(app);
+    await once(bare);
+  }
+  const samples: AppAndBareSamples = { app: [], bare: [] };
+  const started = performance.now();
+  while (
+    (samples.app.length < (limits.minimum ?? 10) && seconds(started) < 3 * limits.budgetSeconds) ||
+    (samples.app.length < limits.iterations && seconds(started) < limits.budgetSeconds)
+  ) {
+    samples.app.push(await once(app));
+    samples.bare.push(await once(bare));
+  }
+  return { ...samples, seconds: seconds(started) };
+}
+
+/** NAME-p50|p95, NAME-bare-p50|p95 and NAME-ratio (app p95 ÷ bare p95: what the app adds to SQL). */
+export function reportAppAndBare(name: string, samples: AppAndBareSamples): void {
+  const appP95 = percentile(samples.app, 95);
+  const bareP95 = percentile(samples.bare, 95);
+  report(`${name}-p50`, percentile(samples.app, 50), "ms");
+  report(`${name}-p95`, appP95, "ms");
+  report(`${name}-bare-p50`, percentile(samples.bare, 50), "ms");
+  report(`${name}-bare-p95`, bareP95, "ms");
+  report(`${name}-ratio`, appP95 / bareP95, "x");
+}
