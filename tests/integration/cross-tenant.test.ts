@@ -395,27 +395,26 @@ const proxyParams = (shop: string, customerId = ""): [string, string][] => [
   ["timestamp", String(Math.floor(Date.now() / 1000))],
 ];
 
-/** A storefront request through the App Proxy, signed over `params`; `tamper` edits it after signing. */
+type ProxyOptions = ProbeOptions & { tamper?: (url: URL, f: Fixture) => void };
+
+/** The App Proxy's URL of a storefront request, signed over `params`; `tamper` edits it after signing. */
+function signedProxyUrl(path: string, params: [string, string][], f: Fixture, tamper: ProxyOptions["tamper"]) {
+  const url = new URL(path, stack.app.url);
+  for (const [key, value] of params) url.searchParams.append(key, value);
+  url.searchParams.set("signature", appProxySignature(url.searchParams, TEST_APP.apiSecret));
+  tamper?.(url, f);
+  return url;
+}
+
+/** A storefront request through the App Proxy (signedProxyUrl). */
 function proxyGet(
   name: string,
   path: string,
   params: (f: Fixture) => [string, string][],
-  options: ProbeOptions & { tamper?: (url: URL, f: Fixture) => void } = {},
+  options: ProxyOptions = {},
 ): Probe {
   const { tamper, ...rest } = options;
-  return probe(
-    name,
-    "GET",
-    "proxy",
-    (f) => {
-      const url = new URL(path, stack.app.url);
-      for (const [key, value] of params(f)) url.searchParams.append(key, value);
-      url.searchParams.set("signature", appProxySignature(url.searchParams, TEST_APP.apiSecret));
-      tamper?.(url, f);
-      return new Request(url);
-    },
-    rest,
-  );
+  return probe(name, "GET", "proxy", (f) => new Request(signedProxyUrl(path, params(f), f, tamper)), rest);
 }
 
 /** A storefront POST through the App Proxy (the portal API): signed like proxyGet, with a JSON body. */
@@ -424,21 +423,19 @@ function proxyPost(
   path: string,
   params: (f: Fixture) => [string, string][],
   body: (f: Fixture) => unknown,
-  options: ProbeOptions & { tamper?: (url: URL, f: Fixture) => void } = {},
+  options: ProxyOptions = {},
 ): Probe {
   const { tamper, ...rest } = options;
   return probe(
     name,
     "POST",
     "proxy",
-    (f) => {
-      const url = new URL(path, stack.app.url);
-      for (const [key, value] of params(f)) url.searchParams.append(key, value);
-      url.searchParams.set("signature", appProxySignature(url.searchParams, TEST_APP.apiSecret));
-      tamper?.(url, f);
-      const headers = { "content-type": "application/json" };
-      return new Request(url, { method: "POST", headers, body: JSON.stringify(body(f)) });
-    },
+    (f) =>
+      new Request(signedProxyUrl(path, params(f), f, tamper), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body(f)),
+      }),
     rest,
   );
 }
