@@ -14,7 +14,8 @@ import { screenshotOnFailure, startE2eStack, type E2eStack } from "../support/e2
 // build: the demo storefront (the real theme app extension, its App Proxy stripping cookies,
 // signing and passing logged_in_customer_id) → the real portal API → PostgreSQL and the store
 // emulator; sign-in codes arrive at a real SMTP server. The shopper signs in with the emailed
-// code, tracks a parcel, asks for a return and a cancellation (each a ticket with the order);
+// code, tracks a parcel, asks for a return and a cancellation that an agent approves from the
+// ticket in the embedded admin (the emulator's order changes, the portal shows the new status);
 // actions an order is not eligible for are not offered; email + order number, a shopper logged in
 // to the store, and a French storefront with a French code email.
 requireChromium();
@@ -182,6 +183,38 @@ async function backToOrders(scope: Locator) {
 const orderNames = (scope: Locator) => scope.locator(".sdp-order-card__name").allTextContents();
 const actionCount = (scope: Locator, name: string) => scope.getByRole("button", { name, exact: true }).count();
 
+/**
+ * An agent opens the portal-request tickets in the embedded admin, opens the one with `subject`,
+ * clicks `button` and waits until the ticket gives the request its `outcome` (a return is approved
+ * and waits for the parcel; a cancellation is done at once).
+ */
+async function approveFromTicket(
+  subject: string,
+  button: "Approve return" | "Approve cancellation",
+  outcome: "Approved" | "Done",
+) {
+  const page = await browser.openAdmin(SHOP, "/app/inbox?view=all&channel=portal_request");
+  screenshotOnFailure(page, `portal-storefront-agent-${button.toLowerCase().replace(/ /g, "-")}`);
+  const app = page.frameLocator("iframe[name=app-iframe]");
+  await app.locator("html[data-hydrated]").waitFor({ state: "attached", timeout: 60_000 });
+  await app.locator("tbody tr", { hasText: subject }).first().locator("a").first().click();
+  await expect.poll(() => page.locator("[data-app-title]").textContent(), { timeout: 30_000 }).toContain(subject);
+  await app.getByRole("button", { name: button }).click();
+  await app.getByText(new RegExp(`^${outcome} by `)).waitFor({ timeout: 30_000 });
+  expect(await app.getByRole("button", { name: button }).count()).toBe(0);
+  await page.close();
+}
+
+/** Opens `name` again (the portal reads an order afresh on opening) until `ready` holds. */
+async function reopenOrderUntil(scope: Locator, name: string, ready: () => Promise<boolean>) {
+  for (const deadline = Date.now() + 30_000; ;) {
+    await openOrder(scope, name);
+    if (await ready()) return;
+    if (Date.now() > deadline) throw new Error(`Order ${name} in the portal did not change within 30 s`);
+    await backToOrders(scope);
+  }
+}
+
 const requestStatus = (scope: Locator, kind: "Return" | "Cancellation") =>
   scope.locator(".sdp-requests li", { hasText: kind }).locator(".sdp-pill");
 
@@ -241,7 +274,7 @@ describe("a shopper on the demo storefront, signed in with an emailed code", () 
     await backToOrders(panel);
   });
 
-  it("asks to return an item of a delivered order; the request becomes a ticket", async () => {
+  it("asks to return an item of a delivered order; an agent approves it from the ticket; Shopify has the return and the portal says Approved", async () => {
     screenshotOnFailure(shopperPage, "portal-storefront-return");
     const panel = dialog(shopperPage);
     const order = cast.returnable;
@@ -285,9 +318,29 @@ describe("a shopper on the demo storefront, signed in with an emailed code", () 
     await panel.getByRole("button", { name: `Back to order ${order.name}` }).click();
     expect(await requestStatus(panel, "Return").textContent()).toBe("Received");
     await backToOrders(panel);
+
+    await approveFromTicket(`Return request for order ${order.name}`, "Approve return", "Approved");
+    // Filed and approved in Shopify (returnRequest + returnApproveRequest): an open return of that item.
+    const filed = await until("the return in the store emulator", async () =>
+      stack.emulator
+        .shop(SHOP)
+        .order(order.id)!
+        .returns.find((candidate) => candidate.status === "OPEN"),
+    );
+    expect(filed.requestApprovedAt).not.toBeNull();
+    expect(filed.lineItems).toEqual([
+      expect.objectContaining({ lineItemId: item.id, quantity: 1, reason: "DEFECTIVE" }),
+    ]);
+    await reopenOrderUntil(
+      panel,
+      order.name,
+      async () => (await requestStatus(panel, "Return").textContent()) !== "Received",
+    );
+    expect(await requestStatus(panel, "Return").textContent()).toBe("Approved");
+    await backToOrders(panel);
   });
 
-  it("asks to cancel an unfulfilled order after confirming", async () => {
+  it("asks to cancel an unfulfilled order; an agent approves it; Shopify cancels the order and the portal says so", async () => {
     screenshotOnFailure(shopperPage, "portal-storefront-cancel");
     const panel = dialog(shopperPage);
     const order = cast.unfulfilled;
@@ -302,6 +355,22 @@ describe("a shopper on the demo storefront, signed in with an emailed code", () 
     expect(stack.emulator.shop(SHOP).order(order.id)!.cancelledAt).toBeNull();
     await panel.getByRole("button", { name: `Back to order ${order.name}` }).click();
     expect(await requestStatus(panel, "Cancellation").textContent()).toBe("Received");
+    await backToOrders(panel);
+
+    await approveFromTicket(`Cancellation request for order ${order.name}`, "Approve cancellation", "Done");
+    await until(
+      "the order cancelled in the store emulator",
+      async () => stack.emulator.shop(SHOP).order(order.id)!.cancelledAt,
+    );
+    // The request is done, and once Shopify's webhook arrives the order reads Cancelled, with
+    // nothing left to cancel.
+    await reopenOrderUntil(
+      panel,
+      order.name,
+      async () => (await panel.locator(".sdp-order__meta .sdp-pill").textContent()) === "Cancelled",
+    );
+    expect(await requestStatus(panel, "Cancellation").textContent()).toBe("Done");
+    expect(await actionCount(panel, "Cancel order")).toBe(0);
     await backToOrders(panel);
   });
 });
