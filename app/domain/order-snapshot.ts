@@ -114,6 +114,10 @@ export interface LineItemSnapshot {
   refundedQuantity: number;
   /** False for gift cards and digital goods: they never travel with a carrier. */
   requiresShipping: boolean;
+  /** "Blue / M"; null for a product without variants. Absent from orders synced before it was kept. */
+  variantTitle?: string | null;
+  /** One unit before discounts (GraphQL originalUnitPriceSet, REST price_set), in the shop's currency. */
+  unitPrice?: Money | null;
 }
 
 export interface TrackingInfo {

@@ -345,6 +345,37 @@ describe("storefront portal: an order", () => {
     await page.close();
   });
 
+  it("sums an order up: each item's variant and unit price, then subtotal, shipping, tax and total", async () => {
+    const page = await harness.context.newPage();
+    await openPortal(page);
+    await signInByOrderNumber(dialog(page));
+    await openOrder(page, "#1003");
+    const panel = dialog(page);
+    await panel.getByRole("button", { name: "Order summary" }).click();
+    await panel.getByRole("heading", { name: "Order summary" }).waitFor();
+    const items = await panel.locator(".sdp-items li").allTextContents();
+    // Two mugs at $18.00 each: the unit price with the count, never read as the line's total.
+    expect(items[0]).toContain("Morning Mug");
+    expect(items[0]).toContain("Terracotta");
+    expect(items[0]).toContain("2 × $18.00");
+    expect(items[1]).toContain("$32.00");
+    expect(items[1]).not.toContain("×");
+    const totals = await panel
+      .locator(".sdp-totals")
+      .evaluate((list) =>
+        [...list.querySelectorAll("dt")].map((term) => [term.textContent, term.nextElementSibling?.textContent]),
+      );
+    // Tax the prices already include is named so, not read as added on top.
+    expect(totals).toEqual([
+      ["Subtotal", "$68.00"],
+      ["Shipping", "$4.90"],
+      ["Tax included", "$5.44"],
+      ["Total", "$72.90"],
+    ]);
+    if (SCREENSHOTS) await page.screenshot({ path: `${SCREENSHOTS}/portal-summary.png` });
+    await page.close();
+  });
+
   it("requests a return of a delivered order's items, then shows the request and its status", async () => {
     const page = await harness.context.newPage();
     await openPortal(page);

@@ -1087,6 +1087,7 @@ const lineItemResolvers: Record<string, Resolver> = {
     const fulfilled = fulfilledQuantity(order, item.id);
     return fulfilled === 0 ? "unfulfilled" : fulfilled >= item.quantity ? "fulfilled" : "partial";
   },
+  originalUnitPrice: (view) => decimal((view as LineItemView).item.unitPriceCents),
   originalUnitPriceSet: (view) =>
     moneyBag((view as LineItemView).item.unitPriceCents, (view as LineItemView).order.currencyCode),
   discountedUnitPriceSet: (view) =>

@@ -51,6 +51,8 @@ export interface StandinOrder {
   createdAt: string;
   status: keyof typeof STATUS_LABELS;
   total: string;
+  /** The summary's charges, formatted as the API sends them (default: none charged). */
+  charges?: { subtotal: string; shipping: string; tax: string; taxIncluded: boolean };
   lineItems: StandinLineItem[];
   actions: {
     track: boolean;
@@ -135,9 +137,11 @@ export function demoOrders(email = "ada@example.com"): StandinOrder[] {
       email,
       createdAt: day(12),
       status: "delivered",
-      total: "$68.00",
+      total: "$72.90",
+      charges: { subtotal: "$68.00", shipping: "$4.90", tax: "$5.44", taxIncluded: true },
       lineItems: [
-        { id: "li-1003-1", title: "Morning Mug", variantTitle: "Terracotta", quantity: 2, price: "$36.00" },
+        // Unit prices, as the API sends them: 2 × $18.00.
+        { id: "li-1003-1", title: "Morning Mug", variantTitle: "Terracotta", quantity: 2, price: "$18.00" },
         { id: "li-1003-2", title: "Market Tote", quantity: 1, returnableQuantity: 0, price: "$32.00" },
       ],
       actions: { track: true, return: { kind: "request" }, cancel: false, reportIssue: true },
@@ -244,9 +248,10 @@ export async function startPortalStandin(
       ...orderSummary(order, locale),
       summary: {
         lineItems: order.lineItems,
-        subtotal: order.total,
-        shipping: "$0.00",
-        tax: "$0.00",
+        subtotal: order.charges?.subtotal ?? order.total,
+        shipping: order.charges?.shipping ?? "$0.00",
+        tax: order.charges?.tax ?? "$0.00",
+        taxIncluded: order.charges?.taxIncluded ?? false,
         total: order.total,
         shippingAddress: "Ada Lovelace\n12 Harbour Street\nPortland, ME 04101\nUnited States",
         billingAddress: "Ada Lovelace\n12 Harbour Street\nPortland, ME 04101\nUnited States",

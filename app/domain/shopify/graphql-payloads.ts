@@ -89,6 +89,9 @@ export const GraphqlOrderSchema = z.looseObject({
   currencyCode: z.string(),
   totalPriceSet: gqlMoneyBag,
   subtotalPriceSet: gqlMoneyBag.nullish(),
+  totalShippingPriceSet: gqlMoneyBag.nullish(),
+  totalTaxSet: gqlMoneyBag.nullish(),
+  taxesIncluded: z.boolean().nullish(),
   totalRefundedSet: gqlMoneyBag,
   paymentGatewayNames: z.array(z.string()).nullish(),
   transactions: z
@@ -103,6 +106,9 @@ export const GraphqlOrderSchema = z.looseObject({
     z.looseObject({
       id: gid,
       title: z.string(),
+      variantTitle: optionalText,
+      /** Deprecated scalar twin of originalUnitPriceSet's shopMoney (see order-documents). */
+      originalUnitPrice: decimal.nullish(),
       quantity: z.number().int(),
       currentQuantity: z.number().int().nullish(),
       fulfillableQuantity: z.number().int().nullish(),

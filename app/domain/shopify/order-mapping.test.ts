@@ -5,6 +5,7 @@ import {
   fulfillmentEventFromWebhook,
   fulfillmentFromWebhook,
   orderIdFromEditWebhook,
+  orderSnapshotFromGraphql,
   orderSnapshotFromWebhook,
   refundFromWebhook,
 } from "./order-mapping";
@@ -55,6 +56,80 @@ describe("webhook fixtures (Shopify's 2026-07 samples)", () => {
       fulfillableQuantity: 1,
       refundedQuantity: 0,
       requiresShipping: true,
+      variantTitle: null,
+      unitPrice: { amount: "89.99", currencyCode: "USD" },
+    });
+    // The order summary's charges, in the shop's currency like the total.
+    expect(snapshot).toMatchObject({
+      subtotalPrice: { amount: "404.95", currencyCode: "USD" },
+      shippingPrice: { amount: "10.00", currencyCode: "USD" },
+      totalTax: { amount: "0.00", currencyCode: "USD" },
+      taxesIncluded: false,
+    });
+  });
+
+  it("keeps each item's variant and unit price in the shop's currency, not the shopper's", () => {
+    const body = fixture("orders/create") as { line_items: Record<string, unknown>[] } & Record<string, unknown>;
+    const inEuros = (amount: string) => ({
+      shop_money: { amount, currency_code: "USD" },
+      presentment_money: { amount: "1.00", currency_code: "EUR" },
+    });
+    const snapshot = orderSnapshotFromWebhook({
+      ...body,
+      taxes_included: true,
+      total_tax_set: inEuros("12.5"),
+      total_shipping_price_set: null,
+      line_items: body.line_items.map((item, index) =>
+        index === 0 ? { ...item, variant_title: "Gold / Large", price_set: inEuros("89.9") } : item,
+      ),
+    });
+    expect(snapshot.lineItems[0]).toMatchObject({
+      variantTitle: "Gold / Large",
+      unitPrice: { amount: "89.90", currencyCode: "USD" },
+    });
+    expect(snapshot).toMatchObject({
+      totalTax: { amount: "12.50", currencyCode: "USD" },
+      taxesIncluded: true,
+      shippingPrice: null,
+    });
+  });
+
+  it("reads a GraphQL order's unit prices (the scalar originalUnitPrice) in the order's currency", () => {
+    const snapshot = orderSnapshotFromGraphql({
+      id: "gid://shopify/Order/1",
+      name: "#1001",
+      createdAt: "2026-11-01T10:00:00Z",
+      updatedAt: "2026-11-01T10:00:00Z",
+      processedAt: "2026-11-01T10:00:00Z",
+      displayFulfillmentStatus: "UNFULFILLED",
+      currencyCode: "EUR",
+      totalPriceSet: { shopMoney: { amount: "84.80", currencyCode: "EUR" } },
+      subtotalPriceSet: { shopMoney: { amount: "79.90", currencyCode: "EUR" } },
+      totalShippingPriceSet: { shopMoney: { amount: "4.9", currencyCode: "EUR" } },
+      totalTaxSet: { shopMoney: { amount: "13.32", currencyCode: "EUR" } },
+      taxesIncluded: true,
+      totalRefundedSet: { shopMoney: { amount: "0.0", currencyCode: "EUR" } },
+      lineItems: {
+        nodes: [
+          {
+            id: "gid://shopify/LineItem/1",
+            title: "Scarf",
+            variantTitle: "Blue",
+            originalUnitPrice: "39.95",
+            quantity: 2,
+          },
+          { id: "gid://shopify/LineItem/2", title: "Gift card", quantity: 1 },
+        ],
+      },
+    });
+    expect(snapshot.lineItems.map(({ variantTitle, unitPrice }) => ({ variantTitle, unitPrice }))).toEqual([
+      { variantTitle: "Blue", unitPrice: { amount: "39.95", currencyCode: "EUR" } },
+      { variantTitle: null, unitPrice: null },
+    ]);
+    expect(snapshot).toMatchObject({
+      shippingPrice: { amount: "4.90", currencyCode: "EUR" },
+      totalTax: { amount: "13.32", currencyCode: "EUR" },
+      taxesIncluded: true,
     });
   });
 

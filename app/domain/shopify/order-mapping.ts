@@ -21,6 +21,7 @@ import { addressFromGraphql, addressFromRest } from "./addresses";
 import { GraphqlOrderDetailsSchema, GraphqlOrderSchema, type gqlFulfillment, type gqlRefund } from "./graphql-payloads";
 import { gidFromRestId, gidOrNull } from "./ids";
 import { addDecimals } from "./money";
+import { chargesFromGraphql, chargesFromRest, unitPriceFromGraphql, unitPriceFromRest } from "./order-prices";
 import { restNumericId } from "./payload-fields";
 import {
   RestFulfillmentEventSchema,
@@ -101,6 +102,7 @@ export function orderSnapshotFromWebhook(payload: unknown): ShopifyOrderSnapshot
     customerId: order.customer?.admin_graphql_api_id ?? null,
     currencyCode: order.currency,
     subtotalPrice: order.subtotal_price_set ? moneyFromRestSet(order.subtotal_price_set) : null,
+    ...chargesFromRest(order),
     note: order.note,
     tags: tagList(order.tags),
     shippingAddress: addressFromRest(order.shipping_address),
@@ -129,6 +131,8 @@ function lineItemFromRest(item: z.output<typeof restLineItem>, refunds: RestRefu
     fulfillableQuantity: item.fulfillable_quantity ?? 0,
     refundedQuantity: removedQuantity(item.quantity, item.current_quantity) ?? refundedFromRest(item, refunds),
     requiresShipping: item.requires_shipping ?? true,
+    variantTitle: item.variant_title,
+    unitPrice: unitPriceFromRest(item),
   };
 }
 
@@ -282,6 +286,8 @@ export function orderSnapshotFromGraphql(node: unknown): ShopifyOrderSnapshot {
       fulfillableQuantity: item.fulfillableQuantity ?? 0,
       refundedQuantity: removedQuantity(item.quantity, item.currentQuantity) ?? 0,
       requiresShipping: item.requiresShipping ?? true,
+      variantTitle: item.variantTitle,
+      unitPrice: unitPriceFromGraphql(item, order.currencyCode),
     })),
     // A bulk export carries fulfillments without their items: when no item of the order needs
     // shipping (gift cards, downloads), none of its fulfillments does, whatever the flag says.
@@ -296,6 +302,7 @@ export function orderSnapshotFromGraphql(node: unknown): ShopifyOrderSnapshot {
     customerId: order.customer?.id ?? null,
     currencyCode: order.currencyCode,
     subtotalPrice: order.subtotalPriceSet?.shopMoney ?? null,
+    ...chargesFromGraphql(order),
     note: order.note,
     tags: tagList(order.tags),
     shippingAddress: addressFromGraphql(order.shippingAddress),

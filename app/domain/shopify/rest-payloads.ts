@@ -28,6 +28,8 @@ export const restAddress = z
 export const restLineItem = z.looseObject({
   admin_graphql_api_id: gid,
   title: z.string(),
+  variant_title: optionalText,
+  price_set: restMoneySet.nullish(),
   quantity: z.number().int(),
   current_quantity: z.number().int().nullish(),
   fulfillable_quantity: z.number().int().nullish(),
@@ -115,6 +117,9 @@ export const RestOrderSchema = z.looseObject({
   currency: z.string(),
   total_price_set: restMoneySet,
   subtotal_price_set: restMoneySet.nullish(),
+  total_shipping_price_set: restMoneySet.nullish(),
+  total_tax_set: restMoneySet.nullish(),
+  taxes_included: z.boolean().nullish(),
   payment_gateway_names: z.array(z.string()).nullish(),
   customer: z.looseObject({ admin_graphql_api_id: gid }).nullish(),
   shipping_address: restAddress,

@@ -44,6 +44,11 @@ export interface ShopifyOrderSnapshot extends OrderSnapshot {
   customerId: string | null;
   currencyCode: string;
   subtotalPrice: Money | null;
+  /** The order's charges beside its items (order-prices.ts); absent from orders synced before they were kept. */
+  shippingPrice?: Money | null;
+  totalTax?: Money | null;
+  /** Whether the item prices include the tax (then the tax is part of the subtotal, not added to it). */
+  taxesIncluded?: boolean | null;
   note: string | null;
   tags: string[];
   shippingAddress: AddressSnapshot | null;

@@ -351,19 +351,21 @@ export interface PortalOrderDetail extends PortalOrderListItem {
       /** Shopify's line item id: what a return request names. */
       id: string;
       title: string;
-      /** Not synced from Shopify yet (the order snapshot has no variant or unit price): null. */
+      /** "Blue / M"; null without variants, or for an order not synced again since it was kept. */
       variantTitle: string | null;
       quantity: number;
       refundedQuantity: number;
       /** Units shipped and not refunded: at most this many can be returned. */
       returnableQuantity: number;
+      /** One unit, before discounts, in the shopper's language and the order's currency ("39,95 €"). */
       price: string | null;
     }[];
     subtotal: string | null;
-    /** Not synced from Shopify yet: null. */
+    /** Null for an order not synced again since the charges were kept (decision 023). */
     shipping: string | null;
-    /** Not synced from Shopify yet: null. */
     tax: string | null;
+    /** The item prices include the tax: the tax line is part of the subtotal, not added to it. */
+    taxIncluded: boolean;
     total: string;
     refunded: string | null;
     shippingAddress: AddressView | null;
@@ -462,17 +464,18 @@ export async function getPortalOrder(
       lineItems: snapshot.lineItems.map((item) => ({
         id: item.id,
         title: item.title,
-        variantTitle: null,
+        variantTitle: item.variantTitle ?? null,
         quantity: item.quantity,
         refundedQuantity: item.refundedQuantity,
         returnableQuantity: item.requiresShipping
           ? Math.max(0, item.quantity - item.fulfillableQuantity - item.refundedQuantity)
           : 0,
-        price: null,
+        price: item.unitPrice ? money(item.unitPrice) : null,
       })),
       subtotal: snapshot.subtotalPrice ? money(snapshot.subtotalPrice) : null,
-      shipping: null,
-      tax: null,
+      shipping: snapshot.shippingPrice ? money(snapshot.shippingPrice) : null,
+      tax: snapshot.totalTax ? money(snapshot.totalTax) : null,
+      taxIncluded: snapshot.taxesIncluded === true,
       total: money(snapshot.totalPrice),
       refunded: isPositive(snapshot.totalRefunded?.amount) ? money(snapshot.totalRefunded) : null,
       shippingAddress: addressView(snapshot.shippingAddress),

@@ -986,7 +986,8 @@
                   item.variantTitle ? h("span", { class: "sdp-muted" }, item.variantTitle) : null,
                   h("span", { class: "sdp-muted" }, t("quantity", { quantity: item.quantity })),
                 ),
-                h("span", {}, item.price),
+                // A unit price: "2 × 39,95 €" when there are several, so it never reads as the line's total.
+                h("span", {}, item.price && item.quantity > 1 ? item.quantity + " × " + item.price : item.price),
               );
             }),
           ),
@@ -995,7 +996,8 @@
             { class: "sdp-totals" },
             amount(t("subtotal"), s.subtotal),
             amount(t("shipping"), s.shipping),
-            amount(t("tax"), s.tax),
+            // Included tax is part of the subtotal already: named so, not read as added on top.
+            amount(t(s.taxIncluded ? "taxIncluded" : "tax"), s.tax),
             amount(t("total"), s.total || state.order.total, true),
           ),
           address(t("shippingAddress"), s.shippingAddress),
