@@ -75,7 +75,8 @@ type InboxRow = Prisma.TicketGetPayload<{
 // message relation filters) PostgreSQL sorted every ticket of the workspace and hashed every
 // matching message: seconds at a million tickets. Here it runs in two steps with the same results:
 //   1. the view's next SEARCH_WINDOW tickets in list order, each checked on its own (subject,
-//      customer, order, and its messages through a LATERAL probe that stops at the first hit);
+//      customer, order, and its messages through the ticket's lower-cased text, one row per
+//      16 KB kept by triggers: TicketSearchText);
 //      when they hold a page, or are all the view has left, that is the answer: common words
 //      (a fifth of the window is probed first, and a term too rare to fill a page skips to 2);
 //   2. otherwise every hit through its own index (subject and message trigrams, the customer's
@@ -86,9 +87,6 @@ const SEARCH_WINDOW = 500;
 
 /** How far step 1's window may grow for a term that is in few tickets of a large workspace. */
 const MAX_WINDOW_FACTOR = 20;
-
-/** Messages beyond which search's probe does not read a ticket's thread one message at a time. */
-const LONG_THREAD = 100;
 
 /** `term` as a LIKE / ILIKE pattern that matches it anywhere, its % _ and \ taken literally. */
 const containsPattern = (term: string) => `%${term.replace(/[\\%_]/g, "\\$&")}%`;
@@ -174,9 +172,30 @@ async function searchInbox(
   const orderName = orderNameSearch(q);
   const take = INBOX_PAGE_SIZE + 1;
 
+  // The customers first, each index on its own: OR-ed in one WHERE, or joined to the tickets in
+  // the same plan, they gave way to a scan of every customer (50 ms at 100k customers); the steps
+  // below then test a ticket's customer against this (usually empty) set, not row by row.
+  // searchText is lower(unaccent(…)), kept by a trigger; the term gets the same treatment in its
+  // own query: unaccent() is not immutable, and inline it keeps the index out.
+  const [folded] = await db.$queryRaw<{ term: string }[]>`SELECT lower(unaccent(${q})) AS term`;
+  const customers = Prisma.sql`customers AS MATERIALIZED (
+        SELECT id FROM "HelpdeskCustomer"
+         WHERE "workspaceId" = ${workspaceId} AND "searchText" LIKE ${containsPattern(folded!.term)}
+           AND name ILIKE ${pattern}
+        UNION
+        SELECT id FROM "HelpdeskCustomer" WHERE "workspaceId" = ${workspaceId} AND emails @> ARRAY[${email}]::text[])`;
+
+  // Steps 1 and the probe: the view's next `window` tickets in list order (nested loops keep it),
+  // each checked on its own. Its messages through the ticket's text (TicketSearchText, kept by
+  // triggers: lower-cased, so LIKE lower(pattern) is ILIKE pattern without lower-casing every
+  // message on every search; a LATERAL probe, so it is read per ticket and stops at a hit).
+  const windowSql = (window: number) => Prisma.sql`
+        FROM (SELECT * FROM "Ticket" t WHERE ${filter} ORDER BY ${order} LIMIT ${window}) AS t
+             LEFT JOIN LATERAL (
+               SELECT 1 AS hit FROM "TicketSearchText" x
+                WHERE x."ticketId" = t.id AND x.body LIKE lower(${pattern}) LIMIT 1) AS m ON true`;
   const matches = Prisma.sql`(t.subject ILIKE ${pattern}
-          OR c.name ILIKE ${pattern}
-          OR c.emails @> ARRAY[${email}]::text[]
+          OR t."customerId" IN (SELECT id FROM customers)
           ${
             orderName
               ? Prisma.sql`OR EXISTS (SELECT 1 FROM "TicketOrder" o JOIN "ShopifyOrder" s ON s.id = o."orderId"
@@ -184,24 +203,14 @@ async function searchInbox(
               : Prisma.empty
           }
           OR m.hit IS NOT NULL)`;
-  // Each ticket's messages through a LATERAL probe that stops at the first hit; with
-  // `skipLongThreads`, not those of a ticket of more than LONG_THREAD messages (its row then says
-  // `unsure` unless another field matched): a term in none of a 5,000-message thread reads all of it.
-  const windowSql = (window: number, skipLongThreads: boolean) => Prisma.sql`
-        FROM (SELECT * FROM "Ticket" t WHERE ${filter} ORDER BY ${order} LIMIT ${window}) AS t
-             LEFT JOIN LATERAL (SELECT name, emails FROM "HelpdeskCustomer" WHERE id = t."customerId") AS c ON true
-             LEFT JOIN LATERAL (
-               SELECT 1 AS hit FROM "TicketEntry" e
-                WHERE e."ticketId" = t.id AND e.kind <> 'system_event' AND e.body ILIKE ${pattern}
-                  ${skipLongThreads ? Prisma.sql`AND t."messageCount" <= ${LONG_THREAD}` : Prisma.empty}
-                LIMIT 1) AS m ON true`;
 
-  // Step 1: a window in list order (nested loops keep it), stopping at a page of hits; the
-  // window's size, counted on the index alongside, tells whether it was all the view had left.
+  // Step 1: a window, stopping at a page of hits; the window's size, counted on the index
+  // alongside, tells whether it was all the view had left.
   const firstStep = async (window: number) => {
     const [hits, [size]] = await Promise.all([
       db.$queryRaw<{ id: string }[]>`
-      SELECT t.id ${windowSql(window, false)} WHERE ${matches} ORDER BY ${order} LIMIT ${take}`,
+      WITH ${customers}
+      SELECT t.id ${windowSql(window)} WHERE ${matches} ORDER BY ${order} LIMIT ${take}`,
       db.$queryRaw<{ rows: number }[]>`
       SELECT count(*)::int AS rows FROM (SELECT 1 FROM "Ticket" t WHERE ${filter} LIMIT ${window}) AS w`,
     ]);
@@ -209,36 +218,23 @@ async function searchInbox(
     return { ids: hits.map(({ id }) => id), answered: hits.length >= take || size!.rows < window };
   };
 
-  // How common the term is decides the step: a probe of the first fifth of the window, long threads
-  // left out. When it is sure (no long thread left unsure before its page's end) and holds a page
-  // or all the view has, that is the answer. A term that would fill a page within the window (a
-  // common word) goes to step 1; one the probe did not meet (part of an email, a name) to step 2,
-  // whose index reads are then small; in between, whichever reads fewer tickets. An order number of 4 digits or more is in few tickets: step 2 straight
-  // away. Step 2 alone is exact; the probe and step 1 only save time.
-  // For step 2, searchText is lower(unaccent(…)), kept by a trigger; the term gets the same
-  // treatment in its own query: unaccent() is not immutable, and inline it keeps the index out.
+  // How common the term is decides the step: a probe of the first fifth of the window. When it holds
+  // a page, or all the view has, that is the answer. A term that would fill a page within the window
+  // (a common word) goes to step 1; one the probe did not meet (part of an email, a name) to step 2,
+  // whose index reads are then small; in between, whichever reads fewer tickets. An order number of
+  // 4 digits or more is in few tickets: step 2 straight away. Every step is exact; the probe and
+  // step 1 only save time.
   const rare = orderName !== null && orderName.length >= 5;
   const probeWindow = Math.max(1, Math.floor(searchWindow / 5));
-  const [probeRows, [folded]] = await Promise.all([
-    rare
-      ? null
-      : db.$queryRaw<{ id: string; hit: boolean; long: boolean }[]>`
-      SELECT t.id, ${matches} AS hit, t."messageCount" > ${LONG_THREAD} AS long
-      ${windowSql(probeWindow, true)} ORDER BY ${order}`,
-    db.$queryRaw<{ term: string }[]>`SELECT lower(unaccent(${q})) AS term`,
-  ]);
   let first: { ids: string[]; answered: boolean } | null = null;
-  if (probeRows) {
-    const hits: string[] = [];
-    let sure = true;
-    for (const row of probeRows) {
-      if (hits.length >= take) break;
-      if (row.hit) hits.push(row.id);
-      else if (row.long) sure = false;
-    }
-    const rate = probeRows.filter((row) => row.hit).length / probeWindow;
-    if (sure && (hits.length >= take || probeRows.length < probeWindow)) first = { ids: hits, answered: true };
-    else if (probeRows.length < probeWindow || rate * searchWindow >= take) first = await firstStep(searchWindow);
+  if (!rare) {
+    const probeRows = await db.$queryRaw<{ id: string; hit: boolean }[]>`
+      WITH ${customers}
+      SELECT t.id, ${matches} AS hit ${windowSql(probeWindow)} ORDER BY ${order}`;
+    const hits = probeRows.filter((row) => row.hit).map((row) => row.id);
+    const rate = hits.length / probeWindow;
+    if (hits.length >= take || probeRows.length < probeWindow) first = { ids: hits, answered: true };
+    else if (rate * searchWindow >= take) first = await firstStep(searchWindow);
     else if (rate > 0) {
       // A term in roughly 0.5–10% of tickets: step 1 reads about take ÷ rate tickets for a page,
       // step 2 about rate × the workspace's tickets (every match, through the trigram index), at
@@ -251,16 +247,10 @@ async function searchInbox(
   }
   let ids = first?.ids ?? [];
   if (!first?.answered) {
-    const customerPattern = containsPattern(folded!.term);
-    // The customers first, each index on its own: OR-ed in one WHERE, or joined to the tickets in
-    // the same plan, they gave way to a scan of every customer (50 ms at 100k customers).
+    // Step 2: every hit through its own index (subject and message trigrams, the customers above,
+    // the order name), joined back to the view.
     const hits = await db.$queryRaw<{ id: string }[]>`
-      WITH customers AS MATERIALIZED (
-        SELECT id FROM "HelpdeskCustomer"
-         WHERE "workspaceId" = ${workspaceId} AND "searchText" LIKE ${customerPattern} AND name ILIKE ${pattern}
-        UNION
-        SELECT id FROM "HelpdeskCustomer" WHERE "workspaceId" = ${workspaceId} AND emails @> ARRAY[${email}]::text[]
-      ), hits AS (
+      WITH ${customers}, hits AS (
         SELECT id FROM "Ticket" WHERE "workspaceId" = ${workspaceId} AND subject ILIKE ${pattern}
         UNION
         SELECT tc.id FROM customers c JOIN "Ticket" tc ON tc."customerId" = c.id AND tc."workspaceId" = ${workspaceId}
