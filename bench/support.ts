@@ -258,7 +258,7 @@ export async function syncState(shop: string) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// App beside bare SQL (bench/portal-orders.ts; bench/tickets.ts has its own copy of the same idea)
+// App beside bare SQL (bench/tickets.ts, bench/portal-orders.ts)
 //
 // The bare side sends the very statements the app sent, through `pg` without Prisma: one run of
 // the app's function is captured at the pg pool Prisma's adapter queries through, each statement

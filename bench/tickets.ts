@@ -41,7 +41,16 @@
 import os from "node:os";
 import pg from "pg";
 import { DEV_APP_CREDENTIALS, migrateDatabase } from "../dev/stack.ts";
-import { BENCH_SHOP, benchDatabase, numberFlag, percentile, report, seconds } from "./support.ts";
+import {
+  BENCH_SHOP,
+  benchDatabase,
+  captureStatements,
+  numberFlag,
+  percentile,
+  replayStatements,
+  report,
+  seconds,
+} from "./support.ts";
 
 const external = Boolean(process.env.BENCH_DATABASE_URL);
 const TICKETS = numberFlag("tickets", Number(process.env.BENCH_TICKETS ?? (external ? 1_000_000 : 100_000)));
@@ -468,55 +477,8 @@ function reportSamples(name: string, samples: Samples, parts: readonly string[] 
   for (const part of parts) report(`tickets-${name}-${part}-p95`, percentile(of(samples.app, part), 95), "ms");
 }
 
-// The bare side sends the very statements the app sent, through `pg` without Prisma: one run of
-// the app's function is captured at the pg pool Prisma's adapter queries through, each statement
-// with its "wave" (1 + the latest wave among the statements that had finished when it was sent:
-// a statement sent after another finished may depend on it). The replay sends each wave's
-// statements at once, the waves one after another, as the app did.
-
-interface CapturedStatement {
-  text: string;
-  values: unknown[];
-  wave: number;
-}
-
-let capturing: CapturedStatement[] | null = null;
-let finishedWave = 0;
-type AnyQuery = (this: pg.Pool, ...args: unknown[]) => Promise<unknown>;
-const poolQuery = pg.Pool.prototype.query as unknown as AnyQuery;
-pg.Pool.prototype.query = function (this: pg.Pool, ...args: unknown[]) {
-  const config = args[0] as { text?: string; values?: unknown[] } | string;
-  const list = capturing;
-  if (!list || typeof config !== "object" || !config.text) return poolQuery.apply(this, args);
-  const statement = { text: config.text, values: config.values ?? [], wave: finishedWave + 1 };
-  list.push(statement);
-  const result = poolQuery.apply(this, args);
-  return result.finally(() => {
-    if (capturing === list) finishedWave = Math.max(finishedWave, statement.wave);
-  });
-} as typeof pg.Pool.prototype.query;
-
-/** The statements one run of `work` sends (only this run may be in flight). */
-async function captureStatements(work: () => Promise<unknown>): Promise<CapturedStatement[]> {
-  const list: CapturedStatement[] = [];
-  capturing = list;
-  finishedWave = 0;
-  try {
-    await work();
-  } finally {
-    capturing = null;
-  }
-  return list;
-}
-
-/** Sends captured statements through `pool`, wave by wave, each wave's at once. */
-async function replay(pool: pg.Pool, statements: readonly CapturedStatement[]) {
-  const waves = new Map<number, CapturedStatement[]>();
-  for (const statement of statements) waves.set(statement.wave, [...(waves.get(statement.wave) ?? []), statement]);
-  for (const wave of [...waves.keys()].sort((a, b) => a - b)) {
-    await Promise.all(waves.get(wave)!.map(({ text, values }) => pool.query({ text, values })));
-  }
-}
+// The bare side: the very statements the app sent, replayed as it sent them (captureStatements
+// and replayStatements in support.ts).
 
 async function migrateAndSeed(url: string, main: WorkspaceScale, other: WorkspaceScale) {
   migrateDatabase(url);
@@ -620,7 +582,7 @@ async function main() {
       let shown = 0;
       const statements = await captureStatements(async () => (shown = (await loader({})).tickets.length));
       log(`${name}: ${shown} tickets on the first page, ${statements.length} statements`);
-      const samples = await sample(name, loader, () => replay(bare, statements));
+      const samples = await sample(name, loader, () => replayStatements(bare, statements));
       reportSamples(name, samples, query.q ? ["list"] : ["list", "tallies"]);
     };
 
@@ -640,7 +602,7 @@ async function main() {
     const pageSamples = await sample(
       "page",
       (parts) => timed(parts, "data", ticketPageData(workspace, longTicketId, agentId)),
-      () => replay(bare, pageStatements),
+      () => replayStatements(bare, pageStatements),
     );
     reportSamples("page", pageSamples);
   } finally {
