@@ -229,7 +229,7 @@ describe("inbox list", () => {
     }
   });
 
-  it("finds a match at the start of a long thread, whose text spans several chunks, through every step", async () => {
+  it("finds a match at the start and at the end of a long thread, whose text spans several chunks, through every step", async () => {
     const { workspaceId } = await workspace();
     const long = await createTicket(workspaceId, {
       channel: "email",
@@ -239,7 +239,9 @@ describe("inbox list", () => {
     for (let index = 0; index < 110; index++) {
       await addCustomerMessage(workspaceId, long.id, { body: `More ${index} ${"words ".repeat(40)}` });
     }
-    expect(await db.ticketSearchText.count({ where: { ticketId: long.id } })).toBeGreaterThan(1);
+    await addCustomerMessage(workspaceId, long.id, { body: "And a thimble at the very end" });
+    // Its text: the first 16 KB on the ticket's row, the rest in further chunks.
+    expect(await db.ticketSearchText.count({ where: { ticketId: long.id } })).toBeGreaterThan(0);
     for (let index = 0; index < 8; index++) {
       await createTicket(workspaceId, {
         channel: "email",
@@ -255,6 +257,7 @@ describe("inbox list", () => {
     // one: step 1), or one ticket.
     for (const searchWindow of [undefined, 20, 5]) {
       expect(await subjects("needle", searchWindow)).toEqual(["Long story"]);
+      expect(await subjects("THIMBLE", searchWindow)).toEqual(["Long story"]);
       expect(await subjects("teapot", searchWindow)).toEqual([
         "Long story",
         "Short 1",
