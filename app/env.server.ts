@@ -25,6 +25,13 @@ const EnvSchema = z.object({
     .enum(["true", "false"])
     .optional()
     .transform((value) => (value === undefined ? undefined : value === "true")),
+  /** Proxies of your own between Shopify's App Proxy and the app (a load balancer: 1), each adding to
+   * X-Forwarded-For: the shopper's IP for the portal's per-IP limits is the entry before theirs. */
+  TRUSTED_PROXY_HOPS: z.coerce
+    .number("TRUSTED_PROXY_HOPS must be a whole number (0 when the app answers Shopify directly)")
+    .int("TRUSTED_PROXY_HOPS must be a whole number (0 when the app answers Shopify directly)")
+    .min(0, "TRUSTED_PROXY_HOPS must be 0 or more")
+    .default(0),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
 });
 

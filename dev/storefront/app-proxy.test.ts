@@ -40,6 +40,10 @@ beforeAll(async () => {
       res.writeHead(200, { "content-type": "application/liquid" });
       return res.end("<h1>Help for {{ shop.name }}</h1>");
     }
+    if (url.pathname === "/proxy/with-cookie") {
+      res.writeHead(200, { "content-type": "application/json", "set-cookie": "app_session=secret; Path=/" });
+      return res.end("{}");
+    }
     if (url.pathname === "/proxy/missing") {
       res.writeHead(404, { "content-type": "application/json" });
       return res.end('{"error":"not found"}');
@@ -117,6 +121,20 @@ describe("App Proxy emulation", () => {
     expect(headers["content-type"]).toBe("application/json");
     expect(JSON.parse(body)).toEqual({ message: "Where is my order?" });
     expect(await shopify.utils.validateHmac(url.searchParams, { signator: "appProxy" })).toBe(true);
+  });
+
+  it("adds the client's address to X-Forwarded-For after whatever the browser sent, as Shopify does", async () => {
+    await fetch(`${storefront.url}/apps/shopdesk/widget`);
+    expect(lastSeen().headers["x-forwarded-for"]).toBe("127.0.0.1");
+    await fetch(`${storefront.url}/apps/shopdesk/widget`, { headers: { "x-forwarded-for": "6.6.6.6" } });
+    expect(lastSeen().headers["x-forwarded-for"]).toBe("6.6.6.6, 127.0.0.1");
+  });
+
+  it("does not pass the app's Set-Cookie on to the browser", async () => {
+    const response = await fetch(`${storefront.url}/apps/shopdesk/with-cookie`);
+    expect(response.status).toBe(200);
+    expect(lastSeen().url.pathname).toBe("/proxy/with-cookie");
+    expect(response.headers.get("set-cookie")).toBeNull();
   });
 
   it("renders application/liquid answers inside the theme", async () => {

@@ -365,6 +365,26 @@ describe("sign in with an email and an order number", () => {
     expect(await limited.json()).toEqual({ error: en.tooManyAttempts, retryAfterSeconds: retryAfter });
     expect((await portal("order-sign-in", { email, orderNumber: "77001" })).status).toBe(200);
   });
+
+  it("counts the address Shopify adds, so a forged left-most X-Forwarded-For entry does not dodge the per-IP limit", async () => {
+    const email = `forger-${unique()}@example.com`;
+    await order(shopA.id, { name: "#77002", email });
+    const ip = freshIp();
+    // Shopify's App Proxy adds the client's address after whatever the browser put in the header.
+    const forged = (attempt: number) => `198.51.100.${attempt + 1}, ${ip}`;
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const response = await portal(
+        "order-sign-in",
+        { email, orderNumber: String(77_200 + attempt) },
+        {
+          ip: forged(attempt),
+        },
+      );
+      expect(response.status).toBe(401);
+    }
+    const limited = await portal("order-sign-in", { email, orderNumber: "77002" }, { ip: forged(10) });
+    expect(limited.status).toBe(429);
+  });
 });
 
 describe("a shopper logged in to the store", () => {

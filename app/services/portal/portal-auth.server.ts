@@ -4,6 +4,7 @@ import { env } from "~/env.server";
 import { isShopDomain } from "~/lib/shopify-urls";
 import { readBodyWithLimit } from "~/lib/request-body.server";
 import { authenticate } from "~/shopify.server";
+import { clientIpFrom } from "./client-ip";
 import { issuePortalToken, readPortalToken } from "./portal-token.server";
 
 // Who is calling the storefront portal's API (docs/decisions/023-portal.md).
@@ -80,7 +81,7 @@ export async function portalCall(request: Request): Promise<PortalCall> {
   return {
     shop: installed,
     loggedInCustomerId: query.data.logged_in_customer_id,
-    clientIp: (request.headers.get("x-forwarded-for") ?? "").split(",")[0]!.trim() || "unknown",
+    clientIp: clientIpFrom(request.headers.get("x-forwarded-for"), env.TRUSTED_PROXY_HOPS),
     body: record,
     locale: typeof record.locale === "string" ? record.locale.slice(0, 20) : null,
   };
