@@ -10,6 +10,7 @@ import { checkStoreChangesReachShopdesk } from "./demo-health.ts";
 import { ensureDemoSecretsKey, startDemoMail, startDemoSms } from "./demo-mail.ts";
 import { seedDemoTicketsOnceImported } from "./demo-tickets.ts";
 import { DEV_APP_CREDENTIALS, repoRoot, startStack, type Stack } from "./stack.ts";
+import { demoShopper } from "./storefront/demo-customers.ts";
 import type { EmulatorSnapshot } from "./store-emulator/index.ts";
 import { staffOf } from "./store-emulator/staff.ts";
 
@@ -168,6 +169,9 @@ const problems = await checkStoreChangesReachShopdesk(
   { requestsSince: requestsBeforeInstall, startOver },
 );
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+// The storefront is the first store's; a shopper of it to try the portal as, from the seed as it is now.
+const storefrontShop = stack.emulator.shop(shops[0]!.domain);
+const shopper = demoShopper(storefrontShop.customers(), storefrontShop.orders());
 const width = Math.max(...shops.map((shop) => shop.name.length));
 
 console.log(`
@@ -175,8 +179,14 @@ Shopdesk is running (ready in ${seconds}s), installed on ${shops.length} emulate
 
   Merchant admin, one per store (open in any browser on this machine)${demoTickets > 0 ? `; ${demoTickets} demo tickets in the inbox` : ""}:
 ${shops.map((shop) => `    ${shop.name.padEnd(width)}  ${admin.adminUrl(shop.domain)}`).join("\n")}
-  Storefront:       ${stack.storefront.url}
-  Shopdesk:         ${stack.appUrl}
+  Storefront:       ${stack.storefront.url} (${shops[0]!.name}; the portal is the Help button in the corner)
+${
+  shopper
+    ? `    Try the portal as ${shopper.email}: a code by email (see Sent email), or email + order ${shopper.orderName};
+    or Log in (top right) as ${shopper.name} and the portal opens signed in.
+`
+    : ""
+}  Shopdesk:         ${stack.appUrl}
   Store emulator:   ${stack.emulator.url}
   Sent email:       ${mail.url} (every email Shopdesk sends lands here, none leaves this machine)
   Sent texts:       ${sms.url} (every text message, such as portal sign-in codes, lands here)

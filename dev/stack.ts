@@ -12,6 +12,7 @@ import { redactUrl } from "../prisma/tools/db-adapter.mjs";
 import { embeddedDataDir, resolveDatabaseUrl, stopEmbeddedPostgres } from "../prisma/tools/local-postgres.mjs";
 import { startStoreEmulator, type EmulatorSnapshot, type StoreEmulator } from "./store-emulator/index.ts";
 import { adminHostParam } from "./store-emulator/signing.ts";
+import { loginChoices } from "./storefront/demo-customers.ts";
 import { startStorefront, type Storefront } from "./storefront/index.ts";
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -204,6 +205,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     shop: firstShop.domain,
     shopName: firstShop.name,
     emulatorUrl: emulator.url,
+    // The store's own customers, read live from the emulator, so a login names one the app knows.
+    lookupCustomer: (id) => emulator.shop(firstShop.domain).customer(id) ?? null,
+    loginCustomers: () => loginChoices(emulator.shop(firstShop.domain).customers()),
   });
   log(`storefront at ${storefront.url}`);
 

@@ -11,6 +11,7 @@ import { gzipSync } from "node:zlib";
 import { signAppProxyUrl } from "../store-emulator/signing.ts";
 import { createEngine, extensionAssetPath, renderAppBlock, renderAppEmbed } from "./app-embed.ts";
 import { demoCollections, demoProducts } from "./catalog.ts";
+import type { DemoLoginCustomer } from "./demo-customers.ts";
 
 const themeDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "theme");
 const EXTENSION = "shopdesk-portal";
@@ -24,7 +25,7 @@ const LOCALE_COOKIE = "shopdesk_demo_locale";
 export interface DemoCustomer {
   firstName: string;
   lastName?: string;
-  email?: string;
+  email?: string | null;
 }
 
 export interface StorefrontOptions {
@@ -40,6 +41,8 @@ export interface StorefrontOptions {
   emulatorUrl?: string;
   /** Names for the header and the Liquid `customer` object; default: "Customer <id>". */
   lookupCustomer?: (id: string) => DemoCustomer | null | Promise<DemoCustomer | null>;
+  /** The customers the login page offers (the store's own, so the app knows them); else an id field. */
+  loginCustomers?: () => DemoLoginCustomer[];
   /** Whether the theme has the app embed turned on (default true); off measures the bare theme. */
   appEmbed?: boolean;
   /** Theme-editor settings of the app embed and of the Help page's app block, over their defaults. */
@@ -160,6 +163,11 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
       headers.set(name, Array.isArray(value) ? value.join(", ") : value);
     }
     headers.set("x-forwarded-host", url.host);
+    // Shopify adds the client's address to X-Forwarded-For; whatever the browser sent stays before it
+    // (the app trusts only the right-most entry: decision 023).
+    const clientIp = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+    const sent = headers.get("x-forwarded-for");
+    headers.set("x-forwarded-for", sent ? `${sent}, ${clientIp}` : clientIp);
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
     let upstream: Response;
     try {
@@ -185,6 +193,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
       const html = await renderPage(req, url, { liquid: body.toString("utf8") }, { page_title: options.shopName });
       return send(res, upstream.status, "text/html; charset=utf-8", html);
     }
+    // Only the type and a redirect pass back: Shopify strips the app's Set-Cookie (and other headers).
     send(res, upstream.status, type, body, location ? { location } : {});
   }
 
@@ -241,7 +250,10 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
           });
           return res.end();
         }
-        const html = await renderPage(req, url, "login", { page_title: "Log in" });
+        const html = await renderPage(req, url, "login", {
+          page_title: "Log in",
+          login_customers: options.loginCustomers?.() ?? [],
+        });
         return send(res, 200, "text/html; charset=utf-8", html, { "set-cookie": localeCookie });
       }
       if (url.pathname === "/account/logout") {

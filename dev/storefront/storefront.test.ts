@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedWorld } from "../store-emulator/seed.ts";
+import { World } from "../store-emulator/world.ts";
 import { readBlock } from "./app-embed.ts";
+import { demoShopper, loginChoices } from "./demo-customers.ts";
 import { startStorefront, type Storefront } from "./index.ts";
 
 let storefront: Storefront;
@@ -162,5 +165,48 @@ describe("demo storefront", () => {
     const logout = await page("/account/logout", cookie);
     expect(logout.response.headers.get("set-cookie")).toMatch(/^shopdesk_demo_customer=;.*Max-Age=0/);
     expect((await page("/account/login")).html).toContain('name="customer"');
+  });
+});
+
+describe("demo storefront's seeded customers", () => {
+  const [shop] = seedWorld(new World(() => {}), { now: "2026-11-01T12:00:00Z" });
+  const customers = [...shop!.customers.values()];
+  const orders = [...shop!.orders.values()];
+
+  it("offers the store's own customers on the login page, and logging in names one the store knows", async () => {
+    const seededFront = await startStorefront({
+      appUrl: "http://127.0.0.1:9",
+      apiSecret: "storefront-test-secret",
+      shop: shop!.domain,
+      shopName: shop!.record.name,
+      lookupCustomer: (id) => shop!.findCustomer(id) ?? null,
+      loginCustomers: () => loginChoices(customers),
+    });
+    try {
+      const html = await (await fetch(`${seededFront.url}/account/login`)).text();
+      const offered = [...html.matchAll(/<option value="(\d+)">([^<]+)<\/option>/g)];
+      expect(offered.length).toBeGreaterThan(1);
+      expect(html).not.toContain('value="1001"');
+      const first = customers.find((customer) => customer.id === Number(offered[0]![1]))!;
+      expect(first.email).toBeTruthy();
+      expect(offered[0]![2]).toBe(`${first.firstName} ${first.lastName} (${first.email})`);
+
+      const login = await fetch(`${seededFront.url}/account/login?customer=${first.id}`, { redirect: "manual" });
+      const cookie = login.headers.get("set-cookie")?.split(";")[0] ?? "";
+      const home = await (await fetch(`${seededFront.url}/`, { headers: { cookie } })).text();
+      expect(home).toContain(`Logged in as <strong>${first.firstName} ${first.lastName}</strong>`);
+    } finally {
+      await seededFront.close();
+    }
+  });
+
+  it("picks a shopper to try the portal with: one with an email and one of their orders not cancelled", () => {
+    const shopper = demoShopper(customers, orders)!;
+    const customer = shop!.findCustomer(shopper.email)!;
+    expect(shopper.id).toBe(String(customer.id));
+    const order = orders.find((candidate) => candidate.name === shopper.orderName)!;
+    expect(order.customerId).toBe(customer.id);
+    expect(order.cancelledAt).toBeNull();
+    expect(demoShopper([], orders)).toBeNull();
   });
 });
