@@ -4,14 +4,12 @@ import { UNSTORABLE_TEXT_MESSAGE } from "~/lib/storable-text";
 import { SHOPPER_ORDER_STATUSES } from "./order-status";
 import {
   BUILT_IN_ISSUE_OPTIONS,
-  contrastWithWhite,
   ISSUE_STATE_OF_STATUS,
   ISSUE_STATES,
   IssueOptionsSchema,
   issueOptionsFor,
   issueOptionsToStore,
   issueStateStatuses,
-  normalizeHexColor,
   PortalSettingsFormSchema,
 } from "./portal-settings";
 
@@ -35,9 +33,6 @@ const valid: Record<string, string> = {
   smsFrom: "",
   smsAuthToken: "",
   smsApiBaseUrl: "",
-  accentColor: "#1f5199",
-  launcherPosition: "right",
-  launcherLabel: "",
 };
 
 const parse = (changes: Record<string, string | undefined>) =>
@@ -70,13 +65,23 @@ describe("portal settings form", () => {
       smsFrom: null,
       smsAuthToken: null,
       smsApiBaseUrl: null,
-      accentColor: "#1f5199",
-      launcherPosition: "right",
-      launcherLabel: null,
     });
   });
 
-  it("tidies what people type: trimmed text, phone punctuation, colour case, status order", () => {
+  it("has no launcher look: an old form's colour, position and label are dropped, not stored", () => {
+    // The app embed's theme-editor settings style the launcher; nothing here may pretend to.
+    const parsed = PortalSettingsFormSchema.parse({
+      ...valid,
+      accentColor: "#ffcc00",
+      launcherPosition: "top",
+      launcherLabel: "Help",
+    });
+    expect(parsed).not.toHaveProperty("accentColor");
+    expect(parsed).not.toHaveProperty("launcherPosition");
+    expect(parsed).not.toHaveProperty("launcherLabel");
+  });
+
+  it("tidies what people type: trimmed text, phone punctuation, status order", () => {
     const parsed = PortalSettingsFormSchema.parse({
       ...valid,
       returnWindowDays: " 14 ",
@@ -86,8 +91,6 @@ describe("portal settings form", () => {
       smsAuthToken: "  tok3n  ",
       smsApiBaseUrl: "http://127.0.0.1:4020/2010-04-01",
       loopReturnsUrl: " https://maple.loopreturns.com/ ",
-      accentColor: "#1F5199",
-      launcherLabel: "  Need help?  ",
     });
     expect(parsed).toMatchObject({
       returnWindowDays: 14,
@@ -97,8 +100,6 @@ describe("portal settings form", () => {
       smsAuthToken: "tok3n",
       smsApiBaseUrl: "http://127.0.0.1:4020/2010-04-01",
       loopReturnsUrl: "https://maple.loopreturns.com/",
-      accentColor: "#1f5199",
-      launcherLabel: "Need help?",
     });
   });
 
@@ -133,11 +134,7 @@ describe("portal settings form", () => {
         "smsApiBaseUrl",
         /https:\/\//,
       ],
-      [{ accentColor: "blue" }, "accentColor", /# and six hex digits/],
-      [{ accentColor: "#ffcc00" }, "accentColor", /too light.*contrast 1\.\d\d:1, it needs 4\.5:1/],
-      [{ launcherPosition: "top" }, "launcherPosition", /bottom right or bottom left/],
-      [{ launcherLabel: "x".repeat(31) }, "launcherLabel", /30 characters or fewer/],
-      [{ launcherLabel: "Help\nme" }, "launcherLabel", /one line/],
+      [{ smsFrom: "+1415\n5550100", smsAccountSid: "AC1" }, "smsFrom", /one line/],
       [{ issueOptions: "{not json" }, "issueOptions", /could not be read/],
       [{ issueOptions: JSON.stringify({ shipped: ["Late"] }) }, "issueOptions", /only order states are/],
       [{ issueOptions: JSON.stringify({ delivered: "Broken" }) }, "issueOptions", /Delivered orders: send a list/],
@@ -166,14 +163,7 @@ describe("portal settings form", () => {
   });
 
   it("refuses NUL bytes and broken characters in any text field", () => {
-    for (const field of [
-      "loopReturnsUrl",
-      "smsAccountSid",
-      "smsAuthToken",
-      "launcherLabel",
-      "issueOptions",
-      "accentColor",
-    ]) {
+    for (const field of ["loopReturnsUrl", "smsAccountSid", "smsAuthToken", "issueOptions"]) {
       expect(errorsOf({ [field]: "a\u0000b" })[field], field).toContain(UNSTORABLE_TEXT_MESSAGE);
     }
     expect(errorsOf({ issueOptions: JSON.stringify({ delivered: ["bad \u0000 byte"] }) }).issueOptions).toContain(
@@ -244,23 +234,5 @@ describe("report-issue option lists", () => {
 
   it("has valid built-in lists (they pass the merchant's rules)", () => {
     expect(IssueOptionsSchema.parse(BUILT_IN_ISSUE_OPTIONS)).toEqual(BUILT_IN_ISSUE_OPTIONS);
-  });
-});
-
-describe("launcher colour", () => {
-  it("measures contrast with white text as WCAG does", () => {
-    expect(contrastWithWhite("#000000")).toBeCloseTo(21, 5);
-    expect(contrastWithWhite("#ffffff")).toBeCloseTo(1, 5);
-    // #767676 is the lightest grey that passes AA on white; #777777 fails.
-    expect(contrastWithWhite("#767676")).toBeGreaterThanOrEqual(4.5);
-    expect(contrastWithWhite("#777777")).toBeLessThan(4.5);
-    expect(contrastWithWhite("#1f5199")).toBeGreaterThan(7);
-  });
-
-  it("reads #rgb, #rrggbb and bare hex, in any case", () => {
-    expect(normalizeHexColor("#15A")).toBe("#1155aa");
-    expect(normalizeHexColor(" 1F5199 ")).toBe("#1f5199");
-    expect(normalizeHexColor("#12345")).toBeNull();
-    expect(normalizeHexColor("rgb(0,0,0)")).toBeNull();
   });
 });

@@ -123,32 +123,6 @@ export function issueOptionsToStore(lists: IssueOptions | null): IssueOptions | 
   return edited.length > 0 ? (Object.fromEntries(edited) as IssueOptions) : null;
 }
 
-// ---- The launcher's colour ----------------------------------------------------------------------
-
-/** WCAG AA for normal text: the launcher's label is white on the accent colour. */
-export const MIN_CONTRAST_WITH_WHITE = 4.5;
-
-function relativeLuminance(hex: string): number {
-  const channel = (offset: number) => {
-    const value = parseInt(hex.slice(offset, offset + 2), 16) / 255;
-    return value <= 0.04045 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;
-  };
-  return 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
-}
-
-/** Contrast of white text on `hex` (#rrggbb), from 1 (white) to 21 (black). */
-export function contrastWithWhite(hex: string): number {
-  return 1.05 / (relativeLuminance(hex) + 0.05);
-}
-
-/** "#1F5199", "1f5199" and "#15a" become "#1f5199", "#1f5199", "#1155aa"; anything else null. */
-export function normalizeHexColor(value: string): string | null {
-  const match = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(value.trim());
-  if (!match) return null;
-  const digits = match[1]!.toLowerCase();
-  return `#${digits.length === 3 ? [...digits].map((digit) => digit + digit).join("") : digits}`;
-}
-
 // ---- The form -------------------------------------------------------------------------------------
 
 export const RETURN_WINDOW_FROM = ["created", "delivered"] as const;
@@ -158,10 +132,6 @@ export type ReturnWindowFrom = (typeof RETURN_WINDOW_FROM)[number];
 export const CANCEL_STATUSES = ["unfulfilled", "processing_fulfillment", "pending_delivery"] as const;
 export type CancelStatus = (typeof CANCEL_STATUSES)[number];
 
-export const LAUNCHER_POSITIONS = ["right", "left"] as const;
-export type LauncherPosition = (typeof LAUNCHER_POSITIONS)[number];
-
-export const MAX_LAUNCHER_LABEL = 30;
 export const MAX_RETURN_WINDOW_DAYS = 365;
 const MAX_URL_LENGTH = 2048;
 
@@ -281,25 +251,6 @@ export const PortalSettingsFieldsSchema = z.object({
     "An auth token has no spaces: copy it again from your SMS provider's console.",
   ),
   smsApiBaseUrl: webAddress(SMS_API_MESSAGE, { allowLocalHttp: true }),
-  accentColor: storableString({ error: "Enter a colour as # and six hex digits, such as #1f5199." })
-    .max(20, "Enter a colour as # and six hex digits, such as #1f5199.")
-    .transform((value, context) => {
-      const hex = normalizeHexColor(value);
-      if (hex) return hex;
-      context.addIssue({ code: "custom", message: "Enter a colour as # and six hex digits, such as #1f5199." });
-      return z.NEVER;
-    })
-    .superRefine((hex, context) => {
-      const contrast = contrastWithWhite(hex);
-      if (contrast < MIN_CONTRAST_WITH_WHITE) {
-        context.addIssue({
-          code: "custom",
-          message: `This colour is too light for the launcher's white text (contrast ${(Math.floor(contrast * 100) / 100).toFixed(2)}:1, it needs ${MIN_CONTRAST_WITH_WHITE}:1 to be easy to read). Choose a darker colour.`,
-        });
-      }
-    }),
-  launcherPosition: z.enum(LAUNCHER_POSITIONS, { error: "Choose bottom right or bottom left." }),
-  launcherLabel: oneLine(MAX_LAUNCHER_LABEL, `Keep the label to ${MAX_LAUNCHER_LABEL} characters or fewer.`),
 });
 export type PortalSettingsFields = z.output<typeof PortalSettingsFieldsSchema>;
 
@@ -374,7 +325,4 @@ export interface PortalSettingsView {
   smsApiBaseUrl: string | null;
   /** An auth token is stored (a blank token field keeps it). */
   smsAuthTokenSet: boolean;
-  accentColor: string;
-  launcherPosition: string;
-  launcherLabel: string | null;
 }

@@ -31,9 +31,6 @@ export const DEFAULT_PORTAL_OPTIONS: PortalOptions = {
   smsFrom: null,
   smsApiBaseUrl: null,
   smsAuthTokenSet: false,
-  accentColor: "#1f5199",
-  launcherPosition: "right",
-  launcherLabel: null,
 };
 
 const toOptions = (stored: PortalSettings): PortalOptions => {

@@ -24,19 +24,16 @@ import {
 import { useEffect, useState, type ReactNode } from "react";
 import { RouteErrorPage } from "~/components/ErrorPages";
 import { SHOPPER_ORDER_STATUS_LABELS_EN } from "~/domain/order-status";
+import { appEmbedsEditorUrl } from "~/domain/theme-app-embed";
 import {
   BUILT_IN_ISSUE_OPTIONS,
   CANCEL_STATUSES,
-  contrastWithWhite,
   ISSUE_STATE_LABELS,
   ISSUE_STATES,
   issueOptionsFor,
   issueStateStatuses,
   MAX_ISSUE_OPTION_LENGTH,
   MAX_ISSUE_OPTIONS,
-  MAX_LAUNCHER_LABEL,
-  MIN_CONTRAST_WITH_WHITE,
-  normalizeHexColor,
   PortalSettingsFormSchema,
   SavePortalSettingsFormSchema,
   type IssueState,
@@ -54,9 +51,10 @@ import {
 import { authenticate } from "~/shopify.server";
 
 // Settings → Self-service portal, a settings area (shown by app.settings.tsx in place of itself):
-// what shoppers can do in the storefront portal of one store, how they sign in, and how the
-// launcher looks. A drill-down page (decision 016): the admin's title bar names it. The SMS auth
-// token is write-only: the page only knows one is saved.
+// what shoppers can do in the storefront portal of one store and how they sign in. The launcher's
+// look is the app embed's theme-editor settings (the storefront reads those), so this page links
+// there. A drill-down page (decision 016): the admin's title bar names it. The SMS auth token is
+// write-only: the page only knows one is saved.
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
@@ -129,9 +127,6 @@ interface FormValues {
   smsFrom: string;
   smsAuthToken: string;
   smsApiBaseUrl: string;
-  accentColor: string;
-  launcherPosition: string;
-  launcherLabel: string;
 }
 
 const initialValues = (settings: PortalSettingsView): FormValues => ({
@@ -155,9 +150,6 @@ const initialValues = (settings: PortalSettingsView): FormValues => ({
   smsFrom: settings.smsFrom ?? "",
   smsAuthToken: "",
   smsApiBaseUrl: settings.smsApiBaseUrl ?? "",
-  accentColor: settings.accentColor,
-  launcherPosition: settings.launcherPosition,
-  launcherLabel: settings.launcherLabel ?? "",
 });
 
 /** The form as the action reads it: one string per field. */
@@ -182,9 +174,6 @@ const formFields = (shopId: string, values: FormValues): Record<string, string> 
   smsFrom: values.smsFrom,
   smsAuthToken: values.smsAuthToken,
   smsApiBaseUrl: values.smsApiBaseUrl,
-  accentColor: values.accentColor,
-  launcherPosition: values.launcherPosition,
-  launcherLabel: values.launcherLabel,
 });
 
 const FIELD_NAMES: Record<string, string> = {
@@ -198,9 +187,6 @@ const FIELD_NAMES: Record<string, string> = {
   smsFrom: "Sender number",
   smsAuthToken: "Auth token",
   smsApiBaseUrl: "API address",
-  accentColor: "Accent colour",
-  launcherPosition: "Position",
-  launcherLabel: "Label",
   shopId: "Store",
 };
 
@@ -208,7 +194,7 @@ const FIELD_NAMES: Record<string, string> = {
 
 function StorefrontNotice({ check, store }: { check: StorefrontCheck; store: PortalStore }) {
   const revalidator = useRevalidator();
-  const editorUrl = `https://${store.domain}/admin/themes/current/editor?context=apps`;
+  const editorUrl = appEmbedsEditorUrl(store.domain);
   switch (check.kind) {
     case "ready":
       return (
@@ -396,31 +382,6 @@ function IssueList({
   );
 }
 
-function LauncherPreview({ color, position, label }: { color: string; position: string; label: string }) {
-  const hex = normalizeHexColor(color);
-  return (
-    <Box background="bg-surface-secondary" borderRadius="200" padding="300" minHeight="72px">
-      <div
-        aria-hidden="true"
-        style={{ display: "flex", justifyContent: position === "left" ? "flex-start" : "flex-end", paddingTop: 16 }}
-      >
-        <span
-          style={{
-            background: hex ?? "#8a8a8a",
-            color: "#ffffff",
-            borderRadius: 999,
-            padding: "10px 18px",
-            fontWeight: 600,
-            boxShadow: "0 2px 6px rgba(0,0,0,0.2)",
-          }}
-        >
-          {label.trim() || "Help"}
-        </span>
-      </div>
-    </Box>
-  );
-}
-
 function SettingsForm({
   store,
   settings,
@@ -485,8 +446,6 @@ function SettingsForm({
   const problems = Object.entries(errors).flatMap(([field, messages]) =>
     (messages ?? []).map((message) => (FIELD_NAMES[field] ? `${FIELD_NAMES[field]}: ${message}` : message)),
   );
-  const hex = normalizeHexColor(values.accentColor);
-  const contrast = hex ? contrastWithWhite(hex) : null;
 
   return (
     <BlockStack gap="500">
@@ -727,62 +686,17 @@ function SettingsForm({
           description="The button on every page of your store that opens the portal."
         >
           <Card>
-            <FormLayout>
-              <FormLayout.Group>
-                <TextField
-                  label="Accent colour"
-                  value={values.accentColor}
-                  onChange={(value) => set("accentColor", value)}
-                  autoComplete="off"
-                  prefix={
-                    <span
-                      aria-hidden="true"
-                      style={{
-                        display: "inline-block",
-                        width: 16,
-                        height: 16,
-                        borderRadius: 4,
-                        background: hex ?? "transparent",
-                        border: "1px solid rgba(0,0,0,0.2)",
-                        verticalAlign: "middle",
-                      }}
-                    />
-                  }
-                  helpText={
-                    contrast === null
-                      ? "# and six hex digits, such as #1f5199."
-                      : `Contrast with the white label: ${(Math.floor(contrast * 100) / 100).toFixed(2)}:1 (needs ${MIN_CONTRAST_WITH_WHITE}:1).`
-                  }
-                  error={errors.accentColor?.[0]}
-                />
-                <Select
-                  label="Position"
-                  options={[
-                    { label: "Bottom right", value: "right" },
-                    { label: "Bottom left", value: "left" },
-                  ]}
-                  value={values.launcherPosition}
-                  onChange={(value) => set("launcherPosition", value)}
-                  error={errors.launcherPosition?.[0]}
-                />
-              </FormLayout.Group>
-              <TextField
-                label="Label"
-                value={values.launcherLabel}
-                onChange={(value) => set("launcherLabel", value)}
-                autoComplete="off"
-                maxLength={MAX_LAUNCHER_LABEL}
-                showCharacterCount
-                placeholder="Help"
-                helpText="Leave empty to show “Help” in the shopper's language."
-                error={errors.launcherLabel?.[0]}
-              />
-              <LauncherPreview
-                color={values.accentColor}
-                position={values.launcherPosition}
-                label={values.launcherLabel}
-              />
-            </FormLayout>
+            <BlockStack gap="300">
+              <Text as="p">
+                The launcher&apos;s colour, position and label are set in the theme editor, in the Shopdesk portal app
+                embed&apos;s settings, so you can preview them on your store as you change them.
+              </Text>
+              <InlineStack>
+                <Button url={appEmbedsEditorUrl(store.domain)} target="_top">
+                  Open the theme editor
+                </Button>
+              </InlineStack>
+            </BlockStack>
           </Card>
         </Layout.AnnotatedSection>
       </Layout>

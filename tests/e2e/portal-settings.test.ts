@@ -5,8 +5,9 @@ import { requireChromium, type ShopdeskBrowser } from "../../dev/browser/launch.
 import { screenshot, screenshotOnFailure, startE2eStack, type E2eStack } from "../support/e2e";
 
 // A merchant opens Settings → Self-service portal: a warning says the launcher is off in the live
-// theme, with the way to the theme editor; a colour too light for white text is refused with what
-// to fix, nothing saved; a good one is saved with a toast and is still there after a reload.
+// theme, with the way to the theme editor; the Launcher section sends them to the theme editor's
+// app embed for its colour, position and label (no field of its own); a return window out of range
+// is refused with what to fix, nothing saved; a good one is saved and is still there after a reload.
 requireChromium();
 const EU = "maple-goods-eu.myshopify.com";
 
@@ -36,12 +37,12 @@ async function openPortalSettings(name: string): Promise<{ page: Page; app: Fram
   return { page, app };
 }
 
-async function storedLauncher() {
+async function storedReturnWindow() {
   const client = new pg.Client({ connectionString: e2e!.stack.databaseUrl });
   await client.connect();
   try {
-    const result = await client.query<{ accentColor: string; launcherLabel: string | null }>(
-      `SELECT p."accentColor", p."launcherLabel" FROM "PortalSettings" p JOIN "Shop" s ON s.id = p."shopId" WHERE s.domain = $1`,
+    const result = await client.query<{ returnWindowDays: number }>(
+      `SELECT p."returnWindowDays" FROM "PortalSettings" p JOIN "Shop" s ON s.id = p."shopId" WHERE s.domain = $1`,
       [EU],
     );
     return result.rows[0] ?? null;
@@ -51,28 +52,36 @@ async function storedLauncher() {
 }
 
 describe("portal settings", () => {
-  it("warns that the launcher is off, refuses an unreadable colour, saves a good one", async () => {
+  it("warns that the launcher is off, sends its look to the theme editor, refuses a bad window, saves a good one", async () => {
     e2e!.stack.emulator.setAppEmbed(EU, false);
     const { page, app } = await openPortalSettings("portal-settings");
 
     const warning = app.getByText(`Shoppers can't open the portal on Maple Goods EU yet`);
     await expect.poll(() => warning.isVisible(), { timeout: 30_000 }).toBe(true);
     const fix = app.getByRole("link", { name: "Turn it on in the theme editor" });
-    expect(await fix.getAttribute("href")).toBe(`https://${EU}/admin/themes/current/editor?context=apps`);
+    const appEmbedsUrl = `https://${EU}/admin/themes/current/editor?context=apps`;
+    expect(await fix.getAttribute("href")).toBe(appEmbedsUrl);
+
+    // The launcher's look lives in the theme editor (the storefront reads it there): a link, no fields.
+    expect(await app.getByText(/The launcher's colour, position and label are set in the theme editor/).count()).toBe(
+      1,
+    );
+    const openEditor = app.getByRole("link", { name: "Open the theme editor" });
+    expect(await openEditor.getAttribute("href")).toBe(appEmbedsUrl);
+    expect(await openEditor.getAttribute("target")).toBe("_top");
+    expect(await app.getByLabel("Accent colour").count()).toBe(0);
+    expect(await app.getByLabel("Label", { exact: true }).count()).toBe(0);
     await screenshot(page, "portal-settings");
 
-    await app.getByLabel("Accent colour").fill("#ffcc00");
+    await app.getByLabel("Return window", { exact: true }).fill("400");
     await app.getByRole("button", { name: "Save" }).last().click();
     await expect.poll(() => app.getByText("Nothing was saved").isVisible(), { timeout: 10_000 }).toBe(true);
-    expect(await app.getByText(/too light for the launcher's white text/).count()).toBeGreaterThan(0);
-    expect(await storedLauncher()).toBeNull();
+    expect(await app.getByText(/from 1 to 365/).count()).toBeGreaterThan(0);
+    expect(await storedReturnWindow()).toBeNull();
 
-    await app.getByLabel("Accent colour").fill("#0B5D1E");
-    await app.getByLabel("Label", { exact: true }).fill("Order help");
+    await app.getByLabel("Return window", { exact: true }).fill("45");
     await app.getByRole("button", { name: "Save" }).last().click();
-    await expect
-      .poll(() => storedLauncher(), { timeout: 30_000 })
-      .toEqual({ accentColor: "#0b5d1e", launcherLabel: "Order help" });
+    await expect.poll(() => storedReturnWindow(), { timeout: 30_000 }).toEqual({ returnWindowDays: 45 });
     await expect.poll(() => app.getByText("Nothing was saved").count(), { timeout: 10_000 }).toBe(0);
     // Saved: App Bridge's "Unsaved changes" bar goes away.
     const saveBarShowing = () =>
@@ -91,7 +100,7 @@ describe("portal settings", () => {
         timeout: 60_000,
       })
       .toBe(true);
-    expect(await reloaded.getByLabel("Accent colour").inputValue()).toBe("#0b5d1e");
+    expect(await reloaded.getByLabel("Return window", { exact: true }).inputValue()).toBe("45");
     expect(await reloaded.getByText("Shoppers can't open the portal").count()).toBe(0);
   });
 });

@@ -559,9 +559,6 @@ const portalForm = (shopId: string, fields: Record<string, string> = {}): Record
   smsFrom: "",
   smsAuthToken: "",
   smsApiBaseUrl: "",
-  accentColor: "#1f5199",
-  launcherPosition: "right",
-  launcherLabel: "",
   ...fields,
 });
 /** B's portal settings with an SMS token, saved once: what A's portal settings probes must not see or change. */
@@ -570,7 +567,7 @@ const B_PORTAL = {
   smsAccountSid: "ACnorthtrailportal0001",
   smsFrom: "+16045550142",
   smsAuthToken: "north-trail-sms-auth-token",
-  launcherLabel: "North Trail help",
+  loopReturnsUrl: "https://north-trail.loopreturns.com",
 };
 async function ensureBPortal(f: Fixture) {
   if (!(await db.portalSettings.findUnique({ where: { shopId: f.B.id } }))) {
@@ -584,7 +581,7 @@ async function ensureBPortal(f: Fixture) {
 /** A portal settings probe: none of B's portal settings (or its token's ciphertext) in the answer, B's row unchanged. */
 const KEEPS_B_PORTAL: ProbeOptions = {
   prepare: ensureBPortal,
-  forbid: () => [B_PORTAL.smsAccountSid, B_PORTAL.smsAuthToken, B_PORTAL.launcherLabel],
+  forbid: () => [B_PORTAL.smsAccountSid, B_PORTAL.smsAuthToken, B_PORTAL.loopReturnsUrl],
   async check(answer, f, prepared) {
     expect(answer.text).not.toContain((prepared as { smsAuthTokenSealed: string }).smsAuthTokenSealed);
     expect(await db.portalSettings.findUnique({ where: { shopId: f.B.id } }), "B's portal settings changed").toEqual(
@@ -1384,7 +1381,8 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
       adminPost(
         "save portal settings naming B's store",
         (f) => `/app/settings/portal?${asIfB(f)}`,
-        (f) => portalForm(f.B.id, { launcherLabel: "Maple probe", workspaceId: f.B.workspaceId }),
+        (f) =>
+          portalForm(f.B.id, { loopReturnsUrl: "https://maple-probe.loopreturns.com", workspaceId: f.B.workspaceId }),
         { statuses: [404], ...KEEPS_B_PORTAL },
       ),
       adminPost(
@@ -1396,14 +1394,19 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
       adminPost(
         "save A's portal settings with B's workspace and shop in the query and form",
         (f) => `/app/settings/portal?${asIfB(f)}`,
-        (f) => portalForm(f.A.id, { launcherLabel: "Maple help", workspaceId: f.B.workspaceId, domain: f.B.domain }),
+        (f) =>
+          portalForm(f.A.id, {
+            loopReturnsUrl: "https://maple-help.loopreturns.com",
+            workspaceId: f.B.workspaceId,
+            domain: f.B.domain,
+          }),
         {
           ...FOR_A,
           ...KEEPS_B_PORTAL,
           async check(answer, f, prepared) {
             await KEEPS_B_PORTAL.check!(answer, f, prepared);
             expect(await db.portalSettings.findUnique({ where: { shopId: f.A.id } })).toMatchObject({
-              launcherLabel: "Maple help",
+              loopReturnsUrl: "https://maple-help.loopreturns.com",
             });
           },
         },

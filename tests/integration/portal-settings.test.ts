@@ -67,9 +67,6 @@ const form = (shop: string, changes: Record<string, string> = {}): Record<string
   smsFrom: "",
   smsAuthToken: "",
   smsApiBaseUrl: "",
-  accentColor: "#1f5199",
-  launcherPosition: "right",
-  launcherLabel: "",
   ...changes,
 });
 
@@ -119,9 +116,6 @@ describe("saving", () => {
         smsFrom: "+44 20 7946 0958",
         smsAuthToken: TOKEN,
         smsApiBaseUrl: "http://127.0.0.1:4020",
-        accentColor: "#0B5D1E",
-        launcherPosition: "left",
-        launcherLabel: "Order help",
       }),
     );
     expect(saved.status).toBe(200);
@@ -138,9 +132,6 @@ describe("saving", () => {
       smsFrom: "+442079460958",
       smsApiBaseUrl: "http://127.0.0.1:4020",
       smsAuthTokenSet: true,
-      accentColor: "#0b5d1e",
-      launcherPosition: "left",
-      launcherLabel: "Order help",
     };
     expect(saved.body).toEqual({ ok: true, intent: "save", shopId: ids[EU], settings: expected });
     expect((await load(EU)).settings).toEqual(expected);
@@ -238,11 +229,7 @@ describe("refusals", () => {
     ["smsFrom", { smsAccountSid: "AC01", smsFrom: "0044 20 7946 0958" }, /international format/],
     ["smsAuthToken", { smsAccountSid: "AC01", smsFrom: "+14155550100", smsAuthToken: "has space" }, /no spaces/],
     ["smsApiBaseUrl", { smsAccountSid: "AC01", smsFrom: "+14155550100", smsApiBaseUrl: "http://sms.example" }, /https/],
-    ["accentColor", { accentColor: "#ffcc00" }, /too light.*needs 4\.5:1/],
-    ["accentColor", { accentColor: "navy" }, /six hex digits/],
-    ["launcherPosition", { launcherPosition: "center" }, /bottom right or bottom left/],
-    ["launcherLabel", { launcherLabel: "x".repeat(31) }, /30 characters or fewer/],
-    ["launcherLabel", { launcherLabel: "nul\u0000byte" }, /cannot be saved/],
+    ["loopReturnsUrl", { loopReturnsUrl: "https://maple.loopreturns.com/nul\u0000byte" }, /cannot be saved/],
     ["smsAccountSid", { smsAccountSid: "AC\u0000", smsFrom: "+14155550100" }, /cannot be saved/],
   ];
 
@@ -258,7 +245,7 @@ describe("refusals", () => {
 
   it("refuses a huge form with 413 and a huge field with 400, saving nothing", async () => {
     const before = await db.portalSettings.findMany({ orderBy: { shopId: "asc" } });
-    const huge = await post(EU, form(EU, { launcherLabel: "x".repeat(300 * 1024) }));
+    const huge = await post(EU, form(EU, { smsAccountSid: "x".repeat(300 * 1024) }));
     expect(huge.status).toBe(413);
     expect(huge.body).toMatchObject({ ok: false, errors: { form: [expect.stringMatching(/too large/)] } });
     const long = await post(EU, form(EU, { loopReturnsUrl: `https://maple.loopreturns.com/${"a".repeat(5000)}` }));
@@ -302,7 +289,7 @@ describe("another merchant's store", () => {
     const before = await row(NORTH);
 
     expect(await thrownStatus(load(EU, `?shopId=${ids[NORTH]}`))).toBe(404);
-    const saved = await post(EU, form(NORTH, { launcherLabel: "Hijacked" }));
+    const saved = await post(EU, form(NORTH, { loopReturnsUrl: "https://hijacked.loopreturns.com" }));
     expect(saved.status).toBe(404);
     expect(saved.body).toMatchObject({
       ok: false,
@@ -336,7 +323,7 @@ describe("warnings about the storefront", () => {
     try {
       const startedAt = Date.now();
       const page = await load(EU);
-      expect(page.settings.launcherPosition).toBeDefined();
+      expect(page.settings.trackEnabled).toBeDefined();
       expect(await page.storefront).toEqual({ kind: "unknown" });
       expect(Date.now() - startedAt).toBeLessThan(4000);
     } finally {
