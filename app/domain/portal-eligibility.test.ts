@@ -13,6 +13,7 @@ import {
   loopReturnUrl,
   orderDeliveredAt,
   portalActions,
+  returnableQuantity,
   returnWindowClosesAt,
   shownAction,
   type EligibilityOptions,
@@ -452,5 +453,17 @@ describe("eligibilityFacts and orderDeliveredAt, from a synced order", () => {
     const order = shipped({ cancelledAt: "2026-03-02T10:00:00Z" }, { deliveredAt: "2026-03-04T09:00:00Z" });
     expect(eligibilityFacts(order)).toMatchObject({ status: "cancelled", deliveredAt: null });
     expect(outcome(decide(eligibilityFacts(order)), "return")).toBe("cancelled");
+  });
+});
+
+describe("returnableQuantity: what the order page shows and a return request may ask for", () => {
+  it("counts units shipped and not refunded; none of a line that never ships", () => {
+    expect(returnableQuantity(buildLineItem({ quantity: 3, fulfillableQuantity: 0 }))).toBe(3);
+    expect(returnableQuantity(buildLineItem({ quantity: 3, fulfillableQuantity: 1 }))).toBe(2);
+    expect(returnableQuantity(buildLineItem({ quantity: 3, fulfillableQuantity: 3 }))).toBe(0);
+    expect(returnableQuantity(buildLineItem({ quantity: 3, fulfillableQuantity: 0, refundedQuantity: 1 }))).toBe(2);
+    // Shopify already leaves refunded units out of fulfillableQuantity: never below zero.
+    expect(returnableQuantity(buildLineItem({ quantity: 2, fulfillableQuantity: 1, refundedQuantity: 2 }))).toBe(0);
+    expect(returnableQuantity(buildLineItem({ quantity: 1, fulfillableQuantity: 0, requiresShipping: false }))).toBe(0);
   });
 });

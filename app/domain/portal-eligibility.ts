@@ -1,4 +1,4 @@
-import type { OrderSnapshot } from "./order-snapshot";
+import type { LineItemSnapshot, OrderSnapshot } from "./order-snapshot";
 import { describeOrderStatus, latestFulfillmentEvent, shipmentStage, type ShopperOrderStatus } from "./order-status";
 
 // Which actions a shopper sees on an order in the storefront portal (PRODUCT.md "Shopper"): Track,
@@ -167,6 +167,18 @@ export function loopReturnUrl(portalUrl: string, order: Pick<EligibilityOrder, "
 }
 
 // ---- From a synced order -----------------------------------------------------------------------
+
+/**
+ * How many units of one line the shopper may send back: those shipped and not refunded, none of a
+ * line that never ships (gift cards, digital goods). The order page shows it and a return request
+ * is checked against it, so the API refuses exactly what the page does not offer.
+ */
+export function returnableQuantity(
+  item: Pick<LineItemSnapshot, "quantity" | "fulfillableQuantity" | "refundedQuantity" | "requiresShipping">,
+): number {
+  if (!item.requiresShipping) return 0;
+  return Math.max(0, item.quantity - item.fulfillableQuantity - item.refundedQuantity);
+}
 
 /** What eligibility needs, read from a synced order (and its shipping address's postcode). */
 export function eligibilityFacts(order: OrderSnapshot & { shippingAddress?: { zip: string | null } | null }) {

@@ -211,6 +211,70 @@ describe("portal requests", () => {
     expect(await counts()).toEqual(before);
   });
 
+  it("a return of a line the order page shows as not returnable is refused in the shopper's language, changing nothing", async () => {
+    // A delivered scarf and a gift card (never shipped): Return is offered for the scarf only.
+    const scarf = buildLineItem({ title: "Merino scarf", quantity: 1, fulfillableQuantity: 0 });
+    const giftCard = buildLineItem({
+      title: "Gift card",
+      quantity: 1,
+      fulfillableQuantity: 0,
+      requiresShipping: false,
+    });
+    const order = await saveOrder(
+      shopId,
+      snapshotOf(INES, {
+        createdAt: ago(10),
+        processedAt: ago(10),
+        fulfillmentStatus: "FULFILLED",
+        lineItems: [scarf, giftCard],
+        fulfillments: [
+          buildFulfillment({
+            createdAt: ago(9),
+            updatedAt: ago(3),
+            displayStatus: "DELIVERED",
+            deliveredAt: ago(3),
+            lineItems: [{ lineItemId: scarf.id, quantity: 1 }],
+          }),
+        ],
+      }),
+    );
+    const { token } = await signIn("fr");
+    const page = await fetch(
+      signAppProxyUrl(new URL("/proxy/portal/order", stack.app.url), {
+        apiSecret: TEST_APP.apiSecret,
+        shop: SHOP,
+        pathPrefix: "/apps/shopdesk",
+      }),
+      {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ token, orderId: order.rowId }),
+      },
+    );
+    const { order: shown } = (await page.json()) as {
+      order: { summary: { lineItems: { id: string; returnableQuantity: number }[] } };
+    };
+    expect(shown.summary.lineItems.map((line) => [line.id, line.returnableQuantity])).toEqual([
+      [scarf.id, 1],
+      [giftCard.id, 0],
+    ]);
+
+    const before = await counts();
+    const refused = await request({
+      token,
+      kind: "return",
+      orderId: order.rowId,
+      items: [{ lineItemId: giftCard.id, quantity: 1 }],
+      reason: "OTHER",
+    });
+    expect(refused).toEqual({
+      status: 400,
+      json: { error: "Choisissez des articles de cette commande, sans dépasser la quantité reçue." },
+    });
+    expect(await counts()).toEqual(before);
+    expect(await db.portalRequest.count({ where: { orderId: order.rowId } })).toBe(0);
+  });
+
   it("another shopper's order, another store's order and a forged id are 404; a bad token is 401; nothing changes", async () => {
     const { token } = await signIn();
     const before = await counts();

@@ -5,7 +5,13 @@ import type { Money } from "~/domain/order-snapshot";
 import { describeOrderStatus, shipmentStage } from "~/domain/order-status";
 import type { TimelineEvent } from "~/domain/order-timeline";
 import { orderTimeline } from "~/domain/order-timeline";
-import { eligibilityFacts, portalActions, type PortalAction, type PortalActions } from "~/domain/portal-eligibility";
+import {
+  eligibilityFacts,
+  portalActions,
+  returnableQuantity,
+  type PortalAction,
+  type PortalActions,
+} from "~/domain/portal-eligibility";
 import { issueChoicesFor, type IssueChoices } from "~/domain/portal-issues";
 import { REQUEST_STATUS_LABELS } from "~/domain/portal-requests";
 import { portalLocale, type PortalLocale } from "~/domain/portal-messages";
@@ -467,9 +473,7 @@ export async function getPortalOrder(
         variantTitle: item.variantTitle ?? null,
         quantity: item.quantity,
         refundedQuantity: item.refundedQuantity,
-        returnableQuantity: item.requiresShipping
-          ? Math.max(0, item.quantity - item.fulfillableQuantity - item.refundedQuantity)
-          : 0,
+        returnableQuantity: returnableQuantity(item),
         price: item.unitPrice ? money(item.unitPrice) : null,
       })),
       subtotal: snapshot.subtotalPrice ? money(snapshot.subtotalPrice) : null,

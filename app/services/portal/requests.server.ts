@@ -8,7 +8,7 @@ import {
   type PortalRequestKind,
   type PortalRequestStatus,
 } from "~/domain/portal-requests";
-import { shownAction, type PortalActionKind } from "~/domain/portal-eligibility";
+import { returnableQuantity, shownAction, type PortalActionKind } from "~/domain/portal-eligibility";
 import { issueChoicesFor } from "~/domain/portal-issues";
 import { queueReplyDelivery } from "~/jobs/mail-kinds.server";
 import { sameJson } from "~/lib/canonical-json";
@@ -125,8 +125,8 @@ export async function submitPortalRequest(
     for (const item of body.items) chosen.set(item.lineItemId, (chosen.get(item.lineItemId) ?? 0) + item.quantity);
     for (const [lineItemId, quantity] of chosen) {
       const line = lines.get(lineItemId);
-      const received = line ? Math.max(0, line.quantity - line.fulfillableQuantity - line.refundedQuantity) : 0;
-      if (!line || quantity > received) return { ok: false, status: 400, error: refuse.items };
+      // The order page's own count: a line it shows as not returnable (never shipped, refunded) is refused.
+      if (!line || quantity > returnableQuantity(line)) return { ok: false, status: 400, error: refuse.items };
       items.push({ lineItemId, quantity, title: line.title });
     }
   } else if (body.kind === "issue") {
