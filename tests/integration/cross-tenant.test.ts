@@ -1904,8 +1904,15 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
   },
   // A return of B's order under A's header: only A's portal requests are looked at (by the return's
   // id, or a pending request on an order of A's with that id), so nothing of B moves.
-  ...(["returns/approve", "returns/decline", "returns/close", "returns/cancel"] as const).map((topic) => ({
-    file: `webhooks.${topic.replace("/", ".")}.tsx`,
+  ...(
+    [
+      ["returns/approve", "webhooks.returns.approve.tsx"],
+      ["returns/decline", "webhooks.returns.decline.tsx"],
+      ["returns/close", "webhooks.returns.close.tsx"],
+      ["returns/cancel", "webhooks.returns.cancel.tsx"],
+    ] as const
+  ).map(([topic, file]) => ({
+    file,
     probes: [
       webhook(
         topic,
