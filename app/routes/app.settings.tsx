@@ -364,6 +364,18 @@ export default function Settings() {
           </Card>
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection
+          id="api"
+          title="API keys"
+          description="Keys other tools use to read and write this workspace through Shopdesk's REST API."
+        >
+          <Card>
+            <InlineStack align="space-between" blockAlign="center" gap="200">
+              <Text as="p">Create a key per tool, see when each was last used, revoke one at once.</Text>
+              <Button url="/app/settings/api">Manage API keys</Button>
+            </InlineStack>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
           id="customer-notes"
           title="Customer notes"
           description={`Applies to ${shop.name}. Each store in the workspace has its own setting.`}

@@ -323,8 +323,9 @@ interface Answer {
 interface Probe {
   /** What the probe tries, in words. */
   name: string;
-  method: "GET" | "POST";
-  via: "admin" | "proxy" | "webhook";
+  /** PUT and DELETE (the REST API) count as the route's action, like POST. */
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  via: "admin" | "proxy" | "webhook" | "api";
   build(f: Fixture): Request;
   /** Statuses that pass: a refusal by default. */
   statuses: number[];
@@ -627,8 +628,216 @@ const A_ORDERS_ONLY: ProbeOptions = {
 const SIGN_IN_AGAIN: ProbeOptions = { statuses: [401], prepare: ensureOrderShoppers };
 const NOT_FOUND: ProbeOptions = { statuses: [404], prepare: ensureOrderShoppers };
 
+// ---- The REST API (/api): A's key with B's ids ----------------------------------------------------
+
+/** Keys of A and B made in Settings → API keys, and B's integration and widget, made once. */
+let apiWorld: { keyA: string; userA: string; bIntegrationId: number; bWidgetId: number; bKeyId: string } | null = null;
+const B_INTEGRATION_NAME = "North Trail Returns Desk";
+async function ensureApi(f: Fixture) {
+  if (apiWorld) return apiWorld;
+  const a = (await adminForm(A, "/app/settings/api", { intent: "create", name: "Maple probe key" })) as {
+    created: { key: string; username: string };
+  };
+  await adminForm(B, "/app/settings/api", { intent: "create", name: "North Trail key" });
+  const { createIntegration } = await import("~/models/integration.server");
+  const { createWidget } = await import("~/models/widget.server");
+  const { IntegrationCreateSchema, WidgetCreateSchema } = await import("~/domain/api-resources");
+  const integration = await createIntegration(
+    f.B.workspaceId,
+    IntegrationCreateSchema.parse({
+      name: B_INTEGRATION_NAME,
+      type: "http",
+      http: {
+        url: "https://north-trail.example/returns?email={{ticket.customer.email}}",
+        headers: { "X-Key": "north-trail-secret" },
+      },
+    }),
+    null,
+  );
+  const widget = await createWidget(
+    f.B.workspaceId,
+    WidgetCreateSchema.parse({
+      type: "http",
+      integration_id: integration.id,
+      template: { type: "wrapper", widgets: [{ type: "card", title: "North Trail card", path: "" }] },
+    }),
+  );
+  const bKey = await db.apiKey.findFirstOrThrow({ where: { workspaceId: f.B.workspaceId, name: "North Trail key" } });
+  apiWorld = {
+    keyA: a.created.key,
+    userA: a.created.username,
+    bIntegrationId: integration.id,
+    bWidgetId: widget.id,
+    bKeyId: bKey.id,
+  };
+  return apiWorld;
+}
+const api = () => apiWorld!;
+
+/** A REST API request with A's key (basic auth), JSON body when given. */
+function apiCall(
+  name: string,
+  method: "GET" | "POST" | "PUT" | "DELETE",
+  path: (f: Fixture) => string,
+  body: ((f: Fixture) => unknown) | null,
+  options: ProbeOptions = {},
+): Probe {
+  return probe(
+    name,
+    method,
+    "api",
+    (f) =>
+      new Request(new URL(path(f), stack.app.url), {
+        method,
+        headers: {
+          "content-type": "application/json",
+          authorization: `Basic ${Buffer.from(`${api().userA}:${api().keyA}`).toString("base64")}`,
+        },
+        body: body ? JSON.stringify(body(f)) : undefined,
+      }),
+    options,
+  );
+}
+
+/** An API probe: B's integration and widget unseen (name, headers) and unchanged. */
+const KEEPS_B_API: ProbeOptions = {
+  prepare: async (f) => {
+    await ensureApi(f);
+    return {
+      integration: await db.integration.findUniqueOrThrow({ where: { id: api().bIntegrationId } }),
+      widget: await db.widget.findUniqueOrThrow({ where: { id: api().bWidgetId } }),
+    };
+  },
+  forbid: () => [B_INTEGRATION_NAME, "north-trail-secret", "North Trail card", "north-trail.example"],
+  async check(_answer, _f, prepared) {
+    const before = prepared as { integration: unknown; widget: unknown };
+    expect(await db.integration.findUnique({ where: { id: api().bIntegrationId } })).toEqual(before.integration);
+    expect(await db.widget.findUnique({ where: { id: api().bWidgetId } })).toEqual(before.widget);
+  },
+};
+const API_NOT_FOUND: ProbeOptions = { ...KEEPS_B_API, statuses: [404] };
+
 /** One entry per file in app/routes. */
 const ROUTES: { file: string; probes: Probe[] }[] = [
+  {
+    file: "api.integrations.tsx",
+    probes: [
+      apiCall("A's key lists integrations: A's only", "GET", () => "/api/integrations?limit=100", null, {
+        ...KEEPS_B_API,
+        statuses: [200],
+      }),
+      apiCall(
+        "A's key creates an integration naming B's workspace in the body: made in A",
+        "POST",
+        () => "/api/integrations",
+        (f) => ({
+          name: "Maple probe integration",
+          type: "http",
+          workspaceId: f.B.workspaceId,
+          http: { url: "https://maple.example/x" },
+        }),
+        {
+          ...KEEPS_B_API,
+          statuses: [201],
+          mayChange: ["A's workspace"],
+          async check(answer, f, prepared) {
+            await KEEPS_B_API.check!(answer, f, prepared);
+            const id = (answer.json as { id: number }).id;
+            expect((await db.integration.findUniqueOrThrow({ where: { id } })).workspaceId).toBe(f.A.workspaceId);
+          },
+        },
+      ),
+    ],
+  },
+  {
+    file: "api.integrations.$integrationId.tsx",
+    probes: [
+      apiCall(
+        "A's key reads B's integration",
+        "GET",
+        () => `/api/integrations/${api().bIntegrationId}/`,
+        null,
+        API_NOT_FOUND,
+      ),
+      apiCall(
+        "A's key updates B's integration",
+        "PUT",
+        () => `/api/integrations/${api().bIntegrationId}/`,
+        () => ({ name: "Taken by Maple" }),
+        API_NOT_FOUND,
+      ),
+      apiCall(
+        "A's key deletes B's integration",
+        "DELETE",
+        () => `/api/integrations/${api().bIntegrationId}/`,
+        null,
+        API_NOT_FOUND,
+      ),
+    ],
+  },
+  {
+    file: "api.widgets.tsx",
+    probes: [
+      apiCall(
+        "A's key lists widgets filtered by B's integration: none",
+        "GET",
+        () => `/api/widgets?integration_id=${api().bIntegrationId}`,
+        null,
+        {
+          ...KEEPS_B_API,
+          statuses: [200],
+          check: async (answer, f, prepared) => {
+            await KEEPS_B_API.check!(answer, f, prepared);
+            expect((answer.json as { data: unknown[] }).data).toEqual([]);
+          },
+        },
+      ),
+      apiCall(
+        "A's key creates a widget on B's integration",
+        "POST",
+        () => "/api/widgets",
+        () => ({ type: "http", integration_id: api().bIntegrationId, template: { type: "wrapper" } }),
+        { ...KEEPS_B_API, statuses: [400] },
+      ),
+    ],
+  },
+  {
+    file: "api.widgets.$widgetId.tsx",
+    probes: [
+      apiCall("A's key reads B's widget", "GET", () => `/api/widgets/${api().bWidgetId}/`, null, API_NOT_FOUND),
+      apiCall(
+        "A's key updates B's widget",
+        "PUT",
+        () => `/api/widgets/${api().bWidgetId}/`,
+        () => ({ order: 7 }),
+        API_NOT_FOUND,
+      ),
+      apiCall("A's key deletes B's widget", "DELETE", () => `/api/widgets/${api().bWidgetId}/`, null, API_NOT_FOUND),
+    ],
+  },
+  {
+    file: "app.settings.api.tsx",
+    probes: [
+      adminGet("API keys with B's shop in the query: A's keys only", (f) => `/app/settings/api?${asIfB(f)}`, {
+        ...KEEPS_B_API,
+        ...FOR_A,
+        mayChange: [],
+        forbid: () => ["North Trail key"],
+      }),
+      adminPost(
+        "revoke B's key",
+        (f) => `/app/settings/api?${asIfB(f)}`,
+        () => ({ intent: "revoke", id: api().bKeyId }),
+        {
+          ...KEEPS_B_API,
+          statuses: [404],
+          check: async () => {
+            expect((await db.apiKey.findUniqueOrThrow({ where: { id: api().bKeyId } })).revokedAt).toBeNull();
+          },
+        },
+      ),
+    ],
+  },
   {
     file: "_index.tsx",
     probes: [
@@ -1977,7 +2186,7 @@ describe("every route file has cross-tenant probes", () => {
       const module = await load();
       const probes = ROUTES.find((route) => route.file === fileOf(path))?.probes ?? [];
       if (module.loader && !probes.some((probe) => probe.method === "GET")) uncovered.push(`${fileOf(path)} loader`);
-      if (module.action && !probes.some((probe) => probe.method === "POST")) uncovered.push(`${fileOf(path)} action`);
+      if (module.action && !probes.some((probe) => probe.method !== "GET")) uncovered.push(`${fileOf(path)} action`);
     }
     expect(uncovered, "Add a probe for each to ROUTES in tests/integration/cross-tenant.test.ts").toEqual([]);
   });

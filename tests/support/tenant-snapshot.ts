@@ -49,6 +49,15 @@ const WORKSPACE_TABLES: TableSpec[] = [
   ["Macro", "workspaceId", "workspaceId"],
   ["CustomerMerge", "workspaceId", "workspaceId"],
   ["WorkspaceMailSettings", "workspaceId", "workspaceId"],
+  // Without its use: every request with a key moves lastUsedAt and the rate window, answered or not.
+  [
+    "ApiKey",
+    "workspaceId",
+    "workspaceId",
+    `(t.id, t."workspaceId", t.name, t.username, t."keyHash", t."keyPrefix", t."createdAt", t."revokedAt")`,
+  ],
+  ["Integration", "workspaceId", "workspaceId"],
+  ["Widget", "workspaceId", "workspaceId"],
 ];
 
 async function digest(tables: TableSpec[], keys: Partial<Record<Key, string>>): Promise<TenantDigest> {

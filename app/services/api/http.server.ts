@@ -1,0 +1,73 @@
+import type { z } from "zod";
+import { parseBasicAuth, retryAfterSeconds } from "~/domain/api-auth";
+import { readBodyWithLimit } from "~/lib/request-body.server";
+import { authenticateApiKey } from "~/models/api-key.server";
+
+// What every /api route shares: basic-auth with a workspace's key, the per-key limit, JSON bodies
+// and errors. Errors are shaped like the anchor's, `{"error": {"msg": …, "data": {field: [msg]}}}`,
+// so clients written for it read ours.
+
+export const MAX_API_BODY_BYTES = 1024 * 1024;
+
+export interface ApiContext {
+  workspaceId: string;
+  keyId: string;
+}
+
+export const apiError = (status: number, msg: string, data?: Record<string, string[]>, headers?: HeadersInit) =>
+  Response.json({ error: data ? { msg, data } : { msg } }, { status, headers });
+
+/** The caller's workspace, or throws the 401/429 Response to send. */
+export async function authenticateApi(request: Request): Promise<ApiContext> {
+  const credentials = parseBasicAuth(request.headers.get("authorization"));
+  const challenge = { "WWW-Authenticate": 'Basic realm="Shopdesk API", charset="UTF-8"' };
+  if (!credentials)
+    throw apiError(401, "Authenticate with your API user name and key (HTTP basic auth).", undefined, challenge);
+  const now = new Date();
+  const caller = await authenticateApiKey(credentials.username, credentials.password, now);
+  if (caller.ok) return { workspaceId: caller.workspaceId, keyId: caller.keyId };
+  if (caller.reason === "rate-limited") {
+    throw apiError(429, "Too many requests with this API key: wait for Retry-After seconds.", undefined, {
+      "Retry-After": String(retryAfterSeconds(caller.windowStart, now)),
+    });
+  }
+  throw apiError(401, "This API user name and key do not match a key in use.", undefined, challenge);
+}
+
+/** Per-field messages of a zod error, keyed by the field's dotted path (`http.url`). */
+export function fieldErrors(error: z.ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "_schema";
+    (fields[key] ??= []).push(issue.message);
+  }
+  return fields;
+}
+
+/** The request's JSON body validated by `schema`, or throws the 400 to send. */
+export async function readJsonBody<Schema extends z.ZodType>(
+  request: Request,
+  schema: Schema,
+): Promise<z.infer<Schema>> {
+  const body = await readBodyWithLimit(request, MAX_API_BODY_BYTES);
+  if (!body.ok) throw apiError(413, `The body is larger than ${MAX_API_BODY_BYTES} bytes.`);
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body.bytes));
+  } catch {
+    throw apiError(400, "The body is not valid JSON.");
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw apiError(400, "Validation error.", fieldErrors(parsed.error));
+  return parsed.data;
+}
+
+/** An id from the path: a positive whole number, else the 404 to send (as for an unknown id). */
+export function requireNumericId(value: string | undefined, what: string): number {
+  const id = /^[1-9][0-9]{0,14}$/.test(value ?? "") ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(id) || id > 2_147_483_647) throw apiError(404, `${what} not found.`);
+  return id;
+}
+
+export const methodNotAllowed = (allow: string) =>
+  apiError(405, `Use ${allow} on this resource.`, undefined, { Allow: allow });
