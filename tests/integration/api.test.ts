@@ -230,6 +230,16 @@ describe("errors", () => {
     expect(await response.json()).toEqual({ error: { msg: "The body is not valid JSON." } });
   });
 
+  it("a body nested absurdly deep is a 400, not a crash", async () => {
+    const raw = `{"type":"http","template":${'{"type":"card","widgets":['.repeat(5000)}${"]}".repeat(5000)}}`;
+    const response = await api(keyA, "/api/widgets", { raw });
+    expect(response.status).toBe(400);
+    const deepButSmall = `{"type":"http","template":${'{"type":"card","widgets":['.repeat(20)}${"]}".repeat(20)}}`;
+    const refused = await api(keyA, "/api/widgets", { raw: deepButSmall });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: { data: { template: [expect.stringContaining("deeper")] } } });
+  });
+
   it("validation errors are a 400 with a message per field", async () => {
     const response = await api(keyA, "/api/integrations", {
       body: {

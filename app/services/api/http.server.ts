@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { parseBasicAuth, retryAfterSeconds } from "~/domain/api-auth";
+import { nestsDeeperThan } from "~/lib/json-nesting";
 import { readBodyWithLimit } from "~/lib/request-body.server";
 import { authenticateApiKey } from "~/models/api-key.server";
 
@@ -8,6 +9,8 @@ import { authenticateApiKey } from "~/models/api-key.server";
 // so clients written for it read ours.
 
 export const MAX_API_BODY_BYTES = 1024 * 1024;
+/** Deeper JSON than any of our objects (a widget template's 16 levels take ~34) is refused unparsed. */
+export const MAX_API_BODY_DEPTH = 64;
 
 export interface ApiContext {
   workspaceId: string;
@@ -51,11 +54,17 @@ export async function readJsonBody<Schema extends z.ZodType>(
 ): Promise<z.infer<Schema>> {
   const body = await readBodyWithLimit(request, MAX_API_BODY_BYTES);
   if (!body.ok) throw apiError(413, `The body is larger than ${MAX_API_BODY_BYTES} bytes.`);
+  let text: string;
   let value: unknown;
   try {
-    value = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body.bytes));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(body.bytes);
+    value = JSON.parse(text);
   } catch {
     throw apiError(400, "The body is not valid JSON.");
+  }
+  // Recursive checks (zod's, Prisma's) run out of stack on absurd nesting: refuse it first.
+  if (nestsDeeperThan(text, MAX_API_BODY_DEPTH)) {
+    throw apiError(400, `The body nests deeper than ${MAX_API_BODY_DEPTH} levels.`);
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw apiError(400, "Validation error.", fieldErrors(parsed.error));
