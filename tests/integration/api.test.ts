@@ -335,6 +335,130 @@ describe("another workspace's key", () => {
   });
 });
 
+describe("tickets and their messages", () => {
+  it("lists the workspace's tickets by number, reads one and its messages and notes", async () => {
+    const { createTicket, addInternalNote } = await import("~/models/ticket.server");
+    const workspaceOf = async (domain: string) => (await db.shop.findUniqueOrThrow({ where: { domain } })).workspaceId;
+    const [wsA, wsB] = [await workspaceOf(A), await workspaceOf(B)];
+    const customer = await db.helpdeskCustomer.create({
+      data: { workspaceId: wsA, name: "Ada Maple", emails: ["ada@maple.example"] },
+    });
+    const first = await createTicket(wsA, {
+      channel: "email",
+      subject: "Where is my parcel?",
+      customerId: customer.id,
+      tags: ["shipping"],
+      firstMessage: { body: "It has been a week.", fromAddress: "ada@maple.example" },
+    });
+    const agent = await db.agent.create({ data: { workspaceId: wsA, name: "Mia Agent", email: "mia@maple.example" } });
+    await addInternalNote(wsA, first.id, agent.id, "Checked the carrier");
+    await createTicket(wsA, { channel: "chat", subject: "Gift wrap?", firstMessage: { body: "Can you?" } });
+    await createTicket(wsB, {
+      channel: "chat",
+      subject: "North Trail secret ticket",
+      firstMessage: { body: "B only" },
+    });
+
+    const list = (await (await api(keyA, "/api/tickets?limit=1")).json()) as {
+      data: { id: number; subject: string }[];
+      meta: { next_cursor: string };
+    };
+    expect(list.data).toEqual([expect.objectContaining({ subject: "Gift wrap?" })]);
+    const rest = (await (await api(keyA, `/api/tickets?cursor=${list.meta.next_cursor}`)).json()) as {
+      data: { id: number }[];
+    };
+    expect(rest.data.map((ticket) => ticket.id)).toEqual([first.number]);
+
+    const ticket = await api(keyA, `/api/tickets/${first.number}/`);
+    expect(ticket.status).toBe(200);
+    expect(await ticket.json()).toMatchObject({
+      id: first.number,
+      uri: `/api/tickets/${first.number}/`,
+      status: "open",
+      channel: "email",
+      subject: "Where is my parcel?",
+      customer: { id: customer.id, email: "ada@maple.example", name: "Ada Maple" },
+      tags: [{ name: "shipping" }],
+      created_datetime: expect.stringMatching(DATETIME),
+    });
+    const byCustomer = (await (await api(keyA, `/api/tickets?customer_id=${customer.id}`)).json()) as {
+      data: { id: number }[];
+    };
+    expect(byCustomer.data.map((item) => item.id)).toEqual([first.number]);
+
+    const messages = (await (
+      await api(keyA, `/api/tickets/${first.number}/messages?order_by=created_datetime:asc`)
+    ).json()) as {
+      data: unknown[];
+    };
+    expect(messages.data).toEqual([
+      expect.objectContaining({
+        from_agent: false,
+        public: true,
+        body_text: "It has been a week.",
+        sender: expect.objectContaining({ email: "ada@maple.example" }),
+      }),
+      expect.objectContaining({
+        from_agent: true,
+        public: false,
+        body_text: "Checked the carrier",
+        sender: expect.objectContaining({ name: "Mia Agent" }),
+      }),
+    ]);
+  });
+
+  it("opens a ticket on the api channel for a customer by email, the anchor's body as its clients send it", async () => {
+    const response = await api(keyA, "/api/tickets", {
+      body: {
+        customer: { email: "Ada@Maple.example", name: "Ada Maple" },
+        subject: "Return label please",
+        tags: [{ name: "Returns" }],
+        channel: "api",
+        via: "api",
+        messages: [{ channel: "api", via: "api", from_agent: false, body_text: "I need a label." }],
+      },
+    });
+    const body = (await response.json()) as { id: number; customer: { id: string } };
+    expect(response.status, JSON.stringify(body)).toBe(201);
+    expect(body).toMatchObject({
+      uri: `/api/tickets/${body.id}/`,
+      channel: "api",
+      status: "open",
+      subject: "Return label please",
+      tags: [{ name: "returns" }],
+      messages_count: 1,
+      customer: { email: "ada@maple.example", name: "Ada Maple" },
+    });
+    // The same person as the ticket before, found by email.
+    const earlier = await db.helpdeskCustomer.findFirstOrThrow({ where: { name: "Ada Maple" } });
+    expect(body.customer.id).toBe(earlier.id);
+    const messages = (await (await api(keyA, `/api/tickets/${body.id}/messages`)).json()) as { data: unknown[] };
+    expect(messages.data).toEqual([expect.objectContaining({ body_text: "I need a label.", from_agent: false })]);
+  });
+
+  it("refuses a ticket without a customer email or message, per field", async () => {
+    const response = await api(keyA, "/api/tickets", {
+      body: { customer: { email: "not-an-email" }, messages: [{ body_text: " ", from_agent: true }] },
+    });
+    expect(response.status).toBe(400);
+    const { error } = (await response.json()) as { error: { data: Record<string, string[]> } };
+    expect(Object.keys(error.data).sort()).toEqual(["customer.email", "messages.0.body_text", "messages.0.from_agent"]);
+    expect(
+      (await api(keyA, "/api/tickets", { body: { customer: { email: "a@b.example" }, messages: [] } })).status,
+    ).toBe(400);
+  });
+
+  it("a ticket number is read in the caller's workspace only", async () => {
+    const answer = await api(keyB, "/api/tickets?limit=100");
+    const text = await answer.text();
+    expect(text).toContain("North Trail secret ticket");
+    expect(text).not.toContain("Where is my parcel?");
+    expect((await api(keyA, "/api/tickets/999999/")).status).toBe(404);
+    expect((await api(keyA, "/api/tickets/999999/messages")).status).toBe(404);
+    expect((await api(keyA, "/api/tickets?customer_id=nope")).status).toBe(400);
+  });
+});
+
 describe("rate limit and revocation", () => {
   it(`allows ${API_RATE_LIMIT} requests per key per 20 s, then 429 with Retry-After; other keys are not affected`, async () => {
     const busy = await createKey(A, "Busy tool");

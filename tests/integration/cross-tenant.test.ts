@@ -717,6 +717,18 @@ const KEEPS_B_API: ProbeOptions = {
 };
 const API_NOT_FOUND: ProbeOptions = { ...KEEPS_B_API, statuses: [404] };
 
+/** B's ticket's number: numbers are per workspace, so A's key reads A's ticket of that number (if any), never B's. */
+let bTicketNumber = 0;
+const B_TICKET_NUMBER: ProbeOptions = {
+  ...KEEPS_B_API,
+  statuses: [200, 404],
+  async prepare(f) {
+    bTicketNumber = (await db.ticket.findUniqueOrThrow({ where: { id: f.b.ticket.id } })).number;
+    return KEEPS_B_API.prepare!(f);
+  },
+  forbid: (f) => [...KEEPS_B_API.forbid!(f), f.b.ticket.id, f.b.ticket.entryId],
+};
+
 /** One entry per file in app/routes. */
 const ROUTES: { file: string; probes: Probe[] }[] = [
   {
@@ -813,6 +825,73 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         API_NOT_FOUND,
       ),
       apiCall("A's key deletes B's widget", "DELETE", () => `/api/widgets/${api().bWidgetId}/`, null, API_NOT_FOUND),
+    ],
+  },
+  {
+    file: "api.tickets.tsx",
+    probes: [
+      apiCall(
+        "A's key lists tickets filtered by B's customer: none",
+        "GET",
+        (f) => `/api/tickets?customer_id=${f.b.person.id}`,
+        null,
+        {
+          ...KEEPS_B_API,
+          statuses: [200],
+          check: (answer) => expect((answer.json as { data: unknown[] }).data).toEqual([]),
+        },
+      ),
+      apiCall(
+        "A's key opens a ticket for B's customer's email: a ticket and person of A's, B's person untouched",
+        "POST",
+        () => "/api/tickets",
+        (f) => ({
+          customer: { email: f.b.customer.email },
+          subject: "Maple API probe",
+          messages: [{ body_text: "Probe" }],
+        }),
+        {
+          ...KEEPS_B_API,
+          statuses: [201],
+          mayChange: ["A's workspace"],
+          // A now has a person with B's customer's email, which A's own pages then rightly show.
+          last: true,
+          async check(answer, f, prepared) {
+            await KEEPS_B_API.check!(answer, f, prepared);
+            const number = (answer.json as { id: number }).id;
+            const ticket = await db.ticket.findUniqueOrThrow({
+              where: { workspaceId_number: { workspaceId: f.A.workspaceId, number } },
+              include: { customer: true },
+            });
+            expect(ticket.customer?.workspaceId).toBe(f.A.workspaceId);
+            expect(ticket.customerId).not.toBe(f.b.person.id);
+          },
+        },
+      ),
+    ],
+  },
+  {
+    file: "api.tickets.$ticketId.tsx",
+    probes: [
+      apiCall(
+        "A's key asks for B's ticket's number: A's own ticket of that number, or none",
+        "GET",
+        () => `/api/tickets/${bTicketNumber}/`,
+        null,
+        B_TICKET_NUMBER,
+      ),
+    ],
+  },
+  {
+    file: "api.tickets.$ticketId.messages.tsx",
+    probes: [
+      apiCall(
+        "A's key asks for the messages of B's ticket's number: A's own ticket's, or none",
+        "GET",
+        () => `/api/tickets/${bTicketNumber}/messages`,
+        null,
+        B_TICKET_NUMBER,
+      ),
     ],
   },
   {

@@ -71,6 +71,19 @@ export async function readJsonBody<Schema extends z.ZodType>(
   return parsed.data;
 }
 
+/** The request's query validated by `schema`, or throws the 400 to send. */
+export function parseQuery<Schema extends z.ZodType>(request: Request, schema: Schema): z.infer<Schema> {
+  const parsed = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (!parsed.success) throw apiError(400, "Validation error.", fieldErrors(parsed.error));
+  return parsed.data;
+}
+
+/** The list's own `uri`: its path and query as asked. */
+export const listUri = (request: Request) => {
+  const url = new URL(request.url);
+  return url.pathname + url.search;
+};
+
 /** An id from the path: a positive whole number, else the 404 to send (as for an unknown id). */
 export function requireNumericId(value: string | undefined, what: string): number {
   const id = /^[1-9][0-9]{0,14}$/.test(value ?? "") ? Number(value) : Number.NaN;

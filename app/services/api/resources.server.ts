@@ -21,8 +21,9 @@ import { createWidget, deleteWidget, getWidget, listWidgets, updateWidget } from
 import {
   apiError,
   authenticateApi,
-  fieldErrors,
+  listUri,
   methodNotAllowed,
+  parseQuery,
   readJsonBody,
   requireNumericId,
   type ApiContext,
@@ -30,17 +31,6 @@ import {
 
 // The /api/integrations and /api/widgets resources: the routes hand over the request, these
 // authenticate it, parse it, call the models and answer JSON.
-
-function parseQuery<Schema extends z.ZodType>(request: Request, schema: Schema): z.infer<Schema> {
-  const parsed = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) throw apiError(400, "Validation error.", fieldErrors(parsed.error));
-  return parsed.data;
-}
-
-const listUri = (request: Request) => {
-  const url = new URL(request.url);
-  return url.pathname + url.search;
-};
 
 const noContent = () => new Response(null, { status: 204 });
 
