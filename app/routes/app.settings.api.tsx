@@ -16,6 +16,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { z } from "zod";
+import { formatShopTime } from "~/components/formatting";
 import { readForm } from "~/lib/form-data.server";
 import { createApiKey, listApiKeys, revokeApiKey } from "~/models/api-key.server";
 import { requireInstalledShop } from "~/models/shop.server";
@@ -49,6 +50,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
       keyPrefix: key.keyPrefix,
       createdAt: key.createdAt.toISOString(),
       lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
+      // Formatted here, in the store's timezone, so the page hydrates with the same text.
+      created: formatShopTime(key.createdAt.toISOString(), shop.ianaTimezone),
+      lastUsed: formatShopTime(key.lastUsedAt?.toISOString() ?? null, shop.ianaTimezone) ?? "Never",
     })),
   };
 };
@@ -78,8 +82,6 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 type Answer =
   | { ok: true; toast: string; created: { name: string; username: string; key: string } | null }
   | { ok: false; errors: Record<string, string[] | undefined> };
-
-const when = (iso: string | null) => (iso ? new Date(iso).toLocaleString() : "Never");
 
 export default function ApiKeysSettings() {
   const { keys, baseUrl } = useLoaderData<typeof loader>();
@@ -118,8 +120,8 @@ export default function ApiKeysSettings() {
           {key.username} · {key.keyPrefix}…
         </Text>
       </IndexTable.Cell>
-      <IndexTable.Cell>{when(key.createdAt)}</IndexTable.Cell>
-      <IndexTable.Cell>{when(key.lastUsedAt)}</IndexTable.Cell>
+      <IndexTable.Cell>{key.created}</IndexTable.Cell>
+      <IndexTable.Cell>{key.lastUsed}</IndexTable.Cell>
       <IndexTable.Cell>
         <Button variant="plain" tone="critical" onClick={() => setRevoking({ id: key.id, name: key.name })}>
           Revoke
@@ -153,7 +155,7 @@ export default function ApiKeysSettings() {
             <EmptyState
               heading="No API keys yet"
               action={{ content: "Create API key", onAction: () => setCreating(true) }}
-              image="https://cdn.shopify.com/s/files/1/0262/4071/2726/files/emptystate-files.png"
+              image=""
             >
               <p>Create a key for each tool that connects to Shopdesk, so you can revoke one without the others.</p>
             </EmptyState>
