@@ -75,11 +75,19 @@ export type MacroValues = ReadonlyMap<string, string>;
 
 /** A `{{ … }}` pair: what is inside cannot hold braces, so "{{{x}}}" is "{" + {{x}} + "}". */
 const EXPRESSION = /\{\{([^{}]*)\}\}/g;
-const PARSED = /^([a-z_]+(?:\.[a-z_]+)*)(?:\s*\|\s*default\s*:\s*(?:"([^"]*)"|'([^']*)'))?$/i;
+const PARSED = /^([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)(?:\s*\|\s*default\s*:\s*(?:"([^"]*)"|'([^']*)'))?$/i;
 
 interface Expression {
   path: string;
   fallback: string;
+}
+
+/**
+ * Which paths a text may name. Macros know MACRO_VARIABLES; a sidebar widget's title or link knows
+ * the fields of the object it shows (app/domain/widget-template.ts), so it passes its own set.
+ */
+export interface TemplateVariables {
+  has(path: string): boolean;
 }
 
 /** The variable a `{{ … }}` names (canonical path) and its fallback, or null when it names none. */
@@ -103,12 +111,16 @@ const SPACE_BEFORE_NOTHING = / \u0000(?=[\s,.;:!?)]|$)/g;
  * missing, the space before it goes too when punctuation or a space follows, so "Hi
  * {{ ticket.customer.firstname }}," reads "Hi," rather than "Hi ,".
  */
-export function renderTemplate(template: string, values: MacroValues): string {
+export function renderTemplate(
+  template: string,
+  values: MacroValues,
+  variables: TemplateVariables = KNOWN_PATHS,
+): string {
   return template
     .replace(NULS, "")
     .replace(EXPRESSION, (_whole, inner: string) => {
       const expression = parseExpression(inner);
-      if (!expression || !KNOWN_PATHS.has(expression.path)) return NOTHING;
+      if (!expression || !variables.has(expression.path)) return NOTHING;
       return values.get(expression.path) || expression.fallback || NOTHING;
     })
     .replace(SPACE_BEFORE_NOTHING, "")
@@ -126,11 +138,15 @@ export function templateVariables(template: string): string[] {
 }
 
 /** Variables the text uses that have no value here (and no fallback): the agent may want to check. */
-export function missingVariables(template: string, values: MacroValues): string[] {
+export function missingVariables(
+  template: string,
+  values: MacroValues,
+  variables: TemplateVariables = KNOWN_PATHS,
+): string[] {
   const missing = new Set<string>();
   for (const [, inner] of template.matchAll(EXPRESSION)) {
     const expression = parseExpression(inner!);
-    if (expression && KNOWN_PATHS.has(expression.path) && !values.get(expression.path) && !expression.fallback)
+    if (expression && variables.has(expression.path) && !values.get(expression.path) && !expression.fallback)
       missing.add(expression.path);
   }
   return [...missing];

@@ -103,6 +103,17 @@ describe("rendering a macro's text", () => {
     expect(templateVariables(text)).toEqual(["ticket.order.name", "shop.name"]);
     expect(missingVariables(text, values({}))).toEqual(["ticket.order.name"]);
   });
+
+  it("knows only the variables it is given: a widget's own fields instead of the macro variables", () => {
+    const fields = values({ id: "1001", order_name: "#1042", address1: "12 Rue des Lilas" });
+    expect(renderTemplate("Return {{order_name}} at {{ address1 }}", fields, fields)).toBe(
+      "Return #1042 at 12 Rue des Lilas",
+    );
+    // The macro variables are unknown there, and a widget's field is unknown to a macro.
+    expect(renderTemplate("{{ticket.number}}/{{id}}", values({ "ticket.number": "7", id: "1" }), fields)).toBe("/1");
+    expect(renderTemplate("{{id}}", fields)).toBe("");
+    expect(missingVariables("/returns/{{id}}/{{state}}", fields, new Set(["id", "state"]))).toEqual(["state"]);
+  });
 });
 
 describe("checking a macro's text", () => {
