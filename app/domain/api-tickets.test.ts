@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { messageObject, ticketObject, type ApiMessageRow, type ApiTicketRow } from "./api-tickets";
+import {
+  MessageCreateSchema,
+  messageObject,
+  ticketObject,
+  TicketUpdateSchema,
+  type ApiMessageRow,
+  type ApiTicketRow,
+} from "./api-tickets";
 
 const at = new Date("2026-12-01T10:00:00.000Z");
 const ticket: ApiTicketRow = {
@@ -64,5 +71,40 @@ describe("messageObject", () => {
       authorAgent: { id: "g", name: "Mia", email: "m@x" },
     });
     expect(note).toMatchObject({ from_agent: true, public: false, sender: { name: "Mia" } });
+  });
+});
+
+describe("MessageCreateSchema", () => {
+  it("is the customer's message unless from_agent; an agent's is a reply, or a note when not public", () => {
+    expect(MessageCreateSchema.parse({ body_text: "Hi" })).toEqual({
+      body: "Hi",
+      kind: "customer_message",
+      sender: null,
+    });
+    const sender = { email: "mia@maple.example" };
+    expect(MessageCreateSchema.parse({ body_text: "Hi", from_agent: true, sender }).kind).toBe("agent_reply");
+    expect(MessageCreateSchema.parse({ body_text: "Hi", from_agent: true, public: false, sender }).kind).toBe(
+      "internal_note",
+    );
+    expect(
+      MessageCreateSchema.parse({ body_text: "Hi", from_agent: true, channel: "internal-note", sender }).kind,
+    ).toBe("internal_note");
+  });
+
+  it("needs the agent as sender for an agent's message, and refuses a customer's note", () => {
+    const paths = (value: unknown) =>
+      MessageCreateSchema.safeParse(value).error?.issues.map((issue) => issue.path.join("."));
+    expect(paths({ body_text: "Hi", from_agent: true })).toEqual(["sender"]);
+    expect(paths({ body_text: "Hi", public: false })).toEqual(["public"]);
+    expect(paths({ body_text: "Hi", from_agent: true, sender: {} })).toEqual(["sender"]);
+  });
+});
+
+describe("TicketUpdateSchema", () => {
+  it("keeps only what is sent, collapses the subject's spaces and refuses open with a snooze", () => {
+    expect(TicketUpdateSchema.parse({ subject: "  A   b " })).toEqual({ subject: "A b" });
+    expect(TicketUpdateSchema.parse({ tags: [{ name: " VIP " }] })).toEqual({ tags: [{ name: "vip" }] });
+    const refused = TicketUpdateSchema.safeParse({ status: "open", snooze_datetime: "2030-01-01T00:00:00Z" });
+    expect(refused.error?.issues.map((issue) => issue.path.join("."))).toEqual(["snooze_datetime"]);
   });
 });

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { storableString } from "~/lib/storable-text";
 import { apiDatetime } from "./api-resources";
 import { MAX_SUBJECT_LENGTH, messageBodySchema, tagSchema, MAX_TAGS } from "./tickets";
 import { TICKET_PRIORITIES } from "./ticket-labels";
@@ -90,6 +91,15 @@ export function messageObject(ticketNumber: number, row: ApiMessageRow) {
   };
 }
 
+const subjectSchema = storableString("subject must be a string").max(
+  MAX_SUBJECT_LENGTH,
+  `subject is at most ${MAX_SUBJECT_LENGTH} characters`,
+);
+const prioritySchema = z.enum(TICKET_PRIORITIES, `priority must be one of ${TICKET_PRIORITIES.join(", ")}`);
+const tagListSchema = z
+  .array(z.object({ name: tagSchema }, "each tag is an object with a name"), "tags must be a list of {name}")
+  .max(MAX_TAGS, `at most ${MAX_TAGS} tags`);
+
 /**
  * POST /api/tickets, as the anchor's clients send it: the customer by email, the first message in
  * `messages` (from the customer), tags as `[{name}]`. The channel is always `api`.
@@ -98,22 +108,15 @@ export const TicketCreateSchema = z.object({
   customer: z.object(
     {
       email: z.email("customer.email must be an email address").max(320),
-      name: z.string().trim().max(200).optional(),
-      firstname: z.string().trim().max(100).optional(),
-      lastname: z.string().trim().max(100).optional(),
+      name: storableString("name must be a string").trim().max(200).optional(),
+      firstname: storableString("firstname must be a string").trim().max(100).optional(),
+      lastname: storableString("lastname must be a string").trim().max(100).optional(),
     },
     "customer is required (an object with an email)",
   ),
-  subject: z
-    .string("subject must be a string")
-    .max(MAX_SUBJECT_LENGTH, `subject is at most ${MAX_SUBJECT_LENGTH} characters`)
-    .nullable()
-    .optional(),
-  priority: z.enum(TICKET_PRIORITIES, `priority must be one of ${TICKET_PRIORITIES.join(", ")}`).optional(),
-  tags: z
-    .array(z.object({ name: tagSchema }), "tags must be a list of {name}")
-    .max(MAX_TAGS, `at most ${MAX_TAGS} tags`)
-    .default([]),
+  subject: subjectSchema.nullable().optional(),
+  priority: prioritySchema.optional(),
+  tags: tagListSchema.default([]),
   messages: z
     .array(
       z.object({
@@ -128,3 +131,90 @@ export const TicketCreateSchema = z.object({
     .length(1, "messages must hold exactly the first message"),
 });
 export type TicketCreate = z.infer<typeof TicketCreateSchema>;
+
+/** Someone of the workspace named in a body: by the email they sign in with, or (agents) their id. */
+const personRef = (field: string) =>
+  z
+    .object(
+      {
+        id: z.string(`${field}.id must be a string`).max(100).optional(),
+        email: z.email(`${field}.email must be an email address`).max(320).optional(),
+      },
+      `${field} must be an object with an email`,
+    )
+    .refine((ref) => ref.id !== undefined || ref.email !== undefined, `${field} needs an email (or an id)`);
+
+/**
+ * POST /api/tickets/<number>/messages. An API key is no person: a message is either the ticket's
+ * customer writing (`from_agent: false`, the default; the ticket opens again as when they write by
+ * its channel), or an agent of the workspace named in `sender` replying (sent to the customer by
+ * the ticket's channel) or, with `public: false` or the anchor's `channel: "internal-note"`,
+ * leaving an internal note.
+ */
+export const MessageCreateSchema = z
+  .object({
+    body_text: messageBodySchema,
+    from_agent: z.boolean("from_agent must be true or false").default(false),
+    public: z.boolean("public must be true or false").default(true),
+    channel: z.string("channel must be a string").max(64).optional(),
+    sender: personRef("sender").optional(),
+  })
+  .superRefine((message, context) => {
+    const note = !message.public || message.channel === "internal-note";
+    if (message.from_agent && !message.sender) {
+      context.addIssue({
+        code: "custom",
+        path: ["sender"],
+        message: "sender is required for an agent's message: the email of the agent who writes it",
+      });
+    }
+    if (!message.from_agent && note) {
+      context.addIssue({
+        code: "custom",
+        path: ["public"],
+        message: "an internal note is written by an agent: send from_agent true with the agent as sender",
+      });
+    }
+  })
+  .transform((message) => ({
+    body: message.body_text,
+    kind: !message.from_agent
+      ? ("customer_message" as const)
+      : !message.public || message.channel === "internal-note"
+        ? ("internal_note" as const)
+        : ("agent_reply" as const),
+    sender: message.sender ?? null,
+  }));
+export type MessageCreate = z.infer<typeof MessageCreateSchema>;
+
+/**
+ * PUT /api/tickets/<number>: only what is sent changes. `status` is the anchor's open or closed;
+ * `snooze_datetime` (with status closed, or alone) snoozes until then; `assignee_user` is an
+ * agent of the workspace by email or id, or null to unassign.
+ */
+export const TicketUpdateSchema = z
+  .object({
+    status: z.enum(["open", "closed"], "status must be open or closed").optional(),
+    snooze_datetime: z.iso
+      .datetime({ offset: true, message: "snooze_datetime must be an ISO-8601 datetime" })
+      .transform((value) => new Date(value))
+      .nullable()
+      .optional(),
+    priority: prioritySchema.optional(),
+    tags: tagListSchema.optional(),
+    subject: subjectSchema
+      .transform((value) => value.replace(/\s+/g, " ").trim())
+      .pipe(z.string().min(1, "subject cannot be empty"))
+      .optional(),
+    assignee_user: personRef("assignee_user").nullable().optional(),
+  })
+  .superRefine((update, context) => {
+    if (update.snooze_datetime && update.status === "open") {
+      context.addIssue({
+        code: "custom",
+        path: ["snooze_datetime"],
+        message: "a ticket is snoozed or open, not both: leave out status or snooze_datetime",
+      });
+    }
+  });
+export type TicketUpdate = z.infer<typeof TicketUpdateSchema>;

@@ -47,6 +47,49 @@ export async function listApiTickets(workspaceId: string, query: ListQuery & { c
   return { items: page, nextId: rows.length > query.limit ? page.at(-1)!.number : null };
 }
 
+const MESSAGE_SELECT = {
+  id: true,
+  seq: true,
+  kind: true,
+  channel: true,
+  body: true,
+  fromAddress: true,
+  toAddresses: true,
+  createdAt: true,
+  authorAgent: { select: { id: true, name: true, email: true } },
+  authorCustomer: { select: { id: true, name: true, emails: true } },
+  attachments: { select: { id: true, filename: true, contentType: true, size: true } },
+} as const;
+
+/** One message or note of the workspace's, as the API answers it. */
+export async function getApiMessage(workspaceId: string, entryId: string) {
+  return (await db.ticketEntry.findFirst({
+    where: { id: entryId, workspaceId },
+    select: MESSAGE_SELECT,
+  })) as (ApiMessageRow & { seq: bigint }) | null;
+}
+
+/** The workspace's agent a body names by email or id, or null when it names none of them. */
+export function findApiAgent(workspaceId: string, ref: { id?: string; email?: string }) {
+  return db.agent.findFirst({
+    where: {
+      workspaceId,
+      ...(ref.email ? { email: ref.email.trim().toLowerCase() } : {}),
+      ...(ref.id ? { id: ref.id } : {}),
+    },
+    select: { id: true, email: true },
+  });
+}
+
+/**
+ * Renames a ticket. No thread event: the inbox has no rename, so the thread has no line for one.
+ * Scoped by the workspace; false when the ticket is not the workspace's.
+ */
+export async function setApiTicketSubject(workspaceId: string, ticketId: string, subject: string) {
+  const updated = await db.ticket.updateMany({ where: { id: ticketId, workspaceId }, data: { subject } });
+  return updated.count > 0;
+}
+
 /** A page of a ticket's messages and notes (not its system events), newest first unless asked. */
 export async function listApiMessages(workspaceId: string, ticketId: string, query: ListQuery) {
   const ascending = query.order_by === "created_datetime:asc";
@@ -59,19 +102,7 @@ export async function listApiMessages(workspaceId: string, ticketId: string, que
     },
     orderBy: { seq: ascending ? "asc" : "desc" },
     take: query.limit + 1,
-    select: {
-      id: true,
-      seq: true,
-      kind: true,
-      channel: true,
-      body: true,
-      fromAddress: true,
-      toAddresses: true,
-      createdAt: true,
-      authorAgent: { select: { id: true, name: true, email: true } },
-      authorCustomer: { select: { id: true, name: true, emails: true } },
-      attachments: { select: { id: true, filename: true, contentType: true, size: true } },
-    },
+    select: MESSAGE_SELECT,
   });
   const page = rows.slice(0, query.limit);
   return {

@@ -880,6 +880,13 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         null,
         B_TICKET_NUMBER,
       ),
+      apiCall(
+        "A's key changes B's ticket's number: A's own ticket of that number, or none",
+        "PUT",
+        () => `/api/tickets/${bTicketNumber}/`,
+        () => ({ subject: "Maple API probe", tags: [{ name: "maple-probe" }], status: "closed" }),
+        { ...B_TICKET_NUMBER, mayChange: ["A's workspace"] },
+      ),
     ],
   },
   {
@@ -891,6 +898,13 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         () => `/api/tickets/${bTicketNumber}/messages`,
         null,
         B_TICKET_NUMBER,
+      ),
+      apiCall(
+        "A's key writes on B's ticket's number: on A's own ticket of that number, or none",
+        "POST",
+        () => `/api/tickets/${bTicketNumber}/messages`,
+        () => ({ body_text: "Maple API probe message" }),
+        { ...B_TICKET_NUMBER, statuses: [201, 404], mayChange: ["A's workspace"] },
       ),
     ],
   },
