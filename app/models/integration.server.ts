@@ -24,6 +24,16 @@ const encryptHeaders = (workspaceId: string, headers: Record<string, string>) =>
 
 type Row = Prisma.IntegrationGetPayload<object>;
 
+/** The stored headers in clear, for sending a call (never for a page: they carry the partner's key). */
+export function decryptIntegrationHeaders(row: {
+  workspaceId: string;
+  headersEncrypted: string | null;
+}): Record<string, string> {
+  return row.headersEncrypted
+    ? HeadersSchema.parse(JSON.parse(decryptSecret(row.headersEncrypted, headersContext(row.workspaceId))))
+    : {};
+}
+
 function toRecord(row: Row): IntegrationRecord {
   const http = row.http === null ? null : StoredHttpSchema.safeParse(row.http);
   return {
@@ -32,9 +42,7 @@ function toRecord(row: Row): IntegrationRecord {
     name: row.name,
     description: row.description,
     http: http?.success ? http.data : null,
-    headers: row.headersEncrypted
-      ? HeadersSchema.parse(JSON.parse(decryptSecret(row.headersEncrypted, headersContext(row.workspaceId))))
-      : {},
+    headers: decryptIntegrationHeaders(row),
     createdByKeyId: row.createdByKeyId,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
