@@ -909,6 +909,55 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
     ],
   },
   {
+    file: "api.customers.tsx",
+    probes: [
+      apiCall(
+        "A's key lists customers filtered by B's customer's email: none of B's",
+        "GET",
+        (f) => `/api/customers?limit=100&email=${encodeURIComponent(f.b.customer.email)}`,
+        null,
+        {
+          ...KEEPS_B_API,
+          statuses: [200],
+          forbid: (f) => [...KEEPS_B_API.forbid!(f), f.b.person.id],
+        },
+      ),
+      apiCall(
+        "A's key adds a customer with B's customer's email: a person of A's, B's untouched",
+        "POST",
+        () => "/api/customers",
+        (f) => ({ email: f.b.customer.email, name: "Maple API probe", workspaceId: f.B.workspaceId }),
+        {
+          ...KEEPS_B_API,
+          statuses: [201, 400],
+          mayChange: ["A's workspace"],
+          // A may then have a person with B's customer's email, which A's own pages rightly show.
+          last: true,
+          forbid: (f) => [...KEEPS_B_API.forbid!(f), f.b.person.id],
+          async check(answer, f, prepared) {
+            await KEEPS_B_API.check!(answer, f, prepared);
+            if (answer.status !== 201) return;
+            const id = (answer.json as { id: string }).id;
+            expect((await db.helpdeskCustomer.findUniqueOrThrow({ where: { id } })).workspaceId).toBe(f.A.workspaceId);
+          },
+        },
+      ),
+    ],
+  },
+  {
+    file: "api.customers.$customerId.tsx",
+    probes: [
+      apiCall("A's key reads B's customer", "GET", (f) => `/api/customers/${f.b.person.id}/`, null, API_NOT_FOUND),
+      apiCall(
+        "A's key renames B's customer and takes their email",
+        "PUT",
+        (f) => `/api/customers/${f.b.person.id}/`,
+        () => ({ name: "Taken by Maple", email: "maple-probe@maple.example" }),
+        API_NOT_FOUND,
+      ),
+    ],
+  },
+  {
     file: "app.settings.api.tsx",
     probes: [
       adminGet("API keys with B's shop in the query: A's keys only", (f) => `/app/settings/api?${asIfB(f)}`, {
