@@ -367,6 +367,9 @@ function fillStrict(text: string, values: MacroValues): string | null {
 
 // Loop sends "2022-11-02T00:13:08+00:00" on a return and "2022-11-02 00:20:00" (no zone) on its
 // lines; the latter is read as UTC, Loop's server time, rather than the agent's local time.
+/** An address worth a mailto: link (a local part without markup or separators, a dotted domain). */
+const EMAIL = /^[^\s@<>"'(),;:[\]\\]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/;
+
 const ZONELESS = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -511,7 +514,7 @@ function resolveLeaf(
     }
     case "email": {
       const text = String(raw).trim();
-      return field(text, /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(text) ? safeLink(`mailto:${text}`) : null);
+      return field(text, EMAIL.test(text) ? safeLink(`mailto:${text}`) : null);
     }
     case "number":
     case "price":

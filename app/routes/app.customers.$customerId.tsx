@@ -28,6 +28,8 @@ import {
   undoCustomerMerge,
 } from "~/models/customer-merge.server";
 import { customerSidebar, searchCustomersToPick } from "~/models/customer-sidebar.server";
+import { IntegrationWidgets } from "~/components/IntegrationWidgets";
+import { sidebarWidgets } from "~/services/integrations/widgets.server";
 import { requireInstalledShop } from "~/models/shop.server";
 import { agentForRequest } from "~/services/agents.server";
 import { saveCustomerNote } from "~/services/customer-notes.server";
@@ -64,11 +66,12 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const zone = shop.ianaTimezone;
   const when = (date: Date | null) => (date ? formatShopTime(date.toISOString(), zone) : null);
 
-  const [merges, suggestions, results, preview] = await Promise.all([
+  const [merges, suggestions, results, preview, widgets] = await Promise.all([
     listCustomerMerges(shop.workspaceId, customerId),
     mergeSuggestions(shop.workspaceId, customerId),
     mergeWith ? searchCustomersToPick(shop.workspaceId, mergeWith, { excludeId: customerId }) : null,
     compare ? mergePreview(shop.workspaceId, customerId, compare) : null,
+    sidebarWidgets(shop.workspaceId, customerId, { place: "customer", timeZone: zone }),
   ]);
   // Another workspace's profile (or this one) to compare with is not found, like any other id.
   if (compare && !preview) throw notFound();
@@ -77,6 +80,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
   const payload = {
     ...sidebar,
+    widgets,
     tickets: sidebar.tickets.map((ticket) => ({
       id: ticket.id,
       number: ticket.number,
@@ -173,7 +177,7 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
 }
 
 export default function CustomerProfile() {
-  const { customer, note, shops, tickets, merge } = useLoaderData<typeof loader>();
+  const { customer, note, shops, tickets, merge, widgets } = useLoaderData<typeof loader>();
   const title = customer.name ?? customer.emails[0] ?? formatPhone(customer.phones[0]) ?? "Unnamed customer";
   return (
     // One title, the admin's title bar; the page draws only the back arrow to the list (decision 016).
@@ -300,6 +304,7 @@ export default function CustomerProfile() {
                 />
               </BlockStack>
             </Card>
+            <IntegrationWidgets widgets={widgets} />
             <MergeCandidatesCard suggestions={merge.suggestions} search={merge.search} />
             <MergeHistoryCard merges={merge.history} days={merge.days} />
           </BlockStack>

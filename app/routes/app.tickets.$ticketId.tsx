@@ -42,6 +42,8 @@ import { macroPickerOptions } from "~/services/macros.server";
 import { customerSidebar } from "~/models/customer-sidebar.server";
 import { CustomerNoteEditor } from "~/components/CustomerNoteEditor";
 import { MacroPicker } from "~/components/MacroPicker";
+import { IntegrationWidgets } from "~/components/IntegrationWidgets";
+import { sidebarWidgets } from "~/services/integrations/widgets.server";
 import { authenticate } from "~/shopify.server";
 
 // One ticket: its thread (latest first loaded, earlier pages on demand), the reply box, and the
@@ -67,7 +69,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
     agent?.id ?? null,
   );
   if (!page) throw notFound();
-  const [macros, customer] = await Promise.all([
+  const [macros, customer, widgets] = await Promise.all([
     macroPickerOptions(shop.workspaceId, ticketId, agent),
     page.ticket.customer
       ? customerSidebar(shop.workspaceId, page.ticket.customer.id, {
@@ -75,8 +77,11 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
           shopTimeZone: shop.ianaTimezone,
         })
       : null,
+    page.ticket.customer
+      ? sidebarWidgets(shop.workspaceId, page.ticket.customer.id, { place: "ticket", timeZone: shop.ianaTimezone })
+      : [],
   ]);
-  return { ...page, macros, customer, me: agent };
+  return { ...page, macros, customer, widgets, me: agent };
 };
 
 export type TicketActionData =
@@ -167,6 +172,10 @@ export default function TicketPage() {
           <BlockStack gap="400">
             <TicketControls loaded={loaded} />
             <CustomerCard loaded={loaded} />
+            <IntegrationWidgets
+              widgets={loaded.widgets}
+              actionUrl={me ? `/app/tickets/${ticket.id}/widget-action` : null}
+            />
             <OrdersCard loaded={loaded} />
           </BlockStack>
         </Layout.Section>
