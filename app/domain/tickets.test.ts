@@ -66,6 +66,20 @@ describe("snooze times", () => {
 });
 
 describe("system events", () => {
+  it("say which widget action ran and how it ended", () => {
+    const bea = { id: "a1", name: "Bea" };
+    const run = { type: "widget_action_run", integrationName: "Loop Returns", actionLabel: "Add a note" } as const;
+    expect(describeTicketEvent({ ...run, ok: true, status: 201, error: null }, bea)).toBe(
+      'Bea ran "Add a note" (Loop Returns): done (HTTP 201)',
+    );
+    expect(describeTicketEvent({ ...run, ok: false, status: 422, error: "The note is empty" }, bea)).toBe(
+      'Bea ran "Add a note" (Loop Returns): it failed (HTTP 422) — The note is empty',
+    );
+    expect(describeTicketEvent({ ...run, ok: false, status: null, error: "Timed out after 10 s" }, null)).toBe(
+      'Shopdesk ran "Add a note" (Loop Returns): it failed — Timed out after 10 s',
+    );
+  });
+
   it("read as sentences an agent understands", () => {
     const bea = { id: "a1", name: "Bea" };
     const lines = [

@@ -124,6 +124,18 @@ export const ticketEventSchema = z.discriminatedUnion("type", [
     returnName: z.string().nullable(),
     via: z.enum(["agent", "shopify"]),
   }),
+  /** An agent ran a sidebar widget's custom action: the server sent its request and got this. */
+  z.object({
+    type: z.literal("widget_action_run"),
+    integrationName: z.string(),
+    actionLabel: z.string(),
+    /** The partner answered 2xx. */
+    ok: z.boolean(),
+    /** The HTTP status, when an answer came. */
+    status: z.number().int().nullable(),
+    /** Why it did not succeed, in words (refused address, timeout, the partner's error). */
+    error: z.string().nullable(),
+  }),
 ]);
 export type TicketEvent = z.infer<typeof ticketEventSchema>;
 
@@ -174,6 +186,11 @@ export function describeTicketEvent(event: TicketEvent, actor: { id: string; nam
         : `Continued from ticket #${event.otherTicketNumber} after the customer was changed`;
     case "portal_request_decided":
       return describeDecision({ ...event, who: actor?.name ?? null });
+    case "widget_action_run": {
+      const what = `${who} ran "${event.actionLabel}" (${event.integrationName})`;
+      if (event.ok) return `${what}: done (HTTP ${event.status})`;
+      return `${what}: it failed${event.status ? ` (HTTP ${event.status})` : ""}${event.error ? ` — ${event.error}` : ""}`;
+    }
   }
 }
 
