@@ -914,7 +914,7 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
       apiCall(
         "A's key lists customers filtered by B's customer's email: none of B's",
         "GET",
-        (f) => `/api/customers?limit=100&email=${encodeURIComponent(f.b.customer.email)}`,
+        (f) => `/api/customers?limit=100&email=${encodeURIComponent(f.b.customer.email ?? "")}`,
         null,
         {
           ...KEEPS_B_API,
