@@ -729,6 +729,9 @@ const B_TICKET_NUMBER: ProbeOptions = {
   forbid: (f) => [...KEEPS_B_API.forbid!(f), f.b.ticket.id, f.b.ticket.entryId],
 };
 
+/** One of B's events (the triggers wrote one when B's ticket opened). */
+let bEventId = 0n;
+
 /** One entry per file in app/routes. */
 const ROUTES: { file: string; probes: Probe[] }[] = [
   {
@@ -955,6 +958,54 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         () => ({ name: "Taken by Maple", email: "maple-probe@maple.example" }),
         API_NOT_FOUND,
       ),
+    ],
+  },
+  {
+    file: "api.events.tsx",
+    probes: [
+      apiCall(
+        "A's key filters the events feed by B's ticket's number: A's events only",
+        "GET",
+        () => `/api/events?limit=100&object_type=Ticket&object_id=${bTicketNumber}`,
+        null,
+        {
+          ...B_TICKET_NUMBER,
+          statuses: [200],
+          async check(answer, f, prepared) {
+            await KEEPS_B_API.check!(answer, f, prepared);
+            const ids = (answer.json as { data: { id: number }[] }).data.map((event) => BigInt(event.id));
+            expect(await db.apiEvent.count({ where: { id: { in: ids }, workspaceId: { not: f.A.workspaceId } } })).toBe(
+              0,
+            );
+          },
+        },
+      ),
+      apiCall(
+        "A's key posts to the events feed: refused",
+        "POST",
+        () => "/api/events",
+        () => ({}),
+        {
+          ...KEEPS_B_API,
+          statuses: [405],
+        },
+      ),
+    ],
+  },
+  {
+    file: "api.events.$eventId.tsx",
+    probes: [
+      apiCall("A's key reads B's event", "GET", () => `/api/events/${bEventId}/`, null, {
+        ...API_NOT_FOUND,
+        async prepare(f) {
+          bEventId = (await db.apiEvent.findFirstOrThrow({ where: { workspaceId: f.B.workspaceId } })).id;
+          return KEEPS_B_API.prepare!(f);
+        },
+      }),
+      apiCall("A's key deletes B's event: refused", "DELETE", () => `/api/events/${bEventId}/`, null, {
+        ...KEEPS_B_API,
+        statuses: [405],
+      }),
     ],
   },
   {
@@ -1412,6 +1463,23 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
       adminGet(
         "A's ticket, before one of B's messages",
         (f) => `/app/tickets/${f.a.ticketId}/thread?before=${f.b.ticket.entryId}`,
+      ),
+    ],
+  },
+  {
+    file: "app.tickets.$ticketId.widget-action.tsx",
+    probes: [
+      adminPost(
+        "running B's widget's action on A's ticket",
+        (f) => `/app/tickets/${f.a.ticketId}/widget-action`,
+        () => ({ widgetId: String(api().bWidgetId), ref: "0#0", values: "{}" }),
+        KEEPS_B_API,
+      ),
+      adminPost(
+        "running B's widget's action on B's ticket",
+        (f) => `/app/tickets/${f.b.ticket.id}/widget-action`,
+        () => ({ widgetId: String(api().bWidgetId), ref: "0#0", values: "{}" }),
+        KEEPS_B_API,
       ),
     ],
   },
