@@ -1,3 +1,4 @@
+import { integrationDeliveryJob } from "./integrations.server";
 import { replyDeliveryJob } from "./mail.server";
 import { processWebhookJob } from "./process-webhook.server";
 import type { AnyJobDefinition } from "./queue.server";
@@ -14,4 +15,5 @@ export const jobDefinitions: readonly AnyJobDefinition[] = [
   reconcileJob,
   ticketWakeJob,
   replyDeliveryJob,
+  integrationDeliveryJob,
 ];

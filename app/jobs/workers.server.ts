@@ -15,6 +15,7 @@ import { JOB_DEFAULTS, queueSettings, type AnyJobDefinition } from "./queue.serv
 import { ensureRecovery } from "./recovery.server";
 import { startWebhookEventWorker, WEBHOOK_PROCESS_QUEUE } from "~/services/webhooks/event-worker.server";
 import { jobDefinitions } from "./registry.server";
+import { integrationDeliveryJob, startIntegrationDispatcher } from "./integrations.server";
 import { replyDeliveryJob, startReplySweep } from "./mail.server";
 import { startSnoozeSweep, ticketWakeJob } from "./tickets.server";
 
@@ -53,6 +54,8 @@ export async function startJobWorkers(definitions: readonly AnyJobDefinition[] =
   if (definitions.some(({ name }) => name === WEBHOOK_PROCESS_QUEUE)) startWebhookEventWorker();
   if (definitions.some(({ name }) => name === ticketWakeJob.name)) startSnoozeSweep();
   if (definitions.some(({ name }) => name === replyDeliveryJob.name)) startReplySweep();
+  // Ticket events become integration deliveries (decision 025).
+  if (definitions.some(({ name }) => name === integrationDeliveryJob.name)) startIntegrationDispatcher();
 }
 
 async function startWorkersFor(state: QueueState, definition: AnyJobDefinition): Promise<void> {
