@@ -9,6 +9,7 @@ import { startLocalAdmin, type LocalAdmin } from "./browser/local-admin.ts";
 import { checkStoreChangesReachShopdesk } from "./demo-health.ts";
 import { ensureDemoSecretsKey, startDemoMail, startDemoSms } from "./demo-mail.ts";
 import { seedDemoTicketsOnceImported } from "./demo-tickets.ts";
+import { startDemoLoop, type DemoLoop } from "./loop-returns/demo.ts";
 import { DEV_APP_CREDENTIALS, repoRoot, startStack, type Stack } from "./stack.ts";
 import { demoShopper } from "./storefront/demo-customers.ts";
 import type { EmulatorSnapshot } from "./store-emulator/index.ts";
@@ -23,6 +24,7 @@ const { values: flags } = parseArgs({
     "admin-port": { type: "string", default: "4030" },
     "mail-port": { type: "string", default: "4040" },
     "sms-port": { type: "string", default: "4050" },
+    "loop-port": { type: "string", default: "4060" },
     "data-dir": { type: "string", default: path.join(repoRoot, ".shopdesk/demo") },
     help: { type: "boolean", default: false },
   },
@@ -30,7 +32,8 @@ const { values: flags } = parseArgs({
 
 if (flags.help) {
   console.log(`npm run demo [-- --no-open] [--port 3000] [--emulator-port 4010] [--storefront-port 4020]
-                [--admin-port 4030] [--mail-port 4040] [--sms-port 4050] [--data-dir .shopdesk/demo]
+                [--admin-port 4030] [--mail-port 4040] [--sms-port 4050] [--loop-port 4060]
+                [--data-dir .shopdesk/demo]
 
 Starts the store emulator (3 stores, customers and orders), Shopdesk and a demo storefront on
 127.0.0.1, installs Shopdesk on every store, checks that store changes reach it and prints where to
@@ -97,6 +100,7 @@ const running: {
   browser?: Awaited<ReturnType<typeof launchShopdeskBrowser>>;
   mail?: Awaited<ReturnType<typeof startDemoMail>>;
   sms?: Awaited<ReturnType<typeof startDemoSms>>;
+  loop?: DemoLoop;
 } = {};
 let stopping = false;
 async function shutdown(code = 0) {
@@ -108,6 +112,7 @@ async function shutdown(code = 0) {
   await running.admin?.close().catch(() => {});
   await running.mail?.close().catch(() => {});
   await running.sms?.close().catch(() => {});
+  await running.loop?.close().catch(() => {});
   await stack.stop();
   saveWorld();
   console.log(`Stores saved in ${worldFile}; Shopdesk's log: ${appLog}`);
@@ -163,11 +168,46 @@ const demoTickets = await seedDemoTicketsOnceImported(
   ),
 );
 
+// Loop Returns for the first store's workspace: a fake Loop API with returns for customers who
+// have return tickets, and seed 002's integration and widget on it (dev/loop-returns/demo.ts).
+let loopProblem = "";
+try {
+  running.loop = await startDemoLoop({
+    databaseUrl: stack.databaseUrl,
+    shopDomain: shops[0]!.domain,
+    port: Number(flags["loop-port"]),
+    appEnv: {
+      ...process.env,
+      SHOPIFY_API_KEY: DEV_APP_CREDENTIALS.apiKey,
+      SHOPIFY_API_SECRET: DEV_APP_CREDENTIALS.apiSecret,
+      SHOPIFY_APP_URL: stack.appUrl,
+    },
+  });
+} catch (error) {
+  loopProblem = error instanceof Error ? error.message : String(error);
+}
+const loop = running.loop;
+
 const problems = await checkStoreChangesReachShopdesk(
   stack.emulator,
   shops.map((shop) => shop.domain),
   { requestsSince: requestsBeforeInstall, startOver },
 );
+/** The fake Loop server's lines: where it is, why the workspace may call 127.0.0.1, whom to look at. */
+function loopSummary(): string {
+  if (!loop) return `  Loop Returns:     not set up (${loopProblem})\n`;
+  const shop = loop.workspace.shopName;
+  const customers = loop.workspace.customers.map((customer) => {
+    const tickets = customer.ticketNumbers.map((number) => `#${number}`).join(", ");
+    return `      ${customer.email}${tickets ? `, ticket ${tickets}` : ""}\n`;
+  });
+  return (
+    `  Loop Returns:     ${loop.loop.url} (a stand-in for Loop's API that ${shop}'s Loop Returns integration calls;\n` +
+    `                    that workspace lets integrations reach this machine's private network: the stand-in is on 127.0.0.1)\n` +
+    `    Customers with Loop returns (open their tickets in ${shop}'s inbox for the Loop card in the sidebar):\n` +
+    customers.join("")
+  );
+}
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
 // The storefront is the first store's; a shopper of it to try the portal as, from the seed as it is now.
 const storefrontShop = stack.emulator.shop(shops[0]!.domain);
@@ -190,7 +230,7 @@ ${
   Store emulator:   ${stack.emulator.url}
   Sent email:       ${mail.url} (every email Shopdesk sends lands here, none leaves this machine)
   Sent texts:       ${sms.url} (every text message, such as portal sign-in codes, lands here)
-  Shopdesk's log:   ${appLog}
+${loopSummary()}  Shopdesk's log:   ${appLog}
   Saved stores:     ${worldFile} (with Shopdesk's database in ${dataDir})
 
 Make a store change while you watch, e.g.:

@@ -265,6 +265,14 @@ const KINDS: Kind[] = [
   },
 ];
 
+export interface FixtureOptions {
+  /** The merchant's Loop subdomain, in status page links (default "company"). */
+  storeHandle?: string;
+  currency?: string;
+  /** Returns of orders placed in the two weeks before this (default: now) are dated minutes after them. */
+  now?: Date;
+}
+
 /** How many returns the customer at `index` gets (1, 2 or 3, never more than their orders). */
 export const returnsWanted = (index: number, orders: number) => Math.min(orders, 1 + (index % 3));
 
@@ -272,10 +280,7 @@ export const returnsWanted = (index: number, orders: number) => Math.min(orders,
  * The Loop returns of `customers` (each customer's first orders, 1 to 3 of them), with notes.
  * The kinds rotate across customers so that any four of them cover every quirk above.
  */
-export function loopFixturesFor(
-  customers: readonly LoopCustomer[],
-  options: { storeHandle?: string; currency?: string } = {},
-): LoopFixtures {
+export function loopFixturesFor(customers: readonly LoopCustomer[], options: FixtureOptions = {}): LoopFixtures {
   const fixtures: LoopFixtures = { byEmail: {}, notes: {} };
   customers.forEach((customer, index) => {
     const email = customer.email.toLowerCase();
@@ -295,13 +300,19 @@ function buildReturn(
   email: string,
   order: LoopCustomer["orders"][number],
   kind: Kind,
-  options: { storeHandle?: string; currency?: string },
+  options: FixtureOptions,
 ): LoopReturn {
   const seed = `${email}|${order.name}`;
   const orderNumber = order.name.replace(/^#/, "");
   // A few days after the order, at a time of day that follows from the order.
-  const createdAt = new Date(order.createdAt.getTime() + (72 + (hash(`${seed}:at`) % 96)) * HOUR);
-  const updatedAt = new Date(createdAt.getTime() + (kind.state === "open" ? 2 : 50) * HOUR);
+  // Days after the order; for an order of the last two weeks, as many minutes as it would be hours,
+  // so the return is not dated in the future (unless the order is a few hours old) and a restart
+  // an hour later still gives the same dates.
+  const now = (options.now ?? new Date()).getTime();
+  const step = order.createdAt.getTime() + 170 * 2 * HOUR < now ? HOUR : 60_000;
+  const createdAt = new Date(order.createdAt.getTime() + (72 + (hash(`${seed}:at`) % 96)) * step);
+  const after = (hours: number) => new Date(createdAt.getTime() + hours * step);
+  const updatedAt = after(kind.state === "open" ? 2 : 50);
   const itemsCents = kind.items.reduce((sum, item) => sum + item.cents, 0);
   const exchangeItems = kind.items.filter((item) => item.exchangeFor);
   const exchangeCents = exchangeItems.reduce((sum, item) => sum + item.cents, 0);
@@ -348,7 +359,7 @@ function buildReturn(
     state: kind.state,
     created_at: loopIso(createdAt),
     updated_at: loopIso(updatedAt),
-    edited_at: kind.edited ? loopIso(new Date(createdAt.getTime() + HOUR)) : null,
+    edited_at: kind.edited ? loopIso(after(1)) : null,
     total: money(refundCents + creditCents),
     order_id: digits(`${seed}:loop-order`, 8),
     order_name: order.name,
@@ -380,7 +391,7 @@ function buildReturn(
     tracking_number: kind.label ? `1Z${digits(`${seed}:tracking`, 16)}` : NOT_AVAILABLE,
     label_status: kind.label?.status ?? NOT_AVAILABLE,
     status_page_url: statusPage,
-    label_updated_at: kind.label ? loopPlain(new Date(createdAt.getTime() + 26 * HOUR)) : NOT_AVAILABLE,
+    label_updated_at: kind.label ? loopPlain(after(26)) : NOT_AVAILABLE,
     destination_id: 7000 + (hash(`${seed}:destination`) % 900),
     return_method: null,
   };

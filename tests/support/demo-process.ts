@@ -37,8 +37,8 @@ export function userEnv(): NodeJS.ProcessEnv {
 
 /** Starts the demo on `dataDir` and waits until it says it is ready (3 minutes at most: a first start on a busy 2-core machine takes 1–1.5). */
 export async function startDemo(dataDir: string): Promise<DemoRun> {
-  const ports = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-  const [port, emulatorPort, storefrontPort, adminPort, mailPort] = ports;
+  const ports = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [port, emulatorPort, storefrontPort, adminPort, mailPort, loopPort] = ports;
   const child = spawn(
     process.execPath,
     [
@@ -58,6 +58,8 @@ export async function startDemo(dataDir: string): Promise<DemoRun> {
       String(adminPort),
       "--mail-port",
       String(mailPort),
+      "--loop-port",
+      String(loopPort),
     ],
     { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"], env: userEnv() },
   );
