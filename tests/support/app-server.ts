@@ -22,7 +22,11 @@ interface RouteMatch {
 
 const flatRoutes = Object.entries(routeFiles).map(([path, load]) => {
   const file = path.replace(/^.*\//, "");
-  const segments = file.replace(/\.tsx$/, "").split(".");
+  // Remix escapes a dot that belongs to the URL with brackets: api.openapi[.]json.tsx → /api/openapi.json.
+  const segments = file
+    .replace(/\.tsx$/, "")
+    .split(/\.(?![^[]*\])/)
+    .map((segment) => segment.replace(/\[([^\]]*)\]/g, "$1"));
   const index = segments.at(-1) === "_index";
   return { file, load, index, segments: index ? segments.slice(0, -1) : segments };
 });
