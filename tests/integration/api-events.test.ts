@@ -135,3 +135,17 @@ describe("GET /api/events", () => {
     expect((await api(null, "/api/events")).status).toBe(401);
   });
 });
+
+describe("GET /api/openapi.json", () => {
+  it("is served without a key through the route file with an escaped dot, as valid OpenAPI JSON", async () => {
+    const response = await fetch(new URL("/api/openapi.json", stack.app.url));
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("application/json");
+    const document = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(document.openapi).toBe("3.1.0");
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(["/api/events", "/api/customers/{customerId}", "/api/tickets/{ticketId}/messages"]),
+    );
+    expect(stack.app.requests.at(-1)).toMatchObject({ path: "/api/openapi.json", route: "api.openapi[.]json.tsx" });
+  });
+});

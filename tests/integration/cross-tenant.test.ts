@@ -1009,6 +1009,21 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
     ],
   },
   {
+    file: "api.openapi[.]json.tsx",
+    probes: [
+      apiCall(
+        "A's key reads the OpenAPI document: shapes only, nobody's data",
+        "GET",
+        () => "/api/openapi.json",
+        null,
+        {
+          ...KEEPS_B_API,
+          statuses: [200],
+        },
+      ),
+    ],
+  },
+  {
     file: "app.settings.api.tsx",
     probes: [
       adminGet("API keys with B's shop in the query: A's keys only", (f) => `/app/settings/api?${asIfB(f)}`, {
