@@ -19,6 +19,8 @@ export interface DemoLoopCustomer extends LoopCustomer {
   name: string | null;
   /** Their return and exchange tickets' numbers, lowest first. */
   ticketNumbers: number[];
+  /** The ticket to fetch their Loop data for (their first return ticket, or any), if they have one. */
+  ticketId: string | null;
 }
 
 export interface DemoLoopWorkspace {
@@ -47,9 +49,16 @@ export async function loopCustomersOf(databaseUrl: string, shopDomain: string, c
     const shop = shops[0];
     if (!shop) throw new Error(`${shopDomain} is not installed`);
     const { workspaceId } = shop;
-    const { rows: picked } = await client.query<{ id: string; email: string; name: string | null; numbers: number[] }>(
+    const { rows: picked } = await client.query<{
+      id: string;
+      email: string;
+      name: string | null;
+      numbers: number[];
+      ticketId: string | null;
+    }>(
       `SELECT c.id, c.emails[1] AS email, c.name,
-              coalesce(array_agg(t.number ORDER BY t.number) FILTER (WHERE t.tags && $2::text[]), '{}') AS numbers
+              coalesce(array_agg(t.number ORDER BY t.number) FILTER (WHERE t.tags && $2::text[]), '{}') AS numbers,
+              (array_agg(t.id ORDER BY t.tags && $2::text[] DESC, t.number))[1] AS "ticketId"
          FROM "HelpdeskCustomer" c
          LEFT JOIN "Ticket" t ON t."customerId" = c.id AND t."workspaceId" = c."workspaceId"
         WHERE c."workspaceId" = $1 AND c.emails[1] IS NOT NULL
@@ -87,6 +96,7 @@ export async function loopCustomersOf(databaseUrl: string, shopDomain: string, c
         email: row.email,
         name: row.name,
         ticketNumbers: row.numbers,
+        ticketId: row.ticketId,
         orders: orders
           .filter((order) => order.customerId === row.id)
           .map((order) => ({
@@ -160,6 +170,7 @@ export async function startDemoLoop(options: {
         loopUrl: loop.url,
         apiKey: DEMO_LOOP_API_KEY,
         storeHandle: workspace.storeHandle,
+        ticketIds: workspace.customers.flatMap((customer) => (customer.ticketId ? [customer.ticketId] : [])),
       },
       { ...options.appEnv, DATABASE_URL: options.databaseUrl },
     );

@@ -33,12 +33,7 @@ export const ZIP_LABEL = "Postcode or email";
  * Seed 002's create-widget body for `integrationId` (its STORENAME: the store's Loop subdomain),
  * with each return card's custom link and button.
  */
-export function loopWidgetBody(options: {
-  integrationId: number;
-  loopUrl: string;
-  apiKey: string;
-  storeHandle: string;
-}) {
+export function loopWidgetBody(options: { integrationId: number; loopUrl: string; storeHandle: string }) {
   const body = curlBody("create-widget.curl", { ID_OF_THE_INTEGRATION_CREATED_ABOVE: String(options.integrationId) });
   type Node = { meta?: Record<string, unknown>; widgets?: Node[] };
   const template = body.template as Node;
@@ -55,10 +50,8 @@ export function loopWidgetBody(options: {
           action: {
             method: "POST",
             url: `${options.loopUrl}/api/v1/order/link`,
-            // Sent by the server only: fixed fields never reach the browser.
-            headers: [
-              { key: "X-Authorization", value: options.apiKey, editable: false, mandatory: true, label: "Loop key" },
-            ],
+            // None: the server adds the integration's own headers (Loop's key) to its actions.
+            headers: [],
             params: [],
             body: {
               contentType: "application/json",

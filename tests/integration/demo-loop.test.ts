@@ -78,6 +78,7 @@ describe("Loop Returns in the demo", () => {
     expect(template).toContain('"title":"Return {{order_name}}: {{state}}"');
     expect(template).toContain(`"url":"${loop.url}/api/v1/order/link"`);
     expect(template).toContain(`"label":"${RETURN_LINK_BUTTON}"`);
+    expect(template).not.toContain(DEMO_LOOP_API_KEY); // the server adds the integration's key to actions
     expect(template).toContain("https://maple-goods-eu.loopreturns.com/#/");
 
     // What the runtime will send for a customer: through the guard, to the fake, their returns back.
@@ -94,12 +95,45 @@ describe("Loop Returns in the demo", () => {
     expect(body.data.every((item) => item.customer === customer.email.toLowerCase())).toBe(true);
   });
 
+  it("fetches each chosen customer's Loop data at start through the runtime, kept for the widget", async () => {
+    const { workspace, setup, fixtures, loop } = demo!;
+    const withTicket = workspace.customers.filter((customer) => customer.ticketId);
+    expect(withTicket.length).toBeGreaterThan(0);
+    expect(setup.fetched).toEqual(withTicket.map(() => "succeeded"));
+    for (const customer of withTicket) {
+      const ticket = await db.ticket.findUniqueOrThrow({ where: { id: customer.ticketId! } });
+      const stored = await db.integrationResponse.findUniqueOrThrow({
+        where: { integrationId_customerId: { integrationId: setup.integrationId, customerId: ticket.customerId! } },
+      });
+      const body = stored.body as { status: string; data: { id: string }[] };
+      expect(body.status).toBe("success");
+      expect(body.data.map((item) => item.id).sort()).toEqual(
+        fixtures.byEmail[customer.email.toLowerCase()]!.map((item) => item.id).sort(),
+      );
+    }
+    const deliveries = await db.integrationDelivery.findMany({
+      where: { workspaceId: workspace.workspaceId, trigger: "demo-start" },
+    });
+    expect(deliveries.map((delivery) => delivery.status)).toEqual(withTicket.map(() => "succeeded"));
+    // The runtime's own requests: Loop's key and Shopdesk's signature on each.
+    const calls = loop.requests().filter((request) => request.headers["x-shopdesk-event"] === "demo-start");
+    expect(calls).toHaveLength(withTicket.length);
+    for (const call of calls) {
+      expect(call.headers["x-authorization"]).toBe(DEMO_LOOP_API_KEY);
+      expect(call.headers["x-shopdesk-signature"]).toMatch(/^t=\d+,v1=/);
+    }
+  });
+
   it("finds its integration and widget again on a restart and moves them to the fake's new address", async () => {
     const before = demo!;
     await before.close();
     demo = await start();
     expect(demo.loop.url).not.toBe(before.loop.url);
     expect(demo.setup).toEqual({ ...before.setup, created: false });
+    // The fake's new address is what the runtime called for the same customers.
+    expect(demo.loop.requests().filter((request) => request.url.startsWith("/api/v2/returns?")).length).toBe(
+      before.setup.fetched.length,
+    );
     expect(demo.fixtures).toEqual(before.fixtures);
     const integrations = await db.integration.findMany({ where: { workspaceId: demo.workspace.workspaceId } });
     expect(integrations).toHaveLength(1);
