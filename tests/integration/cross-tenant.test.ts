@@ -717,6 +717,47 @@ const KEEPS_B_API: ProbeOptions = {
 };
 const API_NOT_FOUND: ProbeOptions = { ...KEEPS_B_API, statuses: [404] };
 
+/** A call in B's integration's delivery log (Settings → Integrations), made once. */
+let bDeliveryId: string | null = null;
+const KEEPS_B_INTEGRATION_LOG: ProbeOptions = {
+  ...KEEPS_B_API,
+  async prepare(f) {
+    const prepared = await KEEPS_B_API.prepare!(f);
+    bDeliveryId ??= (
+      await db.integrationDelivery.create({
+        data: {
+          workspaceId: f.B.workspaceId,
+          integrationId: api().bIntegrationId,
+          trigger: "ticket-created",
+          idempotencyKey: "north-trail-delivery",
+          status: "gave_up",
+          requestMethod: "GET",
+          requestUrl: "https://north-trail.example/returns?email=b%40north-trail.example",
+          responseExcerpt: "North Trail response",
+        },
+      })
+    ).id;
+    return {
+      ...(prepared as object),
+      deliveries: await db.integrationDelivery.count({ where: { workspaceId: f.B.workspaceId } }),
+    };
+  },
+  forbid: (f) => [
+    ...KEEPS_B_API.forbid!(f),
+    "North Trail response",
+    "north-trail-delivery",
+    ...(bDeliveryId ? [bDeliveryId] : []),
+  ],
+  async check(answer, f, prepared) {
+    await KEEPS_B_API.check!(answer, f, prepared);
+    const before = prepared as { deliveries: number };
+    expect(await db.integrationDelivery.count({ where: { workspaceId: f.B.workspaceId } })).toBe(before.deliveries);
+    expect(
+      (await db.workspace.findUniqueOrThrow({ where: { id: f.B.workspaceId } })).integrationsAllowPrivateNetwork,
+    ).toBe(false);
+  },
+};
+
 /** B's ticket's number: numbers are per workspace, so A's key reads A's ticket of that number (if any), never B's. */
 let bTicketNumber = 0;
 const B_TICKET_NUMBER: ProbeOptions = {
@@ -1020,6 +1061,40 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
           ...KEEPS_B_API,
           statuses: [200],
         },
+      ),
+    ],
+  },
+  {
+    file: "app.settings.integrations.tsx",
+    probes: [
+      adminGet(
+        "B's integration and delivery opened in Settings → Integrations: A's integrations only",
+        (f) => `/app/settings/integrations?integration=${api().bIntegrationId}&delivery=${bDeliveryId}&${asIfB(f)}`,
+        { ...KEEPS_B_INTEGRATION_LOG, ...FOR_A, mayChange: [] },
+      ),
+      adminPost(
+        "replay B's delivery",
+        (f) => `/app/settings/integrations?${asIfB(f)}`,
+        () => ({ intent: "replay", deliveryId: bDeliveryId! }),
+        { ...KEEPS_B_INTEGRATION_LOG, statuses: [404] },
+      ),
+      adminPost(
+        "resume B's integration",
+        (f) => `/app/settings/integrations?${asIfB(f)}`,
+        () => ({ intent: "resume", integrationId: String(api().bIntegrationId) }),
+        { ...KEEPS_B_INTEGRATION_LOG, statuses: [404] },
+      ),
+      adminPost(
+        "B's integration's signing secret",
+        (f) => `/app/settings/integrations?${asIfB(f)}`,
+        () => ({ intent: "signing-secret", integrationId: String(api().bIntegrationId) }),
+        { ...KEEPS_B_INTEGRATION_LOG, statuses: [404] },
+      ),
+      adminPost(
+        "private network switch with B's shop in the query: A's workspace only",
+        (f) => `/app/settings/integrations?${asIfB(f)}`,
+        () => ({ intent: "private-network", enabled: "false" }),
+        { ...KEEPS_B_INTEGRATION_LOG, ...FOR_A },
       ),
     ],
   },
