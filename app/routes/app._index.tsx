@@ -37,6 +37,8 @@ import { adminForShop } from "~/services/shopify/admin-graphql.server";
 import { agentForRequest } from "~/services/agents.server";
 import { shopDetailsOrStored } from "~/services/shopify/shop-details.server";
 import { authenticate } from "~/shopify.server";
+import { IntegrationsPausedBanner } from "~/components/IntegrationsPausedBanner";
+import { pausedBannerText, pausedIntegrations } from "~/services/integrations/alerts.server";
 
 /** How often the page refreshes while the import runs (and while a requested check is pending). */
 const POLL_MS = 4000;
@@ -73,7 +75,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     agentForRequest(request, auth),
     getPortalUsage(installed.id, { timeZone: installed.ianaTimezone }),
   ]);
-  const home = await getAgentHome(installed.workspaceId, agent?.id ?? null);
+  const [home, paused] = await Promise.all([
+    getAgentHome(installed.workspaceId, agent?.id ?? null),
+    pausedIntegrations(installed.workspaceId),
+  ]);
   const zone = shop.ianaTimezone;
   const at = (date: Date | null) => formatShopTime(date?.toISOString() ?? null, zone);
   const syncView: SyncProgressView = {
@@ -104,6 +109,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   };
   return {
     agent,
+    integrationsPaused: pausedBannerText(paused),
     portalUsage,
     tickets: {
       mine: home.mine ? ticketRows(home.mine, zone) : null,
@@ -245,6 +251,7 @@ function TicketCard({ title, list, inboxUrl, empty, detail }: TicketCardProps) {
 export default function Home() {
   const {
     agent,
+    integrationsPaused,
     portalUsage,
     tickets,
     shop,
@@ -303,6 +310,7 @@ export default function Home() {
     <Page>
       <TitleBar title="Shopdesk" />
       <BlockStack gap="500">
+        <IntegrationsPausedBanner text={integrationsPaused} />
         {!shopifyReachable && (
           <Banner
             tone="warning"

@@ -27,6 +27,8 @@ import {
 import { readForm } from "~/lib/form-data.server";
 import { findShop, requireInstalledShop, setNotesSync } from "~/models/shop.server";
 import { createWorkspaceLinkCode, joinWorkspace, leaveWorkspace } from "~/services/workspace-link.server";
+import { IntegrationsPausedBanner } from "~/components/IntegrationsPausedBanner";
+import { pausedBannerText, pausedIntegrations } from "~/services/integrations/alerts.server";
 import { authenticate } from "~/shopify.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -35,6 +37,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const shop = await findShop(installed.domain);
   if (!shop) throw new Response("Shop not found", { status: 404 });
   return {
+    integrationsPaused: pausedBannerText(await pausedIntegrations(shop.workspaceId)),
     shop: { domain: shop.domain, name: shop.name ?? shop.domain, notesSyncEnabled: shop.notesSyncEnabled },
     workspace: {
       name: shop.workspace.name,
@@ -319,7 +322,7 @@ function LeftWorkspaceBanner({ workspaceName }: { workspaceName: string }) {
 }
 
 export default function Settings() {
-  const { shop, workspace } = useLoaderData<typeof loader>();
+  const { shop, workspace, integrationsPaused } = useLoaderData<typeof loader>();
   // A settings area of its own (app.settings.email.tsx) shows instead of this page.
   const area = useOutlet();
   if (area) return area;
@@ -327,6 +330,11 @@ export default function Settings() {
     <Page>
       <TitleBar title="Settings" />
       <Layout>
+        {integrationsPaused && (
+          <Layout.Section>
+            <IntegrationsPausedBanner text={integrationsPaused} />
+          </Layout.Section>
+        )}
         <Layout.AnnotatedSection
           id="email"
           title="Email"
@@ -372,6 +380,30 @@ export default function Settings() {
             <InlineStack align="space-between" blockAlign="center" gap="200">
               <Text as="p">Create a key per tool, see when each was last used, revoke one at once.</Text>
               <Button url="/app/settings/api">Manage API keys</Button>
+            </InlineStack>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          id="widgets"
+          title="Sidebar widgets"
+          description="What your other tools know about a customer, shown beside their tickets and on their profile."
+        >
+          <Card>
+            <InlineStack align="space-between" blockAlign="center" gap="200">
+              <Text as="p">Change what each widget shows, with a preview over real data.</Text>
+              <Button url="/app/settings/widgets">Manage widgets</Button>
+            </InlineStack>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
+          id="integrations"
+          title="Integrations"
+          description="Other tools Shopdesk calls when tickets change, with every call's result."
+        >
+          <Card>
+            <InlineStack align="space-between" blockAlign="center" gap="200">
+              <Text as="p">See each integration&apos;s health and calls, replay a call, resume a paused one.</Text>
+              <Button url="/app/settings/integrations">Manage integrations</Button>
             </InlineStack>
           </Card>
         </Layout.AnnotatedSection>
