@@ -1122,6 +1122,38 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
     ],
   },
   {
+    file: "app.settings.widgets._index.tsx",
+    probes: [
+      adminGet(
+        "sidebar widgets with B's shop in the query: A's widgets only",
+        (f) => `/app/settings/widgets?${asIfB(f)}`,
+        {
+          ...KEEPS_B_API,
+          ...FOR_A,
+          mayChange: [],
+        },
+      ),
+    ],
+  },
+  {
+    file: "app.settings.widgets.$widgetId.tsx",
+    probes: [
+      adminGet("B's widget's template editor", () => `/app/settings/widgets/${api().bWidgetId}`, KEEPS_B_API),
+      adminPost(
+        "a preview over B's widget's stored answers",
+        () => `/app/settings/widgets/${api().bWidgetId}`,
+        () => ({ intent: "preview", template: '{"type":"card","widgets":[{"type":"text","path":"status"}]}' }),
+        KEEPS_B_API,
+      ),
+      adminPost(
+        "saving B's widget's template",
+        () => `/app/settings/widgets/${api().bWidgetId}`,
+        () => ({ intent: "save", template: '{"type":"card","title":"Maple was here"}' }),
+        KEEPS_B_API,
+      ),
+    ],
+  },
+  {
     file: "_index.tsx",
     probes: [
       adminGet("B's shop and host in the query: a redirect into the app, with no data", (f) => `/?${asIfB(f)}`, {

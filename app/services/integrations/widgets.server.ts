@@ -1,6 +1,9 @@
 import { formatShopDate, formatShopTime } from "~/components/formatting";
 import { db } from "~/db.server";
+import { updateWidget } from "~/models/widget.server";
+import { WidgetTemplateSchema } from "~/domain/api-resources";
 import {
+  parseTemplateText,
   parseWidgetTemplate,
   resolveWidget,
   type RenderNode,
@@ -89,4 +92,115 @@ export async function widgetForCustomer(
     integrationId: widget.integrationId,
     name: widget.integration?.name ?? "",
   };
+}
+
+// ---- Settings → Sidebar widgets: the template editor ---------------------------------------------
+
+/** The workspace's widgets for the settings list, in sidebar order. */
+export async function widgetsForSettings(workspaceId: string, timeZone: string | null | undefined) {
+  const widgets = await db.widget.findMany({
+    where: { workspaceId },
+    orderBy: [{ order: "asc" }, { id: "asc" }],
+    select: {
+      id: true,
+      context: true,
+      deactivatedAt: true,
+      updatedAt: true,
+      integration: { select: { name: true } },
+    },
+  });
+  return widgets.map((widget) => ({
+    id: widget.id,
+    name: widget.integration?.name ?? "No integration",
+    place: widget.context === "ticket" ? "Ticket page" : "Customer profile",
+    active: widget.deactivatedAt === null,
+    updated: formatShopTime(widget.updatedAt.toISOString(), timeZone) ?? "",
+  }));
+}
+
+/** The most recent response the widget's integration stored (any customer): the preview's data. */
+async function latestResponse(workspaceId: string, integrationId: number | null) {
+  if (integrationId === null) return null;
+  return db.integrationResponse.findFirst({
+    where: { workspaceId, integrationId },
+    orderBy: { fetchedAt: "desc" },
+    select: { body: true, fetchedAt: true },
+  });
+}
+
+export interface TemplatePreview {
+  /** What was skipped or read differently, or why the text is not a template. */
+  problems: string[];
+  /** False: the text cannot be saved (not JSON, not an object, too deep or too large). */
+  savable: boolean;
+  tree: RenderNode | null;
+}
+
+/** The editor's verdict on a typed template and its rendering over a response. */
+export function previewTemplate(text: string, response: unknown, timeZone: string | null | undefined): TemplatePreview {
+  const parsed = parseTemplateText(text);
+  const shape = parsed.root ? WidgetTemplateSchema.safeParse(parsed.json) : null;
+  const refusals =
+    shape && !shape.success
+      ? shape.error.issues.map((issue) =>
+          issue.path.length ? `At ${issue.path.join(".")}: ${issue.message}.` : `The template: ${issue.message}.`,
+        )
+      : [];
+  const tree = resolveWidget(parsed.root, response, resolveOptions(timeZone)).tree;
+  return { problems: [...refusals, ...parsed.problems], savable: Boolean(shape?.success), tree };
+}
+
+/** A widget as its editor shows it; null when it is not the workspace's. */
+export async function widgetEditor(workspaceId: string, widgetId: number, timeZone: string | null | undefined) {
+  const widget = await db.widget.findFirst({
+    where: { id: widgetId, workspaceId },
+    select: {
+      id: true,
+      context: true,
+      template: true,
+      integrationId: true,
+      deactivatedAt: true,
+      integration: { select: { name: true } },
+    },
+  });
+  if (!widget) return null;
+  const sample = await latestResponse(workspaceId, widget.integrationId);
+  const text = JSON.stringify(widget.template, null, 2);
+  return {
+    id: widget.id,
+    name: widget.integration?.name ?? "No integration",
+    place: widget.context === "ticket" ? "Ticket page" : "Customer profile",
+    active: widget.deactivatedAt === null,
+    templateText: text,
+    sampleFetched: sample ? formatShopTime(sample.fetchedAt.toISOString(), timeZone) : null,
+    preview: previewTemplate(text, sample?.body ?? null, timeZone),
+  };
+}
+
+/** The editor's live preview of typed text over the integration's latest response. */
+export async function previewWidgetText(
+  workspaceId: string,
+  widgetId: number,
+  text: string,
+  timeZone: string | null | undefined,
+): Promise<TemplatePreview | null> {
+  const widget = await db.widget.findFirst({ where: { id: widgetId, workspaceId }, select: { integrationId: true } });
+  if (!widget) return null;
+  const sample = await latestResponse(workspaceId, widget.integrationId);
+  return previewTemplate(text, sample?.body ?? null, timeZone);
+}
+
+/** Saves typed text as the widget's template when it is one; the preview says why not otherwise. */
+export async function saveWidgetTemplate(
+  workspaceId: string,
+  widgetId: number,
+  text: string,
+  timeZone: string | null | undefined,
+): Promise<{ saved: boolean; preview: TemplatePreview } | null> {
+  const preview = await previewWidgetText(workspaceId, widgetId, text, timeZone);
+  if (!preview) return null;
+  if (!preview.savable) return { saved: false, preview };
+  const template = WidgetTemplateSchema.parse(JSON.parse(text));
+  const updated = await updateWidget(workspaceId, widgetId, { template });
+  return updated ? { saved: true, preview } : null;
 }
