@@ -1,8 +1,9 @@
 // DEV/TEST ONLY: the Loop Returns integration and widget of seed 002 (the tutorial's two curl
 // requests, kept in tests/integration/fixtures/seed-002 as the REST API's contract), pointed at
-// the fake Loop server, and the demo's addition to the widget: on each return, a link to its
-// status page and a "Return portal link" button (a custom action on Loop's POST /api/v1/order/link
-// with the order name fixed and the zip, the shopper's postcode or email, for the agent to fill in).
+// the fake Loop server, and the demo's changes to the widget: the return's timestamps typed as
+// dates; on each return, a link to its status page and a "Return portal link" button (a custom
+// action on Loop's POST /api/v1/order/link with the order name fixed and the zip, the shopper's
+// postcode or email, for the agent to fill in).
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,6 +29,7 @@ export function loopIntegrationBody(loopUrl: string, apiKey: string) {
 
 export const RETURN_LINK_BUTTON = "Return portal link";
 export const ZIP_LABEL = "Postcode or email";
+const DATE_PATHS = new Set(["created_at", "updated_at", "label_updated_at"]);
 
 /**
  * Seed 002's create-widget body for `integrationId` (its STORENAME: the store's Loop subdomain),
@@ -40,6 +42,11 @@ export function loopWidgetBody(options: { integrationId: number; loopUrl: string
   const loopCard = template.widgets![0]!;
   loopCard.meta = { ...loopCard.meta, link: `https://${options.storeHandle}.loopreturns.com/#/` };
   const returnCard = loopCard.widgets!.find((node) => (node as { path?: string }).path === "data")!.widgets![0]!;
+  // The seed shows Loop's timestamps as text (raw ISO); typed as dates, as a merchant would set them
+  // in the template editor, they read in the store's time zone.
+  for (const row of returnCard.widgets as { path?: string; type?: string }[]) {
+    if (DATE_PATHS.has(row.path ?? "")) row.type = "date";
+  }
   returnCard.meta = {
     ...returnCard.meta,
     custom: {
