@@ -156,6 +156,10 @@ describe("POST /api/tickets/<number>/messages", () => {
       expect(Object.keys(answer.body.error.data).sort(), JSON.stringify(body).slice(0, 80)).toEqual(fields);
     }
     expect((await api(keyA, `/api/tickets/${ticket.number}/messages`, { raw: "body_text=hi" })).status).toBe(400);
+    const huge = await api(keyA, `/api/tickets/${ticket.number}/messages`, {
+      raw: JSON.stringify({ body_text: "x".repeat(1_100_000) }),
+    });
+    expect(huge.status).toBe(413);
     expect(await ticketState(ticket.id)).toEqual(before);
   });
 
@@ -169,6 +173,22 @@ describe("POST /api/tickets/<number>/messages", () => {
     });
     expect(answer.status).toBe(400);
     expect((await api(keyA, "/api/tickets/999999/messages", { body: { body_text: "hi" } })).status).toBe(404);
+  });
+});
+
+describe("POST /api/tickets", () => {
+  it("refuses text PostgreSQL cannot store with a 400 on the field, opening nothing", async () => {
+    const before = await db.ticket.count({ where: { workspaceId: wsA } });
+    for (const [body, field] of [
+      [{ customer: { email: "n@example.com" }, subject: "a\u0000b", messages: [{ body_text: "hi" }] }, "subject"],
+      [{ customer: { email: "n@example.com", name: "N\u0000" }, messages: [{ body_text: "hi" }] }, "customer.name"],
+      [{ customer: { email: "n@example.com" }, messages: [{ body_text: "\ud800" }] }, "messages.0.body_text"],
+    ] as const) {
+      const answer = await api(keyA, "/api/tickets", { body });
+      expect(answer.status, field).toBe(400);
+      expect(Object.keys(answer.body.error.data), field).toEqual([field]);
+    }
+    expect(await db.ticket.count({ where: { workspaceId: wsA } })).toBe(before);
   });
 });
 
