@@ -24,6 +24,8 @@ interface ActionTarget {
   widgetId: number;
   /** The ticket route the action is posted to; without it (profile, preview) buttons are not offered. */
   actionUrl: string | null;
+  /** The settings editor's preview: buttons are shown, not run. */
+  preview?: boolean;
 }
 
 function Field({ node }: { node: Extract<RenderNode, { kind: "field" }> }) {
@@ -141,11 +143,18 @@ function CardBody({ node, target }: { node: Extract<RenderNode, { kind: "card" }
           ))}
         </InlineStack>
       )}
-      {actionUrl && node.buttons.length > 0 && (
+      {(actionUrl || target.preview) && node.buttons.length > 0 && (
         <InlineStack gap="200" wrap>
-          {node.buttons.map((button) => (
-            <ActionButton key={button.ref} button={button} target={{ ...target, actionUrl }} />
-          ))}
+          {node.buttons.map((button) =>
+            actionUrl ? (
+              <ActionButton key={button.ref} button={button} target={{ ...target, actionUrl }} />
+            ) : (
+              // The editor's preview shows the buttons agents will see; they run from a ticket only.
+              <Button key={button.ref} disabled>
+                {button.label}
+              </Button>
+            ),
+          )}
         </InlineStack>
       )}
     </BlockStack>
@@ -205,11 +214,13 @@ function WidgetNode({ node, target }: { node: RenderNode; target: ActionTarget }
 export function IntegrationWidget({
   widget,
   actionUrl = null,
+  preview = false,
 }: {
   widget: IntegrationWidgetView;
   actionUrl?: string | null;
+  preview?: boolean;
 }) {
-  const target = { widgetId: widget.id, actionUrl };
+  const target = { widgetId: widget.id, actionUrl, preview };
   // The template's outermost card is the sidebar card itself (the anchor's "displayCard" root).
   let root = widget.tree;
   while (

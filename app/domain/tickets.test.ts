@@ -72,6 +72,9 @@ describe("system events", () => {
     expect(describeTicketEvent({ ...run, ok: true, status: 201, error: null }, bea)).toBe(
       'Bea ran "Add a note" (Loop Returns): done (HTTP 201)',
     );
+    expect(
+      describeTicketEvent({ ...run, ok: true, status: 200, error: null, detail: "https://loop.example/r/1" }, bea),
+    ).toBe('Bea ran "Add a note" (Loop Returns): done (HTTP 200): https://loop.example/r/1');
     expect(describeTicketEvent({ ...run, ok: false, status: 422, error: "The note is empty" }, bea)).toBe(
       'Bea ran "Add a note" (Loop Returns): it failed (HTTP 422) — The note is empty',
     );

@@ -135,6 +135,8 @@ export const ticketEventSchema = z.discriminatedUnion("type", [
     status: z.number().int().nullable(),
     /** Why it did not succeed, in words (refused address, timeout, the partner's error). */
     error: z.string().nullable(),
+    /** What a successful answer said, when it said it in words (a link to send, a message). */
+    detail: z.string().nullable().optional(),
   }),
 ]);
 export type TicketEvent = z.infer<typeof ticketEventSchema>;
@@ -188,7 +190,7 @@ export function describeTicketEvent(event: TicketEvent, actor: { id: string; nam
       return describeDecision({ ...event, who: actor?.name ?? null });
     case "widget_action_run": {
       const what = `${who} ran "${event.actionLabel}" (${event.integrationName})`;
-      if (event.ok) return `${what}: done (HTTP ${event.status})`;
+      if (event.ok) return `${what}: done (HTTP ${event.status})${event.detail ? `: ${event.detail}` : ""}`;
       return `${what}: it failed${event.status ? ` (HTTP ${event.status})` : ""}${event.error ? ` — ${event.error}` : ""}`;
     }
   }

@@ -149,6 +149,7 @@ export default function WidgetTemplateEditor() {
                   setText(value);
                 }}
                 multiline={20}
+                maxHeight={640}
                 monospaced
                 autoComplete="off"
                 spellCheck={false}
@@ -200,7 +201,7 @@ export default function WidgetTemplateEditor() {
                 : `${widget.name} has not answered for any customer yet: the preview appears once it has.`}
             </Text>
             {preview.tree ? (
-              <IntegrationWidget widget={{ id: widget.id, name: widget.name, tree: preview.tree }} />
+              <IntegrationWidget widget={{ id: widget.id, name: widget.name, tree: preview.tree }} preview />
             ) : (
               widget.sampleFetched && (
                 <Card>

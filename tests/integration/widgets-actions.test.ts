@@ -131,6 +131,7 @@ const actionEvents = (ticketId: string) =>
 
 describe("running a widget's custom action", () => {
   it("sends the rebuilt request with the integration's secret header and records the result on the ticket", async () => {
+    answer = { status: 201, body: JSON.stringify({ url: "https://maple.loopreturns.example/portal/abc" }) };
     const { ticket, widget, integration } = await ticketWithWidget();
     const { buttons } = await buttonsOf(ticket.id, widget.id);
     // Newest return first (orderBy -created_at): #1042, id 41000001.
@@ -164,10 +165,13 @@ describe("running a widget's custom action", () => {
         ok: true,
         status: 201,
         error: null,
+        detail: "https://maple.loopreturns.example/portal/abc",
       },
     ]);
     const { thread } = await buttonsOf(ticket.id, widget.id);
-    expect(JSON.stringify(thread)).toContain('ran \\"Add a note\\" (Loop Returns): done (HTTP 201)');
+    expect(JSON.stringify(thread)).toContain(
+      'ran \\"Add a note\\" (Loop Returns): done (HTTP 201): https://maple.loopreturns.example/portal/abc',
+    );
     const delivery = await db.integrationDelivery.findFirstOrThrow({ where: { integrationId: integration.id } });
     expect(delivery).toMatchObject({ trigger: "custom-action", status: "succeeded", responseStatus: 201 });
     expect(JSON.stringify(delivery)).not.toContain("loop-partner-key-SECRET-42");

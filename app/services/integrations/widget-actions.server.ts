@@ -26,11 +26,15 @@ export type WidgetActionResult =
 
 const RESPONSE_EXCERPT_CHARS = 2_000;
 
-/** The partner's own words for a failure, when its JSON body has them ({"message": …}). */
-function partnerMessage(body: string): string | null {
+const FAILURE_KEYS = ["message", "error", "detail", "errors"];
+// Loop's deep link answers {"url": …}: the agent needs that link to send it on.
+const SUCCESS_KEYS = ["url", "link", "message", "result", "status"];
+
+/** The partner's own words, when its JSON body has them at the top ({"message": …}, {"url": …}). */
+function partnerMessage(body: string, keys = FAILURE_KEYS): string | null {
   try {
     const json = JSON.parse(body) as Record<string, unknown>;
-    for (const key of ["message", "error", "detail", "errors"]) {
+    for (const key of keys) {
       const value = json?.[key];
       if (typeof value === "string" && value.trim()) return value.trim().slice(0, 300);
     }
@@ -81,6 +85,7 @@ export async function runWidgetAction(
     ok: succeeded,
     status: sent.ok ? sent.status : null,
     error,
+    detail: succeeded && sent.ok ? partnerMessage(sent.body, SUCCESS_KEYS) : null,
   };
   await db.$transaction(async (tx) => {
     await recordEvent(tx, ticket, event, agent?.id ?? null);
