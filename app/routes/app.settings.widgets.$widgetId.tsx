@@ -203,7 +203,9 @@ export default function WidgetTemplateEditor() {
             {preview.tree ? (
               <IntegrationWidget widget={{ id: widget.id, name: widget.name, tree: preview.tree }} preview />
             ) : (
-              widget.sampleFetched && (
+              // Only for a readable template: broken JSON has its own message by the text.
+              widget.sampleFetched &&
+              preview.savable && (
                 <Card>
                   <Box>
                     <Text as="p" tone="subdued">
