@@ -364,19 +364,36 @@ describe("custom actions", () => {
     expect(parsed.problems).toEqual([expect.stringContaining("a button needs a label")]);
     const { tree, actions } = resolveWidget(parsed.root, response, options);
     const buttons = cards(tree).flatMap((card) => card.buttons);
-    expect(buttons.map((button) => button.ref)).toEqual(["0.0[0].0#0", "0.0[1].0#0"]);
+    expect(buttons.map((button) => button.ref)).toEqual(["0.0[id:r1].0#0", "0.0[id:2].0#0"]);
     expect(buttons[0]!.fields).toEqual([
       { name: "headers.1", label: "Reason", value: "", mandatory: true },
       { name: "params.0", label: "Notify", value: "yes", mandatory: false },
       { name: "body.1", label: "note", value: "Cancelled by ava@example.com", mandatory: false },
     ]);
     expect(JSON.stringify(tree)).not.toContain("shopdesk");
-    expect(actions.get("0.0[1].0#0")!.url).toBe("https://api.example.com/returns/2/cancel");
+    expect(actions.get("0.0[id:2].0#0")!.url).toBe("https://api.example.com/returns/2/cancel");
+  });
+
+  it("names a button's item by its id (or place and content), so a refreshed response never shifts it to another item", () => {
+    const root = parseWidgetTemplate(template).root;
+    const before = resolveWidget(root, response, options);
+    const refreshed = resolveWidget(
+      root,
+      { data: [{ id: "r0", order_name: "#0", state: "open" }, ...response.data] },
+      options,
+    );
+    const ref = [...before.actions.keys()][0]!;
+    expect(refreshed.actions.get(ref)!.url).toBe(before.actions.get(ref)!.url);
+    const withoutIds = { data: response.data.map(({ id: _id, ...rest }) => rest) };
+    const [first] = [...resolveWidget(root, withoutIds, options).actions.keys()];
+    expect(first).toMatch(/^0\.0\[0:[0-9a-z]+\]\.0#0$/);
+    const changed = { data: [{ ...withoutIds.data[0], state: "closed" }, withoutIds.data[1]] };
+    expect(resolveWidget(root, changed, options).actions.has(first!)).toBe(false);
   });
 
   it("builds the request from the agent's values; fixed fields keep the template's value whatever is sent", () => {
     const { actions } = resolveWidget(parseWidgetTemplate(template).root, response, options);
-    const result = buildActionRequest(actions.get("0.0[0].0#0")!, {
+    const result = buildActionRequest(actions.get("0.0[id:r1].0#0")!, {
       "headers.1": "Changed mind",
       "headers.0": "forged",
       "body.0": "someone-else",
@@ -395,7 +412,7 @@ describe("custom actions", () => {
 
   it("refuses a missing mandatory value, a header with a line break and a non-web address", () => {
     const { actions } = resolveWidget(parseWidgetTemplate(template).root, response, options);
-    const action = actions.get("0.0[0].0#0")!;
+    const action = actions.get("0.0[id:r1].0#0")!;
     expect(buildActionRequest(action, { "headers.1": "  " })).toEqual({
       ok: false,
       errors: { "headers.1": "Fill in Reason." },

@@ -594,6 +594,34 @@ export function buttonView(action: ResolvedAction): ButtonView {
   return { label: action.label, ref: action.ref, fields };
 }
 
+/** FNV-1a, 32 bits: a short fingerprint, not a secret. */
+function fingerprint(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(36);
+}
+
+/**
+ * A list item's part of a button's ref. The response may be fetched again between the page
+ * loading and the click (a reply triggers the integration), and a new return may then come first:
+ * an item is named by its id, or else by its place and content, so a click never runs the action
+ * of another item; a changed item is "no longer in the widget" instead.
+ */
+function itemKey(item: unknown, index: number): string {
+  const id = isRecord(item) ? presentScalar(item.id) : null;
+  if (id !== null && typeof id !== "boolean") return `[id:${encodeURIComponent(String(id))}]`;
+  let content: string;
+  try {
+    content = JSON.stringify(item) ?? "";
+  } catch {
+    content = "";
+  }
+  return `[${index}:${fingerprint(content)}]`;
+}
+
 function resolveNodes(nodes: TemplateNode[], scope: Scope, ref: string, walk: Walk, depth: number): RenderNode[] {
   return nodes.flatMap((node, index) => resolveNode(node, scope, `${ref}.${index}`, walk, depth) ?? []);
 }
@@ -643,7 +671,7 @@ function resolveNode(node: TemplateNode, parent: Scope, ref: string, walk: Walk,
     if (Array.isArray(data)) {
       const items = data
         .slice(0, MAX_ITEMS_PER_LIST)
-        .flatMap((item, index) => resolveGroup(node, item, parent, `${ref}[${index}]`, walk, depth) ?? []);
+        .flatMap((item, index) => resolveGroup(node, item, parent, `${ref}${itemKey(item, index)}`, walk, depth) ?? []);
       return items.length ? { kind: "list", title: null, items } : null;
     }
     return isRecord(data) ? resolveGroup(node, data, parent, ref, walk, depth) : null;
@@ -655,7 +683,7 @@ function resolveNode(node: TemplateNode, parent: Scope, ref: string, walk: Walk,
   const rendered = shown.flatMap((item) => {
     const index = items.indexOf(item);
     const scope = scopeOf(item, parent);
-    return resolveNodes(node.children, scope, `${ref}[${index}]`, walk, depth + 1);
+    return resolveNodes(node.children, scope, `${ref}${itemKey(item, index)}`, walk, depth + 1);
   });
   if (rendered.length === 0) return null;
   const title = fill(node.title, parent.values).trim();
