@@ -199,13 +199,18 @@ function loopSummary(): string {
   const shop = loop.workspace.shopName;
   const customers = loop.workspace.customers.map((customer) => {
     const tickets = customer.ticketNumbers.map((number) => `#${number}`).join(", ");
-    return `      ${customer.email}${tickets ? `, ticket ${tickets}` : ""}\n`;
+    const label = customer.ticketNumbers.length === 1 ? "ticket" : "tickets";
+    return `      ${customer.email}${tickets ? `, ${label} ${tickets}` : ""}\n`;
   });
+  const failed = loop.setup.fetched.filter((status) => status !== "succeeded").length;
   return (
     `  Loop Returns:     ${loop.loop.url} (a stand-in for Loop's API that ${shop}'s Loop Returns integration calls;\n` +
     `                    that workspace lets integrations reach this machine's private network: the stand-in is on 127.0.0.1)\n` +
     `    Customers with Loop returns (open their tickets in ${shop}'s inbox for the Loop card in the sidebar):\n` +
-    customers.join("")
+    customers.join("") +
+    (failed
+      ? `    PROBLEM: ${failed} of the start's Loop calls did not succeed; Settings → Integrations lists them with why.\n`
+      : "")
   );
 }
 const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
