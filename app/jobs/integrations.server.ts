@@ -12,7 +12,8 @@ import { defineJob, onStopJobs } from "./queue.server";
 
 export const integrationDeliveryJob = defineJob({
   ...integrationDeliveryJobKind,
-  concurrency: 4,
+  // Calls wait on the network, not the CPU: several at once per process.
+  concurrency: 8,
   async handler({ workspaceId, deliveryId }, { attempt, attempts, log }) {
     const outcome = await attemptIntegrationDelivery(workspaceId, deliveryId, { finalAttempt: attempt >= attempts });
     if (outcome.status === "failed" && outcome.willRetry) {

@@ -120,6 +120,8 @@ export async function attemptIntegrationDelivery(
   }
 
   if (result.ok && result.status >= 200 && result.status < 300) {
+    // The answer first: a delivery marked succeeded has its answer in place for the widgets.
+    if (delivery.customerId && !result.truncated) await storeResponse(delivery, result.body);
     await db.integrationDelivery.update({
       where: { id: delivery.id },
       data: {
@@ -136,7 +138,6 @@ export async function attemptIntegrationDelivery(
       where: { id: integration.id, workspaceId },
       data: { consecutiveFailures: 0, circuitOpenedAt: null, failureAlertedAt: null },
     });
-    if (delivery.customerId && !result.truncated) await storeResponse(delivery, result.body);
     return { status: "succeeded", responseStatus: result.status };
   }
 
@@ -166,17 +167,15 @@ async function countFailure(workspaceId: string, integrationId: number): Promise
     WHERE "id" = ${integrationId} AND "workspaceId" = ${workspaceId}
     RETURNING "consecutiveFailures", "circuitOpenedAt"`;
   if (!counted || counted.circuitOpenedAt || counted.consecutiveFailures < CIRCUIT.failureThreshold) return;
+  // Opened and marked alerted at once: one alert per opening (Resume and a success clear both).
+  const now = new Date();
   const opened = await db.integration.updateMany({
     where: { id: integrationId, workspaceId, circuitOpenedAt: null },
-    data: { circuitOpenedAt: new Date() },
+    data: { circuitOpenedAt: now, failureAlertedAt: now },
   });
   if (opened.count === 0) return; // another attempt opened it
   log.warn("integration circuit opened", { workspaceId, integrationId, failures: counted.consecutiveFailures });
-  const alerted = await db.integration.updateMany({
-    where: { id: integrationId, workspaceId, failureAlertedAt: null },
-    data: { failureAlertedAt: new Date() },
-  });
-  if (alerted.count) await alertIntegrationPaused(workspaceId, integrationId);
+  await alertIntegrationPaused(workspaceId, integrationId);
 }
 
 /** Keeps a 2xx JSON answer about a customer: what the sidebar widgets render. */

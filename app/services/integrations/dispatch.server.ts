@@ -103,6 +103,6 @@ export async function dispatchApiEvents(limit = DISPATCH_BATCH): Promise<number>
     },
     { timeout: 30_000 },
   );
-  for (const { workspaceId, id } of created) await queueIntegrationDelivery(workspaceId, id);
+  await Promise.all(created.map(({ workspaceId, id }) => queueIntegrationDelivery(workspaceId, id)));
   return taken;
 }
