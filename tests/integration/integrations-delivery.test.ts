@@ -20,6 +20,7 @@ const { integrationSigningSecret, verifySignatureHeader } = await import("~/serv
 const { replayIntegrationDelivery, resumeIntegration, CIRCUIT } =
   await import("~/services/integrations/delivery.server");
 const { pausedIntegrations, pausedBannerText } = await import("~/services/integrations/alerts.server");
+const { queueStuckDeliveries, STUCK_DELIVERY_MINUTES } = await import("~/jobs/integrations.server");
 
 interface Received {
   method: string;
@@ -277,6 +278,47 @@ describe("a receiver that keeps failing", () => {
     expect(receiver.received.at(-1)!.headers["idempotency-key"]).toBe(replay.idempotencyKey);
     await receiver.close();
   }, 90_000);
+});
+
+describe("nothing lost, circuit half-open", () => {
+  it("queues a delivery a crash left without a job, and a half-open circuit lets one call through that closes it", async () => {
+    const receiver = await startReceiver(() => ({ status: 200 }));
+    const { workspaceId, customer } = await workspace();
+    const created = await integration(workspaceId, `${receiver.base}/stuck`, { "ticket-self-unsnoozed": true });
+    // As if the process died between dispatching an event and queuing its call.
+    const stuck = await db.integrationDelivery.create({
+      data: {
+        workspaceId,
+        integrationId: created.id,
+        trigger: "ticket-self-unsnoozed",
+        customerId: customer.id,
+        idempotencyKey: "shopdesk-event-stuck",
+        requestMethod: "POST",
+        requestUrl: `${receiver.base}/stuck`,
+        requestBody: "{}",
+        createdAt: new Date(Date.now() - (STUCK_DELIVERY_MINUTES + 1) * 60_000),
+      },
+    });
+    // The circuit opened long enough ago to half-open: this call is the one let through.
+    await db.integration.update({
+      where: { id: created.id },
+      data: { circuitOpenedAt: new Date(Date.now() - CIRCUIT.coolDownMs - 1000), consecutiveFailures: 12 },
+    });
+    expect(await queueStuckDeliveries()).toBeGreaterThanOrEqual(1);
+    await eventually(async () =>
+      (await db.integrationDelivery.findUniqueOrThrow({ where: { id: stuck.id } })).status === "succeeded"
+        ? true
+        : null,
+    );
+    expect(receiver.received[0]!.headers["idempotency-key"]).toBe("shopdesk-event-stuck");
+    expect(await db.integration.findUniqueOrThrow({ where: { id: created.id } })).toMatchObject({
+      circuitOpenedAt: null,
+      consecutiveFailures: 0,
+    });
+    // Queued once: a second sweep finds nothing left to queue for it.
+    expect(await queueStuckDeliveries()).toBe(0);
+    await receiver.close();
+  });
 });
 
 describe("SSRF", () => {
