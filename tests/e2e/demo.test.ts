@@ -16,6 +16,7 @@ import { startDemo as startDemoProcess, stopDemo, type DemoRun } from "../suppor
 // Then the merchant admin it prints is opened in a browser of our own (not the demo's).
 const chromiumPath = requireChromium();
 const SHOP = "north-trail.myshopify.com";
+const LOOP_SHOP = "maple-goods-eu.myshopify.com";
 const run = promisify(execFile);
 const screenshots = path.join(repoRoot, "test-results");
 
@@ -50,12 +51,12 @@ async function stop(_child: ChildProcess) {
 }
 
 /** A page of Shopdesk as the admin would open it (with a fresh session token), as HTML. */
-async function appPage(appUrl: string, pathAndQuery: string): Promise<string> {
+async function appPage(appUrl: string, pathAndQuery: string, shop = SHOP): Promise<string> {
   const url = new URL(pathAndQuery, appUrl);
   url.searchParams.set("embedded", "1");
-  url.searchParams.set("shop", SHOP);
-  url.searchParams.set("host", adminHostParam(SHOP));
-  url.searchParams.set("id_token", mintSessionToken({ shop: SHOP, ...DEV_APP_CREDENTIALS }));
+  url.searchParams.set("shop", shop);
+  url.searchParams.set("host", adminHostParam(shop));
+  url.searchParams.set("id_token", mintSessionToken({ shop, ...DEV_APP_CREDENTIALS }));
   const response = await fetch(url, { headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0" } });
   return response.text();
 }
@@ -66,6 +67,21 @@ async function noteInShopdesk(appUrl: string, email: string, note: string): Prom
   const id = /\/app\/customers\/([A-Za-z0-9_-]+)/.exec(list)?.[1];
   if (!id) return false;
   return (await appPage(appUrl, `/app/customers/${id}`)).includes(note);
+}
+
+/** The customers the demo printed as having Loop returns (Maple Goods EU's Loop Returns integration). */
+function loopCustomers(output: string): string[] {
+  const block = /Customers with Loop returns[^\n]*\n((?: {6}\S+@[^\n]*\n)+)/.exec(output)?.[1] ?? "";
+  return [...block.matchAll(/^ {6}([^\s,]+@[^\s,]+)/gm)].map((match) => match[1]!);
+}
+
+/** Whether a ticket of the customer shows the Loop Returns card with a return in its sidebar. */
+async function loopCardOnTicket(appUrl: string, email: string): Promise<boolean> {
+  const inbox = await appPage(appUrl, `/app/inbox?view=all&q=${encodeURIComponent(email)}`, LOOP_SHOP);
+  const ticketId = /\/app\/tickets\/([0-9a-f-]{36})/.exec(inbox)?.[1];
+  if (!ticketId) return false;
+  const page = await appPage(appUrl, `/app/tickets/${ticketId}`, LOOP_SHOP);
+  return page.includes("Loop Returns") && /Return #\d+: (open|closed|expired)/.test(page);
 }
 
 describe("npm run demo", () => {
@@ -82,6 +98,13 @@ describe("npm run demo", () => {
       expect(demoRun.adminUrls.size).toBe(3);
       expect(demoRun.storefrontUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(readFileSync(demoRun.appLog, "utf8")).toContain("Authenticating admin request");
+      // Loop Returns: the fake on 127.0.0.1, the same customers every run, their tickets with the Loop card.
+      expect(demoRun.output()).toMatch(/Loop Returns: {5}http:\/\/127\.0\.0\.1:\d+ /);
+      expect(demoRun.output()).not.toMatch(/Loop Returns: +not set up|Loop calls did not succeed/);
+      const withReturns = loopCustomers(demoRun.output());
+      expect(withReturns.length).toBeGreaterThan(0);
+      if (round > 1) expect(withReturns).toEqual(loopCustomers(printed[0]!.output()));
+      expect(await loopCardOnTicket(demoRun.appUrl, withReturns[0]!)).toBe(true);
 
       const env = { ...process.env, SHOPDESK_EMULATOR_URL: demoRun.emulatorUrl };
       const cli = ["--import", "tsx", "dev/store-emulator/cli.ts"];
