@@ -22,6 +22,7 @@ import { createWidget, listWidgets, updateWidget } from "~/models/widget.server"
 import { attemptIntegrationDelivery } from "~/services/integrations/delivery.server";
 import { loadIntegrationFacts } from "~/services/integrations/facts.server";
 import { loopIntegrationBody, loopWidgetBody } from "./seed-002.ts";
+import { RESULT_PREFIX } from "./setup-result.ts";
 
 export const ConfigureInput = z.object({
   workspaceId: z.string().min(1),
@@ -118,11 +119,12 @@ async function fetchForTicket(workspaceId: string, integrationId: number, ticket
   return outcome.status;
 }
 
-// As a process: the input as JSON in argv[2], the result as one JSON line on stdout.
+// As a process: the input as JSON in argv[2], the result as one prefixed JSON line on stdout (the
+// app's log lines may be there too).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   try {
     const result = await configureLoop(JSON.parse(process.argv[2] ?? "{}") as ConfigureInput);
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
   } finally {
     await closeDatabase();
   }

@@ -11,6 +11,7 @@ import { repoRoot } from "../stack.ts";
 import { loopFixturesFor, type LoopCustomer, type LoopFixtures } from "./fixtures.ts";
 import type { ConfigureInput, ConfigureResult } from "./configure.ts";
 import { startFakeLoopReturns, type FakeLoop } from "./server.ts";
+import { readSetupResult } from "./setup-result.ts";
 
 /** The demo's Loop API key (the fake accepts only it; not a secret: nothing real is behind it). */
 export const DEMO_LOOP_API_KEY = "demo-loop-key-0f4c2a";
@@ -35,7 +36,8 @@ const RETURN_TAGS = ["return", "exchange"];
 
 /**
  * The workspace of `shopDomain` and up to `count` of its customers to give Loop returns: those
- * with a return or exchange ticket (open ones first), or else any with orders; each with their
+ * with a return or exchange ticket (by their first such ticket's number, so a ticket closed or
+ * reopened since does not change whom the demo picks), or else any with orders; each with their
  * orders not cancelled, those their tickets name first.
  */
 export async function loopCustomersOf(databaseUrl: string, shopDomain: string, count = 4): Promise<DemoLoopWorkspace> {
@@ -66,8 +68,7 @@ export async function loopCustomersOf(databaseUrl: string, shopDomain: string, c
                         ON o."shopId" = sc."shopId" AND o."shopifyCustomerId" = sc."shopifyId"
                        WHERE sc."helpdeskCustomerId" = c.id AND o."deletedAt" IS NULL AND o."cancelledAt" IS NULL)
         GROUP BY c.id
-        ORDER BY bool_or(t.status = 'open' AND t.tags && $2::text[]) IS TRUE DESC,
-                 min(t.number) FILTER (WHERE t.tags && $2::text[]) NULLS LAST, c."createdAt", c.id
+        ORDER BY min(t.number) FILTER (WHERE t.tags && $2::text[]) NULLS LAST, c."createdAt", c.id
         LIMIT $3`,
       [workspaceId, RETURN_TAGS, count],
     );
@@ -125,10 +126,14 @@ export function runConfigure(input: ConfigureInput, env: NodeJS.ProcessEnv): Pro
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.once("error", reject);
-    child.once("exit", (code) => {
-      const line = stdout.trim().split("\n").at(-1) ?? "";
-      if (code === 0 && line.startsWith("{")) resolve(JSON.parse(line) as ConfigureResult);
-      else reject(new Error(`Setting up Loop Returns failed (exit ${code}): ${stderr.trim().slice(-2000)}`));
+    // "close": after the output streams are read to the end (an early "exit" could miss the result).
+    child.once("close", (code) => {
+      const result = code === 0 ? readSetupResult(stdout) : null;
+      if (result) resolve(result as ConfigureResult);
+      else {
+        const said = `${stderr}\n${stdout}`.trim().slice(-2000);
+        reject(new Error(`Setting up Loop Returns failed (exit ${code}): ${said}`));
+      }
     });
   });
 }
