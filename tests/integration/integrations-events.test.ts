@@ -16,6 +16,7 @@ const {
   setTicketTags,
   wakeTicketIfDue,
 } = await import("~/models/ticket.server");
+const { settleReply } = await import("~/models/reply-delivery.server");
 
 async function world() {
   const workspace = await db.workspace.create({ data: { name: "Maple" } });
@@ -92,5 +93,24 @@ describe("ticket events", () => {
     const woke = (await eventsOf(workspaceId)).at(-1)!;
     expect(woke.type).toBe("ticket-self-unsnoozed");
     expect(woke.data).toMatchObject({ changes: { status: ["snoozed", "open"] } });
+  });
+
+  it("records ticket-message-failed when a reply is settled as failed, not when it is sent", async () => {
+    const { workspaceId, customer, agent } = await world();
+    const ticket = await createTicket(workspaceId, {
+      channel: "email",
+      customerId: customer.id,
+      firstMessage: { body: "Hi" },
+    });
+    const failing = await addAgentReply(workspaceId, ticket.id, agent.id, { body: "Hello" });
+    const sent = await addAgentReply(workspaceId, ticket.id, agent.id, { body: "Hello again" });
+    expect(await settleReply(workspaceId, failing.id, { status: "failed", error: "550 Mailbox unavailable" })).toBe(
+      true,
+    );
+    expect(await settleReply(workspaceId, sent.id, { status: "sent" })).toBe(true);
+    const failed = (await eventsOf(workspaceId)).filter(({ type }) => type === "ticket-message-failed");
+    expect(failed).toHaveLength(1);
+    expect(failed[0]).toMatchObject({ objectType: "TicketMessage", objectId: failing.id, ticketId: ticket.id });
+    expect(failed[0]!.data).toMatchObject({ kind: "agent_reply", error: "550 Mailbox unavailable" });
   });
 });
