@@ -181,9 +181,10 @@ describe("Loop Returns widget in the ticket sidebar", () => {
       ["failed", 400],
       ["succeeded", 200],
     ]);
-    expect(JSON.parse(deliveries[1]!.responseExcerpt)).toEqual({
-      url: expect.stringMatching(/^https:\/\/maple-goods-eu\.loopreturns\.com\/#\/link\/[0-9a-f-]{36}$/),
-    });
+    const { url } = JSON.parse(deliveries[1]!.responseExcerpt) as { url: string };
+    expect(url).toMatch(/^https:\/\/maple-goods-eu\.loopreturns\.com\/#\/link\/[0-9a-f-]{36}$/);
+    // The agent reads Loop's link on the ticket, to pass it on to the shopper.
+    expect(await app.getByText(`${recorded}: ${url}`).count()).toBe(1);
     await screenshot(page, "loop-widget-action");
   });
 });
