@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { deliveryStatusWords, integrationHealth, triggersSentence, urlHost } from "./integration-health";
+import { deliveryStatusWords, integrationHealth, triggersSentence, triggerWords, urlHost } from "./integration-health";
 
 describe("integration words", () => {
   it("says triggers in words", () => {
@@ -8,6 +8,11 @@ describe("integration words", () => {
       "When a ticket is created or a message is added",
     );
     expect(triggersSentence({})).toBe("Never called by ticket events");
+  });
+
+  it("names what made a call, and keeps a name it does not know", () => {
+    expect(triggerWords("custom-action")).toBe("an agent runs a widget action");
+    expect(triggerWords("demo-start")).toBe("demo-start");
   });
 
   it("names delivery statuses", () => {

@@ -7,6 +7,8 @@ export const TRIGGER_WORDS: Record<string, string> = {
   "ticket-message-created": "a message is added",
   "ticket-self-unsnoozed": "a snoozed ticket wakes up",
   "ticket-message-failed": "a reply fails to send",
+  // Not a trigger: a widget button an agent ran (services/integrations/widget-actions.server.ts).
+  "custom-action": "an agent runs a widget action",
 };
 
 /** "a ticket is created" for a trigger name; the name itself for one we do not know. */
