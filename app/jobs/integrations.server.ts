@@ -3,6 +3,7 @@ import { databaseUrl, db, onDatabaseClose } from "~/db.server";
 import { logger } from "~/lib/logger.server";
 import { attemptIntegrationDelivery } from "~/services/integrations/delivery.server";
 import { DISPATCH_BATCH, dispatchApiEvents } from "~/services/integrations/dispatch.server";
+import { pruneIntegrationHistory } from "~/services/integrations/retention.server";
 import { JOB_QUEUE_SCHEMA } from "./boss.server";
 import { integrationDeliveryJobKind, queueIntegrationDelivery } from "./integration-kinds.server";
 import { defineJob, onStopJobs } from "./queue.server";
@@ -31,6 +32,8 @@ const DISPATCH_POLL_MS = 1_000;
 /** How long a delivery may wait with no job before the sweep queues one. */
 export const STUCK_DELIVERY_MINUTES = 2;
 const SWEEP_EVERY_MS = 60_000;
+/** How often old events and finished deliveries are deleted (retention.server.ts). */
+const PRUNE_EVERY_MS = 60 * 60_000;
 
 const log = logger.child({ component: "jobs", job: "integration-dispatch" });
 
@@ -61,6 +64,7 @@ class IntegrationDispatcher {
   private listener: pg.Client | null = null;
   private readonly loop: Promise<void>;
   private readonly sweep: NodeJS.Timeout;
+  private readonly prune: NodeJS.Timeout;
 
   constructor() {
     this.loop = this.run();
@@ -72,6 +76,13 @@ class IntegrationDispatcher {
       );
     }, SWEEP_EVERY_MS);
     this.sweep.unref();
+    const prune = () =>
+      pruneIntegrationHistory().then(
+        (pruned) => (pruned.events > 0 || pruned.deliveries > 0) && log.info("pruned old integration history", pruned),
+        (error: unknown) => log.error("pruning old integration history failed; it runs again in an hour", { error }),
+      );
+    this.prune = setInterval(() => void prune(), PRUNE_EVERY_MS);
+    this.prune.unref();
   }
 
   poke(): void {
@@ -81,6 +92,7 @@ class IntegrationDispatcher {
   async stop(): Promise<void> {
     this.running = false;
     clearInterval(this.sweep);
+    clearInterval(this.prune);
     this.poke();
     await this.loop;
     await this.listener?.end().catch(() => {});
