@@ -410,6 +410,33 @@ describe("custom actions", () => {
     });
   });
 
+  it("keeps a response value inside its place in the action's URL: no ../, ?, # or @ from the data moves the call", () => {
+    const root = parseWidgetTemplate(template).root;
+    const hostile = ["../../admin/keys", "x?delete=all", "x#", "x@evil.example/", "%2e%2e", "a b"];
+    const urls = hostile.map((id) => {
+      const { actions } = resolveWidget(root, { data: [{ id, order_name: "#9", state: "open" }] }, options);
+      const request = buildActionRequest([...actions.values()][0]!, { "headers.1": "x" });
+      if (!request.ok) throw new Error(JSON.stringify(request.errors));
+      return request.request.url;
+    });
+    expect(urls).toEqual([
+      "https://api.example.com/returns/..%2F..%2Fadmin%2Fkeys/cancel?notify=yes",
+      "https://api.example.com/returns/x%3Fdelete%3Dall/cancel?notify=yes",
+      "https://api.example.com/returns/x%23/cancel?notify=yes",
+      "https://api.example.com/returns/x%40evil.example%2F/cancel?notify=yes",
+      "https://api.example.com/returns/%252e%252e/cancel?notify=yes",
+      "https://api.example.com/returns/a%20b/cancel?notify=yes",
+    ]);
+    // A URL that starts with a field is the partner's own address ("{{url}}"): it goes in as sent.
+    const linked = parseWidgetTemplate({
+      type: "card",
+      meta: { custom: { buttons: [{ label: "Open", action: { method: "GET", url: "{{portal}}/go?r={{id}}" } }] } },
+      widgets: [{ type: "text", path: "id", title: "Id" }],
+    }).root;
+    const { actions } = resolveWidget(linked, { id: "1&x=2", portal: "https://portal.example.com/a" }, options);
+    expect([...actions.values()][0]!.url).toBe("https://portal.example.com/a/go?r=1%26x%3D2");
+  });
+
   it("refuses a missing mandatory value, a header with a line break and a non-web address", () => {
     const { actions } = resolveWidget(parseWidgetTemplate(template).root, response, options);
     const action = actions.get("0.0[id:r1].0#0")!;

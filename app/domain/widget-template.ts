@@ -359,6 +359,18 @@ const ANY_FIELD = { has: () => true };
 /** A text with `{{field}}` filled from the object (a missing one renders as nothing). */
 const fill = (text: string, values: MacroValues) => renderTemplate(text, values, ANY_FIELD);
 
+/**
+ * An action's URL with `{{field}}` filled from the object. Each value is URL-encoded, so a
+ * response's "../", "?", "#" or "@" stays inside its path segment or parameter and cannot send
+ * the call (with the integration's key) elsewhere on the partner's API. A field the URL starts
+ * with is the address itself ("{{url}}", "{{portal}}/x") and goes in as sent.
+ */
+function fillUrl(text: string, values: MacroValues): string {
+  const lead = /^\s*\{\{[^{}]*\}\}/.exec(text)?.[0] ?? "";
+  const encoded = new Map([...values].map(([name, value]) => [name, value ? encodeURIComponent(value) : value]));
+  return fill(lead, values) + fill(text.slice(lead.length), encoded);
+}
+
 /** A text with `{{field}}` filled from the object; null when it named a field the object lacks. */
 function fillStrict(text: string, values: MacroValues): string | null {
   if (missingVariables(text, values, ANY_FIELD).length > 0) return null;
@@ -569,7 +581,7 @@ function fillAction(button: CustomButton, ref: string, scope: Scope): ResolvedAc
     label: filled(button.label) || button.label,
     ref,
     method: button.action.method,
-    url: filled(button.action.url),
+    url: fillUrl(button.action.url, scope.values),
     headers: fields(button.action.headers),
     params: fields(button.action.params),
     body: { contentType: button.action.body.contentType, fields: fields(button.action.body.fields) },
