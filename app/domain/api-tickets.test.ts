@@ -107,4 +107,13 @@ describe("TicketUpdateSchema", () => {
     const refused = TicketUpdateSchema.safeParse({ status: "open", snooze_datetime: "2030-01-01T00:00:00Z" });
     expect(refused.error?.issues.map((issue) => issue.path.join("."))).toEqual(["snooze_datetime"]);
   });
+
+  it("refuses an assignee named by an empty id, which would name no one (and must not match any agent)", () => {
+    const refused = TicketUpdateSchema.safeParse({ assignee_user: { id: "" } });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues.map((issue) => issue.path.join("."))).toEqual(["assignee_user.id"]);
+    expect(MessageCreateSchema.safeParse({ body_text: "Hi", from_agent: true, sender: { id: "" } }).success).toBe(
+      false,
+    );
+  });
 });

@@ -137,7 +137,7 @@ const personRef = (field: string) =>
   z
     .object(
       {
-        id: z.string(`${field}.id must be a string`).max(100).optional(),
+        id: z.string(`${field}.id must be a string`).min(1, `${field}.id cannot be empty`).max(100).optional(),
         email: z.email(`${field}.email must be an email address`).max(320).optional(),
       },
       `${field} must be an object with an email`,

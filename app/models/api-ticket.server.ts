@@ -70,7 +70,9 @@ export async function getApiMessage(workspaceId: string, entryId: string) {
 }
 
 /** The workspace's agent a body names by email or id, or null when it names none of them. */
-export function findApiAgent(workspaceId: string, ref: { id?: string; email?: string }) {
+export async function findApiAgent(workspaceId: string, ref: { id?: string; email?: string }) {
+  // Neither given would match any agent of the workspace: it names none.
+  if (!ref.id && !ref.email) return null;
   return db.agent.findFirst({
     where: {
       workspaceId,
