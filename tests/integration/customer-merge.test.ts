@@ -620,6 +620,26 @@ describe("customers/redact erases the shopper's tickets", () => {
       f.agent.id,
     );
 
+    // An HTTP integration called for the tickets: its log holds the email in the rendered URL.
+    const integration = await db.integration.create({
+      data: { workspaceId: f.workspaceId, type: "http", name: "Loop Returns", http: { url: "https://example.com/" } },
+    });
+    for (const ticket of [gone, viaUs]) {
+      await db.integrationDelivery.create({
+        data: {
+          workspaceId: f.workspaceId,
+          integrationId: integration.id,
+          trigger: "ticket-created",
+          ticketId: ticket.id,
+          idempotencyKey: `key-${ticket.id}`,
+          requestMethod: "GET",
+          requestUrl: `https://example.com/returns?customer_email=${encodeURIComponent(f.email)}`,
+          status: "succeeded",
+        },
+      });
+    }
+    expect(await db.apiEvent.count({ where: { ticketId: gone.id } })).toBeGreaterThan(0);
+
     const report = await collectCustomerData({
       shopDomain: f.shop.domain,
       customer: { id: f.link.shopifyId.split("/").pop(), email: f.email },
@@ -657,6 +677,13 @@ describe("customers/redact erases the shopper's tickets", () => {
       }
       expect(await db.ticketAttachment.count({ where: { entry: { ticketId: ticket.id } } })).toBe(0);
     }
+    // The events feed and the delivery log keep nothing of the erased tickets (their subjects were in
+    // the feed's changes); the other store's ticket keeps its history.
+    expect(await db.apiEvent.count({ where: { ticketId: { in: [gone.id, viaEu.id] } } })).toBe(0);
+    expect(await db.integrationDelivery.findMany({ where: { integrationId: integration.id } })).toMatchObject([
+      { ticketId: viaUs.id },
+    ]);
+    expect(await db.apiEvent.count({ where: { ticketId: viaUs.id } })).toBeGreaterThan(0);
     expect(await db.helpdeskCustomer.count({ where: { id: f.survivor.id } })).toBe(0);
     expect(await db.customerMerge.count({ where: { workspaceId: f.workspaceId } })).toBe(0);
     expect(await db.ticketEntry.findMany({ where: { ticketId: { in: [viaUs.id, f.mergedTicket.id] } } })).toEqual(

@@ -142,6 +142,10 @@ export async function eraseCustomerTickets(request: TicketErasureRequest): Promi
       }
     }
     await tx.ticket.updateMany({ where: { id: { in: ids } }, data: { subject: ERASED_SUBJECT, customerId: null } });
+    // Copies elsewhere: the events feed (subjects and tags in its changes, this erasure's own
+    // included) and the integrations' delivery log (URLs rendered with the email, partners' answers).
+    await tx.apiEvent.deleteMany({ where: { ticketId: { in: ids } } });
+    await tx.integrationDelivery.deleteMany({ where: { ticketId: { in: ids } } });
     return ids.length;
   });
 }
