@@ -172,6 +172,46 @@ describe("a ticket event calls the integration", () => {
     await receiver.close();
   });
 
+  it("keeps an answer holding a NUL byte (raw or as \\u0000 in JSON): the call is logged as delivered, the byte left out", async () => {
+    const answers = ['{"returns":[{"id":1,"note":"bad\\u0000byte"}]}', "oops\u0000 not json"];
+    // Each ticket's call gets its own answer, the same on a retry.
+    const ticketsSeen: string[] = [];
+    const receiver = await startReceiver((request) => {
+      const ticket = String(JSON.parse(request.body).ticket);
+      if (!ticketsSeen.includes(ticket)) ticketsSeen.push(ticket);
+      return { status: 200, body: answers[ticketsSeen.indexOf(ticket)] };
+    });
+    const { workspaceId, customer } = await workspace();
+    const created = await integration(workspaceId, `${receiver.base}/hooks`, { "ticket-created": true });
+    for (const subject of ["First", "Second"]) {
+      await createTicket(workspaceId, {
+        channel: "email",
+        subject,
+        customerId: customer.id,
+        firstMessage: { body: "Hi" },
+      });
+    }
+    const deliveries = await eventually(async () => {
+      const rows = await deliveriesOf(created.id);
+      return rows.length === 2 && rows.every((row) => row.finishedAt || row.attempts > 0) ? rows : null;
+    });
+    expect(deliveries.map((row) => [row.status, row.responseStatus, row.error])).toEqual([
+      ["succeeded", 200, null],
+      ["succeeded", 200, null],
+    ]);
+    expect(deliveries.map((row) => row.responseExcerpt).sort()).toEqual([
+      "oops not json",
+      '{"returns":[{"id":1,"note":"bad\\u0000byte"}]}',
+    ]);
+    const stored = await db.integrationResponse.findUniqueOrThrow({
+      where: { integrationId_customerId: { integrationId: created.id, customerId: customer.id } },
+    });
+    expect(stored.body).toEqual({ returns: [{ id: 1, note: "badbyte" }] });
+    // Delivered once each: a failure to log the answer would have sent the call again.
+    expect(receiver.received).toHaveLength(2);
+    await receiver.close();
+  });
+
   it("retries a failing receiver with backoff under the same idempotency key, then succeeds", async () => {
     let calls = 0;
     const receiver = await startReceiver(() => ({ status: ++calls < 3 ? 503 : 200 }));

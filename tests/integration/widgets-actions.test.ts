@@ -261,6 +261,23 @@ describe("running a widget's custom action", () => {
     ]);
   });
 
+  it("records an answer whose JSON message holds a NUL byte (\\u0000), the byte left out", async () => {
+    answer = { status: 201, body: '{"url":"https://maple.loopreturns.example/p\\u0000q"}' };
+    const { ticket, widget, integration } = await ticketWithWidget();
+    const { buttons } = await buttonsOf(ticket.id, widget.id);
+    const result = await run(EU, ticket.id, {
+      widgetId: String(widget.id),
+      ref: buttons[0]!.ref,
+      values: JSON.stringify({ "body.1": "Note" }),
+    });
+    expect(result).toEqual({ status: 200, body: { ok: true, toast: "Add a note: done" } });
+    expect(await actionEvents(ticket.id)).toEqual([
+      expect.objectContaining({ ok: true, status: 201, detail: "https://maple.loopreturns.example/pq" }),
+    ]);
+    const delivery = await db.integrationDelivery.findFirstOrThrow({ where: { integrationId: integration.id } });
+    expect(delivery.responseExcerpt).toBe('{"url":"https://maple.loopreturns.example/p\\u0000q"}');
+  });
+
   it("refuses a form that is not one with 400", async () => {
     const { ticket, widget } = await ticketWithWidget();
     const bad = await run(EU, ticket.id, { widgetId: String(widget.id), ref: "0", values: "{not json" });

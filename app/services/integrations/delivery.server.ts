@@ -2,6 +2,7 @@ import { db } from "~/db.server";
 import { integrationTemplateValues, renderIntegrationText } from "~/domain/integration-template";
 import { queueIntegrationDelivery } from "~/jobs/integration-kinds.server";
 import { logger } from "~/lib/logger.server";
+import { toStorableJson, toStorableText } from "~/lib/storable-text";
 import type { Prisma } from "~/generated/prisma/client";
 import { decryptIntegrationHeaders } from "~/models/integration.server";
 import { loadIntegrationFacts } from "./facts.server";
@@ -128,7 +129,7 @@ export async function attemptIntegrationDelivery(
         status: "succeeded",
         attempts,
         responseStatus: result.status,
-        responseExcerpt: result.body.slice(0, RESPONSE_EXCERPT_CHARS),
+        responseExcerpt: responseExcerpt(result.body),
         error: null,
         durationMs: result.durationMs,
         finishedAt: new Date(),
@@ -150,7 +151,7 @@ export async function attemptIntegrationDelivery(
       status: finalAttempt ? "gave_up" : "failed",
       attempts,
       responseStatus: result.ok ? result.status : null,
-      responseExcerpt: result.ok ? result.body.slice(0, RESPONSE_EXCERPT_CHARS) : null,
+      responseExcerpt: result.ok ? responseExcerpt(result.body) : null,
       error,
       durationMs: result.durationMs,
       finishedAt: finalAttempt ? new Date() : null,
@@ -178,6 +179,12 @@ async function countFailure(workspaceId: string, integrationId: number): Promise
   await alertIntegrationPaused(workspaceId, integrationId);
 }
 
+/**
+ * The start of an answer for the log, as PostgreSQL can store it: a receiver's NUL byte (or a
+ * character cut in half) would otherwise fail the log's update and send the call again.
+ */
+export const responseExcerpt = (body: string) => toStorableText(body.slice(0, RESPONSE_EXCERPT_CHARS));
+
 /** Keeps a 2xx JSON answer about a customer: what the sidebar widgets render. */
 async function storeResponse(
   delivery: { workspaceId: string; integrationId: number; customerId: string | null },
@@ -190,7 +197,8 @@ async function storeResponse(
     return; // not JSON: nothing a widget could read
   }
   if (parsed === null || typeof parsed !== "object") return;
-  const json = parsed as Prisma.InputJsonValue;
+  // jsonb cannot hold "\u0000" or a lone surrogate from the receiver's JSON: they are left out.
+  const json = toStorableJson(parsed) as Prisma.InputJsonValue;
   await db.integrationResponse.upsert({
     where: { integrationId_customerId: { integrationId: delivery.integrationId, customerId: delivery.customerId! } },
     create: {

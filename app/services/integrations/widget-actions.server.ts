@@ -5,6 +5,8 @@ import { buildActionRequest } from "~/domain/widget-template";
 import { logger } from "~/lib/logger.server";
 import { getIntegration } from "~/models/integration.server";
 import { recordEvent } from "~/models/ticket.server";
+import { toStorableText } from "~/lib/storable-text";
+import { responseExcerpt } from "./delivery.server";
 import { sendOutboundRequest } from "./outbound.server";
 import { widgetForCustomer } from "./widgets.server";
 
@@ -24,8 +26,6 @@ export type WidgetActionResult =
   /** 502: the request went out (or was refused on the way) and did not succeed; it is on the ticket. */
   | { ok: false; status: 400 | 404 | 502; errors: Record<string, string> };
 
-const RESPONSE_EXCERPT_CHARS = 2_000;
-
 const FAILURE_KEYS = ["message", "error", "detail", "errors"];
 // Loop's deep link answers {"url": …}: the agent needs that link to send it on.
 const SUCCESS_KEYS = ["url", "link", "message", "result", "status"];
@@ -36,7 +36,7 @@ function partnerMessage(body: string, keys = FAILURE_KEYS): string | null {
     const json = JSON.parse(body) as Record<string, unknown>;
     for (const key of keys) {
       const value = json?.[key];
-      if (typeof value === "string" && value.trim()) return value.trim().slice(0, 300);
+      if (typeof value === "string" && value.trim()) return toStorableText(value.trim().slice(0, 300));
     }
   } catch {
     // Not JSON: the status says enough.
@@ -105,7 +105,7 @@ export async function runWidgetAction(
         requestUrl: built.request.url,
         requestBody: built.request.body ?? null,
         responseStatus: sent.ok ? sent.status : null,
-        responseExcerpt: sent.ok ? sent.body.slice(0, RESPONSE_EXCERPT_CHARS) : null,
+        responseExcerpt: sent.ok ? responseExcerpt(sent.body) : null,
         error: sent.ok ? null : sent.error,
         durationMs: sent.durationMs,
         finishedAt: new Date(),
