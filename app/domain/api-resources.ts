@@ -286,6 +286,7 @@ export const WidgetCreateSchema = z.object({
     .number("order must be a number")
     .int("order must be a whole number")
     .min(0, "order must be 0 or more")
+    .max(2_147_483_647, "order must be at most 2147483647")
     .default(0),
   deactivated_datetime: z.iso
     .datetime({ offset: true, message: "deactivated_datetime must be an ISO-8601 datetime" })
@@ -304,6 +305,7 @@ export const WidgetUpdateSchema = z.object({
     .number("order must be a number")
     .int("order must be a whole number")
     .min(0, "order must be 0 or more")
+    .max(2_147_483_647, "order must be at most 2147483647")
     .optional(),
   deactivated_datetime: z.iso
     .datetime({ offset: true, message: "deactivated_datetime must be an ISO-8601 datetime" })

@@ -258,6 +258,39 @@ describe("errors", () => {
     ]);
   });
 
+  it("text PostgreSQL cannot store (a NUL byte, a broken character) or an order past its range is a 400 on that field, nothing saved", async () => {
+    const before = await db.integration.count();
+    const beforeWidgets = await db.widget.count();
+    const cases: [string, string, string][] = [
+      ["/api/integrations", '{"name":"Loop\\u0000","type":"http","http":{"url":"https://api.example.com/"}}', "name"],
+      [
+        "/api/integrations",
+        '{"name":"Loop","type":"http","http":{"url":"https://api.example.com/?a=\\u0000"}}',
+        "http.url",
+      ],
+      [
+        "/api/integrations",
+        '{"name":"Loop","type":"http","http":{"url":"https://a.example/","headers":{"X-Key":"k\\ud800"}}}',
+        "http.headers.X-Key",
+      ],
+      [
+        "/api/integrations",
+        '{"name":"Loop","type":"http","http":{"url":"https://a.example/","form":{"a":{"b":"\\u0000"}}}}',
+        "http.form.a.b",
+      ],
+      ["/api/widgets", '{"type":"http","template":{"type":"card","title":"R\\u0000"}}', "template.title"],
+      ["/api/widgets", '{"type":"http","template":{"type":"card","meta":{"k\\u0000":1}}}', "template.meta"],
+      ["/api/widgets", '{"type":"http","template":{"type":"card"},"order":2147483648}', "order"],
+    ];
+    for (const [path, raw, field] of cases) {
+      const response = await api(keyA, path, { raw });
+      expect(response.status, raw).toBe(400);
+      expect(Object.keys(((await response.json()) as { error: { data: object } }).error.data), raw).toEqual([field]);
+    }
+    expect(await db.integration.count()).toBe(before);
+    expect(await db.widget.count()).toBe(beforeWidgets);
+  });
+
   it("a widget naming an integration that does not exist is a 400 on integration_id", async () => {
     const response = await api(keyA, "/api/widgets", {
       body: { type: "http", integration_id: 999_999, template: { type: "wrapper", widgets: [] } },

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import { parseBasicAuth, retryAfterSeconds } from "~/domain/api-auth";
 import { nestsDeeperThan } from "~/lib/json-nesting";
 import { readBodyWithLimit } from "~/lib/request-body.server";
+import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from "~/lib/storable-text";
 import { authenticateApiKey } from "~/models/api-key.server";
 
 // What every /api route shares: basic-auth with a workspace's key, the per-key limit, JSON bodies
@@ -68,7 +69,32 @@ export async function readJsonBody<Schema extends z.ZodType>(
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) throw apiError(400, "Validation error.", fieldErrors(parsed.error));
+  // Any text the body keeps (a name, a URL, a template's title or key) must be storable: a NUL
+  // byte or a broken character would otherwise fail the save with a 500.
+  const unstorable = unstorableTextPath(parsed.data);
+  if (unstorable !== null)
+    throw apiError(400, "Validation error.", { [unstorable || "_schema"]: [UNSTORABLE_TEXT_MESSAGE] });
   return parsed.data;
+}
+
+/** The dotted path of the first string (or object key: its object's path) PostgreSQL cannot store. */
+function unstorableTextPath(value: unknown, path = ""): string | null {
+  if (typeof value === "string") return isStorableText(value) ? null : path;
+  if (!value || typeof value !== "object") return null;
+  const at = (key: string | number) => (path ? `${path}.${key}` : String(key));
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = unstorableTextPath(item, at(index));
+      if (found !== null) return found;
+    }
+    return null;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (!isStorableText(key)) return path;
+    const found = unstorableTextPath(item, at(key));
+    if (found !== null) return found;
+  }
+  return null;
 }
 
 /** The request's query validated by `schema`, or throws the 400 to send. */
