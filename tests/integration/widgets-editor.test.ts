@@ -152,12 +152,21 @@ describe("the template editor", () => {
 
   it("refuses to save text that is not a template with 400, keeping the stored one", async () => {
     const { widget } = await widgetWithResponses();
-    for (const template of ['{"type": "card",', "[]", '{"widgets": []}', '{"type": "card", "widgets": "no"}']) {
+    const unstorable = ['{"type": "card", "title": "R\\u0000"}', '{"type": "card", "meta": {"\\ud800": 1}}'];
+    for (const template of [
+      '{"type": "card",',
+      "[]",
+      '{"widgets": []}',
+      '{"type": "card", "widgets": "no"}',
+      ...unstorable,
+    ]) {
       const answer = await post(widget.id, { intent: "save", template });
       expect(answer.status, template).toBe(400);
     }
     const missingType = await post(widget.id, { intent: "preview", template: '{"widgets": []}' });
     expect((missingType.body.preview as { problems: string[] }).problems[0]).toMatch(/type/);
+    const nul = await post(widget.id, { intent: "preview", template: unstorable[0]! });
+    expect((nul.body.preview as { problems: string[] }).problems[0]).toMatch(/cannot be saved/);
     expect((await db.widget.findUniqueOrThrow({ where: { id: widget.id } })).template).toEqual(loopWidgetTemplate());
     const bad = await post(widget.id, { intent: "delete", template: "{}" });
     expect(bad.status).toBe(400);

@@ -1,5 +1,6 @@
 import { formatShopDate, formatShopTime } from "~/components/formatting";
 import { db } from "~/db.server";
+import { isStorableJsonText, toStorableJson, UNSTORABLE_TEXT_MESSAGE } from "~/lib/storable-text";
 import { updateWidget } from "~/models/widget.server";
 import { WidgetTemplateSchema } from "~/domain/api-resources";
 import {
@@ -146,8 +147,11 @@ export function previewTemplate(text: string, response: unknown, timeZone: strin
           issue.path.length ? `At ${issue.path.join(".")}: ${issue.message}.` : `The template: ${issue.message}.`,
         )
       : [];
+  // A "\u0000" or lone "\ud800" escape reads as JSON but jsonb cannot keep it: say so, not a 500.
+  const storable = isStorableJsonText(text) || toStorableJson(parsed.json) === parsed.json;
+  if (!storable) refusals.unshift(`The template: ${UNSTORABLE_TEXT_MESSAGE}`);
   const tree = resolveWidget(parsed.root, response, resolveOptions(timeZone)).tree;
-  return { problems: [...refusals, ...parsed.problems], savable: Boolean(shape?.success), tree };
+  return { problems: [...refusals, ...parsed.problems], savable: Boolean(shape?.success) && storable, tree };
 }
 
 /** A widget as its editor shows it; null when it is not the workspace's. */
