@@ -15,6 +15,9 @@ describe("parseBasicAuth", () => {
     expect(parseBasicAuth(basic("no-colon"))).toBeNull();
     expect(parseBasicAuth(null)).toBeNull();
     expect(parseBasicAuth("Basic")).toBeNull();
+    // A NUL byte (PostgreSQL refuses it in a query) is no user name: 401, not a 500.
+    expect(parseBasicAuth(basic("maple\u0000.myshopify.com:shpdsk_a"))).toBeNull();
+    expect(parseBasicAuth(basic("maple.myshopify.com:shpdsk_\u0000"))).toBeNull();
   });
 });
 

@@ -16,6 +16,8 @@ export function parseBasicAuth(header: string | null): { username: string; passw
   const decoded = Buffer.from(match[1]!, "base64").toString("utf8");
   const colon = decoded.indexOf(":");
   if (colon < 0) return null;
+  // A NUL byte cannot be in a user name or key, and PostgreSQL would refuse it in the lookup.
+  if (decoded.includes("\u0000")) return null;
   return { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
