@@ -41,17 +41,25 @@ import { authenticate } from "~/shopify.server";
 // health, each one's delivery log with Replay, Resume for a paused one, its signing secret, and the
 // private-network switch (decision 025). Header values never reach the page: only their names.
 
+// Past PostgreSQL's integer range an id is no integration's (and Prisma would refuse it).
+const MAX_ID = 2_147_483_647;
+const IntegrationIdSchema = z.coerce
+  .number()
+  .int()
+  .positive("Choose an integration.")
+  .max(MAX_ID, "Choose an integration.");
+
 const QuerySchema = z.object({
-  integration: z.coerce.number().int().positive().optional().catch(undefined),
+  integration: z.coerce.number().int().positive().max(MAX_ID).optional().catch(undefined),
   delivery: z.string().uuid().optional().catch(undefined),
 });
 
 const IntegrationsFormSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("replay"), deliveryId: z.string().uuid("Choose a call to replay.") }),
-  z.object({ intent: z.literal("resume"), integrationId: z.coerce.number().int().positive("Choose an integration.") }),
+  z.object({ intent: z.literal("resume"), integrationId: IntegrationIdSchema }),
   z.object({
     intent: z.literal("signing-secret"),
-    integrationId: z.coerce.number().int().positive("Choose an integration."),
+    integrationId: IntegrationIdSchema,
   }),
   z.object({ intent: z.literal("private-network"), enabled: z.enum(["true", "false"]) }),
 ]);

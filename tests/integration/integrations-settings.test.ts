@@ -151,5 +151,9 @@ describe("Settings → Integrations", () => {
     expect((await post({ intent: "resume", integrationId: "999999" })).status).toBe(404);
     expect((await post({ intent: "private-network", enabled: "maybe" })).status).toBe(400);
     expect((await load("?integration=abc&delivery=zzz")).delivery).toBeNull();
+    // Ids past the database's integer range are refused, not a crash.
+    expect((await post({ intent: "resume", integrationId: "99999999999" })).status).toBe(400);
+    expect((await post({ intent: "signing-secret", integrationId: "99999999999" })).status).toBe(400);
+    expect((await load("?integration=99999999999")).selected?.id).not.toBe(99999999999);
   });
 });
