@@ -274,6 +274,7 @@ const integrationId = z
   .number("integration_id must be a number")
   .int("integration_id must be a whole number")
   .positive("integration_id must be positive")
+  .max(2_147_483_647, "integration_id must be at most 2147483647")
   .nullable();
 
 export const WidgetCreateSchema = z.object({

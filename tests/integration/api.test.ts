@@ -291,6 +291,17 @@ describe("errors", () => {
     expect(await db.widget.count()).toBe(beforeWidgets);
   });
 
+  it("an integration_id past the database's integer range is a 400 on integration_id, not a 500", async () => {
+    const listed = await api(keyA, "/api/widgets?integration_id=99999999999");
+    expect(listed.status).toBe(400);
+    expect(await listed.json()).toMatchObject({ error: { data: { integration_id: [expect.any(String)] } } });
+    const created = await api(keyA, "/api/widgets", {
+      body: { type: "http", integration_id: 99_999_999_999, template: { type: "wrapper", widgets: [] } },
+    });
+    expect(created.status).toBe(400);
+    expect(await created.json()).toMatchObject({ error: { data: { integration_id: [expect.any(String)] } } });
+  });
+
   it("a widget naming an integration that does not exist is a 400 on integration_id", async () => {
     const response = await api(keyA, "/api/widgets", {
       body: { type: "http", integration_id: 999_999, template: { type: "wrapper", widgets: [] } },

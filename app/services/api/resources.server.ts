@@ -77,7 +77,12 @@ export async function integrationResource(request: Request, idParam: string | un
 // ---- Widgets -----------------------------------------------------------------------------------------
 
 const WidgetListQuerySchema = ListQuerySchema.extend({
-  integration_id: z.coerce.number("integration_id must be a number").int().positive().optional(),
+  integration_id: z.coerce
+    .number("integration_id must be a number")
+    .int()
+    .positive()
+    .max(2_147_483_647, "integration_id must be at most 2147483647")
+    .optional(),
 });
 
 /** A widget may only name one of the caller's integrations: another's is refused like a missing one. */
