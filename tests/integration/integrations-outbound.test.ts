@@ -117,6 +117,24 @@ describe("sendOutboundRequest", () => {
     expect(last.headers.host).toBe(new URL(base).host);
   });
 
+  it("sends a header value holding a customer's emoji or control character instead of failing the call", async () => {
+    // A customer's name rendered into a header ("X-Customer: {{ticket.customer.name}}") must not
+    // make every call for them fail on our side (and trip the circuit for everyone).
+    const workspaceId = await workspace(true);
+    const result = await sendOutboundRequest({
+      workspaceId,
+      method: "GET",
+      url: `${base}/hook`,
+      headers: { "x-customer": "Zoë 😀", "x-note": "a\u0000b\u007fc", "x-plain": "Zoë" },
+    });
+    expect(result).toMatchObject({ ok: true, status: 201 });
+    const last = received.at(-1)!;
+    // Non-Latin-1 text goes as its UTF-8 bytes; control characters become spaces; Latin-1 stays as it was.
+    expect(Buffer.from(last.headers["x-customer"] as string, "latin1").toString("utf8")).toBe("Zoë 😀");
+    expect(last.headers["x-note"]).toBe("a b c");
+    expect(last.headers["x-plain"]).toBe("Zoë");
+  });
+
   it("connects to the checked address, whatever a second DNS answer would say", async () => {
     const workspaceId = await workspace(true);
     const port = new URL(base).port;

@@ -173,11 +173,29 @@ function describeNetworkError(error: unknown): string {
   }
 }
 
+// What Node lets a header value hold (Latin-1 without control characters, tab allowed).
+const HEADER_VALUE_UNSENDABLE = /[^\t\x20-\x7e\x80-\xff]/;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\x00-\x08\x0a-\x1f\x7f]/g;
+
+/**
+ * A header value as HTTP can carry it. Values come from customer data ({{ticket.customer.name}}):
+ * an emoji or a control character must not fail every call for that customer on our side (and
+ * open the circuit for all): control characters become spaces, and text beyond Latin-1 is sent as
+ * its UTF-8 bytes. Values HTTP already carries go unchanged.
+ */
+export function sendableHeaderValue(value: string): string {
+  if (!HEADER_VALUE_UNSENDABLE.test(value)) return value;
+  const cleaned = value.replace(CONTROL, " ");
+  return HEADER_VALUE_UNSENDABLE.test(cleaned) ? Buffer.from(cleaned, "utf8").toString("latin1") : cleaned;
+}
+
 function send(target: CheckedTarget, request: OutboundRequest, signal: AbortSignal) {
   const { url } = target;
   const client = url.protocol === "https:" ? https : http;
   const body = request.body === undefined ? undefined : Buffer.from(request.body, "utf8");
-  const headers: Record<string, string> = { "user-agent": "Shopdesk-Integrations/1.0", ...request.headers };
+  const headers: Record<string, string> = { "user-agent": "Shopdesk-Integrations/1.0" };
+  for (const [name, value] of Object.entries(request.headers)) headers[name] = sendableHeaderValue(value);
   if (body) headers["content-length"] = String(body.length);
   return new Promise<{ status: number; body: string; truncated: boolean; contentType: string | null }>(
     (resolve, reject) => {
