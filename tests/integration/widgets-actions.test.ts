@@ -67,7 +67,7 @@ async function workspaceOf(domain: string) {
 
 let customerIndex = 0;
 /** A ticket for a new customer of the workspace, with the Loop widget's stored response. */
-async function ticketWithWidget(domain = EU, options: { allowPrivate?: boolean } = {}) {
+async function ticketWithWidget(domain = EU, options: { allowPrivate?: boolean; integrationUrl?: string } = {}) {
   const workspaceId = await workspaceOf(domain);
   await db.workspace.update({
     where: { id: workspaceId },
@@ -90,6 +90,7 @@ async function ticketWithWidget(domain = EU, options: { allowPrivate?: boolean }
     response: loopReturnsResponse(),
     template: loopWidgetTemplate(`${partnerUrl}/returns/{{id}}/note`),
     partnerKey: "loop-partner-key-SECRET-42",
+    integrationUrl: options.integrationUrl ?? `${partnerUrl}/api/v2/returns?customer_email={{ticket.customer.email}}`,
   });
   return { workspaceId, ticket, widget, integration };
 }
@@ -175,6 +176,23 @@ describe("running a widget's custom action", () => {
     const delivery = await db.integrationDelivery.findFirstOrThrow({ where: { integrationId: integration.id } });
     expect(delivery).toMatchObject({ trigger: "custom-action", status: "succeeded", responseStatus: 201 });
     expect(JSON.stringify(delivery)).not.toContain("loop-partner-key-SECRET-42");
+  });
+
+  it("adds the integration's headers only when the action calls the integration's own host", async () => {
+    const { ticket, widget } = await ticketWithWidget(EU, {
+      integrationUrl: "https://api.loopreturns.example/api/v2/returns?customer_email={{ticket.customer.email}}",
+    });
+    const { buttons } = await buttonsOf(ticket.id, widget.id);
+    const result = await run(EU, ticket.id, {
+      widgetId: String(widget.id),
+      ref: buttons[0]!.ref,
+      values: JSON.stringify({ "body.1": "Note" }),
+    });
+    expect(result.status).toBe(200);
+    expect(received).toHaveLength(1);
+    // The action's own fixed header goes; the partner's key stays with the partner's host.
+    expect(received[0]!.headers["x-action-token"]).toBe("fixed-action-secret");
+    expect(received[0]!.headers["x-authorization"]).toBeUndefined();
   });
 
   it("keeps the template's fixed values whatever the browser sends, and takes no URL or header from it", async () => {

@@ -136,6 +136,8 @@ export async function setUpLoopWidget(
     context?: "ticket" | "customer";
     partnerKey?: string;
     name?: string;
+    /** The integration's URL (its host is where its headers may go); Loop's by default. */
+    integrationUrl?: string;
   } = {},
 ) {
   const { db } = await import("~/db.server");
@@ -148,7 +150,9 @@ export async function setUpLoopWidget(
       name: options.name ?? "Loop Returns",
       type: "http",
       http: {
-        url: "https://api.loopreturns.example/api/v2/returns?customer_email={{ticket.customer.email}}",
+        url:
+          options.integrationUrl ??
+          "https://api.loopreturns.example/api/v2/returns?customer_email={{ticket.customer.email}}",
         headers: { "X-Authorization": options.partnerKey ?? "loop-partner-key-0001" },
       },
     }),

@@ -44,6 +44,15 @@ function partnerMessage(body: string, keys = FAILURE_KEYS): string | null {
   return null;
 }
 
+/** host[:port] of a URL, "" when it is not one (a host with a {{ variable }} matches no action's). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "";
+  }
+}
+
 export async function runWidgetAction(
   workspace: { id: string; timeZone: string | null },
   ticketId: string,
@@ -66,8 +75,12 @@ export async function runWidgetAction(
   if (!built.ok) return { ok: false, status: 400, errors: built.errors };
   const integration = await getIntegration(workspace.id, widget.integrationId);
   if (!integration) return notFound("This widget's integration no longer exists.");
-  // The integration's headers (the partner's key) first; the action's own headers may add to them.
-  const headers = { ...integration.headers, ...built.request.headers };
+  // The integration's headers (the partner's key) first, and only to the integration's own host:
+  // an action URL that a response field fills in ("{{url}}") or that names another service must
+  // not carry the key there. The action's own headers may add to them.
+  const actionHost = hostOf(built.request.url);
+  const ownHost = actionHost !== "" && actionHost === hostOf(integration.http?.url ?? "");
+  const headers = { ...(ownHost ? integration.headers : {}), ...built.request.headers };
   const sent = await sendOutboundRequest({
     workspaceId: workspace.id,
     method: built.request.method,
