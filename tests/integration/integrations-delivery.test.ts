@@ -212,6 +212,22 @@ describe("a ticket event calls the integration", () => {
     await receiver.close();
   });
 
+  it("logs an answer nested absurdly deep as delivered, once, without keeping it for widgets", async () => {
+    const deep = `{"returns":${"[".repeat(100_000)}${"]".repeat(100_000)}}`;
+    const receiver = await startReceiver(() => ({ status: 200, body: deep }));
+    const { workspaceId, customer } = await workspace();
+    const created = await integration(workspaceId, `${receiver.base}/hooks`, { "ticket-created": true });
+    await createTicket(workspaceId, { channel: "email", customerId: customer.id, firstMessage: { body: "Hi" } });
+    const [delivery] = await eventually(async () => {
+      const rows = await deliveriesOf(created.id);
+      return rows[0]?.finishedAt ? rows : null;
+    });
+    expect(delivery).toMatchObject({ status: "succeeded", responseStatus: 200, attempts: 1 });
+    expect(await db.integrationResponse.count({ where: { integrationId: created.id } })).toBe(0);
+    expect(receiver.received).toHaveLength(1);
+    await receiver.close();
+  });
+
   it("retries a failing receiver with backoff under the same idempotency key, then succeeds", async () => {
     let calls = 0;
     const receiver = await startReceiver(() => ({ status: ++calls < 3 ? 503 : 200 }));

@@ -1,6 +1,7 @@
 import { db } from "~/db.server";
 import { integrationTemplateValues, renderIntegrationText } from "~/domain/integration-template";
 import { queueIntegrationDelivery } from "~/jobs/integration-kinds.server";
+import { nestsDeeperThan } from "~/lib/json-nesting";
 import { logger } from "~/lib/logger.server";
 import { toStorableJson, toStorableText } from "~/lib/storable-text";
 import type { Prisma } from "~/generated/prisma/client";
@@ -185,11 +186,17 @@ async function countFailure(workspaceId: string, integrationId: number): Promise
  */
 export const responseExcerpt = (body: string) => toStorableText(body.slice(0, RESPONSE_EXCERPT_CHARS));
 
+/** Deeper than any partner's real answer (Loop's returns nest about 6 levels). */
+const MAX_STORED_RESPONSE_DEPTH = 64;
+
 /** Keeps a 2xx JSON answer about a customer: what the sidebar widgets render. */
 async function storeResponse(
   delivery: { workspaceId: string; integrationId: number; customerId: string | null },
   body: string,
 ) {
+  // Absurd nesting would overflow the stack of what walks the value (Prisma, jsonb, the widgets),
+  // failing the log's update and sending the call again: such an answer is logged, not kept.
+  if (nestsDeeperThan(body, MAX_STORED_RESPONSE_DEPTH)) return;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
