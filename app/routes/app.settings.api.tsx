@@ -16,6 +16,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { z } from "zod";
+import { storableString } from "~/lib/storable-text";
 import { formatShopTime } from "~/components/formatting";
 import { readForm } from "~/lib/form-data.server";
 import { createApiKey, listApiKeys, revokeApiKey } from "~/models/api-key.server";
@@ -28,8 +29,7 @@ import { authenticate } from "~/shopify.server";
 const ApiKeyFormSchema = z.discriminatedUnion("intent", [
   z.object({
     intent: z.literal("create"),
-    name: z
-      .string()
+    name: storableString()
       .trim()
       .min(1, "Give the key a name (what uses it).")
       .max(100, "Keep the name under 100 characters."),

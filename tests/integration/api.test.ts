@@ -128,6 +128,9 @@ describe("Settings → API keys", () => {
     const answer = await settingsAction(A, { intent: "create", name: "  " });
     expect(answer.status).toBe(400);
     expect(answer.body).toMatchObject({ ok: false, errors: { name: [expect.stringContaining("name")] } });
+    const nul = await settingsAction(A, { intent: "create", name: "Loop\u0000" });
+    expect(nul.status).toBe(400);
+    expect(nul.body).toMatchObject({ ok: false, errors: { name: [expect.stringContaining("cannot be saved")] } });
   });
 });
 
