@@ -24,6 +24,11 @@ describe("blockedAddressReason", () => {
     ["64:ff9b::10.0.0.1", "private"],
     ["2002:7f00:1::", "loopback"],
     ["[::1]", "loopback"],
+    // IPv4-translated (::ffff:0:a.b.c.d) and local-use NAT64 (64:ff9b:1::/48, a network's own gateway).
+    ["::ffff:0:7f00:1", "loopback"],
+    ["::ffff:0:169.254.169.254", "link-local"],
+    ["64:ff9b:1::a9fe:a9fe", "private"],
+    ["64:ff9b:1:ffff::1", "private"],
   ])("refuses %s as %s", (address, word) => {
     expect(blockedAddressReason(address)).toContain(word);
   });

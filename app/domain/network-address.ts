@@ -82,6 +82,8 @@ const IPV4_BLOCKED: readonly Range[] = [
 const IPV6_BLOCKED: readonly Range[] = [
   v6("::", 128, UNSPECIFIED),
   v6("::1", 128, LOOPBACK),
+  // Local-use NAT64 (RFC 8215): a gateway of the network itself, translating to any IPv4 behind it.
+  v6("64:ff9b:1::", 48, PRIVATE),
   v6("fc00::", 7, PRIVATE),
   v6("fe80::", 10, LINK_LOCAL),
   v6("fec0::", 10, PRIVATE),
@@ -95,10 +97,13 @@ function ipv4Reason(value: bigint): string | null {
   return IPV4_BLOCKED.find((range) => inRange(value, range, 32))?.reason ?? null;
 }
 
-/** IPv6 forms that carry an IPv4 address: mapped (::ffff:a.b.c.d), compatible (::a.b.c.d), NAT64, 6to4. */
+/**
+ * IPv6 forms that carry an IPv4 address: mapped (::ffff:a.b.c.d), translated (::ffff:0:a.b.c.d),
+ * compatible (::a.b.c.d), NAT64, 6to4.
+ */
 function embeddedIPv4(value: bigint): bigint | null {
   const high96 = value >> 32n;
-  if (high96 === 0xffffn || high96 === 0n) return value & 0xffffffffn;
+  if (high96 === 0xffffn || high96 === 0xffff0000n || high96 === 0n) return value & 0xffffffffn;
   if (value >> 32n === parseIPv6("64:ff9b::")! >> 32n) return value & 0xffffffffn;
   if (value >> 112n === 0x2002n) return (value >> 80n) & 0xffffffffn;
   return null;
