@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { apiDatetime, ListQuerySchema } from "./api-resources";
+import { apiDatetime, BigIdListQuerySchema } from "./api-resources";
 import { ticketUri } from "./api-tickets";
 
 // The REST API's events feed: what happened in the workspace (the rows database triggers write
@@ -52,7 +52,7 @@ export function eventObject(row: ApiEventRow) {
 
 const EVENT_TYPE = /^[a-z][a-z0-9-]{0,63}$/;
 
-export const EventListQuerySchema = ListQuerySchema.extend({
+export const EventListQuerySchema = BigIdListQuerySchema.extend({
   types: z
     .string("types must be a comma-separated list of event types")
     .optional()

@@ -19,16 +19,25 @@ export function decodeCursor(cursor: string): number | null {
   return match ? Number(match[1]) : null;
 }
 
-export const ListQuerySchema = z.object({
-  cursor: z
+/** A cursor's id above this is one the API never gave out (integer ids: and Prisma would refuse it). */
+const MAX_INT_ID = 2_147_483_647;
+
+const cursorFor = (maxId: number) =>
+  z
     .string()
     .optional()
     .transform((value, context) => {
       if (value === undefined || value === "") return null;
       const id = decodeCursor(value);
-      if (id === null) context.addIssue({ code: "custom", message: "This cursor is not one the API gave out." });
+      if (id === null || id > maxId) {
+        context.addIssue({ code: "custom", message: "This cursor is not one the API gave out." });
+      }
       return id;
-    }),
+    });
+
+/** A list over integer ids (integrations, widgets, tickets by number). */
+export const ListQuerySchema = z.object({
+  cursor: cursorFor(MAX_INT_ID),
   limit: z.coerce
     .number("limit must be a whole number")
     .int("limit must be a whole number")
@@ -43,6 +52,9 @@ export const ListQuerySchema = z.object({
     .default("created_datetime:desc"),
 });
 export type ListQuery = z.infer<typeof ListQuerySchema>;
+
+/** A list over bigint ids (events, messages by sequence): any cursor id the API can give out. */
+export const BigIdListQuerySchema = ListQuerySchema.extend({ cursor: cursorFor(Number.MAX_SAFE_INTEGER) });
 
 /** The list envelope: a page of objects and the cursor of the next page (null on the last). */
 export function listEnvelope<T>(uri: string, items: T[], nextId: number | null) {

@@ -223,6 +223,13 @@ describe("lists", () => {
     expect(limit.status).toBe(400);
     expect(await limit.json()).toMatchObject({ error: { data: { limit: [expect.any(String)] } } });
     expect((await api(keyA, "/api/widgets?cursor=bogus")).status).toBe(400);
+    // A forged cursor past the database's integer range is refused like any cursor we never gave out.
+    const forged = Buffer.from("id:9999999999").toString("base64url");
+    for (const path of ["/api/integrations", "/api/widgets", "/api/tickets"]) {
+      const response = await api(keyA, `${path}?cursor=${forged}`);
+      expect(response.status, path).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { data: { cursor: [expect.any(String)] } } });
+    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listEnvelope, ListQuerySchema } from "~/domain/api-resources";
+import { BigIdListQuerySchema, listEnvelope, ListQuerySchema } from "~/domain/api-resources";
 import {
   MessageCreateSchema,
   messageObject,
@@ -120,7 +120,7 @@ export async function ticketMessagesCollection(request: Request, idParam: string
   if (!ticket) return apiError(404, "Ticket not found.");
   if (request.method === "POST") return addApiMessage(request, api.workspaceId, ticket);
   if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed("GET, POST");
-  const page = await listApiMessages(api.workspaceId, ticket.id, parseQuery(request, ListQuerySchema));
+  const page = await listApiMessages(api.workspaceId, ticket.id, parseQuery(request, BigIdListQuerySchema));
   return Response.json(
     listEnvelope(
       listUri(request),
