@@ -97,7 +97,10 @@ describe("Settings → Integrations", () => {
     await createTicket(workspaceId, { channel: "chat", firstMessage: { body: "Hi" } });
     const refused = await eventually(async () => {
       const loaded = await load();
-      return loaded.deliveries.length === 2 && loaded.deliveries.every((row) => row.status === "refused")
+      // The page reads the integrations' health and the log one after the other: wait for both.
+      return loaded.deliveries.length === 2 &&
+        loaded.deliveries.every((row) => row.status === "refused") &&
+        loaded.integrations[0]?.health !== "unused"
         ? loaded
         : null;
     });
