@@ -152,6 +152,8 @@ describe("the template editor", () => {
 
   it("refuses to save text that is not a template with 400, keeping the stored one", async () => {
     const { widget } = await widgetWithResponses();
+    // Compact, to fit the form: thousands of levels, which recursive checks cannot walk.
+    const deep = `${'{"type":"card","widgets":['.repeat(3000)}${"]}".repeat(3000)}`;
     const unstorable = ['{"type": "card", "title": "R\\u0000"}', '{"type": "card", "meta": {"\\ud800": 1}}'];
     for (const template of [
       '{"type": "card",',
@@ -165,6 +167,10 @@ describe("the template editor", () => {
     }
     const missingType = await post(widget.id, { intent: "preview", template: '{"widgets": []}' });
     expect((missingType.body.preview as { problems: string[] }).problems[0]).toMatch(/type/);
+    const tooDeep = await post(widget.id, { intent: "preview", template: deep });
+    expect(tooDeep.status).toBe(200);
+    expect((tooDeep.body.preview as { problems: string[] }).problems[0]).toMatch(/deeper/);
+    expect((await post(widget.id, { intent: "save", template: deep })).status).toBe(400);
     const nul = await post(widget.id, { intent: "preview", template: unstorable[0]! });
     expect((nul.body.preview as { problems: string[] }).problems[0]).toMatch(/cannot be saved/);
     expect((await db.widget.findUniqueOrThrow({ where: { id: widget.id } })).template).toEqual(loopWidgetTemplate());

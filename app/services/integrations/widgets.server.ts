@@ -1,8 +1,9 @@
 import { formatShopDate, formatShopTime } from "~/components/formatting";
 import { db } from "~/db.server";
+import { nestsDeeperThan } from "~/lib/json-nesting";
 import { isStorableJsonText, toStorableJson, UNSTORABLE_TEXT_MESSAGE } from "~/lib/storable-text";
 import { updateWidget } from "~/models/widget.server";
-import { WidgetTemplateSchema } from "~/domain/api-resources";
+import { TEMPLATE_MAX_DEPTH, WidgetTemplateSchema } from "~/domain/api-resources";
 import {
   parseTemplateText,
   parseWidgetTemplate,
@@ -138,7 +139,15 @@ export interface TemplatePreview {
 }
 
 /** The editor's verdict on a typed template and its rendering over a response. */
+/** JSON nesting past any real template (16 widget levels take ~34): refused before it is walked. */
+const MAX_TEMPLATE_JSON_DEPTH = 64;
+
 export function previewTemplate(text: string, response: unknown, timeZone: string | null | undefined): TemplatePreview {
+  // The checks below are recursive: thousands of levels would overflow the stack (a 500).
+  if (nestsDeeperThan(text, MAX_TEMPLATE_JSON_DEPTH)) {
+    const problem = `The template nests deeper than ${TEMPLATE_MAX_DEPTH} widgets: flatten it.`;
+    return { problems: [problem], savable: false, tree: null };
+  }
   const parsed = parseTemplateText(text);
   const shape = parsed.root ? WidgetTemplateSchema.safeParse(parsed.json) : null;
   const refusals =
