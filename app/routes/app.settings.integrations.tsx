@@ -33,7 +33,12 @@ import {
 } from "~/models/integration-log.server";
 import { requireInstalledShop } from "~/models/shop.server";
 import { pausedBannerText, pausedIntegrations } from "~/services/integrations/alerts.server";
-import { replayIntegrationDelivery, resumeIntegration } from "~/services/integrations/delivery.server";
+import {
+  CUSTOM_ACTION_TRIGGER,
+  NOT_REPLAYABLE,
+  replayIntegrationDelivery,
+  resumeIntegration,
+} from "~/services/integrations/delivery.server";
 import { integrationSigningSecret } from "~/services/integrations/signature.server";
 import { authenticate } from "~/shopify.server";
 
@@ -100,6 +105,8 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     delivery: delivery && {
       ...delivery,
       trigger: triggerWords(delivery.trigger),
+      // A widget action runs again from its ticket, not from here.
+      replayable: delivery.trigger !== CUSTOM_ACTION_TRIGGER,
       statusWords: deliveryStatusWords(delivery.status),
       createdAt: at(delivery.createdAt),
       finishedAt: at(delivery.finishedAt),
@@ -121,6 +128,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     case "replay": {
       const id = await replayIntegrationDelivery(shop.workspaceId, form.data.deliveryId);
       if (!id) return notFound("This call is not in your delivery log.");
+      if (id === NOT_REPLAYABLE) {
+        const message = "A widget action is run again from its ticket, where the agent fills in its values.";
+        return data({ ok: false as const, errors: { form: [message] } }, { status: 400 });
+      }
       return { ok: true as const, toast: "Call sent again" };
     }
     case "resume": {
@@ -388,7 +399,7 @@ export default function IntegrationsSettings() {
         onClose={() => open({ delivery: null })}
         title={delivery ? `${delivery.statusWords}: ${delivery.trigger}` : "Call"}
         primaryAction={
-          delivery
+          delivery?.replayable
             ? {
                 content: "Replay",
                 loading: act.state !== "idle",
@@ -436,7 +447,9 @@ export default function IntegrationsSettings() {
                 monospaced
               />
               <Text as="p" tone="subdued">
-                Replay sends this request again as a new call with a new idempotency key.
+                {delivery.replayable
+                  ? "Replay sends this request again as a new call with a new idempotency key."
+                  : "A widget action runs again from its ticket's sidebar, where its values are filled in."}
               </Text>
             </BlockStack>
           </Modal.Section>

@@ -296,6 +296,28 @@ describe("running a widget's custom action", () => {
     expect(delivery.responseExcerpt).toBe('{"url":"https://maple.loopreturns.example/p\\u0000q"}');
   });
 
+  it("is not replayed from the delivery log: Replay would send it as a trigger call, signed and without its own headers", async () => {
+    const { ticket, widget, integration } = await ticketWithWidget();
+    const { buttons } = await buttonsOf(ticket.id, widget.id);
+    const ran = await run(EU, ticket.id, {
+      widgetId: String(widget.id),
+      ref: buttons[0]!.ref,
+      values: JSON.stringify({ "body.1": "Note" }),
+    });
+    expect(ran.status).toBe(200);
+    const delivery = await db.integrationDelivery.findFirstOrThrow({ where: { integrationId: integration.id } });
+    const settings = await import("~/routes/app.settings.integrations");
+    const request = stack.adminRequest(EU, "/app/settings/integrations", {
+      method: "POST",
+      body: new URLSearchParams({ intent: "replay", deliveryId: delivery.id }),
+    });
+    const replay = unwrap(await settings.action({ request, params: {}, context: {} }));
+    expect(replay.status).toBe(400);
+    expect(JSON.stringify(replay.body)).toContain("from its ticket");
+    expect(await db.integrationDelivery.count({ where: { integrationId: integration.id } })).toBe(1);
+    expect(received).toHaveLength(1);
+  });
+
   it("refuses a form that is not one with 400", async () => {
     const { ticket, widget } = await ticketWithWidget();
     const bad = await run(EU, ticket.id, { widgetId: String(widget.id), ref: "0", values: "{not json" });

@@ -218,14 +218,25 @@ async function storeResponse(
   });
 }
 
+/** The delivery log's trigger for a widget action run by an agent (widget-actions.server.ts). */
+export const CUSTOM_ACTION_TRIGGER = "custom-action";
+export const NOT_REPLAYABLE = "not-replayable" as const;
+
 /**
  * "Replay" in the delivery log: the same request (method, URL, body as logged) sent again as a new
  * delivery with a new idempotency key — a replay is a deliberate second call, which a receiver
  * that already handled the original must not drop as a duplicate. Null when not the workspace's.
  */
-export async function replayIntegrationDelivery(workspaceId: string, deliveryId: string): Promise<string | null> {
+export async function replayIntegrationDelivery(
+  workspaceId: string,
+  deliveryId: string,
+): Promise<string | null | typeof NOT_REPLAYABLE> {
   const original = await db.integrationDelivery.findFirst({ where: { id: deliveryId, workspaceId } });
   if (!original) return null;
+  // A widget action is not a trigger call: replayed here it would go with the integration's
+  // headers and signature (to the action's host), without the action's own headers, and its answer
+  // would replace the customer's stored response the widgets show. It runs again from its ticket.
+  if (original.trigger === CUSTOM_ACTION_TRIGGER) return NOT_REPLAYABLE;
   const id = crypto.randomUUID();
   await db.integrationDelivery.create({
     data: {

@@ -6,7 +6,7 @@ import { logger } from "~/lib/logger.server";
 import { getIntegration } from "~/models/integration.server";
 import { recordEvent } from "~/models/ticket.server";
 import { toStorableText } from "~/lib/storable-text";
-import { responseExcerpt } from "./delivery.server";
+import { CUSTOM_ACTION_TRIGGER, responseExcerpt } from "./delivery.server";
 import { sendOutboundRequest } from "./outbound.server";
 import { widgetForCustomer } from "./widgets.server";
 
@@ -108,7 +108,7 @@ export async function runWidgetAction(
       data: {
         workspaceId: workspace.id,
         integrationId: integration.id,
-        trigger: "custom-action",
+        trigger: CUSTOM_ACTION_TRIGGER,
         ticketId: ticket.id,
         customerId: ticket.customerId,
         idempotencyKey: randomUUID(),
