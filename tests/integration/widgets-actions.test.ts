@@ -318,6 +318,21 @@ describe("running a widget's custom action", () => {
     expect(received).toHaveLength(1);
   });
 
+  it("sends nothing while the widget's integration is turned off", async () => {
+    const { ticket, widget, integration } = await ticketWithWidget();
+    const { buttons } = await buttonsOf(ticket.id, widget.id);
+    await db.integration.update({ where: { id: integration.id }, data: { deactivatedAt: new Date() } });
+    const result = await run(EU, ticket.id, {
+      widgetId: String(widget.id),
+      ref: buttons[0]!.ref,
+      values: JSON.stringify({ "body.1": "Note" }),
+    });
+    expect(result.status).toBe(404);
+    expect(JSON.stringify(result.body)).toContain("turned off");
+    expect(received).toEqual([]);
+    expect(await db.integrationDelivery.count({ where: { integrationId: integration.id } })).toBe(0);
+  });
+
   it("refuses a form that is not one with 400", async () => {
     const { ticket, widget } = await ticketWithWidget();
     const bad = await run(EU, ticket.id, { widgetId: String(widget.id), ref: "0", values: "{not json" });

@@ -75,6 +75,8 @@ export async function runWidgetAction(
   if (!built.ok) return { ok: false, status: 400, errors: built.errors };
   const integration = await getIntegration(workspace.id, widget.integrationId);
   if (!integration) return notFound("This widget's integration no longer exists.");
+  // Turned off means no calls, as for its trigger deliveries.
+  if (integration.deactivatedAt) return notFound("This widget's integration is turned off, so its actions do not run.");
   // The integration's headers (the partner's key) first, and only to the integration's own host:
   // an action URL that a response field fills in ("{{url}}") or that names another service must
   // not carry the key there. The action's own headers may add to them.
