@@ -106,6 +106,11 @@ describe("the ticket sidebar", () => {
       data: { body: loopReturnsResponse() },
     });
     expect((await loadTicket(ticket.id)).widgets.map((shown) => shown.id)).toContain(widget.id);
+    // Its integration turned off: the card goes with it (its data is no longer kept up to date).
+    await db.integration.update({ where: { id: widget.integrationId! }, data: { deactivatedAt: new Date() } });
+    expect((await loadTicket(ticket.id)).widgets.map((shown) => shown.id)).not.toContain(widget.id);
+    await db.integration.update({ where: { id: widget.integrationId! }, data: { deactivatedAt: null } });
+    expect((await loadTicket(ticket.id)).widgets.map((shown) => shown.id)).toContain(widget.id);
     await db.widget.update({ where: { id: widget.id }, data: { deactivatedAt: new Date() } });
     expect((await loadTicket(ticket.id)).widgets.map((shown) => shown.id)).not.toContain(widget.id);
   });

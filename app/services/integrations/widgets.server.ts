@@ -45,7 +45,13 @@ export async function sidebarWidgets(
   view: { place: WidgetPlace; timeZone: string | null | undefined },
 ): Promise<SidebarWidget[]> {
   const widgets = await db.widget.findMany({
-    where: { workspaceId, deactivatedAt: null, context: { in: CONTEXTS[view.place] }, integrationId: { not: null } },
+    // A turned-off integration's card goes too: its stored answer is no longer kept up to date.
+    where: {
+      workspaceId,
+      deactivatedAt: null,
+      context: { in: CONTEXTS[view.place] },
+      integration: { deactivatedAt: null },
+    },
     orderBy: [{ order: "asc" }, { id: "asc" }],
     select: { id: true, template: true, integrationId: true, integration: { select: { name: true } } },
   });
