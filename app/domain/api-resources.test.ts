@@ -55,6 +55,31 @@ describe("integration bodies", () => {
     }
   });
 
+  it("refuse a variable in the URL's host, which would let a customer's data choose who gets the signed call", () => {
+    for (const url of [
+      "https://{{ticket.customer.name}}/returns",
+      "https://api.{{ticket.customer.email}}.example/r",
+      "https://user@{{ticket.id}}.example/",
+    ]) {
+      const parsed = IntegrationCreateSchema.safeParse({ name: "x", type: "http", http: { url } });
+      expect(parsed.success, url).toBe(false);
+      expect(parsed.error?.issues[0]?.message, url).toMatch(/host/);
+    }
+    // A variable port is no URL at all.
+    expect(
+      IntegrationCreateSchema.safeParse({ name: "x", type: "http", http: { url: "https://a.example:{{ticket.id}}/" } })
+        .success,
+    ).toBe(false);
+    const update = IntegrationUpdateSchema.safeParse({ http: { url: "https://{{ticket.customer.name}}/" } });
+    expect(update.success).toBe(false);
+    for (const url of [
+      "https://api.example/{{ticket.id}}",
+      "https://api.example/r?e={{ticket.customer.email}}#{{ticket.id}}",
+    ]) {
+      expect(IntegrationCreateSchema.safeParse({ name: "x", type: "http", http: { url } }).success, url).toBe(true);
+    }
+  });
+
   it("on update, fill in nothing that was not sent", () => {
     expect(IntegrationUpdateSchema.parse({ http: { triggers: { "ticket-created": true } } })).toEqual({
       http: { triggers: { "ticket-created": true } },

@@ -91,7 +91,13 @@ const templatedUrl = z
     } catch {
       return false;
     }
-  }, "url must be an http or https URL (variables such as {{ticket.customer.email}} are allowed)");
+  }, "url must be an http or https URL (variables such as {{ticket.customer.email}} are allowed)")
+  // The host is fixed: a variable there would let a customer's name or email choose which server
+  // receives the signed call and the integration's headers (its secrets).
+  .refine(
+    (value) => !(/^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(value)?.[1] ?? "").includes("{{"),
+    "url's host cannot hold a variable: put variables in the path or the query",
+  );
 
 const HeaderName = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
