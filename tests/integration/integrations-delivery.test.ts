@@ -140,10 +140,12 @@ describe("a ticket event calls the integration", () => {
     expect(request!.headers["content-type"]).toBe("application/json");
     expect(JSON.parse(request!.body)).toEqual({ email: "ava+vip@example.com", ticket: String(ticket.number) });
     const secret = integrationSigningSecret(workspaceId, created.id);
-    expect(verifySignatureHeader(secret, request!.headers["x-shopdesk-signature"] as string, request!.body)).toBe(true);
-    expect(verifySignatureHeader(secret, request!.headers["x-shopdesk-signature"] as string, request!.body + " ")).toBe(
-      false,
-    );
+    const signature = request!.headers["x-shopdesk-signature"] as string;
+    const key = request!.headers["idempotency-key"] as string;
+    expect(verifySignatureHeader(secret, signature, key, request!.body)).toBe(true);
+    expect(verifySignatureHeader(secret, signature, key, request!.body + " ")).toBe(false);
+    // The key is signed: the same call under another key (to slip past the receiver's dedupe) fails.
+    expect(verifySignatureHeader(secret, signature, `${key}0`, request!.body)).toBe(false);
     expect(request!.headers["idempotency-key"]).toMatch(/^shopdesk-event-\d+$/);
     expect(request!.headers["x-shopdesk-event"]).toBe("ticket-created");
 

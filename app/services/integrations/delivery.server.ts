@@ -98,6 +98,7 @@ export async function attemptIntegrationDelivery(
   headers[SIGNATURE_HEADER] = signatureHeader(
     integrationSigningSecret(workspaceId, integration.id),
     timestamp,
+    delivery.idempotencyKey,
     body ?? "",
   );
   headers[IDEMPOTENCY_HEADER] = delivery.idempotencyKey;
