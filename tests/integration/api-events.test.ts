@@ -132,7 +132,20 @@ describe("GET /api/events", () => {
     expect((await api(keyB, `/api/events/${theirs.id}`)).status).toBe(200);
     expect((await api(keyB, `/api/events/${latest.id}`)).status).toBe(404);
     expect((await api(keyA, "/api/events/0")).status).toBe(404);
+    expect((await api(keyA, "/api/events/99999999999999999999")).status).toBe(404);
     expect((await api(null, "/api/events")).status).toBe(401);
+  });
+
+  it("finds an event whose id is past the 32-bit range (event ids are bigint)", async () => {
+    const far = 3_000_000_000n + BigInt(Math.floor(Math.random() * 1_000_000));
+    const wsA = (await db.shop.findUniqueOrThrow({ where: { domain: A } })).workspaceId;
+    await db.apiEvent.create({
+      data: { id: far, workspaceId: wsA, type: "ticket-created", objectType: "Ticket", objectId: "778" },
+    });
+    const found = await api(keyA, `/api/events/${far}`);
+    expect(found.status).toBe(200);
+    expect(found.body).toMatchObject({ id: Number(far), object_id: 778 });
+    expect((await api(keyB, `/api/events/${far}`)).status).toBe(404);
   });
 });
 

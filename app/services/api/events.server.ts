@@ -12,9 +12,10 @@ export async function eventsCollection(request: Request): Promise<Response> {
   return Response.json(listEnvelope(listUri(request), page.items.map(eventObject), page.nextId));
 }
 
+/** Event ids are bigint (one per ticket change): past the integer range of the other resources. */
 export async function eventResource(request: Request, idParam: string | undefined): Promise<Response> {
   const api = await authenticateApi(request);
   if (request.method !== "GET" && request.method !== "HEAD") return methodNotAllowed("GET");
-  const event = await getApiEvent(api.workspaceId, requireNumericId(idParam, "Event"));
+  const event = await getApiEvent(api.workspaceId, requireNumericId(idParam, "Event", Number.MAX_SAFE_INTEGER));
   return event ? Response.json(eventObject(event)) : apiError(404, "Event not found.");
 }

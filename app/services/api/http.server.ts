@@ -111,9 +111,9 @@ export const listUri = (request: Request) => {
 };
 
 /** An id from the path: a positive whole number, else the 404 to send (as for an unknown id). */
-export function requireNumericId(value: string | undefined, what: string): number {
-  const id = /^[1-9][0-9]{0,14}$/.test(value ?? "") ? Number(value) : Number.NaN;
-  if (!Number.isSafeInteger(id) || id > 2_147_483_647) throw apiError(404, `${what} not found.`);
+export function requireNumericId(value: string | undefined, what: string, max = 2_147_483_647): number {
+  const id = /^[1-9][0-9]{0,15}$/.test(value ?? "") ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(id) || id > max) throw apiError(404, `${what} not found.`);
   return id;
 }
 
