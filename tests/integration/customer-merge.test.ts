@@ -639,6 +639,17 @@ describe("customers/redact erases the shopper's tickets", () => {
       });
     }
     expect(await db.apiEvent.count({ where: { ticketId: gone.id } })).toBeGreaterThan(0);
+    // What the integration answered about each of them, for their sidebar widget.
+    for (const customerId of [f.survivor.id, euLink.helpdeskCustomerId!]) {
+      await db.integrationResponse.create({
+        data: {
+          workspaceId: f.workspaceId,
+          integrationId: integration.id,
+          customerId,
+          body: { data: [{ order_name: "#1001", address: "12 Rue de la Paix" }] },
+        },
+      });
+    }
 
     const report = await collectCustomerData({
       shopDomain: f.shop.domain,
@@ -646,6 +657,9 @@ describe("customers/redact erases the shopper's tickets", () => {
       orderIds: [],
     });
     expect(JSON.stringify(report.tickets)).toContain("My address is 12 Rue de la Paix");
+    expect(report.integrationData).toMatchObject([
+      { integration: "Loop Returns", answer: { data: [{ address: "12 Rue de la Paix" }] } },
+    ]);
 
     for (const [link, email] of [
       [f.link, f.email],
@@ -684,6 +698,8 @@ describe("customers/redact erases the shopper's tickets", () => {
       { ticketId: viaUs.id },
     ]);
     expect(await db.apiEvent.count({ where: { ticketId: viaUs.id } })).toBeGreaterThan(0);
+    // The stored answers go, also for the buyer who stays through the other store (a copy).
+    expect(await db.integrationResponse.count({ where: { integrationId: integration.id } })).toBe(0);
     expect(await db.helpdeskCustomer.count({ where: { id: f.survivor.id } })).toBe(0);
     expect(await db.customerMerge.count({ where: { workspaceId: f.workspaceId } })).toBe(0);
     expect(await db.ticketEntry.findMany({ where: { ticketId: { in: [viaUs.id, f.mergedTicket.id] } } })).toEqual(

@@ -5,6 +5,7 @@ import { withoutBuyerDetails } from "~/domain/shopify/buyer-details";
 import type { ShopifyOrderSnapshot } from "~/domain/shopify/snapshots";
 import { Prisma } from "~/generated/prisma/client";
 import { eraseShopifyCustomers } from "~/models/shopify-customer.server";
+import { collectIntegrationData, eraseIntegrationData } from "./integration-data.server";
 import { collectCustomerTickets, eraseCustomerTickets } from "./ticket-erasure.server";
 
 /**
@@ -182,8 +183,24 @@ const tickets: PersonalDataHolder = {
   erase: eraseCustomerTickets,
 };
 
-// helpdeskCustomers and tickets run before shopifyCustomers erases (holders run in this order).
-const holders: PersonalDataHolder[] = [webhookEvents, helpdeskCustomers, tickets, shopifyOrders, shopifyCustomers];
+// What HTTP integrations answered about them (services/privacy/integration-data.server.ts), found
+// through the same people as their tickets.
+const integrationData: PersonalDataHolder = {
+  name: "integrationData",
+  collect: collectIntegrationData,
+  erase: eraseIntegrationData,
+};
+
+// helpdeskCustomers, tickets and integrationData run before shopifyCustomers erases (holders run in
+// this order).
+const holders: PersonalDataHolder[] = [
+  webhookEvents,
+  helpdeskCustomers,
+  tickets,
+  integrationData,
+  shopifyOrders,
+  shopifyCustomers,
+];
 
 export async function collectCustomerData(request: PrivacyRequest) {
   const report: Record<string, unknown[]> = {};

@@ -25,7 +25,7 @@ const customerGid = (id: string) => `gid://shopify/Customer/${id}`;
  * buyer of another store of the workspace, whose other support history is not this request's), and
  * this store's tickets written from the shopper's address with no person set.
  */
-async function ticketsToErase({ shopDomain, customer }: TicketErasureRequest) {
+export async function ticketsToErase({ shopDomain, customer }: TicketErasureRequest) {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, workspaceId: true } });
   if (!shop) return { ids: [] as string[], people: [] as string[] };
   const email = normalizeEmail(customer.email);
