@@ -40,6 +40,20 @@ beforeAll(async () => {
   e2e = await startE2eStack({ seed: { ordersPerShop: 40, customersPerShop: 10 } });
   ({ browser } = e2e);
   await e2e.stack.installShop(EU);
+  // Tickets are seeded for imported customers: wait for the import itself, not only for no import
+  // running (its SyncState row may not exist yet right after the install).
+  const importDeadline = Date.now() + 150_000;
+  for (;;) {
+    const [state] = await query<{ backfillStatus: string }>(
+      `SELECT ss."backfillStatus" FROM "SyncState" ss JOIN "Shop" s ON s.id = ss."shopId" WHERE s.domain = $1`,
+      [EU],
+    );
+    if (state?.backfillStatus === "completed") break;
+    if (state?.backfillStatus === "failed" || Date.now() > importDeadline) {
+      throw new Error(`The store's import did not complete (${state?.backfillStatus ?? "not started"})`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   // The demo's tickets (return and exchange ones among them), then the demo's Loop setup on them.
   await seedDemoTicketsOnceImported(e2e.stack.databaseUrl, new Map(), 90_000, 60);
   demo = await startDemoLoop({ databaseUrl: e2e.stack.databaseUrl, shopDomain: EU, port: 0, appEnv: process.env });
@@ -50,6 +64,7 @@ beforeAll(async () => {
       (demo!.fixtures.byEmail[b.email.toLowerCase()]?.length ?? 0) -
       (demo!.fixtures.byEmail[a.email.toLowerCase()]?.length ?? 0),
   )[0]!;
+  if (!customer) throw new Error("No demo customer with a ticket was given Loop returns");
   returns = demo.fixtures.byEmail[customer.email.toLowerCase()]!;
   const [shop] = await query<{ timeZone: string | null }>(
     `SELECT "ianaTimezone" AS "timeZone" FROM "Shop" WHERE domain = $1`,
