@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { storableString } from "~/lib/storable-text";
-import { apiDatetime, LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX } from "./api-resources";
+import { apiDatetime, ListQuerySchema } from "./api-resources";
 
 // The REST API's customer object, shaped like the anchor's Customer: the fields Shopdesk keeps.
 // A customer's id is its uuid (clients read it from our answers, never build it). The anchor's
@@ -71,18 +71,8 @@ export const CustomerListQuerySchema = z.object({
       if (!cursor) context.addIssue({ code: "custom", message: "This cursor is not one the API gave out." });
       return cursor;
     }),
-  limit: z.coerce
-    .number("limit must be a whole number")
-    .int("limit must be a whole number")
-    .min(1, "limit must be at least 1")
-    .max(LIST_LIMIT_MAX, `limit must be at most ${LIST_LIMIT_MAX}`)
-    .default(LIST_LIMIT_DEFAULT),
-  order_by: z
-    .enum(
-      ["created_datetime:desc", "created_datetime:asc"],
-      "order_by must be created_datetime:desc or created_datetime:asc",
-    )
-    .default("created_datetime:desc"),
+  limit: ListQuerySchema.shape.limit,
+  order_by: ListQuerySchema.shape.order_by,
   email: z
     .email("email must be an email address")
     .max(320)
