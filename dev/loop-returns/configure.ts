@@ -16,10 +16,11 @@ import {
   WidgetCreateSchema,
   WidgetUpdateSchema,
 } from "~/domain/api-resources";
-import { integrationTemplateValues, renderIntegrationRequest } from "~/domain/integration-template";
+import { integrationTemplateValues } from "~/domain/integration-template";
 import { createIntegration, listIntegrations, updateIntegration } from "~/models/integration.server";
 import { createWidget, listWidgets, updateWidget } from "~/models/widget.server";
 import { attemptIntegrationDelivery } from "~/services/integrations/delivery.server";
+import { newDelivery } from "~/services/integrations/dispatch.server";
 import { loadIntegrationFacts } from "~/services/integrations/facts.server";
 import { loopIntegrationBody, loopWidgetBody } from "./seed-002.ts";
 import { RESULT_PREFIX } from "./setup-result.ts";
@@ -101,19 +102,13 @@ async function fetchForTicket(workspaceId: string, integrationId: number, ticket
   const integration = await db.integration.findFirst({ where: { id: integrationId, workspaceId } });
   const http = StoredHttpSchema.safeParse(integration?.http);
   if (!facts || !http.success) return "skipped";
-  const request = renderIntegrationRequest(http.data, {}, integrationTemplateValues(facts));
   const delivery = await db.integrationDelivery.create({
-    data: {
+    data: newDelivery({ id: integrationId, http: http.data }, facts, integrationTemplateValues(facts), {
       workspaceId,
-      integrationId,
-      trigger: "demo-start",
       ticketId,
-      customerId: facts.customer?.id ?? null,
+      trigger: "demo-start",
       idempotencyKey: randomUUID(),
-      requestMethod: request.method,
-      requestUrl: request.url,
-      requestBody: request.body ?? null,
-    },
+    }),
   });
   const outcome = await attemptIntegrationDelivery(workspaceId, delivery.id, { finalAttempt: true });
   return outcome.status;

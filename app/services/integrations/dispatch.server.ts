@@ -23,7 +23,7 @@ interface PendingEvent {
   ticketId: string | null;
 }
 
-interface ActiveIntegration {
+export interface ActiveIntegration {
   id: number;
   http: StoredHttp;
 }
@@ -33,6 +33,33 @@ function matching(integrations: ActiveIntegration[], trigger: string): ActiveInt
   return integrations
     .filter(({ http }) => (http.triggers as Record<string, boolean | undefined>)[trigger] === true)
     .sort((a, b) => a.http.execution_order - b.http.execution_order || a.id - b.id);
+}
+
+/**
+ * The delivery log row of one call of `integration` for a ticket. URL and body are rendered now, as
+ * the ticket is, and kept for the log and the retries; headers (secrets) are rendered at each
+ * attempt and never stored.
+ */
+export function newDelivery(
+  integration: ActiveIntegration,
+  facts: IntegrationFacts,
+  values: ReturnType<typeof integrationTemplateValues>,
+  call: { workspaceId: string; ticketId: string; trigger: string; eventId?: bigint; idempotencyKey: string },
+) {
+  const request = renderIntegrationRequest(integration.http, {}, values);
+  return {
+    id: crypto.randomUUID(),
+    workspaceId: call.workspaceId,
+    integrationId: integration.id,
+    eventId: call.eventId ?? null,
+    trigger: call.trigger,
+    ticketId: call.ticketId,
+    customerId: facts.customer?.id ?? null,
+    idempotencyKey: call.idempotencyKey,
+    requestMethod: request.method,
+    requestUrl: request.url,
+    requestBody: request.body ?? null,
+  };
 }
 
 /** Idempotency key of the delivery of event `eventId` to an integration: stable across retries. */
@@ -75,27 +102,15 @@ export async function dispatchApiEvents(limit = DISPATCH_BATCH): Promise<number>
         if (!ticketFacts) continue; // the ticket is gone (erased): nothing to tell about it
         const values = integrationTemplateValues(ticketFacts);
         for (const integration of targets) {
-          // URL and body are rendered now, as the ticket was at the event, and kept for the log and
-          // the retries; headers (secrets) are rendered at each attempt and never stored.
-          const request = renderIntegrationRequest(integration.http, {}, values);
-          const id = crypto.randomUUID();
-          const inserted = await tx.integrationDelivery.createMany({
-            data: {
-              id,
-              workspaceId: event.workspaceId,
-              integrationId: integration.id,
-              eventId: event.id,
-              trigger: event.type,
-              ticketId: event.ticketId,
-              customerId: ticketFacts.customer?.id ?? null,
-              idempotencyKey: eventIdempotencyKey(event.id),
-              requestMethod: request.method,
-              requestUrl: request.url,
-              requestBody: request.body ?? null,
-            },
-            skipDuplicates: true,
+          const data = newDelivery(integration, ticketFacts, values, {
+            workspaceId: event.workspaceId,
+            ticketId: event.ticketId,
+            trigger: event.type,
+            eventId: event.id,
+            idempotencyKey: eventIdempotencyKey(event.id),
           });
-          if (inserted.count) created.push({ workspaceId: event.workspaceId, id });
+          const inserted = await tx.integrationDelivery.createMany({ data, skipDuplicates: true });
+          if (inserted.count) created.push({ workspaceId: event.workspaceId, id: data.id });
         }
       }
       await tx.$executeRaw`UPDATE "ApiEvent" SET "dispatchedAt" = now() WHERE "id" = ANY(${events.map((e) => e.id)})`;
