@@ -12,28 +12,16 @@
 // figure of 429s would measure the limit, not the API (each request still authenticates with its
 // key's UPDATE … RETURNING).
 // Run alone: `npx tsx bench/api.ts [--tickets N] [--seconds S] [--concurrency C]`, or `npm run bench -- api`.
-import { randomBytes } from "node:crypto";
 import http from "node:http";
-import { DEV_APP_CREDENTIALS, migrateDatabase } from "../dev/stack.ts";
 import { toFetchRequest } from "../tests/support/node-request.ts";
-import { benchDatabase, listen, numberFlag, percentile, report } from "./support.ts";
+import { benchAppDatabase, listen, numberFlag, percentile, report } from "./support.ts";
 
 const TICKETS = numberFlag("tickets", 2000);
 const SECONDS = numberFlag("seconds", 8);
 const CONCURRENCY = numberFlag("concurrency", 8);
 const KEYS = 200;
 
-const database = await benchDatabase();
-console.error(`bench api: ${database.description}`);
-migrateDatabase(database.url);
-Object.assign(process.env, {
-  SHOPIFY_API_KEY: DEV_APP_CREDENTIALS.apiKey,
-  SHOPIFY_API_SECRET: DEV_APP_CREDENTIALS.apiSecret,
-  SHOPIFY_APP_URL: "https://bench.shopdesk.example",
-  DATABASE_URL: database.url,
-  LOG_LEVEL: "silent",
-  SHOPDESK_SECRETS_KEY: process.env.SHOPDESK_SECRETS_KEY ?? randomBytes(32).toString("base64"),
-});
+const database = await benchAppDatabase("api");
 
 const { db, closeDatabase } = await import("~/db.server");
 const { createApiKey } = await import("~/models/api-key.server");

@@ -10,25 +10,13 @@
 //   integrations-burst-deliveries-per-second   --burst N (default 200) messages to as many tickets, 20 at a
 //                                              time → all received
 // On a fresh embedded PostgreSQL (the default install), or a new database on BENCH_DATABASE_URL's server.
-import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
-import { DEV_APP_CREDENTIALS, migrateDatabase } from "../dev/stack.ts";
-import { benchDatabase, numberFlag, percentile, poll, report } from "./support.ts";
+import { benchAppDatabase, numberFlag, percentile, poll, report } from "./support.ts";
 
 const MESSAGES = numberFlag("messages", 200);
 const BURST = numberFlag("burst", 200);
 
-const database = await benchDatabase();
-console.error(`bench integrations: ${database.description}`);
-migrateDatabase(database.url);
-Object.assign(process.env, {
-  SHOPIFY_API_KEY: DEV_APP_CREDENTIALS.apiKey,
-  SHOPIFY_API_SECRET: DEV_APP_CREDENTIALS.apiSecret,
-  SHOPIFY_APP_URL: "https://bench.shopdesk.example",
-  DATABASE_URL: database.url,
-  LOG_LEVEL: "silent",
-  SHOPDESK_SECRETS_KEY: process.env.SHOPDESK_SECRETS_KEY ?? randomBytes(32).toString("base64"),
-});
+const database = await benchAppDatabase("integrations");
 
 const { db, closeDatabase } = await import("~/db.server");
 const { startJobWorkers } = await import("~/jobs/workers.server");

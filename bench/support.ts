@@ -1,6 +1,7 @@
 // Shared by the benchmarks: figures on stdout, percentiles, flags, and the app in a script — the
 // real route modules behind a node:http server on 127.0.0.1, the store emulator as Shopify, the
 // network preload, the job workers, and a fresh migrated database (benchDatabase).
+import { randomBytes } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";
 import fs from "node:fs/promises";
 import http from "node:http";
@@ -192,6 +193,25 @@ export interface BenchDatabase {
   /** Which server, for the bench's stderr. */
   description: string;
   dispose(): Promise<void>;
+}
+
+/**
+ * A bench that loads the app's modules in its own process: a fresh (or BENCH_DATABASE_URL's)
+ * database, migrated, and the environment the app reads, set before any app module is imported.
+ */
+export async function benchAppDatabase(name: string): Promise<BenchDatabase> {
+  const database = await benchDatabase();
+  console.error(`bench ${name}: ${database.description}`);
+  migrateDatabase(database.url);
+  Object.assign(process.env, {
+    SHOPIFY_API_KEY: DEV_APP_CREDENTIALS.apiKey,
+    SHOPIFY_API_SECRET: DEV_APP_CREDENTIALS.apiSecret,
+    SHOPIFY_APP_URL: "https://bench.shopdesk.example",
+    DATABASE_URL: database.url,
+    LOG_LEVEL: "silent",
+    SHOPDESK_SECRETS_KEY: process.env.SHOPDESK_SECRETS_KEY ?? randomBytes(32).toString("base64"),
+  });
+  return database;
 }
 
 /**
