@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { databaseUrl, onDatabaseClose } from "~/db.server";
+import { logger } from "~/lib/logger.server";
 
 // The one write a webhook acknowledgement waits for, on connections of its own (decision 014).
 
@@ -90,6 +91,9 @@ function intakePool(): pg.Pool {
     max: MAX_CONCURRENT_WRITES,
     application_name: "shopdesk-webhook-intake",
   });
+  // An idle connection the server ends (a restart, a dropped test database) must not become an
+  // uncaught error that takes the process down: the pool drops it and opens another on demand.
+  created.on("error", (error) => logger.warn("webhook intake connection lost", { error }));
   pool = created;
   onDatabaseClose(async () => {
     if (pool === created) pool = null;

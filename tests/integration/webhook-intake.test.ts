@@ -425,3 +425,20 @@ describe("log lines", () => {
     expect(logLines.filter((line) => line.shop === "unknown" || line.shop === "unknown shop")).toEqual([]);
   });
 });
+
+describe("an intake connection the server ends", () => {
+  it("is dropped with a log line, and the next delivery is stored on a new one", async () => {
+    const { body, headers } = signed("app/scopes_update", US, { current: ["read_orders"], updated_at: null });
+    expect((await post("/webhooks/app/scopes_update", body, headers)).status).toBe(200);
+    // A database restart or a dropped test database ends idle connections: without an error
+    // listener on the pool, that is an uncaught error in the app's process.
+    const ended = await db.$queryRaw<{ ended: boolean }[]>`
+      SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
+      WHERE application_name = 'shopdesk-webhook-intake' AND datname = current_database()`;
+    expect(ended.length).toBeGreaterThan(0);
+    await eventually(() => logLines.some((line) => line.msg === "webhook intake connection lost"));
+
+    const next = signed("app/scopes_update", US, { current: ["read_orders", "read_customers"], updated_at: null });
+    expect((await post("/webhooks/app/scopes_update", next.body, next.headers)).status).toBe(200);
+  });
+});
