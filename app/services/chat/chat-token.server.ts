@@ -1,0 +1,66 @@
+import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
+import { z } from "zod";
+
+// The storefront chat widget's token (decision 026): names one ChatVisitor of one shop, signed
+// with a key derived from the app secret for this purpose only (a portal session token is not a
+// chat token, nor the reverse). It is the only credential of the /chat/* endpoints on the app's
+// origin; the visitor's row, not the token, says which shop and workspace a call is for.
+
+/** How long a token is good for. */
+export const CHAT_TOKEN_LIFE_MS = 24 * 60 * 60 * 1000;
+/** How long after expiring a token may still be swapped for a new one (a returning shopper). */
+export const CHAT_TOKEN_REFRESH_MS = 30 * 24 * 60 * 60 * 1000;
+
+const TOKEN_VERSION = "v1";
+
+let keyCache: { secret: string; key: Buffer } | null = null;
+function keyOf(appSecret: string): Buffer {
+  if (keyCache?.secret !== appSecret) {
+    keyCache = {
+      secret: appSecret,
+      key: Buffer.from(hkdfSync("sha256", appSecret, "shopdesk", "chat-widget-token", 32)),
+    };
+  }
+  return keyCache.key;
+}
+
+const sign = (payload: string, appSecret: string) =>
+  createHmac("sha256", keyOf(appSecret)).update(payload).digest("base64url");
+
+/** A token naming the visitor `id` of `shopId`, good for CHAT_TOKEN_LIFE_MS. */
+export function issueChatToken(visitor: { id: string; shopId: string }, appSecret: string, now = Date.now()) {
+  const expiresAt = new Date(now + CHAT_TOKEN_LIFE_MS);
+  const payload = Buffer.from(JSON.stringify({ v: visitor.id, h: visitor.shopId, e: expiresAt.getTime() })).toString(
+    "base64url",
+  );
+  return { token: `${TOKEN_VERSION}.${payload}.${sign(`${TOKEN_VERSION}.${payload}`, appSecret)}`, expiresAt };
+}
+
+const TokenPayload = z.object({ v: z.uuid(), h: z.string().min(1), e: z.number().int() });
+
+/**
+ * The visitor and shop a token names, or null when we did not sign it or it has expired. With
+ * `forRefresh`, an expired token is still read for CHAT_TOKEN_REFRESH_MS after its expiry.
+ */
+export function readChatToken(
+  token: string,
+  appSecret: string,
+  now = Date.now(),
+  options: { forRefresh?: boolean } = {},
+): { visitorId: string; shopId: string } | null {
+  const parts = token.split(".");
+  const [version, payload, signature] = parts;
+  if (parts.length !== 3 || version !== TOKEN_VERSION || !payload || !signature) return null;
+  const expected = Buffer.from(sign(`${version}.${payload}`, appSecret));
+  const given = Buffer.from(signature);
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
+  try {
+    const parsed = TokenPayload.safeParse(JSON.parse(Buffer.from(payload, "base64url").toString("utf8")));
+    if (!parsed.success) return null;
+    const goodUntil = parsed.data.e + (options.forRefresh ? CHAT_TOKEN_REFRESH_MS : 0);
+    if (goodUntil <= now) return null;
+    return { visitorId: parsed.data.v, shopId: parsed.data.h };
+  } catch {
+    return null;
+  }
+}
