@@ -48,9 +48,12 @@ describe("buildReplyMessage", () => {
     expect(plain.ok && plain.message.subject).toBe("Re: Where is my parcel?");
   });
 
-  it("writes to the customer's first email on other channels, or when the sender is no address", () => {
+  it("writes to the customer's first email on other channels, or when the sender is no address; to the typed address on the contact form", () => {
     const portal = buildReplyMessage(input({ ticket: { subject: "Return", channel: "portal_request" } }));
     expect(portal.ok && portal.message.to).toBe("ava@example.com");
+    // The contact form's address is the one the shopper typed, like an email's sender.
+    const contact = buildReplyMessage(input({ ticket: { subject: "Sizes", channel: "contact_form" } }));
+    expect(contact.ok && contact.message.to).toBe("ava.other@example.com");
     const garbled = buildReplyMessage(
       input({ lastCustomerMessage: { fromAddress: "not an address", messageId: null, references: [] } }),
     );
@@ -65,7 +68,13 @@ describe("buildReplyMessage", () => {
       error: NO_RECIPIENT,
     });
     expect(
-      buildReplyMessage(input({ ticket: { subject: "x", channel: "contact_form" }, customer: { emails: [] } })).ok,
+      buildReplyMessage(
+        input({
+          ticket: { subject: "x", channel: "contact_form" },
+          customer: { emails: [] },
+          lastCustomerMessage: null,
+        }),
+      ).ok,
     ).toBe(false);
   });
 

@@ -41,12 +41,15 @@ export function addressOf(value: string | null | undefined): string | null {
 }
 
 /**
- * Who the reply goes to: on an email ticket, the address the customer last wrote from (they may
- * write from another address than the one on file); otherwise, or when that is not an address,
- * the customer's first email.
+ * Who the reply goes to: on an email or contact-form ticket, the address the customer last wrote
+ * from or typed in the form (they may use another address than the one on file); otherwise, or
+ * when that is not an address, the customer's first email.
  */
 export function replyRecipient(input: Pick<ReplyMessageInput, "ticket" | "customer" | "lastCustomerMessage">) {
-  const wroteFrom = input.ticket.channel === "email" ? addressOf(input.lastCustomerMessage?.fromAddress) : null;
+  const wroteFrom =
+    input.ticket.channel === "email" || input.ticket.channel === "contact_form"
+      ? addressOf(input.lastCustomerMessage?.fromAddress)
+      : null;
   return wroteFrom ?? input.customer?.emails.map(addressOf).find((address) => address !== null) ?? null;
 }
 
