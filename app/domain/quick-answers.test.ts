@@ -13,6 +13,7 @@ import {
   quickAnswerLocale,
   type QuickAnswerNode,
 } from "./quick-answers";
+import { STARTER_QUICK_ANSWER_KEYS, STARTER_QUICK_ANSWERS } from "./starter-quick-answers";
 
 const text = (question: string, answer = `About ${question}`) => ({ question, answer, links: [] });
 
@@ -184,5 +185,15 @@ describe("deflectionFigures", () => {
     expect(deflectionFigures({ uses: 2, contacted: 5 })).toMatchObject({ contacted: 2, deflectionRate: 0 });
     expect(formatDeflectionRate(0.666)).toBe("67%");
     expect(formatDeflectionRate(null)).toBe("—");
+  });
+});
+
+describe("STARTER_QUICK_ANSWERS", () => {
+  it("are valid flows, one per key", () => {
+    expect(STARTER_QUICK_ANSWERS.map((starter) => starter.key)).toEqual([...STARTER_QUICK_ANSWER_KEYS]);
+    for (const starter of STARTER_QUICK_ANSWERS) {
+      const parsed = QuickAnswerContentSchema.safeParse(starter.content);
+      expect(parsed.error, starter.key).toBeUndefined();
+    }
   });
 });
