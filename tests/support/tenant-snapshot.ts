@@ -58,6 +58,7 @@ const WORKSPACE_TABLES: TableSpec[] = [
   ],
   ["Integration", "workspaceId", "workspaceId"],
   ["Widget", "workspaceId", "workspaceId"],
+  ["BusinessHours", "workspaceId", "workspaceId"],
 ];
 
 async function digest(tables: TableSpec[], keys: Partial<Record<Key, string>>): Promise<TenantDigest> {
