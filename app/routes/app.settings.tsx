@@ -372,6 +372,20 @@ export default function Settings() {
           </Card>
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection
+          id="quick-answers"
+          title="Quick answers"
+          description="Answers shoppers get instantly in the help widget on your store, before they reach an agent."
+        >
+          <Card>
+            <InlineStack align="space-between" blockAlign="center" gap="200">
+              <Text as="p">
+                Common questions with follow-ups, in each language, and how often they spare a contact.
+              </Text>
+              <Button url="/app/settings/quick-answers">Manage quick answers</Button>
+            </InlineStack>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
           id="api"
           title="API keys"
           description="Keys other tools use to read and write this workspace through Shopdesk's REST API."
