@@ -27,16 +27,29 @@ function keyOf(appSecret: string): Buffer {
 const sign = (payload: string, appSecret: string) =>
   createHmac("sha256", keyOf(appSecret)).update(payload).digest("base64url");
 
-/** A token naming the visitor `id` of `shopId`, good for CHAT_TOKEN_LIFE_MS. */
-export function issueChatToken(visitor: { id: string; shopId: string }, appSecret: string, now = Date.now()) {
+/**
+ * A token naming the visitor `id` of `shopId`, good for CHAT_TOKEN_LIFE_MS; with the signed-in
+ * portal session it was issued for (`p`), so a chat started from the portal counts as the
+ * session's contact with an agent.
+ */
+export function issueChatToken(
+  visitor: { id: string; shopId: string },
+  appSecret: string,
+  now = Date.now(),
+  portalSessionId: string | null = null,
+) {
   const expiresAt = new Date(now + CHAT_TOKEN_LIFE_MS);
-  const payload = Buffer.from(JSON.stringify({ v: visitor.id, h: visitor.shopId, e: expiresAt.getTime() })).toString(
-    "base64url",
-  );
+  const claims = {
+    v: visitor.id,
+    h: visitor.shopId,
+    e: expiresAt.getTime(),
+    ...(portalSessionId ? { p: portalSessionId } : {}),
+  };
+  const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
   return { token: `${TOKEN_VERSION}.${payload}.${sign(`${TOKEN_VERSION}.${payload}`, appSecret)}`, expiresAt };
 }
 
-const TokenPayload = z.object({ v: z.uuid(), h: z.string().min(1), e: z.number().int() });
+const TokenPayload = z.object({ v: z.uuid(), h: z.string().min(1), e: z.number().int(), p: z.uuid().optional() });
 
 /**
  * The visitor and shop a token names, or null when we did not sign it or it has expired. With
@@ -47,7 +60,7 @@ export function readChatToken(
   appSecret: string,
   now = Date.now(),
   options: { forRefresh?: boolean } = {},
-): { visitorId: string; shopId: string } | null {
+): { visitorId: string; shopId: string; portalSessionId: string | null } | null {
   const parts = token.split(".");
   const [version, payload, signature] = parts;
   if (parts.length !== 3 || version !== TOKEN_VERSION || !payload || !signature) return null;
@@ -59,7 +72,7 @@ export function readChatToken(
     if (!parsed.success) return null;
     const goodUntil = parsed.data.e + (options.forRefresh ? CHAT_TOKEN_REFRESH_MS : 0);
     if (goodUntil <= now) return null;
-    return { visitorId: parsed.data.v, shopId: parsed.data.h };
+    return { visitorId: parsed.data.v, shopId: parsed.data.h, portalSessionId: parsed.data.p ?? null };
   } catch {
     return null;
   }

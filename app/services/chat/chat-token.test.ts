@@ -12,6 +12,7 @@ describe("chat widget token", () => {
     expect(readChatToken(token, SECRET, NOW + CHAT_TOKEN_LIFE_MS - 1)).toEqual({
       visitorId: VISITOR.id,
       shopId: VISITOR.shopId,
+      portalSessionId: null,
     });
     expect(readChatToken(token, SECRET, NOW + CHAT_TOKEN_LIFE_MS)).toBeNull();
   });
@@ -22,6 +23,12 @@ describe("chat widget token", () => {
     expect(readChatToken(token, SECRET, later)).toBeNull();
     expect(readChatToken(token, SECRET, later, { forRefresh: true })?.visitorId).toBe(VISITOR.id);
     expect(readChatToken(token, SECRET, later + 1, { forRefresh: true })).toBeNull();
+  });
+
+  it("carries the portal session it was issued for", () => {
+    const session = "0d6f3c1e-5b8a-4f4e-8c39-6f1d2a3b4c5d";
+    const { token } = issueChatToken(VISITOR, SECRET, NOW, session);
+    expect(readChatToken(token, SECRET, NOW)?.portalSessionId).toBe(session);
   });
 
   it("is refused when signed with another secret, altered, or a portal token's shape", () => {

@@ -1,0 +1,144 @@
+import { db } from "~/db.server";
+import { logger } from "~/lib/logger.server";
+import { HEARTBEAT_MS } from "~/services/live/event-stream.server";
+import { ticketChanges, type LiveNews } from "~/services/live/ticket-changes.server";
+import { CHAT_CORS_HEADERS, type ChatVisitorRow } from "./chat-http.server";
+import { chatMessages, chatView, currentChat, type ChatView } from "./chat.server";
+
+// The widget's live connection (decision 026): server-sent events on the app's origin. It reacts
+// to the ticket-change notifications this process's hub hears (every instance hears every commit)
+// by reading its chat's entries after the last seq it sent, so a message stored by any instance
+// reaches the browser once, and a reconnect with Last-Event-ID gets exactly what it missed.
+
+const log = logger.child({ module: "chat-stream" });
+
+export interface ChatStreamOptions {
+  signal: AbortSignal;
+  visitor: ChatVisitorRow;
+  /** The last seq the widget has (Last-Event-ID or ?after): only later messages are sent. */
+  afterSeq: bigint;
+  heartbeatMs?: number;
+}
+
+/** The seq to resume after: Last-Event-ID, else ?after, else 0 (everything of the chat). */
+export function resumeSeqOf(request: Request): bigint | null {
+  const given = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("after") ?? "0";
+  return /^\d{1,19}$/.test(given) ? BigInt(given) : null;
+}
+
+/** A text/event-stream response that lasts until the browser disconnects (`signal`). */
+export function chatEventStream(options: ChatStreamOptions): Response {
+  const { signal, visitor } = options;
+  const encoder = new TextEncoder();
+  let cleanup = () => {};
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      let open = true;
+      let lastSeq = options.afterSeq;
+      let lastChat: string | undefined;
+      let shownChat: ChatView | null = null;
+      let running: Promise<void> | null = null;
+      let again = false;
+      const send = (text: string) => {
+        if (!open) return;
+        try {
+          controller.enqueue(encoder.encode(text));
+        } catch {
+          cleanup();
+        }
+      };
+
+      // Reads what changed and sends it; news arriving meanwhile makes it run once more, so
+      // refreshes never overlap and the seq cursor never sends a message twice.
+      const refresh = async () => {
+        const now = new Date();
+        // Another request of this visitor (a first message, a reverted chat) may have moved its chat.
+        const row = await db.chatVisitor.findUnique({ where: { id: visitor.id }, select: { ticketId: true } });
+        if (!row) return cleanup();
+        visitor.ticketId = row.ticketId;
+        const { ticket, reverted } = await currentChat(visitor, now);
+        const chat = ticket
+          ? await chatView(visitor.workspaceId, ticket, now)
+          : reverted && shownChat
+            ? { ...shownChat, reverted: true }
+            : null;
+        const chatJson = JSON.stringify(chat);
+        if (chatJson !== lastChat) {
+          lastChat = chatJson;
+          send(`event: chat\ndata: ${chatJson}\n\n`);
+        }
+        shownChat = ticket ? chat : null;
+        if (!ticket) return;
+        for (;;) {
+          const messages = await chatMessages(visitor, ticket.id, lastSeq);
+          for (const message of messages) {
+            send(`id: ${message.seq}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`);
+            lastSeq = BigInt(message.seq);
+          }
+          if (messages.length === 0 || !open) break;
+        }
+      };
+      const schedule = () => {
+        if (!open) return;
+        if (running) {
+          again = true;
+          return;
+        }
+        running = refresh()
+          .catch((error: unknown) => log.warn("could not send a chat's news", { error }))
+          .finally(() => {
+            running = null;
+            if (again) {
+              again = false;
+              schedule();
+            }
+          });
+      };
+
+      const unsubscribe = ticketChanges().subscribe(visitor.workspaceId, (news: LiveNews) => {
+        // Our chat's news, or any news while there is none (a chat started from another tab).
+        if (news.kind === "resync" || !visitor.ticketId || news.ticketId === visitor.ticketId) schedule();
+      });
+      const heartbeat = setInterval(() => {
+        send(": heartbeat\n\n");
+        // Agent typing fades and the 24-hour revert happens with time, without any notification.
+        schedule();
+      }, options.heartbeatMs ?? HEARTBEAT_MS);
+      cleanup = () => {
+        if (!open) return;
+        open = false;
+        clearInterval(heartbeat);
+        unsubscribe();
+        signal.removeEventListener("abort", cleanup);
+        try {
+          controller.close();
+        } catch {
+          // already closed by the reader
+        }
+      };
+      signal.addEventListener("abort", cleanup);
+      if (signal.aborted) return cleanup();
+      // Listening first, then the catch-up read: nothing committed in between is missed.
+      void ticketChanges()
+        .ready()
+        .then(() => {
+          send(`retry: 3000\n\n`);
+          schedule();
+          return running;
+        })
+        .then(() => send(`event: ready\ndata: {}\n\n`));
+    },
+    cancel() {
+      cleanup();
+    },
+  });
+  return new Response(body, {
+    headers: {
+      ...CHAT_CORS_HEADERS,
+      "Content-Type": "text/event-stream; charset=utf-8",
+      "Cache-Control": "no-cache, no-transform",
+      "X-Accel-Buffering": "no",
+      Connection: "keep-alive",
+    },
+  });
+}
