@@ -59,6 +59,8 @@ const WORKSPACE_TABLES: TableSpec[] = [
   ["Integration", "workspaceId", "workspaceId"],
   ["Widget", "workspaceId", "workspaceId"],
   ["BusinessHours", "workspaceId", "workspaceId"],
+  ["QuickAnswer", "workspaceId", "workspaceId"],
+  ["QuickAnswerUse", "workspaceId", "workspaceId"],
 ];
 
 async function digest(tables: TableSpec[], keys: Partial<Record<Key, string>>): Promise<TenantDigest> {
