@@ -773,6 +773,42 @@ const B_TICKET_NUMBER: ProbeOptions = {
 /** One of B's events (the triggers wrote one when B's ticket opened). */
 let bEventId = 0n;
 
+/** B's quick answer, whose words no answer to A may show (decision 026), made once. */
+const B_QUICK_ANSWER_QUESTION = "North Trail: do tent pegs come with the tent?";
+let bQuickAnswer: { id: string; aId: string; bVisitorToken: string } | null = null;
+async function ensureQuickAnswers(f: Fixture) {
+  if (bQuickAnswer) return bQuickAnswer;
+  const { createQuickAnswer } = await import("~/models/quick-answer.server");
+  const { issueChatToken } = await import("~/services/chat/chat-token.server");
+  const t = (question: string) => ({
+    question,
+    answer: `${question} Yes.`,
+    links: [],
+  });
+  const b = await createQuickAnswer(f.B.workspaceId, {
+    content: { en: t(B_QUICK_ANSWER_QUESTION) },
+  });
+  const a = await createQuickAnswer(f.A.workspaceId, {
+    content: { en: t("Maple: do you gift wrap?") },
+  });
+  const bVisitor = await db.chatVisitor.create({
+    data: { shopId: f.B.id, workspaceId: f.B.workspaceId },
+  });
+  await ensureOrderShoppers(f);
+  bQuickAnswer = {
+    id: b.id,
+    aId: a.id,
+    bVisitorToken: issueChatToken(bVisitor, TEST_APP.apiSecret).token,
+  };
+  return bQuickAnswer;
+}
+const quickAnswers = () => bQuickAnswer!;
+/** None of B's quick answer's words in the answer. */
+const KEEPS_B_QUICK_ANSWER: ProbeOptions = {
+  prepare: ensureQuickAnswers,
+  forbid: () => [B_QUICK_ANSWER_QUESTION, quickAnswers().id],
+};
+
 /** One entry per file in app/routes. */
 const ROUTES: { file: string; probes: Probe[] }[] = [
   {
@@ -2478,6 +2514,173 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         B_IDS_FOR_A,
         (f) => refundPayload(bShop(), f.b.refunded, f.b.refunded.refunds[0]!),
         FOR_A,
+      ),
+    ],
+  },
+  // Quick answers (decision 026): the settings pages and the storefront read and change A's
+  // workspace's flows only; B's flow id is "not found", B's tokens name no one of A's.
+  {
+    file: "app.settings.quick-answers._index.tsx",
+    probes: [
+      adminGet(
+        "the list with B's workspace in the query",
+        (f) => `/app/settings/quick-answers?index&workspaceId=${f.B.workspaceId}&${asIfB(f)}`,
+        { ...KEEPS_B_QUICK_ANSWER, statuses: [200] },
+      ),
+      adminPost(
+        "B's quick answer turned off",
+        () => "/app/settings/quick-answers?index",
+        () => ({
+          intent: "enable",
+          quickAnswerId: quickAnswers().id,
+          enabled: "false",
+        }),
+        KEEPS_B_QUICK_ANSWER,
+      ),
+      adminPost(
+        "B's quick answer moved",
+        () => "/app/settings/quick-answers?index",
+        () => ({
+          intent: "move",
+          quickAnswerId: quickAnswers().id,
+          direction: "down",
+        }),
+        KEEPS_B_QUICK_ANSWER,
+      ),
+      adminPost(
+        "a starter added with B's workspace in the form: added to A's",
+        () => "/app/settings/quick-answers?index",
+        (f) => ({
+          intent: "add-starter",
+          key: "sizing",
+          workspaceId: f.B.workspaceId,
+        }),
+        {
+          ...KEEPS_B_QUICK_ANSWER,
+          ...FOR_A,
+          async check(_answer, f) {
+            const sizing = await db.quickAnswer.findMany({
+              where: {
+                content: {
+                  path: ["en", "question"],
+                  equals: "How do your sizes fit?",
+                },
+              },
+            });
+            expect(sizing.map((flow) => flow.workspaceId)).toEqual([f.A.workspaceId]);
+          },
+        },
+      ),
+    ],
+  },
+  {
+    file: "app.settings.quick-answers.$quickAnswerId.tsx",
+    probes: [
+      adminGet(
+        "B's quick answer opened",
+        () => `/app/settings/quick-answers/${quickAnswers().id}`,
+        KEEPS_B_QUICK_ANSWER,
+      ),
+      adminPost(
+        "B's quick answer saved with A's words",
+        () => `/app/settings/quick-answers/${quickAnswers().id}`,
+        () => ({
+          intent: "save",
+          content: JSON.stringify({
+            en: { question: "Taken over by Maple?", answer: "Yes.", links: [] },
+          }),
+          enabled: "true",
+        }),
+        KEEPS_B_QUICK_ANSWER,
+      ),
+      adminPost(
+        "B's quick answer deleted",
+        () => `/app/settings/quick-answers/${quickAnswers().id}`,
+        () => ({ intent: "delete" }),
+        KEEPS_B_QUICK_ANSWER,
+      ),
+      adminPost(
+        "a new quick answer with B's workspace in the form: A's",
+        () => "/app/settings/quick-answers/new",
+        (f) => ({
+          intent: "save",
+          content: JSON.stringify({
+            en: {
+              question: "Maple: made in Canada?",
+              answer: "Yes.",
+              links: [],
+            },
+          }),
+          enabled: "true",
+          workspaceId: f.B.workspaceId,
+        }),
+        {
+          ...KEEPS_B_QUICK_ANSWER,
+          ...FOR_A,
+          async check(_answer, f) {
+            const made = await db.quickAnswer.findMany({
+              where: {
+                content: {
+                  path: ["en", "question"],
+                  equals: "Maple: made in Canada?",
+                },
+              },
+            });
+            expect(made.map((flow) => flow.workspaceId)).toEqual([f.A.workspaceId]);
+          },
+        },
+      ),
+    ],
+  },
+  {
+    file: "proxy.portal.quick-answers.tsx",
+    probes: [
+      proxyGet(
+        "a GET naming B's quick answer",
+        "/proxy/portal/quick-answers",
+        (f) => [...proxyParams(A), ["quickAnswerId", quickAnswers().id], ["workspaceId", f.B.workspaceId]],
+        { ...KEEPS_B_QUICK_ANSWER, statuses: [405] },
+      ),
+      proxyPost(
+        "the list with B's shop and workspace in the body: A's flows only",
+        "/proxy/portal/quick-answers",
+        () => proxyParams(A),
+        (f) => ({
+          shop: f.B.domain,
+          workspaceId: f.B.workspaceId,
+          token: shoppers().bToken,
+        }),
+        { ...KEEPS_B_QUICK_ANSWER, statuses: [200], mayChange: ["A's shop"] },
+      ),
+      proxyPost(
+        "a use of B's quick answer: 404, nothing written",
+        "/proxy/portal/quick-answers",
+        () => proxyParams(A),
+        () => ({ used: { quickAnswerId: quickAnswers().id, path: "" } }),
+        { ...KEEPS_B_QUICK_ANSWER, statuses: [404], mayChange: ["A's shop"] },
+      ),
+      proxyPost(
+        "a use of A's quick answer with B's portal token and chat token: A's use, no one of B's named",
+        "/proxy/portal/quick-answers",
+        () => proxyParams(A),
+        () => ({
+          used: { quickAnswerId: quickAnswers().aId, path: "" },
+          token: shoppers().bToken,
+          chatToken: quickAnswers().bVisitorToken,
+        }),
+        {
+          ...KEEPS_B_QUICK_ANSWER,
+          statuses: [201],
+          mayChange: ["A's shop", "A's workspace"],
+          async check(_answer, f) {
+            const uses = await db.quickAnswerUse.findMany({
+              where: { quickAnswerId: quickAnswers().aId },
+            });
+            expect(uses.map((use) => [use.workspaceId, use.shopId, use.visitorId, use.portalSessionId])).toEqual([
+              [f.A.workspaceId, f.A.id, null, null],
+            ]);
+          },
+        },
       ),
     ],
   },
