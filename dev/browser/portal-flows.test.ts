@@ -54,10 +54,16 @@ const focused = (page: Page) =>
   });
 const focusInDialog = (page: Page) => page.evaluate(() => !!document.activeElement?.closest('[role="dialog"]'));
 
-async function openPortal(page: Page, path = "/") {
+/** Opens the widget on its home view and, unless `home`, goes on to "Track my orders". */
+async function openPortal(page: Page, path = "/", { home = false } = {}) {
   await page.goto(new URL(path, storefront.url).toString());
   await launcher(page).click();
   await dialog(page).waitFor();
+  if (!home) await trackOrders(dialog(page));
+}
+
+async function trackOrders(scope: Page | Locator, name = "Track my orders") {
+  await scope.getByRole("button", { name: new RegExp(`^${name}`) }).click();
 }
 
 async function signInByOrderNumber(scope: Page | Locator, email = "ada@example.com", number = "1003") {
@@ -88,8 +94,16 @@ describe("storefront portal: the dialog", () => {
       await page.keyboard.press("Tab");
     expect(await activeIs(page, "[data-shopdesk-launcher]")).toBe(true);
     await page.keyboard.press("Enter");
-    await dialog(page).getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
+    await dialog(page)
+      .getByRole("button", { name: /^Track my orders/ })
+      .waitFor();
     expect(await activeIs(page, "[data-shopdesk-close]")).toBe(true);
+    // The home view's first way in is the next stop.
+    await page.keyboard.press("Tab");
+    expect(await focused(page)).toMatch(/^button:Track my orders/);
+    await page.keyboard.press("Enter");
+    await dialog(page).getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
+    await page.locator("[data-shopdesk-close]").focus();
 
     // Forward through every control and round again: focus never leaves the dialog.
     const seen = new Set<string>();
@@ -219,6 +233,7 @@ describe("storefront portal: signing in", () => {
     // The token outlives a page load (sessionStorage), not the tab.
     await page.reload();
     await launcher(page).click();
+    await trackOrders(dialog(page));
     await dialog(page).getByRole("heading", { name: "Your orders" }).waitFor();
     await page.close();
   });
@@ -299,8 +314,9 @@ describe("storefront portal: signing in", () => {
     const page = await harness.context.newPage();
     await page.goto(new URL("/account/login?customer=7", storefront.url).toString());
     await launcher(page).click();
+    await trackOrders(dialog(page));
     await dialog(page).getByRole("heading", { name: "Your orders" }).waitFor();
-    expect(api.calls[0]).toMatchObject({ name: "session", loggedInCustomerId: "7" });
+    expect(api.calls.find((call) => call.name === "session")).toMatchObject({ loggedInCustomerId: "7" });
     await dialog(page).getByRole("button", { name: "Sign out" }).click();
     await page.goto(new URL("/account/logout", storefront.url).toString());
     await page.close();
@@ -520,6 +536,7 @@ describe("storefront portal: sessions and languages", () => {
     await page.goto(new URL("/?locale=fr", storefront.url).toString());
     await page.getByRole("button", { name: "Aide" }).click();
     const panel = dialog(page);
+    await trackOrders(panel, "Suivre mes commandes");
     await panel.getByRole("heading", { name: "Connectez-vous pour voir vos commandes" }).waitFor();
     await panel.getByRole("radio", { name: "E-mail et numéro de commande" }).check();
     await panel.getByRole("textbox", { name: "E-mail" }).fill("ada@example.com");
@@ -543,10 +560,12 @@ describe("storefront portal: the full-page block", () => {
     const page = await harness.context.newPage();
     await page.goto(new URL("/pages/help?locale=en", storefront.url).toString());
     const portal = page.locator("[data-shopdesk-portal-page]");
-    await portal.getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
+    await portal.getByRole("button", { name: /^Track my orders/ }).waitFor();
     expect(await launcher(page).isVisible()).toBe(false);
     // A page block does not take focus from the page on load.
     expect(await page.evaluate(() => document.activeElement === document.body)).toBe(true);
+    await trackOrders(portal);
+    await portal.getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
     await signInByOrderNumber(portal);
     await portal.getByRole("button", { name: /^#1004/ }).click();
     await portal.getByRole("heading", { name: "Order #1004" }).waitFor();

@@ -56,7 +56,9 @@ describe("storefront portal widget (real Chromium)", () => {
     await expect.poll(() => launcher(page).getAttribute("aria-expanded")).toBe("true");
     await dialog(page).getByRole("heading", { name: "Demo Goods" }).waitFor();
     await expect(dialog(page).getAttribute("aria-modal")).resolves.toBe("true");
-    await dialog(page).getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
+    await dialog(page)
+      .getByRole("button", { name: /^Track my orders/ })
+      .waitFor();
     await expect(dialog(page).getByText("Hi there! How can we help you today?").isVisible()).resolves.toBe(true);
     await expect(page.locator("[data-shopdesk-status]").isHidden()).resolves.toBe(true); // nothing to announce
     await expect(page.evaluate(() => document.activeElement?.hasAttribute("data-shopdesk-close"))).resolves.toBe(true);
@@ -71,6 +73,12 @@ describe("storefront portal widget (real Chromium)", () => {
     await expect(page.evaluate(() => document.activeElement?.hasAttribute("data-shopdesk-launcher"))).resolves.toBe(
       true,
     );
+    await launcher(page).click();
+    await dialog(page)
+      .getByRole("button", { name: /^Track my orders/ })
+      .click();
+    await dialog(page).getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
+    await page.keyboard.press("Escape");
     await launcher(page).click();
     await dialog(page).getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
     expect(sessionCalls()).toBe(1); // the UI keeps its state between opens
@@ -91,7 +99,9 @@ describe("storefront portal widget (real Chromium)", () => {
     expect(await page.evaluate(() => "ShopdeskPortalLoader" in window)).toBe(false);
     expect(await launcher(page).getAttribute("aria-expanded")).toBe("false");
     release();
-    await dialog(page).getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
+    await dialog(page)
+      .getByRole("button", { name: /^Track my orders/ })
+      .waitFor();
     expect(await launcher(page).getAttribute("aria-expanded")).toBe("true");
     await page.close();
   });
@@ -122,10 +132,19 @@ describe("storefront portal widget (real Chromium)", () => {
 
   it("says so when the portal API fails, and tries again on request", async () => {
     const page = await harness.openStorefront("/?locale=en");
-    api.failNext(500);
+    let failing = true;
+    await page.route("**/apps/shopdesk/portal/session", (route) =>
+      failing ? route.fulfill({ status: 500, contentType: "application/json", body: "{}" }) : route.continue(),
+    );
     await launcher(page).click();
-    await dialog(page).getByText("We couldn’t load help right now. Please try again later.").waitFor();
-    await dialog(page).getByRole("button", { name: "Try again" }).click();
+    const track = dialog(page).getByRole("button", { name: /^Track my orders/ });
+    await track.click();
+    await page
+      .locator("[data-shopdesk-status]")
+      .getByText("We couldn’t load help right now. Please try again later.")
+      .waitFor();
+    failing = false;
+    await track.click();
     await dialog(page).getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
     await page.close();
   });
@@ -141,7 +160,9 @@ describe("storefront portal widget (real Chromium)", () => {
     await page.getByRole("button", { name: "Close help panel" }).click();
     blocked = false;
     await launcher(page).click();
-    await dialog(page).getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
+    await dialog(page)
+      .getByRole("button", { name: /^Track my orders/ })
+      .waitFor();
     await page.close();
   });
 });

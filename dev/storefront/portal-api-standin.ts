@@ -83,6 +83,18 @@ export interface PortalCall {
   loggedInCustomerId: string;
 }
 
+export interface StandinQuickAnswerNode {
+  path: string;
+  locale: string;
+  question: string;
+  answer: string;
+  links: { label: string; url: string }[];
+  followUps: StandinQuickAnswerNode[];
+}
+export interface StandinQuickAnswer extends StandinQuickAnswerNode {
+  id: string;
+}
+
 export interface PortalStandin {
   url: string;
   calls: PortalCall[];
@@ -92,6 +104,14 @@ export interface PortalStandin {
   requests: { orderId: string; kind: string; body: Record<string, unknown> }[];
   channels: { emailCode: boolean; smsCode: boolean; orderNumber: boolean };
   orders: StandinOrder[];
+  /** POST availability's answer (business hours, decision 026); online by default. */
+  availability: { online: boolean; nextOpenAt: string | null; timezone: string; message: string };
+  /** POST quick-answers' flows, as the real route sends them (already in the shopper's language). */
+  quickAnswers: StandinQuickAnswer[];
+  /** Quick answers the widget said were opened ({ used: { quickAnswerId, path } }). */
+  quickAnswerUses: { quickAnswerId: string; path: string }[];
+  /** Offline contact forms received. */
+  contacts: Record<string, unknown>[];
   /** Every open session ends: the next call with its token answers 401 {signIn: true}. */
   expireSessions(): void;
   /** The next portal call answers this status once, with {error} when given (else an empty body). */
@@ -211,6 +231,10 @@ export async function startPortalStandin(
     requests: [],
     channels: { emailCode: true, smsCode: true, orderNumber: true },
     orders: options.orders ?? demoOrders(),
+    availability: { online: true, nextOpenAt: null, timezone: "UTC", message: "" },
+    quickAnswers: [],
+    quickAnswerUses: [],
+    contacts: [],
     expireSessions: () => sessions.clear(),
     failNext: (status, error) => {
       failure = { status, error };
@@ -377,6 +401,22 @@ export async function startPortalStandin(
             message,
           },
         ];
+      }
+      case "availability":
+        return [200, standin.availability];
+      case "quick-answers": {
+        const used = body.used as { quickAnswerId?: unknown; path?: unknown } | undefined;
+        if (used) {
+          standin.quickAnswerUses.push({ quickAnswerId: String(used.quickAnswerId), path: String(used.path) });
+          return [200, { recorded: true }];
+        }
+        return [200, { quickAnswers: standin.quickAnswers }];
+      }
+      case "contact": {
+        if (typeof body.email !== "string" || !body.email.includes("@")) return [400, { error: "Enter your email." }];
+        if (typeof body.message !== "string" || !body.message.trim()) return [400, { error: "Write your message." }];
+        standin.contacts.push(body);
+        return [201, { message: "Thanks for your message. Our team will answer you tomorrow at 9:00, by email." }];
       }
       default:
         return [404, { error: "Not found" }];

@@ -154,6 +154,274 @@
         var data = await call("request", Object.assign({ orderId: orderId, kind: kind }, fields));
         return { request: data.request || {}, message: data.message || "" };
       },
+      // Live chat, quick answers, business hours (decision 026). The chat token goes along where
+      // the contract takes it, so a quick answer and a later chat count as one visitor's.
+      async availability() {
+        var data = await call("availability", withChatToken({}));
+        return {
+          online: data.online !== false,
+          nextOpenAt: data.nextOpenAt || null,
+          timezone: data.timezone || null,
+          message: data.message || "",
+        };
+      },
+      async quickAnswers() {
+        var data = await call("quick-answers", withChatToken({}));
+        return Array.isArray(data.quickAnswers) ? data.quickAnswers : [];
+      },
+      quickAnswerUsed(quickAnswerId, path) {
+        return call("quick-answers", withChatToken({ used: { quickAnswerId: quickAnswerId, path: path } }));
+      },
+      async contact(fields) {
+        return call("contact", withChatToken(fields));
+      },
+      async chatToken(previous) {
+        var body = previous ? { chatToken: previous } : {};
+        try {
+          return await call("chat-token", body);
+        } catch (error) {
+          // A portal session that ended: the chat goes on as the visitor the chat token names.
+          if (error.kind !== "signIn") throw error;
+          return call("chat-token", body);
+        }
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The chat widget token and where the live endpoints are, kept in localStorage so the visitor is
+  // the same in every tab and after a reload (portal.js reads it too, for the presence heartbeat).
+
+  var CHAT_KEY = "shopdesk-chat";
+
+  function storedChat() {
+    try {
+      var value = JSON.parse(window.localStorage.getItem(CHAT_KEY) || "null");
+      return value && typeof value.chatToken === "string" ? value : null;
+    } catch {
+      return null;
+    }
+  }
+
+  function storeChat(patch) {
+    try {
+      if (patch === null) window.localStorage.removeItem(CHAT_KEY);
+      else window.localStorage.setItem(CHAT_KEY, JSON.stringify(Object.assign({}, storedChat(), patch)));
+    } catch {
+      // Storage blocked: the chat lasts as long as the page.
+    }
+  }
+
+  function withChatToken(body) {
+    var stored = storedChat();
+    if (stored) body.chatToken = stored.chatToken;
+    return body;
+  }
+
+  /** Entry seqs are bigint strings: compared by length, then digit by digit. */
+  function seqAfter(a, b) {
+    a = String(a || "0");
+    b = String(b || "0");
+    return a.length !== b.length ? a.length > b.length : a > b;
+  }
+
+  /**
+   * The live chat on the app's origin (liveUrl + /chat/*): calls with the widget token, the
+   * event stream (resumed after the last seq shown, polling /chat/state every 5 s after three
+   * failed connects) and a visitor token renewed through the App Proxy when it expires.
+   * `on` receives message(m), chat(chat or null) and connection("live" | "polling" | "down").
+   */
+  function createChat(api, on) {
+    var session = null;
+    var source = null;
+    var failures = 0;
+    var pollTimer = null;
+    var retryTimer = null;
+    var polls = 0;
+    var running = false;
+    var lastSeq = "0";
+    var seen = {};
+
+    async function ensureSession(renew) {
+      var expires = session ? Date.parse(session.expiresAt) : 0;
+      if (session && !renew && !(expires && expires - Date.now() < 60000)) return session;
+      var previous = storedChat();
+      var data = await api.chatToken(previous ? previous.chatToken : null);
+      session = {
+        chatToken: data.chatToken,
+        liveUrl: String(data.liveUrl || "").replace(/\/+$/, ""),
+        visitor: data.visitor || {},
+        expiresAt: data.expiresAt || null,
+      };
+      storeChat({ chatToken: session.chatToken, liveUrl: session.liveUrl });
+      return session;
+    }
+
+    /** One call to liveUrl + path; a 401 renews the token once. JSON in, JSON (or null) out. */
+    async function live(method, path, body) {
+      for (var attempt = 0; ; attempt++) {
+        var s = await ensureSession(attempt > 0);
+        var headers = { Authorization: "Bearer " + s.chatToken, Accept: "application/json" };
+        var isForm = typeof FormData !== "undefined" && body instanceof FormData;
+        if (body && !isForm) headers["Content-Type"] = "application/json";
+        var response;
+        try {
+          response = await fetch(s.liveUrl + path, {
+            method: method,
+            headers: headers,
+            body: body ? (isForm ? body : JSON.stringify(body)) : undefined,
+            mode: "cors",
+            credentials: "omit",
+          });
+        } catch {
+          throw { kind: "network" };
+        }
+        if (response.status === 401 && attempt === 0) continue;
+        var data = null;
+        if (response.status !== 204) {
+          try {
+            data = await response.json();
+          } catch {
+            data = null;
+          }
+        }
+        if (response.ok) return data;
+        throw {
+          kind: "error",
+          status: response.status,
+          message: data && typeof data.error === "string" ? data.error : "",
+          retryAfter: Number(response.headers.get("Retry-After")) || 0,
+        };
+      }
+    }
+
+    /** A message once: the stream, a poll and a send's answer may all carry the same seq. */
+    function receive(message) {
+      if (!message || message.seq == null) return;
+      var seq = String(message.seq);
+      if (seen[seq]) return;
+      seen[seq] = true;
+      if (seqAfter(seq, lastSeq)) lastSeq = seq;
+      on.message(message);
+    }
+
+    function connect() {
+      window.clearTimeout(retryTimer);
+      if (!running || !session || typeof window.EventSource !== "function") return startPolling();
+      var url =
+        session.liveUrl +
+        "/chat/stream?token=" +
+        encodeURIComponent(session.chatToken) +
+        (lastSeq !== "0" ? "&after=" + encodeURIComponent(lastSeq) : "");
+      var es = new window.EventSource(url);
+      source = es;
+      es.addEventListener("ready", function () {
+        failures = 0;
+        stopPolling();
+        on.connection("live");
+      });
+      es.addEventListener("message", function (event) {
+        try {
+          receive(JSON.parse(event.data));
+        } catch {
+          // A malformed event is skipped; the next poll or reconnect fills any gap.
+        }
+      });
+      es.addEventListener("chat", function (event) {
+        try {
+          on.chat(JSON.parse(event.data));
+        } catch {
+          // As above.
+        }
+      });
+      es.onerror = function () {
+        if (source !== es) return;
+        failures += 1;
+        // The browser reconnects by itself (with Last-Event-ID) unless the answer was an error
+        // (an expired token: renewed below); three failures in a row and polling takes over.
+        if (failures >= 3 || es.readyState === 2) {
+          es.close();
+          source = null;
+          if (failures >= 3) return startPolling();
+          on.connection("down");
+          retryTimer = window.setTimeout(function () {
+            ensureSession(true).then(connect, function () {
+              failures += 1;
+              startPolling();
+            });
+          }, 1000);
+        } else {
+          on.connection("down");
+        }
+      };
+    }
+
+    async function poll() {
+      polls += 1;
+      try {
+        var data = await live("GET", "/chat/state" + (lastSeq !== "0" ? "?after=" + encodeURIComponent(lastSeq) : ""));
+        on.chat(data.chat || null);
+        (data.messages || []).forEach(receive);
+        on.connection("polling");
+      } catch {
+        on.connection("down");
+      }
+      // Once a minute the stream is tried again; one failure and polling goes on.
+      if (running && polls % 12 === 0 && !source) {
+        failures = 2;
+        connect();
+      }
+    }
+
+    function startPolling() {
+      if (!running || pollTimer) return;
+      polls = 0;
+      pollTimer = window.setInterval(poll, 5000);
+      poll();
+    }
+
+    function stopPolling() {
+      if (pollTimer) window.clearInterval(pollTimer);
+      pollTimer = null;
+    }
+
+    return {
+      live: live,
+      receive: receive,
+      session: function () {
+        return session;
+      },
+      ensureSession: ensureSession,
+      /** The whole chat now, then live: the caller renders the state's messages through `on`. */
+      async start() {
+        await ensureSession(false);
+        var data = await live("GET", "/chat/state");
+        on.chat(data.chat || null);
+        (data.messages || []).forEach(receive);
+        if (!running) {
+          running = true;
+          failures = 0;
+          connect();
+        }
+        return data;
+      },
+      /** Forgets what was shown (a reverted chat): the next chat's messages come fresh. */
+      reset() {
+        seen = {};
+      },
+      /** Drops the connection as a network would (tests and debugging); it comes back by itself. */
+      drop() {
+        var es = source;
+        if (!es) return;
+        es.close();
+        es.onerror();
+      },
+      attachmentUrl(url) {
+        if (!url || !session) return null;
+        var absolute = /^https?:\/\//i.test(url) ? url : session.liveUrl + (url.charAt(0) === "/" ? "" : "/") + url;
+        if (/[?&]token=/.test(absolute)) return absolute;
+        return absolute + (absolute.indexOf("?") === -1 ? "?" : "&") + "token=" + encodeURIComponent(session.chatToken);
+      },
     };
   }
 
@@ -205,6 +473,7 @@
     var content = options.content;
     var timers = [];
     var state = { channels: null, shopper: null, method: null, destination: {}, orders: [], nextCursor: null };
+    var current = "home"; // the view on screen: "home", "chat" or "other"
 
     function t(key, vars) {
       var text = texts[key] || "";
@@ -289,6 +558,9 @@
     /** Shows a view; after a shopper's action, focus goes to its heading so it is read out. */
     function show(el, moveFocus) {
       while (timers.length) window.clearInterval(timers.pop());
+      current = el.classList.contains("sdp-home") ? "home" : "other";
+      // The greeting belongs to the home view; every other view starts with its own heading.
+      if (options.greeting) options.greeting.hidden = current !== "home";
       view.replaceChildren(el);
       if (moveFocus) {
         var heading = el.querySelector("h3");
@@ -301,7 +573,6 @@
 
     function updateAccount() {
       var shopper = state.shopper;
-      if (options.greeting) options.greeting.hidden = !!shopper;
       if (!shopper) {
         account.hidden = true;
         account.replaceChildren();
@@ -566,6 +837,7 @@
         h(
           "section",
           { class: "sdp-sign-in" },
+          homeBack(),
           h("h3", {}, t("signInTitle")),
           available.indexOf("order") === -1 || available.length > 1
             ? h("p", { class: "sdp-muted" }, t("signInIntro"))
@@ -751,6 +1023,7 @@
         h(
           "section",
           { class: "sdp-orders-view" },
+          homeBack(),
           h("h3", {}, t("ordersTitle")),
           state.orders.length ? list : h("p", { class: "sdp-muted" }, t("noOrders")),
           more,
@@ -1236,35 +1509,901 @@
       );
     }
 
-    // --- start ----------------------------------------------------------------------------------
+    // --- home -----------------------------------------------------------------------------------
 
-    async function start() {
-      view.replaceChildren(h("p", { class: "sdp-muted" }, t("loading")));
+    var IMAGE_TYPES = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+    var MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+    var home = { availability: null, quickAnswers: null, sessionLoaded: false };
+
+    function homeBack() {
+      return backButton(t("back"), function () {
+        showHome(true);
+      });
+    }
+
+    /** "tomorrow at 09:00"-like words for the next opening, in the shopper's language and zone. */
+    function formatOpening(iso) {
+      var date = new Date(iso);
+      if (isNaN(date.getTime())) return "";
       try {
-        var session = await api.session();
-        state.channels = session.channels;
-        if (session.signedIn) {
-          state.shopper = session.shopper;
-          await showOrders(false);
-        } else {
-          showSignIn(false);
-        }
-      } catch (error) {
-        if (error && error.kind === "signIn") return fail(error);
-        view.replaceChildren(
-          h("p", { class: "sdp-error" }, errorMessage(error || {})),
+        var sameDay = new Date().toDateString() === date.toDateString();
+        return new Intl.DateTimeFormat(
+          locale,
+          sameDay ? { hour: "numeric", minute: "2-digit" } : { weekday: "long", hour: "numeric", minute: "2-digit" },
+        ).format(date);
+      } catch {
+        return formatTime(iso);
+      }
+    }
+
+    function choice(label, hint, onclick, props) {
+      return h(
+        "li",
+        {},
+        h(
+          "button",
+          Object.assign({ type: "button", class: "sdp-choice-card", onclick: onclick }, props || {}),
+          h("span", { class: "sdp-choice-card__label" }, label),
+          hint ? h("span", { class: "sdp-choice-card__hint" }, hint) : null,
+          h("span", { class: "sdp-choice-card__arrow", "aria-hidden": "true" }, "›"),
+        ),
+      );
+    }
+
+    function showHome(moveFocus) {
+      rememberView("home");
+      var availability = home.availability;
+      var offline = availability && !availability.online && !(chatState.chat && chatState.chat.ticketId);
+      var talk;
+      if (offline) {
+        var when = availability.nextOpenAt ? formatOpening(availability.nextOpenAt) : "";
+        talk = h(
+          "li",
+          {},
+          h(
+            "div",
+            { class: "sdp-offline", "data-offline": "" },
+            h("p", { class: "sdp-strong" }, t("offlineTitle")),
+            h("p", {}, availability.message || (when ? t("offlineBack", { when: when }) : t("offlineIntro"))),
+            h(
+              "button",
+              {
+                type: "button",
+                class: "sdp-button sdp-button--secondary",
+                onclick: function () {
+                  showContact(true);
+                },
+              },
+              t("offlineContact"),
+            ),
+          ),
+        );
+      } else {
+        var ongoing = chatState.chat && chatState.chat.ticketId;
+        talk = choice(ongoing ? t("homeChatContinue") : t("homeChat"), t("homeChatHint"), function () {
+          showChat(true);
+        });
+      }
+      show(
+        h(
+          "section",
+          { class: "sdp-home" },
+          h("h3", { class: "sdp-visually-hidden" }, t("homeTitle")),
+          h(
+            "ul",
+            { class: "sdp-choice-cards" },
+            choice(t("homeTrack"), t("homeTrackHint"), function (event) {
+              busy(event.currentTarget, function () {
+                return openTracking();
+              });
+            }),
+            home.quickAnswers && home.quickAnswers.length === 0
+              ? null
+              : choice(t("homeAnswers"), t("homeAnswersHint"), function (event) {
+                  busy(event.currentTarget, function () {
+                    return showQuickAnswers(true);
+                  });
+                }),
+            talk,
+          ),
+        ),
+        moveFocus,
+      );
+      if (moveFocus) {
+        var first = view.querySelector("button");
+        if (first) first.focus();
+      }
+    }
+
+    async function openTracking() {
+      if (!home.sessionLoaded) await loadSession();
+      if (state.shopper) await showOrders(true);
+      else showSignIn(true);
+    }
+
+    async function loadSession() {
+      var session = await api.session();
+      home.sessionLoaded = true;
+      state.channels = session.channels;
+      state.shopper = session.signedIn ? session.shopper : null;
+      updateAccount();
+    }
+
+    // --- quick answers --------------------------------------------------------------------------
+
+    /** A flow's node in the shopper's language: question, answer, links, follow-ups. */
+    function answerNode(node) {
+      node = node || {};
+      return {
+        question: String(node.question || node.title || ""),
+        answer: String(node.answer || node.body || ""),
+        links: (node.links || []).filter(function (link) {
+          return link && (safeUrl(link.url) || /^\/(?!\/)/.test(String(link.url || "")));
+        }),
+        followUps: node.followUps || node.children || [],
+      };
+    }
+
+    async function showQuickAnswers(moveFocus) {
+      if (!home.quickAnswers) home.quickAnswers = await api.quickAnswers();
+      var flows = home.quickAnswers;
+      show(
+        h(
+          "section",
+          { class: "sdp-answers" },
+          homeBack(),
+          h("h3", {}, t("answersTitle")),
+          flows.length
+            ? h(
+                "ul",
+                { class: "sdp-choice-cards" },
+                flows.map(function (flow) {
+                  return choice(answerNode(flow).question, null, function () {
+                    showAnswer(flow, [], true);
+                  });
+                }),
+              )
+            : h("p", { class: "sdp-muted" }, t("answersEmpty")),
+        ),
+        moveFocus,
+      );
+    }
+
+    /** One answer of a flow; `path` is the follow-ups taken ([] for the flow's own answer). */
+    function showAnswer(flow, path, moveFocus) {
+      var node = answerNode(flow);
+      for (var i = 0; i < path.length; i++) node = answerNode(node.followUps[path[i]]);
+      // Recorded for the merchant's deflection figures; the shopper never waits on it.
+      api.quickAnswerUsed(flow.id, path.join(".")).catch(function () {});
+      var back = path.length
+        ? backButton(t("back"), function () {
+            showAnswer(flow, path.slice(0, -1), true);
+          })
+        : backButton(t("backToAnswers"), function () {
+            showQuickAnswers(true);
+          });
+      show(
+        h(
+          "section",
+          { class: "sdp-answer", "data-quick-answer": flow.id, "data-path": path.join(".") },
+          back,
+          h("h3", {}, node.question),
+          h(
+            "div",
+            { class: "sdp-answer__body" },
+            node.answer.split(/\n{2,}/).map(function (paragraph) {
+              return h(
+                "p",
+                {},
+                paragraph.split("\n").map(function (line, index) {
+                  return index ? [h("br"), line] : line;
+                }),
+              );
+            }),
+          ),
+          node.links.length
+            ? h(
+                "ul",
+                { class: "sdp-answer__links" },
+                node.links.map(function (link) {
+                  var external = !!safeUrl(link.url);
+                  return h(
+                    "li",
+                    {},
+                    h(
+                      "a",
+                      external ? { href: link.url, target: "_blank", rel: "noopener noreferrer" } : { href: link.url },
+                      String(link.label || link.title || link.url),
+                      external ? h("span", { class: "sdp-visually-hidden" }, " (" + t("newTab") + ")") : null,
+                      external ? h("span", { "aria-hidden": "true" }, " ↗") : null,
+                    ),
+                  );
+                }),
+              )
+            : null,
+          node.followUps.length
+            ? [
+                h("h4", {}, t("answersMore")),
+                h(
+                  "ul",
+                  { class: "sdp-choice-cards" },
+                  node.followUps.map(function (followUp, index) {
+                    return choice(answerNode(followUp).question, null, function () {
+                      showAnswer(flow, path.concat(index), true);
+                    });
+                  }),
+                ),
+              ]
+            : null,
+          h(
+            "div",
+            { class: "sdp-answer__more" },
+            h("p", { class: "sdp-muted" }, t("answersStillNeed")),
+            secondary(
+              home.availability && !home.availability.online ? t("offlineContact") : t("homeChat"),
+              function () {
+                if (home.availability && !home.availability.online) showContact(true);
+                else showChat(true);
+              },
+            ),
+          ),
+        ),
+        moveFocus,
+      );
+    }
+
+    // --- offline contact form -------------------------------------------------------------------
+
+    function showContact(moveFocus) {
+      var shopper = state.shopper || {};
+      var email = field(
+        t("emailLabel"),
+        input({ type: "email", name: "email", autocomplete: "email", value: shopper.email || "", required: true }),
+      );
+      var name = field(
+        t("nameLabel"),
+        input({ type: "text", name: "name", autocomplete: "name", value: shopper.firstName || "" }),
+        null,
+        true,
+      );
+      var message = field(
+        t("messageLabel"),
+        h("textarea", { class: "sdp-input", id: uid("message"), rows: 4, maxlength: 5000, required: true }),
+      );
+      var orderNumber = field(
+        t("orderNumberLabel"),
+        input({ type: "text", name: "orderNumber", autocomplete: "off" }),
+        null,
+        true,
+      );
+      var availability = home.availability || {};
+      var when = availability.nextOpenAt ? formatOpening(availability.nextOpenAt) : "";
+      show(
+        h(
+          "section",
+          { class: "sdp-contact" },
+          homeBack(),
+          h("h3", {}, t("contactTitle")),
+          h(
+            "p",
+            { class: "sdp-muted" },
+            when ? t("offlineBack", { when: when }) + " " + t("offlineIntro") : t("offlineIntro"),
+          ),
+          form(
+            function (button) {
+              var emailValue = email.control.value.trim();
+              var messageValue = message.control.value.trim();
+              var ok = validate([
+                [
+                  email,
+                  function () {
+                    return EMAIL.test(emailValue) ? "" : t("emailInvalid");
+                  },
+                ],
+                [
+                  message,
+                  function () {
+                    return messageValue ? "" : t("messageRequired");
+                  },
+                ],
+              ]);
+              if (!ok) return;
+              busy(button, async function () {
+                var result = await api.contact({
+                  email: emailValue,
+                  name: name.control.value.trim() || undefined,
+                  message: messageValue,
+                  orderNumber: orderNumber.control.value.trim() || undefined,
+                });
+                showContactSent(emailValue, result && result.message);
+              });
+            },
+            [email, name, message, orderNumber, primary(t("contactSubmit"))],
+          ),
+        ),
+        moveFocus,
+      );
+    }
+
+    function showContactSent(email, serverMessage) {
+      show(
+        h(
+          "section",
+          { class: "sdp-done", "data-contact-sent": "" },
+          h("h3", {}, t("contactDoneTitle")),
+          h("p", {}, serverMessage || t("contactDone", { email: email })),
           h(
             "button",
             {
               type: "button",
-              class: "sdp-button sdp-button--secondary",
+              class: "sdp-button",
               onclick: function () {
-                start();
+                showHome(true);
               },
             },
-            t("retry"),
+            t("backHome"),
+          ),
+        ),
+        true,
+      );
+    }
+
+    // --- live chat ------------------------------------------------------------------------------
+
+    var chatState = { chat: null, ticketId: null, starting: null, online: true, connection: "live" };
+    var chatView = null; // the chat's DOM, kept between visits so nothing is rebuilt or lost
+    var typingSentAt = 0;
+    var readSent = "0";
+    var presenceAt = 0;
+    var chat = createChat(api, {
+      message: function (message) {
+        chatUi().add(message);
+      },
+      chat: function (next) {
+        chatChanged(next);
+      },
+      connection: function (kind) {
+        chatState.connection = kind;
+        if (chatView) chatView.setConnection(kind);
+      },
+    });
+    // For tests and support: the live connection of this widget (drop() acts as a lost network).
+    content.shopdeskChat = chat;
+
+    function rememberTicket(ticketId) {
+      chatState.ticketId = ticketId || null;
+      storeChat({ ticketId: chatState.ticketId });
+    }
+
+    function chatChanged(next) {
+      var had = chatState.ticketId;
+      chatState.chat = next;
+      if (!next || !next.ticketId) {
+        if (had) {
+          // The 24-hour revert: the shop's last word stood unanswered; the next message is a new chat.
+          rememberTicket(null);
+          chat.reset();
+          if (chatView) chatView.clear();
+          if (current === "chat") {
+            showHome(true);
+            announce(t("chatEnded"));
+          }
+        }
+        if (chatView) chatView.update();
+        if (had && current === "home") showHome(false);
+        return;
+      }
+      // Another ticket (the agent set another customer): the thread simply goes on there.
+      if (next.ticketId !== had) rememberTicket(next.ticketId);
+      if (chatView) chatView.update();
+    }
+
+    function chatError(error) {
+      if (error && error.status === 413) return t("attachmentTooLarge");
+      if (error && error.status === 415) return t("attachmentWrongType");
+      if (error && error.status === 429) return t("chatTooFast", { seconds: error.retryAfter || 60 });
+      return errorMessage(error || {});
+    }
+
+    function newClientId() {
+      var random = window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID() : null;
+      return random || "c" + Date.now().toString(36) + Math.random().toString(36).slice(2);
+    }
+
+    function isVisible(el) {
+      return document.visibilityState === "visible" && !!el && el.getClientRects().length > 0;
+    }
+
+    function sendPresence() {
+      if (!storedChat() || Date.now() - presenceAt < 30000) return;
+      presenceAt = Date.now();
+      chat.live("POST", "/chat/presence", { page: window.location.href, title: document.title }).catch(function () {});
+    }
+
+    /** The thread, composer and indicators, built once and kept (the back arrow leaves them as they are). */
+    function chatUi() {
+      if (chatView) return chatView;
+      var threadId = uid("thread");
+      var thread = h("ol", { class: "sdp-thread", id: threadId, role: "log", "aria-label": t("chatTitle") });
+      var intro = h("p", { class: "sdp-chat__intro" }, t("chatIntro"));
+      var typing = h("p", { class: "sdp-typing", "aria-live": "polite" });
+      var connectionLine = h("p", { class: "sdp-hint sdp-chat__connection", hidden: true });
+      var seen = h("p", { class: "sdp-seen" }, t("chatSeen"));
+      var email = field(
+        t("emailLabel"),
+        input({ type: "email", name: "email", autocomplete: "email", required: true }),
+        t("chatEmailHint"),
+      );
+      var text = h("textarea", {
+        class: "sdp-input sdp-composer__input",
+        id: uid("chat-message"),
+        rows: 2,
+        maxlength: 5000,
+        "aria-label": t("chatMessageLabel"),
+        placeholder: t("chatPlaceholder"),
+      });
+      var fileId = uid("file");
+      var file = h("input", {
+        type: "file",
+        id: fileId,
+        class: "sdp-visually-hidden sdp-composer__file",
+        accept: IMAGE_TYPES.join(","),
+      });
+      var attach = h(
+        "label",
+        { for: fileId, class: "sdp-icon-button", title: t("chatAttach") },
+        h("span", { class: "sdp-visually-hidden" }, t("chatAttach")),
+        icon(
+          "M16.5 6.5 8.9 14.1a1.5 1.5 0 0 0 2.1 2.1l7.6-7.6a3 3 0 0 0-4.2-4.2l-7.8 7.8a4.5 4.5 0 0 0 6.4 6.4l7-7",
+          true,
+        ),
+      );
+      var sendButton = h("button", { type: "submit", class: "sdp-button sdp-composer__send" }, t("chatSend"));
+      var composerError = h("p", { class: "sdp-error", id: uid("composer-error"), hidden: true, role: "alert" });
+      text.setAttribute("aria-describedby", composerError.id);
+      var composer = h(
+        "form",
+        {
+          class: "sdp-composer",
+          novalidate: true,
+          onsubmit: function (event) {
+            event.preventDefault();
+            submitText();
+          },
+        },
+        email,
+        composerError,
+        h("div", { class: "sdp-composer__row" }, file, attach, text, sendButton),
+      );
+      var connection = h("span", { class: "sdp-chat__status" });
+      var back = h(
+        "button",
+        {
+          type: "button",
+          class: "sdp-icon-button sdp-chat__back",
+          "aria-label": t("back"),
+          onclick: function () {
+            stopTyping();
+            showHome(true);
+          },
+        },
+        h("span", { "aria-hidden": "true" }, "←"),
+      );
+      var root = h(
+        "section",
+        { class: "sdp-chat" },
+        h("div", { class: "sdp-chat__header" }, back, h("div", {}, h("h3", {}, t("chatTitle")), connection)),
+        connectionLine,
+        h("div", { class: "sdp-thread-scroll" }, intro, thread, typing),
+        composer,
+      );
+
+      function scrollDown() {
+        var scroller = root.querySelector(".sdp-thread-scroll");
+        scroller.scrollTop = scroller.scrollHeight;
+      }
+
+      function showComposerError(message) {
+        composerError.textContent = message || "";
+        composerError.hidden = !message;
+      }
+
+      function needsEmail() {
+        var session = chat.session();
+        var known = (session && session.visitor && session.visitor.email) || (state.shopper && state.shopper.email);
+        return !known && !(chatState.chat && chatState.chat.ticketId);
+      }
+
+      function bubble(message) {
+        var mine = message.from === "shopper";
+        var li = h("li", {
+          class: "sdp-msg",
+          "data-from": mine ? "shopper" : "agent",
+          "data-seq": message.seq != null ? String(message.seq) : null,
+          "data-client-id": message.clientId || null,
+        });
+        fill(li, message);
+        return li;
+      }
+
+      function fill(li, message) {
+        var mine = message.from === "shopper";
+        var images = (message.attachments || []).map(function (attachment) {
+          var src = attachment.previewUrl || chat.attachmentUrl(attachment.url);
+          var alt = t("chatImage", { name: attachment.filename || "" });
+          return src
+            ? h(
+                "a",
+                { class: "sdp-msg__image", href: src, target: "_blank", rel: "noopener noreferrer" },
+                h("img", { src: src, alt: alt, loading: "lazy" }),
+              )
+            : h("span", { class: "sdp-muted" }, alt);
+        });
+        li.replaceChildren(
+          h(
+            "p",
+            { class: mine ? "sdp-visually-hidden" : "sdp-msg__author" },
+            mine ? t("chatYou") : message.authorName || t("chatAgent"),
+          ),
+          h("div", { class: "sdp-msg__bubble" }, message.body ? h("p", {}, message.body) : null, images),
+          h(
+            "p",
+            { class: "sdp-msg__meta" },
+            message.createdAt ? h("time", { datetime: message.createdAt }, formatClock(message.createdAt)) : null,
           ),
         );
+      }
+
+      function formatClock(iso) {
+        var date = new Date(iso);
+        if (isNaN(date.getTime())) return "";
+        try {
+          return new Intl.DateTimeFormat(locale, { hour: "numeric", minute: "2-digit" }).format(date);
+        } catch {
+          return formatTime(iso);
+        }
+      }
+
+      function setPending(li, stateName, retry, error) {
+        li.setAttribute("data-state", stateName);
+        var meta = li.querySelector(".sdp-msg__meta");
+        var old = meta.querySelector(".sdp-msg__state");
+        if (old) old.remove();
+        if (stateName === "sending") meta.appendChild(h("span", { class: "sdp-msg__state" }, t("sending")));
+        if (stateName === "failed") {
+          var button = h("button", { type: "button", class: "sdp-link", onclick: retry }, t("retry"));
+          meta.appendChild(
+            h("span", { class: "sdp-msg__state sdp-msg__state--failed" }, chatError(error) + " ", button),
+          );
+        }
+      }
+
+      function updateSeen() {
+        var mine = thread.querySelectorAll('.sdp-msg[data-from="shopper"][data-seq]');
+        var last = mine[mine.length - 1];
+        var read = chatState.chat && chatState.chat.agentReadSeq;
+        if (last && read && !seqAfter(last.getAttribute("data-seq"), read)) {
+          if (seen.previousSibling !== last) last.after(seen);
+        } else if (seen.parentNode) {
+          seen.remove();
+        }
+      }
+
+      /** Tells the server how far the shopper has read, when the thread is on screen. */
+      function markRead() {
+        if (current !== "chat" || !isVisible(thread) || !(chatState.chat && chatState.chat.ticketId)) return;
+        var agents = thread.querySelectorAll('.sdp-msg[data-from="agent"][data-seq]');
+        var last = agents[agents.length - 1];
+        if (!last) return;
+        var seq = last.getAttribute("data-seq");
+        if (!seqAfter(seq, readSent)) return;
+        readSent = seq;
+        chat.live("POST", "/chat/read", { upTo: seq }).catch(function () {
+          readSent = "0";
+        });
+      }
+
+      function add(message) {
+        var li = message.clientId
+          ? thread.querySelector('.sdp-msg[data-client-id="' + String(message.clientId).replace(/"/g, "") + '"]')
+          : null;
+        if (li) {
+          // Our own optimistic message, now stored: it keeps its place and takes its seq.
+          li.setAttribute("data-seq", String(message.seq));
+          li.removeAttribute("data-state");
+          var preview = li.querySelector("img");
+          fill(li, message);
+          if (preview && !(message.attachments || []).length) li.querySelector(".sdp-msg__bubble").appendChild(preview);
+        } else {
+          thread.appendChild(bubble(message));
+        }
+        intro.hidden = true;
+        updateSeen();
+        scrollDown();
+        markRead();
+      }
+
+      async function post(li, payload, isFile) {
+        setPending(li, "sending");
+        showComposerError("");
+        try {
+          var result = isFile
+            ? await chat.live("POST", "/chat/attachments", payload())
+            : await chat.live("POST", "/chat/messages", payload);
+          if (result && result.chat) chatChanged(result.chat);
+          if (result && result.message) chat.receive(result.message);
+          var session = chat.session();
+          if (!isFile && payload.email && session) session.visitor.email = payload.email;
+          update();
+        } catch (error) {
+          setPending(
+            li,
+            "failed",
+            function () {
+              post(li, payload, isFile);
+            },
+            error,
+          );
+          announce(chatError(error), "error");
+        }
+      }
+
+      function submitText() {
+        var body = text.value.trim();
+        if (!body) {
+          showComposerError(t("messageRequired"));
+          text.focus();
+          return;
+        }
+        var payload = { body: body, clientId: newClientId() };
+        if (needsEmail()) {
+          var value = email.control.value.trim();
+          var ok = validate([
+            [
+              email,
+              function () {
+                return EMAIL.test(value) ? "" : t("emailInvalid");
+              },
+            ],
+          ]);
+          if (!ok) return;
+          payload.email = value;
+        }
+        stopTyping();
+        var li = bubble({
+          from: "shopper",
+          body: body,
+          clientId: payload.clientId,
+          createdAt: new Date().toISOString(),
+        });
+        thread.appendChild(li);
+        intro.hidden = true;
+        text.value = "";
+        scrollDown();
+        text.focus();
+        post(li, payload, false);
+      }
+
+      function sendFile(picked) {
+        if (!picked) return;
+        if (IMAGE_TYPES.indexOf(picked.type) === -1) return showComposerError(t("attachmentWrongType"));
+        if (picked.size > MAX_IMAGE_BYTES) return showComposerError(t("attachmentTooLarge"));
+        if (needsEmail()) {
+          // The first message says who is writing; a picture alone cannot.
+          email.setError(t("chatEmailFirst"));
+          email.control.focus();
+          return;
+        }
+        var clientId = newClientId();
+        var previewUrl = window.URL && URL.createObjectURL ? URL.createObjectURL(picked) : null;
+        var li = bubble({
+          from: "shopper",
+          body: "",
+          clientId: clientId,
+          createdAt: new Date().toISOString(),
+          attachments: [{ filename: picked.name, previewUrl: previewUrl }],
+        });
+        thread.appendChild(li);
+        intro.hidden = true;
+        scrollDown();
+        post(
+          li,
+          function () {
+            var data = new FormData();
+            data.append("file", picked, picked.name);
+            data.append("clientId", clientId);
+            return data;
+          },
+          true,
+        );
+      }
+
+      file.addEventListener("change", function () {
+        var picked = file.files && file.files[0];
+        file.value = "";
+        sendFile(picked);
+      });
+
+      text.addEventListener("keydown", function (event) {
+        if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+          event.preventDefault();
+          submitText();
+        }
+      });
+      text.addEventListener("input", function () {
+        showComposerError("");
+        if (!text.value.trim()) return stopTyping();
+        if (!(chatState.chat && chatState.chat.ticketId)) return;
+        // Once every 3 s while typing: the server holds "typing" a little longer than that.
+        if (Date.now() - typingSentAt < 3000) return;
+        typingSentAt = Date.now();
+        chat.live("POST", "/chat/typing", { typing: true }).catch(function () {});
+      });
+      text.addEventListener("blur", stopTyping);
+
+      function update() {
+        var c = chatState.chat;
+        typing.textContent = c && c.agentTyping ? t("chatTyping") : "";
+        typing.hidden = !(c && c.agentTyping);
+        email.hidden = !needsEmail();
+        if (email.hidden) email.setError("");
+        connection.textContent = chatState.online ? t("chatOnline") : t("chatAway");
+        updateSeen();
+      }
+
+      function setConnection(kind) {
+        connectionLine.hidden = kind !== "down";
+        connectionLine.textContent = kind === "down" ? t("chatReconnecting") : "";
+      }
+
+      function clear() {
+        thread.replaceChildren();
+        intro.hidden = false;
+        readSent = "0";
+        update();
+      }
+
+      if (window.IntersectionObserver) {
+        // The panel opening (or the page coming back) puts the thread on screen: read up to its end.
+        new IntersectionObserver(function (entries) {
+          if (
+            entries.some(function (entry) {
+              return entry.isIntersecting;
+            })
+          ) {
+            markRead();
+            sendPresence();
+          }
+        }).observe(thread);
+      }
+      document.addEventListener("visibilitychange", markRead);
+
+      chatView = {
+        root: root,
+        text: text,
+        add: add,
+        update: update,
+        clear: clear,
+        setConnection: setConnection,
+        needsEmail: needsEmail,
+        focus: function () {
+          (needsEmail() ? email.control : text).focus();
+        },
+      };
+      return chatView;
+    }
+
+    function stopTyping() {
+      if (!typingSentAt) return;
+      typingSentAt = 0;
+      chat.live("POST", "/chat/typing", { typing: false }).catch(function () {});
+    }
+
+    function icon(path, stroke) {
+      var ns = "http://www.w3.org/2000/svg";
+      var svg = document.createElementNS(ns, "svg");
+      svg.setAttribute("viewBox", "0 0 24 24");
+      svg.setAttribute("width", "22");
+      svg.setAttribute("height", "22");
+      svg.setAttribute("aria-hidden", "true");
+      svg.setAttribute("focusable", "false");
+      var shape = document.createElementNS(ns, "path");
+      shape.setAttribute("d", path);
+      shape.setAttribute("fill", stroke ? "none" : "currentColor");
+      if (stroke) {
+        shape.setAttribute("stroke", "currentColor");
+        shape.setAttribute("stroke-width", "2");
+        shape.setAttribute("stroke-linecap", "round");
+        shape.setAttribute("stroke-linejoin", "round");
+      }
+      svg.appendChild(shape);
+      return svg;
+    }
+
+    /** The chat's state, then its live connection: once per page, whichever view asks first. */
+    function startChat() {
+      if (!chatState.starting) {
+        chatState.starting = chat.start().then(
+          function (data) {
+            chatState.online = data.online !== false;
+            if (chatView) chatView.update();
+          },
+          function (error) {
+            chatState.starting = null;
+            throw error;
+          },
+        );
+      }
+      return chatState.starting;
+    }
+
+    async function showChat(moveFocus) {
+      var ui = chatUi();
+      // show() would rebuild the view: the chat's DOM is moved in as it is, history and draft.
+      show(ui.root, false);
+      current = "chat";
+      rememberView("chat");
+      ui.update();
+      if (moveFocus) ui.focus();
+      try {
+        await startChat();
+      } catch (error) {
+        announce(chatError(error), "error");
+      }
+      if (current !== "chat") return;
+      ui.update();
+      if (moveFocus && !view.contains(document.activeElement)) ui.focus();
+      sendPresence();
+    }
+
+    // --- start ----------------------------------------------------------------------------------
+
+    function start() {
+      showHome(false);
+      // Home first, at once; what it offers is refined as the answers arrive.
+      api.availability().then(
+        function (availability) {
+          home.availability = availability;
+          chatState.online = availability.online;
+          if (current === "home") showHome(view.contains(document.activeElement));
+        },
+        function () {
+          // Unknown hours: "Talk to an agent" stays, the chat itself says more.
+        },
+      );
+      loadSession().catch(function () {
+        home.sessionLoaded = false;
+      });
+      var stored = storedChat();
+      if (stored) {
+        chatState.ticketId = stored.ticketId || null;
+        // A returning visitor: back in the chat if that is where they were in this tab, else the
+        // chat (if still going) is one click away; either way it is live again and they are present.
+        if (lastView() === "chat") showChat(false);
+        else
+          startChat().then(
+            function () {
+              if (current === "home" && chatState.chat) showHome(false);
+            },
+            function () {},
+          );
+        sendPresence();
+      }
+    }
+
+    var VIEW_KEY = "shopdesk-portal-view";
+    function lastView() {
+      try {
+        return window.sessionStorage.getItem(VIEW_KEY);
+      } catch {
+        return null;
+      }
+    }
+    function rememberView(name) {
+      try {
+        window.sessionStorage.setItem(VIEW_KEY, name);
+      } catch {
+        // Storage blocked: the widget opens on its home view.
       }
     }
 

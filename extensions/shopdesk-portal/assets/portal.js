@@ -2,7 +2,8 @@
 // launcher and the dialog (open, focus trap, Escape, focus back to the launcher) and fetches the
 // portal UI (portal-app.js + portal-app.css) only when a shopper shows interest: first hover, focus
 // or touch of the launcher, or a full-page portal block on the page. Shoppers who never open the
-// widget cost one small script, fetched after the page has loaded, and no request to the app.
+// widget cost one small script, fetched after the page has loaded, and no request to the app (the
+// presence heartbeat below goes only from a browser that has chatted).
 // The app embed's inline script fetches it (blocks/portal-embed.liquid); the Help page's app block
 // names it in its schema; on a page with both it may arrive twice and runs once.
 (function () {
@@ -233,6 +234,33 @@
       initLauncher(roots[i]);
     }
   }
+
+  // Presence (decision 026): "last seen on chat" and "on the store now" for agents, every 2 minutes
+  // while the tab is visible, only in a browser that has used the chat (portal-app.js stores its
+  // token and the app's origin): a shopper who never did costs no request to the app.
+  var PRESENCE_EVERY = 120000;
+  var presenceAt = 0;
+  function heartbeat() {
+    var chat = null;
+    try {
+      chat = JSON.parse(window.localStorage.getItem("shopdesk-chat") || "null");
+    } catch {
+      chat = null;
+    }
+    if (!chat || !chat.chatToken || !chat.liveUrl || document.visibilityState !== "visible") return;
+    if (Date.now() - presenceAt < PRESENCE_EVERY - 1000 || !window.fetch) return;
+    presenceAt = Date.now();
+    fetch(chat.liveUrl + "/chat/presence", {
+      method: "POST",
+      headers: { Authorization: "Bearer " + chat.chatToken, "Content-Type": "application/json" },
+      body: JSON.stringify({ page: location.href, title: document.title }),
+      credentials: "omit",
+      keepalive: true,
+    }).catch(function () {});
+  }
+  heartbeat();
+  setInterval(heartbeat, PRESENCE_EVERY);
+  document.addEventListener("visibilitychange", heartbeat);
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
