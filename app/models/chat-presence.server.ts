@@ -1,4 +1,5 @@
 import { db } from "~/db.server";
+import type { TicketStatus } from "~/generated/prisma/client";
 
 // What agents see of shoppers on the storefront chat (decision 026): when a customer was last on
 // the chat, who is on the store right now and on which page, and a chat ticket's live state (the
@@ -33,7 +34,7 @@ export interface VisitorOnStore {
   pageUrl: string | null;
   lastSeenAt: Date;
   /** The chat their widget shows, if any. */
-  chat: { ticketId: string; number: number; status: string } | null;
+  chat: { ticketId: string; number: number; status: TicketStatus } | null;
 }
 
 /** Visitors seen within ON_STORE_WINDOW_MS, most recent first, and how many there are in all. */

@@ -2,9 +2,11 @@ import { z } from "zod";
 import { firstLocation } from "~/components/customer-location";
 import { noteSyncNotice } from "~/components/customer-note";
 import { formatMoney, formatShopTime } from "~/components/formatting";
+import { formatTimeAgo } from "~/components/relative-time";
 import { db } from "~/db.server";
 import { localTimeIn, timeZoneFor } from "~/domain/local-time";
 import { CHANNEL_LABELS, STATUS_LABELS } from "~/domain/tickets";
+import { lastSeenOnChat } from "./chat-presence.server";
 import { getCustomerProfile, searchHelpdeskCustomers } from "./helpdesk-customer.server";
 
 // One customer as an agent sees them next to a ticket or on their profile page: contact details,
@@ -145,6 +147,10 @@ export async function customerSidebar(
 
   const addressLists = profile.shopifyCustomers.map((customer) => customer.addresses);
   const timeZone = timeZoneOf(addressLists);
+  const [tickets, seenOnChat] = await Promise.all([
+    customerTickets(workspaceId, profile.id),
+    lastSeenOnChat(workspaceId, profile.id),
+  ]);
   return {
     customer: {
       id: profile.id,
@@ -154,6 +160,10 @@ export async function customerSidebar(
       location: firstLocation(addressLists),
       timeZone,
       localTime: timeZone ? localTimeIn(timeZone, now) : null,
+      /** The storefront chat's last sight of them (decision 026); null: never on the chat. */
+      lastSeenOnChat: seenOnChat
+        ? { ago: formatTimeAgo(seenOnChat, now), at: formatShopTime(seenOnChat.toISOString(), zone) }
+        : null,
     },
     note: {
       text: profile.note,
@@ -165,7 +175,7 @@ export async function customerSidebar(
       }),
     },
     shops,
-    tickets: await customerTickets(workspaceId, profile.id),
+    tickets,
   };
 }
 

@@ -287,6 +287,13 @@ export default function CustomerProfile() {
                   </Field>
                   <Field label="Location">{customer.location ?? "Unknown"}</Field>
                   {customer.localTime ? <Field label="Local time">{customer.localTime}</Field> : null}
+                  {customer.lastSeenOnChat ? (
+                    <Field label="Last seen on chat">
+                      <span title={customer.lastSeenOnChat.at ?? undefined} data-testid="last-seen-on-chat">
+                        {customer.lastSeenOnChat.ago}
+                      </span>
+                    </Field>
+                  ) : null}
                 </dl>
               </BlockStack>
             </Card>

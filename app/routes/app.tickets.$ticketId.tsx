@@ -19,6 +19,7 @@ import {
   Divider,
   InlineStack,
   Layout,
+  Modal,
   Page,
   Select,
   Text,
@@ -165,6 +166,13 @@ export default function TicketPage() {
             )}
             {loaded.portalRequest && <PortalRequestCard loaded={loaded} canDecide={Boolean(me)} />}
             <Thread loaded={loaded} />
+            {loaded.chat && (
+              <ShopperTyping
+                typing={loaded.chat.shopperTyping}
+                forMs={loaded.chat.shopperTypingForMs}
+                name={customerName}
+              />
+            )}
             <ReplyBox ticketId={ticket.id} canReply={Boolean(me)} customerName={customerName} macros={loaded.macros} />
           </BlockStack>
         </Layout.Section>
@@ -382,6 +390,17 @@ function Thread({ loaded }: { loaded: Loaded }) {
           {entries.map((entry) => (
             <li key={entry.id} data-testid={`thread-entry-${entry.kind}`}>
               <ThreadEntry entry={entry} ticketId={loaded.ticket.id} />
+              {loaded.chat?.seenEntryId === entry.id && (
+                <Box paddingInline="300" paddingBlockStart="100">
+                  <InlineStack align="end">
+                    <span data-testid="chat-seen">
+                      <Text as="span" variant="bodySm" tone="subdued">
+                        Seen
+                      </Text>
+                    </span>
+                  </InlineStack>
+                </Box>
+              )}
             </li>
           ))}
         </ol>
@@ -443,10 +462,14 @@ function ThreadEntry({ entry, ticketId }: { entry: ThreadEntryView; ticketId: st
           <span style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere" }}>{entry.body}</span>
         </Text>
         {entry.attachments.length > 0 && (
-          <InlineStack gap="200">
-            {entry.attachments.map((file) => (
-              <Badge key={file.id}>{`${file.filename} (${Math.max(1, Math.round(file.size / 1024))} KB)`}</Badge>
-            ))}
+          <InlineStack gap="200" blockAlign="end">
+            {entry.attachments.map((file) =>
+              file.image ? (
+                <AttachmentImage key={file.id} file={file} />
+              ) : (
+                <Badge key={file.id}>{`${file.filename} (${fileSize(file.size)})`}</Badge>
+              ),
+            )}
           </InlineStack>
         )}
         {entry.delivery?.status === "failed" && (
@@ -470,6 +493,106 @@ function ThreadEntry({ entry, ticketId }: { entry: ThreadEntryView; ticketId: st
         )}
       </BlockStack>
     </Box>
+  );
+}
+
+const fileSize = (bytes: number) =>
+  bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+
+/**
+ * An image a message carries, as a thumbnail that opens full size. Fetched rather than an <img
+ * src>: App Bridge adds the session token to the app's fetch requests, an image request has none.
+ */
+function AttachmentImage({ file }: { file: ThreadEntryView["attachments"][number] }) {
+  const [url, setUrl] = useState<string | null>(null);
+  const [failed, setFailed] = useState(false);
+  const [open, setOpen] = useState(false);
+  useEffect(() => {
+    let objectUrl: string | null = null;
+    let cancelled = false;
+    fetch(`/app/attachments/${file.id}`)
+      .then(async (response) => {
+        if (!response.ok) throw new Error(`attachment answered ${response.status}`);
+        const blob = await response.blob();
+        if (cancelled) return;
+        objectUrl = URL.createObjectURL(blob);
+        setUrl(objectUrl);
+      })
+      .catch(() => !cancelled && setFailed(true));
+    return () => {
+      cancelled = true;
+      if (objectUrl) URL.revokeObjectURL(objectUrl);
+    };
+  }, [file.id]);
+  const label = `${file.filename} (${fileSize(file.size)})`;
+  if (failed) return <Badge tone="warning">{`${label}: could not be shown`}</Badge>;
+  if (!url) {
+    return (
+      <Box background="bg-surface-secondary" borderRadius="200" padding="200" minHeight="96px" minWidth="96px">
+        <Text as="span" variant="bodySm" tone="subdued">
+          {`Loading ${file.filename}…`}
+        </Text>
+      </Box>
+    );
+  }
+  return (
+    <>
+      <button
+        type="button"
+        onClick={() => setOpen(true)}
+        title={`Open ${file.filename} full size`}
+        aria-label={`Open ${file.filename} full size`}
+        data-testid="attachment-thumbnail"
+        style={{ padding: 0, border: "none", background: "none", cursor: "zoom-in", borderRadius: 8 }}
+      >
+        <img
+          src={url}
+          alt={file.filename}
+          style={{ display: "block", maxWidth: 160, maxHeight: 120, objectFit: "cover", borderRadius: 8 }}
+        />
+      </button>
+      <Modal
+        open={open}
+        onClose={() => setOpen(false)}
+        title={file.filename}
+        size="large"
+        secondaryActions={[{ content: "Close", onAction: () => setOpen(false) }]}
+      >
+        <Modal.Section>
+          <BlockStack gap="200" inlineAlign="center">
+            <img src={url} alt={file.filename} style={{ maxWidth: "100%", height: "auto" }} />
+            <a href={url} download={file.filename}>
+              {`Download ${label}`}
+            </a>
+          </BlockStack>
+        </Modal.Section>
+      </Modal>
+    </>
+  );
+}
+
+/**
+ * "… is typing" while the shopper types in the widget. Their typing mark is renewed while they
+ * type and simply runs out when they stop (nothing announces that), so the page hides it itself.
+ */
+function ShopperTyping({ typing, forMs, name }: { typing: boolean; forMs: number; name: string | null }) {
+  const [visible, setVisible] = useState(typing);
+  useEffect(() => {
+    setVisible(typing);
+    if (!typing) return;
+    const timer = setTimeout(() => setVisible(false), forMs);
+    return () => clearTimeout(timer);
+  }, [typing, forMs]);
+  return (
+    <div aria-live="polite" data-testid="shopper-typing" style={{ minHeight: 20 }}>
+      {visible && (
+        <Box paddingInline="300">
+          <Text as="p" variant="bodySm" tone="subdued">
+            {`${name ?? "The customer"} is typing…`}
+          </Text>
+        </Box>
+      )}
+    </div>
   );
 }
 
@@ -739,6 +862,18 @@ function CustomerCard({ loaded }: { loaded: Loaded }) {
             </Button>
           )}
         </InlineStack>
+        {loaded.chat?.onStore && (
+          <span data-testid="chat-online">
+            <InlineStack gap="200" blockAlign="center">
+              <Badge tone="success">Online now</Badge>
+              {loaded.chat.onStore.pageTitle && (
+                <Text as="span" variant="bodySm" tone="subdued">
+                  {`on ${loaded.chat.onStore.pageTitle}`}
+                </Text>
+              )}
+            </InlineStack>
+          </span>
+        )}
         {sidebar ? (
           <BlockStack gap="100">
             <RemixLink to={`/app/customers/${sidebar.customer.id}`}>
@@ -762,6 +897,13 @@ function CustomerCard({ loaded }: { loaded: Loaded }) {
                 {sidebar.customer.location}
                 {sidebar.customer.localTime ? ` · ${sidebar.customer.localTime} there` : ""}
               </Text>
+            )}
+            {sidebar.customer.lastSeenOnChat && !loaded.chat?.onStore && (
+              <span title={sidebar.customer.lastSeenOnChat.at ?? undefined} data-testid="last-seen-on-chat">
+                <Text as="p" tone="subdued">
+                  {`Last seen on chat ${sidebar.customer.lastSeenOnChat.ago}`}
+                </Text>
+              </span>
             )}
           </BlockStack>
         ) : (

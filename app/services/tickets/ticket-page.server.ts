@@ -6,9 +6,11 @@ import { orderTimeline, timelineEventLabelEn } from "~/domain/order-timeline";
 import type { ShopifyOrderSnapshot } from "~/domain/shopify/snapshots";
 import { describeTicketEvent, ticketEventSchema } from "~/domain/tickets";
 import { listAgents } from "~/models/agent.server";
+import { chatThreadState, markAgentRead, type ChatThreadState } from "~/models/chat-presence.server";
 import { latestThreadPage } from "~/models/ticket.server";
 import { ticketViewers } from "~/models/ticket-viewer.server";
 import { portalRequestCard } from "~/services/portal/request-decisions.server";
+import { INLINE_IMAGE_TYPES } from "./attachment-download.server";
 
 // Everything the ticket page shows, read for one workspace and shaped for the browser: words and
 // formatted times, never raw Shopify ids or internal event JSON.
@@ -52,7 +54,14 @@ export function threadEntryView(entry: ThreadRow, timeZone: string | null) {
       entry.kind === "agent_reply"
         ? { status: entry.deliveryStatus ?? "pending", error: entry.deliveryError, attempts: entry.deliveryAttempts }
         : null,
-    attachments: entry.attachments.map(({ id, filename, contentType, size }) => ({ id, filename, contentType, size })),
+    attachments: entry.attachments.map(({ id, filename, contentType, size }) => ({
+      id,
+      filename,
+      contentType,
+      size,
+      /** Shown as a thumbnail (the attachment route serves it inline); other files are listed. */
+      image: INLINE_IMAGE_TYPES.has(contentType),
+    })),
   };
 }
 
@@ -126,7 +135,7 @@ export async function ticketPageData(
   // findTicket's includes cost two more queries), its thread, agents, viewers, linked orders and
   // its customer's orders at once. Every query is scoped by workspace, so for another workspace's
   // ticket they all read nothing.
-  const [ticket, thread, agents, viewers, linked, customerOrders, portalRequest] = await Promise.all([
+  const [ticket, thread, agents, viewers, linked, customerOrders, portalRequest, chatThread] = await Promise.all([
     db.ticket.findFirst({ where: { id: ticketId, workspaceId }, select: PAGE_TICKET }),
     threadPageView(workspaceId, ticketId, timeZone),
     listAgents(workspaceId),
@@ -142,8 +151,18 @@ export async function ticketPageData(
     }),
     customerOrderChoices(workspaceId, ticketId),
     portalRequestCard(workspaceId, ticketId),
+    chatThreadState(workspaceId, ticketId),
   ]);
   if (!ticket) return null;
+  const chat = ticket.channel === "chat" && chatThread ? chatView(chatThread, thread.entries) : null;
+  // The agent's page now shows the shopper's messages up to here: the widget says "Seen". Only an
+  // agent's own load counts, and markAgentRead writes only when the mark moves, so the reload its
+  // announcement causes writes nothing and ends there.
+  if (chat && agentId && chatThread) {
+    const shopperSeqs = thread.entries.filter((e) => e.kind === "customer_message").map((e) => BigInt(e.seq));
+    const upTo = shopperSeqs.reduce((max, seq) => (seq > max ? seq : max), 0n);
+    if (upTo > chatThread.agentReadSeq) await markAgentRead(workspaceId, ticketId, upTo);
+  }
   const linkedIds = new Set(linked.map(({ orderId }) => orderId));
   return {
     ticket: {
@@ -170,6 +189,7 @@ export async function ticketPageData(
         : null,
     },
     thread,
+    chat,
     agents,
     viewers,
     orders: linked.map(({ order }) => linkedOrderView(order, timeZone, workspace.shopId)),
@@ -178,6 +198,21 @@ export async function ticketPageData(
     portalRequest: portalRequest
       ? { ...portalRequest, decidedAtLabel: formatShopTime(portalRequest.decidedAt, timeZone) }
       : null,
+  };
+}
+
+/**
+ * A chat ticket's live state as the page shows it: the shopper typing (and for how long the mark
+ * lasts, since its running out is not announced), the agent reply the shopper has seen (the last
+ * one, once their read mark covers it) and the page the visitor is on, when they are on the store.
+ */
+function chatView(state: ChatThreadState, entries: ThreadEntryView[]) {
+  const lastReply = entries.filter((entry) => entry.kind === "agent_reply").at(-1);
+  return {
+    shopperTyping: state.shopperTyping,
+    shopperTypingForMs: state.shopperTypingForMs,
+    seenEntryId: lastReply && BigInt(lastReply.seq) <= state.shopperReadSeq ? lastReply.id : null,
+    onStore: state.onStore ? { pageTitle: state.onStore.pageTitle, pageUrl: state.onStore.pageUrl } : null,
   };
 }
 
