@@ -27,6 +27,7 @@ function EmbeddedShell({ apiKey, children }: { apiKey: string; children: ReactNo
         </Link>
         <Link to="/app/inbox">Inbox</Link>
         <Link to="/app/customers">Customers</Link>
+        <Link to="/app/visitors">On the store now</Link>
         <Link to="/app/activity">Activity</Link>
         <Link to="/app/settings">Settings</Link>
       </NavMenu>
