@@ -360,6 +360,18 @@ export default function Settings() {
           </Card>
         </Layout.AnnotatedSection>
         <Layout.AnnotatedSection
+          id="business-hours"
+          title="Business hours"
+          description="When agents answer chat. Outside these hours the chat on your store shows as offline."
+        >
+          <Card>
+            <InlineStack align="space-between" blockAlign="center" gap="200">
+              <Text as="p">Weekly hours, holidays and time zone; shoppers are told when to expect an answer.</Text>
+              <Button url="/app/settings/business-hours">Set business hours</Button>
+            </InlineStack>
+          </Card>
+        </Layout.AnnotatedSection>
+        <Layout.AnnotatedSection
           id="macros"
           title="Macros"
           description="Saved replies agents insert from the reply box, with the customer's details filled in."
