@@ -628,6 +628,24 @@ const A_ORDERS_ONLY: ProbeOptions = {
 const SIGN_IN_AGAIN: ProbeOptions = { statuses: [401], prepare: ensureOrderShoppers };
 const NOT_FOUND: ProbeOptions = { statuses: [404], prepare: ensureOrderShoppers };
 
+/** B's business hours, which no answer to A may show: a zone and a holiday name of B's only. */
+const B_HOURS = { timezone: "Pacific/Chatham", holiday: "North Trail Founders Day" };
+async function ensureBHours(f: Fixture) {
+  const { saveBusinessHours } = await import("~/models/business-hours.server");
+  await saveBusinessHours(f.B.workspaceId, {
+    enabled: true,
+    timezone: B_HOURS.timezone,
+    weekly: [{ day: 3, opens: "07:15", closes: "08:45" }],
+    holidays: [{ date: "2030-06-14", name: B_HOURS.holiday }],
+  });
+  return db.businessHours.findUniqueOrThrow({ where: { workspaceId: f.B.workspaceId } });
+}
+/** None of B's hours in the answer. */
+const KEEPS_B_HOURS: ProbeOptions = {
+  prepare: ensureBHours,
+  forbid: () => [B_HOURS.timezone, B_HOURS.holiday, "07:15"],
+};
+
 // ---- The REST API (/api): A's key with B's ids ----------------------------------------------------
 
 /** Keys of A and B made in Settings → API keys, and B's integration and widget, made once. */
@@ -807,6 +825,47 @@ const quickAnswers = () => bQuickAnswer!;
 const KEEPS_B_QUICK_ANSWER: ProbeOptions = {
   prepare: ensureQuickAnswers,
   forbid: () => [B_QUICK_ANSWER_QUESTION, quickAnswers().id],
+};
+
+/** B's chat: an image a shopper sent and a visitor on B's store now, made once (decision 026). */
+const B_CHAT = {
+  filename: "north-trail-tent-photo.png",
+  bytes: "NORTH-TRAIL-IMAGE-BYTES",
+  visitorEmail: "north-trail-visitor@example.com",
+  pageTitle: "North Trail Summit Tent",
+};
+let bAttachmentId: string | null = null;
+const KEEPS_B_CHAT: ProbeOptions = {
+  async prepare(f) {
+    bAttachmentId ??= (
+      await db.ticketAttachment.create({
+        data: {
+          entryId: f.b.ticket.entryId,
+          workspaceId: f.B.workspaceId,
+          filename: B_CHAT.filename,
+          contentType: "image/png",
+          size: B_CHAT.bytes.length,
+          sha256: "0".repeat(64),
+          content: new TextEncoder().encode(B_CHAT.bytes),
+        },
+      })
+    ).id;
+    if (!(await db.chatVisitor.count({ where: { workspaceId: f.B.workspaceId } }))) {
+      await db.chatVisitor.create({
+        data: {
+          shopId: f.B.id,
+          workspaceId: f.B.workspaceId,
+          email: B_CHAT.visitorEmail,
+          ticketId: f.b.ticket.id,
+          lastPageTitle: B_CHAT.pageTitle,
+          lastPageUrl: "https://north-trail.myshopify.com/products/summit-tent",
+        },
+      });
+    }
+    // Seen now, every time: the visitor is "on the store now" whenever a probe runs.
+    await db.chatVisitor.updateMany({ where: { workspaceId: f.B.workspaceId }, data: { lastSeenAt: new Date() } });
+  },
+  forbid: () => [B_CHAT.filename, B_CHAT.bytes, B_CHAT.visitorEmail, B_CHAT.pageTitle],
 };
 
 /** One entry per file in app/routes. */
@@ -1642,6 +1701,30 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
     ],
   },
   {
+    file: "app.attachments.$attachmentId.tsx",
+    probes: [
+      adminGet("B's image attachment", () => `/app/attachments/${bAttachmentId}`, KEEPS_B_CHAT),
+      adminGet(
+        "B's image attachment with B's shop and host in the query",
+        (f) => `/app/attachments/${bAttachmentId}?${asIfB(f)}`,
+        KEEPS_B_CHAT,
+      ),
+    ],
+  },
+  {
+    file: "app.visitors.tsx",
+    probes: [
+      adminGet("who is on the store now, while B's shopper is on B's store", () => "/app/visitors", {
+        ...KEEPS_B_CHAT,
+        statuses: [200],
+      }),
+      adminGet("who is on the store now, with B's shop and host in the query", (f) => `/app/visitors?${asIfB(f)}`, {
+        ...KEEPS_B_CHAT,
+        statuses: [200],
+      }),
+    ],
+  },
+  {
     file: "app.live.tsx",
     probes: [
       adminGet("live updates of B's ticket", (f) => `/app/live?ticket=${f.b.ticket.id}`),
@@ -1667,6 +1750,42 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
           intent: "refresh",
         }),
         { statuses: [400, 403, 404, 405] },
+      ),
+    ],
+  },
+  {
+    file: "app.settings.business-hours.tsx",
+    probes: [
+      adminGet(
+        "the page with B's workspace named: A's schedule, none of B's hours",
+        (f) => `/app/settings/business-hours?workspaceId=${f.B.workspaceId}&${asIfB(f)}`,
+        { ...KEEPS_B_HOURS, statuses: [200] },
+      ),
+      adminPost(
+        "a schedule saved with B's workspace in the form: saved for A, B's unchanged",
+        (f) => `/app/settings/business-hours?workspaceId=${f.B.workspaceId}`,
+        (f) => ({
+          workspaceId: f.B.workspaceId,
+          schedule: JSON.stringify({
+            enabled: true,
+            timezone: "Europe/Paris",
+            weekly: [{ day: 1, opens: "09:00", closes: "17:00" }],
+            holidays: [],
+            workspaceId: f.B.workspaceId,
+          }),
+        }),
+        {
+          ...KEEPS_B_HOURS,
+          ...FOR_A,
+          async check(_answer, f) {
+            expect(await db.businessHours.findUniqueOrThrow({ where: { workspaceId: f.A.workspaceId } })).toMatchObject(
+              {
+                enabled: true,
+                timezone: "Europe/Paris",
+              },
+            );
+          },
+        },
       ),
     ],
   },
@@ -2119,6 +2238,74 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         (f) => proxyParams(A, String(f.b.customer.id)),
         (f) => ({ token: shoppers().aToken, kind: "issue", orderId: f.b.orderRowId, issue: "other" }),
         NOT_FOUND,
+      ),
+    ],
+  },
+  // Business hours (decision 026): the availability and the contact form read and write A's
+  // workspace only, whatever B's shop, workspace, order or shopper the body names.
+  {
+    file: "proxy.portal.availability.tsx",
+    probes: [
+      proxyGet(
+        "a GET naming B's workspace",
+        "/proxy/portal/availability",
+        (f) => [...proxyParams(A), ["workspaceId", f.B.workspaceId]],
+        { statuses: [405] },
+      ),
+      proxyPost(
+        "B's shop and workspace in the body: A's availability, none of B's hours",
+        "/proxy/portal/availability",
+        () => proxyParams(A),
+        (f) => ({ shop: f.B.domain, workspaceId: f.B.workspaceId, token: shoppers().bToken }),
+        {
+          ...KEEPS_B_HOURS,
+          statuses: [200],
+          prepare: async (f) => [await ensureBHours(f), await ensureOrderShoppers(f)],
+        },
+      ),
+    ],
+  },
+  {
+    file: "proxy.portal.contact.tsx",
+    probes: [
+      proxyGet(
+        "a GET naming B's customer",
+        "/proxy/portal/contact",
+        (f) => [...proxyParams(A), ["email", f.b.customer.email ?? ""]],
+        { statuses: [405] },
+      ),
+      proxyPost(
+        "B's customer's email, B's order and B's shopper's token under A's signature: A's ticket, without B's order",
+        "/proxy/portal/contact",
+        () => proxyParams(A),
+        (f) => ({
+          email: f.b.customer.email,
+          message: "Cross-tenant contact probe",
+          orderNumber: f.b.order.name,
+          token: shoppers().bToken,
+          shop: f.B.domain,
+          workspaceId: f.B.workspaceId,
+        }),
+        {
+          statuses: [201],
+          mayChange: ["A's shop", "A's workspace"],
+          allow: (f) => [f.b.customer.email ?? ""],
+          prepare: ensureOrderShoppers,
+          async check(_answer, f) {
+            const ticket = await db.ticket.findFirstOrThrow({
+              where: { channel: "contact_form", entries: { some: { body: "Cross-tenant contact probe" } } },
+              include: { orders: true },
+            });
+            expect(ticket).toMatchObject({ workspaceId: f.A.workspaceId, shopId: f.A.id, orders: [] });
+          },
+        },
+      ),
+      proxyPost(
+        "a contact form with B's shop in the body and a NUL byte: refused, nothing stored",
+        "/proxy/portal/contact",
+        () => proxyParams(A),
+        (f) => ({ email: "probe@example.com", message: "x\u0000", shop: f.B.domain }),
+        { statuses: [400] },
       ),
     ],
   },
