@@ -5,6 +5,7 @@ import { withoutBuyerDetails } from "~/domain/shopify/buyer-details";
 import type { ShopifyOrderSnapshot } from "~/domain/shopify/snapshots";
 import { Prisma } from "~/generated/prisma/client";
 import { eraseShopifyCustomers } from "~/models/shopify-customer.server";
+import { collectChatVisitors, eraseChatVisitors } from "./chat-visitor-data.server";
 import { collectIntegrationData, eraseIntegrationData } from "./integration-data.server";
 import { collectCustomerTickets, eraseCustomerTickets } from "./ticket-erasure.server";
 
@@ -191,13 +192,21 @@ const integrationData: PersonalDataHolder = {
   erase: eraseIntegrationData,
 };
 
-// helpdeskCustomers, tickets and integrationData run before shopifyCustomers erases (holders run in
+// The chat widget's visitors of this store that are the shopper (services/privacy/chat-visitor-data.server.ts).
+const chatVisitors: PersonalDataHolder = {
+  name: "chatVisitors",
+  collect: collectChatVisitors,
+  erase: eraseChatVisitors,
+};
+
+// helpdeskCustomers, tickets, integrationData and chatVisitors run before shopifyCustomers erases (holders run in
 // this order).
 const holders: PersonalDataHolder[] = [
   webhookEvents,
   helpdeskCustomers,
   tickets,
   integrationData,
+  chatVisitors,
   shopifyOrders,
   shopifyCustomers,
 ];

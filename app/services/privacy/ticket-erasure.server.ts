@@ -2,6 +2,7 @@ import { db } from "~/db.server";
 import { normalizeEmail, normalizePhone } from "~/domain/customer-identity";
 import { ticketEventSchema } from "~/domain/tickets";
 import type { Prisma } from "~/generated/prisma/client";
+import { attachmentStore } from "~/services/storage/attachment-store.server";
 
 // A shopper's tickets under customers/redact (docs/decisions/017-customer-merge.md, "Erasure"):
 // what they wrote and what was written to or about them goes; the ticket's shell (number,
@@ -102,13 +103,19 @@ export async function collectCustomerTickets(request: TicketErasureRequest) {
  */
 export async function eraseCustomerTickets(request: TicketErasureRequest): Promise<number> {
   const { ids, people } = await ticketsToErase(request);
-  return db.$transaction(async (tx) => {
+  const storedFiles: string[] = [];
+  const erased = await db.$transaction(async (tx) => {
     if (people.length > 0) {
       await tx.customerMerge.deleteMany({
         where: { OR: [{ survivorId: { in: people } }, { mergedId: { in: people } }] },
       });
     }
     if (ids.length === 0) return 0;
+    const stored = await tx.ticketAttachment.findMany({
+      where: { entry: { ticketId: { in: ids } }, storageKey: { not: null } },
+      select: { storageKey: true },
+    });
+    storedFiles.push(...stored.map((attachment) => attachment.storageKey!));
     await tx.ticketAttachment.deleteMany({ where: { entry: { ticketId: { in: ids } } } });
     await tx.ticketEntry.updateMany({
       where: { ticketId: { in: ids }, kind: { not: "system_event" } },
@@ -148,4 +155,8 @@ export async function eraseCustomerTickets(request: TicketErasureRequest): Promi
     await tx.integrationDelivery.deleteMany({ where: { ticketId: { in: ids } } });
     return ids.length;
   });
+  // The bytes in the attachment store go once their rows are gone for good (after the commit: a
+  // rolled-back erasure keeps its files). A file left by a failure here is named by no row.
+  for (const key of storedFiles) await attachmentStore().delete(key);
+  return erased;
 }
