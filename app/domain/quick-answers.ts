@@ -215,6 +215,9 @@ export function quickAnswerAtPath(content: QuickAnswerContent, path: string): Qu
 
 // ---- Deflection -----------------------------------------------------------------------------
 
+/** The period of each flow's figures on the settings page. */
+export const QUICK_ANSWER_STATS_DAYS = 30;
+
 export interface DeflectionFigures {
   uses: number;
   /** Uses after which the shopper still reached an agent within 24 hours. */

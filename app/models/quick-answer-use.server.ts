@@ -1,6 +1,7 @@
 import { db } from "~/db.server";
 import {
   deflectionFigures,
+  QUICK_ANSWER_STATS_DAYS,
   quickAnswerAtPath,
   quickAnswerLocale,
   type DeflectionFigures,
@@ -44,9 +45,6 @@ export async function markQuickAnswersContacted(tx: Client, who: ContactWho, at:
 }
 
 // ---- Uses and their figures -----------------------------------------------------------------
-
-/** The settings page's period for each flow's figures. */
-export const QUICK_ANSWER_STATS_DAYS = 30;
 
 export interface QuickAnswerUseInput {
   /** The workspace of the authenticated shop (never from the client). */

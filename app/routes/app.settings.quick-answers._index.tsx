@@ -17,7 +17,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useRef } from "react";
 import { z } from "zod";
-import { formatDeflectionRate, MAX_QUICK_ANSWERS } from "~/domain/quick-answers";
+import { formatDeflectionRate, MAX_QUICK_ANSWERS, QUICK_ANSWER_STATS_DAYS } from "~/domain/quick-answers";
 import { STARTER_QUICK_ANSWER_KEYS, STARTER_QUICK_ANSWERS } from "~/domain/starter-quick-answers";
 import { readForm } from "~/lib/form-data.server";
 import {
@@ -28,7 +28,7 @@ import {
   QuickAnswerRefused,
   setQuickAnswerEnabled,
 } from "~/models/quick-answer.server";
-import { QUICK_ANSWER_STATS_DAYS, quickAnswerStats } from "~/models/quick-answer-use.server";
+import { quickAnswerStats } from "~/models/quick-answer-use.server";
 import { requireInstalledShop } from "~/models/shop.server";
 import { authenticate } from "~/shopify.server";
 
