@@ -868,47 +868,6 @@ const KEEPS_B_CHAT: ProbeOptions = {
   forbid: () => [B_CHAT.filename, B_CHAT.bytes, B_CHAT.visitorEmail, B_CHAT.pageTitle],
 };
 
-/** B's chat: an image a shopper sent and a visitor on B's store now, made once (decision 026). */
-const B_CHAT = {
-  filename: "north-trail-tent-photo.png",
-  bytes: "NORTH-TRAIL-IMAGE-BYTES",
-  visitorEmail: "north-trail-visitor@example.com",
-  pageTitle: "North Trail Summit Tent",
-};
-let bAttachmentId: string | null = null;
-const KEEPS_B_CHAT: ProbeOptions = {
-  async prepare(f) {
-    bAttachmentId ??= (
-      await db.ticketAttachment.create({
-        data: {
-          entryId: f.b.ticket.entryId,
-          workspaceId: f.B.workspaceId,
-          filename: B_CHAT.filename,
-          contentType: "image/png",
-          size: B_CHAT.bytes.length,
-          sha256: "0".repeat(64),
-          content: new TextEncoder().encode(B_CHAT.bytes),
-        },
-      })
-    ).id;
-    if (!(await db.chatVisitor.count({ where: { workspaceId: f.B.workspaceId } }))) {
-      await db.chatVisitor.create({
-        data: {
-          shopId: f.B.id,
-          workspaceId: f.B.workspaceId,
-          email: B_CHAT.visitorEmail,
-          ticketId: f.b.ticket.id,
-          lastPageTitle: B_CHAT.pageTitle,
-          lastPageUrl: "https://north-trail.myshopify.com/products/summit-tent",
-        },
-      });
-    }
-    // Seen now, every time: the visitor is "on the store now" whenever a probe runs.
-    await db.chatVisitor.updateMany({ where: { workspaceId: f.B.workspaceId }, data: { lastSeenAt: new Date() } });
-  },
-  forbid: () => [B_CHAT.filename, B_CHAT.bytes, B_CHAT.visitorEmail, B_CHAT.pageTitle],
-};
-
 /** One entry per file in app/routes. */
 const ROUTES: { file: string; probes: Probe[] }[] = [
   {
@@ -1739,30 +1698,6 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         () => ({ widgetId: String(api().bWidgetId), ref: "0#0", values: "{}" }),
         KEEPS_B_API,
       ),
-    ],
-  },
-  {
-    file: "app.attachments.$attachmentId.tsx",
-    probes: [
-      adminGet("B's image attachment", () => `/app/attachments/${bAttachmentId}`, KEEPS_B_CHAT),
-      adminGet(
-        "B's image attachment with B's shop and host in the query",
-        (f) => `/app/attachments/${bAttachmentId}?${asIfB(f)}`,
-        KEEPS_B_CHAT,
-      ),
-    ],
-  },
-  {
-    file: "app.visitors.tsx",
-    probes: [
-      adminGet("who is on the store now, while B's shopper is on B's store", () => "/app/visitors", {
-        ...KEEPS_B_CHAT,
-        statuses: [200],
-      }),
-      adminGet("who is on the store now, with B's shop and host in the query", (f) => `/app/visitors?${asIfB(f)}`, {
-        ...KEEPS_B_CHAT,
-        statuses: [200],
-      }),
     ],
   },
   {
