@@ -828,25 +828,25 @@ const KEEPS_B_QUICK_ANSWER: ProbeOptions = {
 };
 
 /** B's chat: an image a shopper sent and a visitor on B's store now, made once (decision 026). */
-const B_CHAT = {
+const B_CHAT_PAGES = {
   filename: "north-trail-tent-photo.png",
   bytes: "NORTH-TRAIL-IMAGE-BYTES",
   visitorEmail: "north-trail-visitor@example.com",
   pageTitle: "North Trail Summit Tent",
 };
-let bAttachmentId: string | null = null;
-const KEEPS_B_CHAT: ProbeOptions = {
+let bPageAttachmentId: string | null = null;
+const KEEPS_B_CHAT_PAGES: ProbeOptions = {
   async prepare(f) {
-    bAttachmentId ??= (
+    bPageAttachmentId ??= (
       await db.ticketAttachment.create({
         data: {
           entryId: f.b.ticket.entryId,
           workspaceId: f.B.workspaceId,
-          filename: B_CHAT.filename,
+          filename: B_CHAT_PAGES.filename,
           contentType: "image/png",
-          size: B_CHAT.bytes.length,
+          size: B_CHAT_PAGES.bytes.length,
           sha256: "0".repeat(64),
-          content: new TextEncoder().encode(B_CHAT.bytes),
+          content: new TextEncoder().encode(B_CHAT_PAGES.bytes),
         },
       })
     ).id;
@@ -855,9 +855,9 @@ const KEEPS_B_CHAT: ProbeOptions = {
         data: {
           shopId: f.B.id,
           workspaceId: f.B.workspaceId,
-          email: B_CHAT.visitorEmail,
+          email: B_CHAT_PAGES.visitorEmail,
           ticketId: f.b.ticket.id,
-          lastPageTitle: B_CHAT.pageTitle,
+          lastPageTitle: B_CHAT_PAGES.pageTitle,
           lastPageUrl: "https://north-trail.myshopify.com/products/summit-tent",
         },
       });
@@ -865,7 +865,7 @@ const KEEPS_B_CHAT: ProbeOptions = {
     // Seen now, every time: the visitor is "on the store now" whenever a probe runs.
     await db.chatVisitor.updateMany({ where: { workspaceId: f.B.workspaceId }, data: { lastSeenAt: new Date() } });
   },
-  forbid: () => [B_CHAT.filename, B_CHAT.bytes, B_CHAT.visitorEmail, B_CHAT.pageTitle],
+  forbid: () => [B_CHAT_PAGES.filename, B_CHAT_PAGES.bytes, B_CHAT_PAGES.visitorEmail, B_CHAT_PAGES.pageTitle],
 };
 
 /** One entry per file in app/routes. */
@@ -1703,11 +1703,11 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
   {
     file: "app.attachments.$attachmentId.tsx",
     probes: [
-      adminGet("B's image attachment", () => `/app/attachments/${bAttachmentId}`, KEEPS_B_CHAT),
+      adminGet("B's image attachment", () => `/app/attachments/${bPageAttachmentId}`, KEEPS_B_CHAT_PAGES),
       adminGet(
         "B's image attachment with B's shop and host in the query",
-        (f) => `/app/attachments/${bAttachmentId}?${asIfB(f)}`,
-        KEEPS_B_CHAT,
+        (f) => `/app/attachments/${bPageAttachmentId}?${asIfB(f)}`,
+        KEEPS_B_CHAT_PAGES,
       ),
     ],
   },
@@ -1715,11 +1715,11 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
     file: "app.visitors.tsx",
     probes: [
       adminGet("who is on the store now, while B's shopper is on B's store", () => "/app/visitors", {
-        ...KEEPS_B_CHAT,
+        ...KEEPS_B_CHAT_PAGES,
         statuses: [200],
       }),
       adminGet("who is on the store now, with B's shop and host in the query", (f) => `/app/visitors?${asIfB(f)}`, {
-        ...KEEPS_B_CHAT,
+        ...KEEPS_B_CHAT_PAGES,
         statuses: [200],
       }),
     ],
