@@ -51,7 +51,8 @@ export async function listQuickAnswers(
   const rows = await client.quickAnswer.findMany({
     where: { workspaceId, ...(options.enabledOnly ? { enabled: true } : {}) },
     orderBy: [{ position: "asc" }, { createdAt: "asc" }, { id: "asc" }],
-    take: MAX_QUICK_ANSWERS,
+    // Past the cap only after two workspaces joined (moveQuickAnswers): still all listed.
+    take: 4 * MAX_QUICK_ANSWERS,
     select: SELECT,
   });
   return rows.map(toQuickAnswer);
@@ -186,5 +187,44 @@ export async function moveQuickAnswer(
     for (const [position, row] of rows.entries()) {
       await tx.quickAnswer.update({ where: { id: row.id }, data: { position } });
     }
+  });
+}
+
+// ---- Stores moving between workspaces (app/services/workspace-link.server.ts) -------------------
+
+/**
+ * Moves the flows of a workspace that is about to go (its last store joined `to`) into `to`, after
+ * `to`'s own, with their uses (the figures stay). They arrive turned off: `to`'s other stores share
+ * its quick answers, and would otherwise show them to their shoppers unasked. Run in the move's
+ * transaction.
+ */
+export async function moveQuickAnswers(tx: Prisma.TransactionClient, fromWorkspaceId: string, toWorkspaceId: string) {
+  await lockWorkspaceQuickAnswers(tx, toWorkspaceId);
+  const last = await tx.quickAnswer.aggregate({ where: { workspaceId: toWorkspaceId }, _max: { position: true } });
+  const offset = (last._max.position ?? -1) + 1;
+  await tx.$executeRaw`
+    UPDATE "QuickAnswer" SET "workspaceId" = ${toWorkspaceId}, position = position + ${offset}, enabled = false,
+      "updatedAt" = now()
+    WHERE "workspaceId" = ${fromWorkspaceId}`;
+  await tx.quickAnswerUse.updateMany({ where: { workspaceId: fromWorkspaceId }, data: { workspaceId: toWorkspaceId } });
+}
+
+/**
+ * Copies a workspace's flows into the new workspace of a store leaving it, as they were (its
+ * shoppers keep seeing them); the figures stay with the workspace they were counted in.
+ */
+export async function copyQuickAnswers(tx: Prisma.TransactionClient, fromWorkspaceId: string, toWorkspaceId: string) {
+  const flows = await tx.quickAnswer.findMany({
+    where: { workspaceId: fromWorkspaceId },
+    select: { position: true, enabled: true, content: true },
+  });
+  if (flows.length === 0) return;
+  await tx.quickAnswer.createMany({
+    data: flows.map((flow) => ({
+      workspaceId: toWorkspaceId,
+      position: flow.position,
+      enabled: flow.enabled,
+      content: flow.content as Prisma.InputJsonValue,
+    })),
   });
 }

@@ -5,6 +5,7 @@ import { combineNotes } from "~/domain/note-sync";
 import type { Prisma } from "~/generated/prisma/client";
 import { logger } from "~/lib/logger.server";
 import { copyMacros, moveMacros } from "~/models/macro.server";
+import { copyQuickAnswers, moveQuickAnswers } from "~/models/quick-answer.server";
 import { lockShopForMove, lockWorkspacesForMove } from "~/models/workspace-lock.server";
 import { moveTicketsWithShop } from "./workspace-tickets.server";
 
@@ -101,6 +102,7 @@ export async function joinWorkspace(shop: { id: string }, code: string): Promise
         });
         // The old workspace's macros would go with it: the merchant's own come along.
         if (lastShopLeft) await moveMacros(tx, from, link.workspaceId);
+        if (lastShopLeft) await moveQuickAnswers(tx, from, link.workspaceId);
         if (lastShopLeft) await tx.workspace.delete({ where: { id: from } });
         return { from, to: link.workspaceId, workspaceName: link.workspace.name, moved, tickets };
       },
@@ -129,6 +131,7 @@ export async function leaveWorkspace(shop: { id: string }): Promise<LeaveResult>
         const own = await tx.workspace.create({ data: { name: row.name ?? row.domain } });
         await tx.shop.update({ where: { id: shop.id }, data: { workspaceId: own.id } });
         await copyMacros(tx, from, own.id);
+        await copyQuickAnswers(tx, from, own.id);
         const { people, ...moved } = await moveShopCustomers(tx, shop.id, from, own.id, { withUnlinked: false });
         const tickets = await moveTicketsWithShop(tx, {
           from,
