@@ -296,10 +296,12 @@
     }
 
     /** A message once: the stream, a poll and a send's answer may all carry the same seq. */
-    function receive(message) {
+    function receive(message, complete) {
       if (!message || message.seq == null) return;
       var seq = String(message.seq);
-      if (seen[seq]) return;
+      // `complete`: a send's own answer, read after everything of it was stored, so it may fill in
+      // what an earlier copy lacked (an image stored a moment after its message).
+      if (seen[seq] && !complete) return;
       seen[seq] = true;
       if (seqAfter(seq, lastSeq)) lastSeq = seq;
       on.message(message);
@@ -1877,6 +1879,9 @@
 
     function chatChanged(next) {
       var had = chatState.ticketId;
+      // A chat that reverted (24 hours after an unanswered agent message) comes as null, or from the
+      // stream once as the old chat marked `reverted`.
+      if (next && next.reverted) next = null;
       chatState.chat = next;
       if (!next || !next.ticketId) {
         if (had) {
@@ -1884,10 +1889,8 @@
           rememberTicket(null);
           chat.reset();
           if (chatView) chatView.clear();
-          if (current === "chat") {
-            showHome(true);
-            announce(t("chatEnded"));
-          }
+          if (current === "chat") showHome(true);
+          if (current === "home") announce(t("chatEnded"));
         }
         if (chatView) chatView.update();
         if (had && current === "home") showHome(false);
@@ -2104,9 +2107,11 @@
       }
 
       function add(message) {
-        var li = message.clientId
-          ? thread.querySelector('.sdp-msg[data-client-id="' + String(message.clientId).replace(/"/g, "") + '"]')
-          : null;
+        var li =
+          thread.querySelector('.sdp-msg[data-seq="' + String(message.seq).replace(/\D/g, "") + '"]') ||
+          (message.clientId
+            ? thread.querySelector('.sdp-msg[data-client-id="' + String(message.clientId).replace(/"/g, "") + '"]')
+            : null);
         if (li) {
           // Our own optimistic message, now stored: it keeps its place and takes its seq.
           li.setAttribute("data-seq", String(message.seq));
@@ -2131,7 +2136,7 @@
             ? await chat.live("POST", "/chat/attachments", payload())
             : await chat.live("POST", "/chat/messages", payload);
           if (result && result.chat) chatChanged(result.chat);
-          if (result && result.message) chat.receive(result.message);
+          if (result && result.message) chat.receive(result.message, true);
           var session = chat.session();
           if (!isFile && payload.email && session) session.visitor.email = payload.email;
           update();
@@ -2359,6 +2364,7 @@
     // --- start ----------------------------------------------------------------------------------
 
     function start() {
+      var wasInChat = lastView() === "chat";
       showHome(false);
       // Home first, at once; what it offers is refined as the answers arrive.
       api.availability().then(
@@ -2379,7 +2385,7 @@
         chatState.ticketId = stored.ticketId || null;
         // A returning visitor: back in the chat if that is where they were in this tab, else the
         // chat (if still going) is one click away; either way it is live again and they are present.
-        if (lastView() === "chat") showChat(false);
+        if (wasInChat) showChat(false);
         else
           startChat().then(
             function () {
