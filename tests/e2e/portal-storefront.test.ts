@@ -143,6 +143,9 @@ afterAll(async () => {
 });
 
 const dialog = (page: Page) => page.getByRole("dialog");
+/** The widget opens on its home view; the orders are behind its first way in. */
+const trackMyOrders = (panel: Locator, name = "Track my orders") =>
+  panel.getByRole("button", { name: new RegExp(`^${name}`) }).click();
 
 /** The newest code email to `to`, caught after `since` (a message id). */
 async function codeFrom(to: string, since: number, subject: RegExp): Promise<{ code: string; mail: CaughtMail }> {
@@ -227,6 +230,7 @@ describe("a shopper on the demo storefront, signed in with an emailed code", () 
     screenshotOnFailure(shopperPage, "portal-storefront-sign-in");
     await shopperPage.locator("[data-shopdesk-launcher]").click();
     const panel = dialog(shopperPage);
+    await trackMyOrders(panel);
     await panel.getByRole("heading", { name: "Sign in to see your orders" }).waitFor();
     await signInWithEmailedCode(shopperPage);
     await panel.getByText(`Signed in as ${cast.shopper.firstName}`).waitFor();
@@ -381,6 +385,7 @@ describe("other ways in", () => {
     screenshotOnFailure(page, "portal-storefront-order-number");
     await page.locator("[data-shopdesk-launcher]").click();
     const panel = dialog(page);
+    await trackMyOrders(panel);
     const order = cast.otherOrder;
     await panel.getByRole("radio", { name: "Email and order number" }).check();
     await panel.getByRole("textbox", { name: "Email" }).fill(order.email!);
@@ -405,6 +410,7 @@ describe("other ways in", () => {
     await page.goto(new URL(`/account/login?customer=${customer.id}`, stack.storefront.url).toString());
     await page.locator("[data-shopdesk-launcher]").click();
     const panel = dialog(page);
+    await trackMyOrders(panel);
     await panel.getByRole("heading", { name: "Your orders", exact: true }).waitFor();
     await panel.getByText(`Signed in as ${customer.firstName}`).waitFor();
     const names = await orderNames(panel);
@@ -418,6 +424,7 @@ describe("other ways in", () => {
     screenshotOnFailure(page, "portal-storefront-french");
     await page.getByRole("button", { name: "Aide" }).click();
     const panel = dialog(page);
+    await trackMyOrders(panel, "Suivre mes commandes");
     await panel.getByRole("heading", { name: "Connectez-vous pour voir vos commandes" }).waitFor();
     const since = lastMailId();
     await panel.getByRole("textbox", { name: "E-mail" }).fill(cast.shopper.email);
