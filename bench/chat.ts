@@ -13,12 +13,20 @@
 //   chat-idle-connection-rss|heap   the app processes' RSS (heap used) after opening the streams minus
 //                                   before, after a full GC, per stream (KB)
 //   chat-streams-opened-per-second  the streams opened (each until its `ready` event), 25 at a time
+//   chat-idle-cpu                   both app processes' CPU time while the streams sit idle for
+//                                   `--idle-seconds S` (21: each stream's 20 s heartbeat comes round once),
+//                                   in % of one core, and chat-idle-statements-per-second what they send
+//                                   PostgreSQL meanwhile (every pg client's statements, counted in the process)
 //   chat-bare-…                     the same through a bare node:http SSE server in two processes of its
 //                                   own: POST on one → NOTIFY on the same PostgreSQL → the other's LISTEN →
 //                                   the stream; per idle stream, the same RSS/heap figures
 //   chat-…-ratio                    app ÷ bare (p95 latency, RSS per stream)
-// Every measured message is its own ticket's (no per-chat rate limit is in play); 20 warm-up
-// messages each way come first. Fails if a stream closes during the run.
+// Every measured message is its own ticket's (no per-chat rate limit is in play; the per-shop one
+// caps --messages); 20 warm-up messages each way come first. No job worker runs: a reply reaches the
+// widget once stored (decision 026), its delivery job only marks it sent. The instances load the
+// route modules with tsx, not the Vite build `npm start` serves: what they measure is the routes'
+// and the LISTEN hub's work, without Express's and Remix's request handling. RSS moves with the
+// allocator (the heap figure is the steadier one). Fails if a stream closes during the run.
 // On a fresh embedded PostgreSQL (the default install) or a new database on BENCH_DATABASE_URL's server.
 // Run alone: `npx tsx bench/chat.ts [--connections N] [--messages N]`, or `npm run bench -- chat`.
 import { spawn, type ChildProcess } from "node:child_process";
@@ -166,10 +174,12 @@ function countStatements() {
 /** IPC "stats": memory after a full collection (run with --expose-gc), CPU time, statements sent. */
 function answerStatsQuestions(server: http.Server) {
   process.on("message", (message: unknown) => {
-    if (message !== "stats") return;
+    if (message !== "stats" && message !== "stats:no-gc") return;
     const gc = (globalThis as { gc?: () => void }).gc;
-    gc?.();
-    gc?.();
+    if (message === "stats") {
+      gc?.();
+      gc?.();
+    }
     const { rss, heapUsed, external } = process.memoryUsage();
     const { user, system } = process.cpuUsage();
     server.getConnections((_error, connections) =>
@@ -229,8 +239,8 @@ const server = http.createServer((req, res) => {
 });
 server.keepAliveTimeout = 60000;
 process.on("message", (message) => {
-  if (message !== "stats") return;
-  global.gc(); global.gc();
+  if (message !== "stats" && message !== "stats:no-gc") return;
+  if (message === "stats") { global.gc(); global.gc(); }
   const { rss, heapUsed, external } = process.memoryUsage();
   const { user, system } = process.cpuUsage();
   server.getConnections((error, connections) =>
@@ -255,7 +265,7 @@ interface Stats {
   statements: number;
 }
 
-/** A child process answering IPC: "listening" once, "memory" on request. */
+/** A child process answering IPC: "listening" once, "stats" on request. */
 class Instance {
   constructor(
     readonly name: string,
@@ -291,7 +301,8 @@ class Instance {
     return new Instance(name, child, `http://127.0.0.1:${port}`);
   }
 
-  stats(): Promise<Stats> {
+  /** Its figures now; memory after a full collection unless `collect` is false (a CPU reading). */
+  stats(collect = true): Promise<Stats> {
     return new Promise((resolve) => {
       const onMessage = (message: Stats & { type?: string }) => {
         if (message?.type !== "stats") return;
@@ -299,7 +310,7 @@ class Instance {
         resolve(message);
       };
       this.child.on("message", onMessage);
-      this.child.send("stats");
+      this.child.send(collect ? "stats" : "stats:no-gc");
     });
   }
 
@@ -530,9 +541,12 @@ async function sample(rounds: number, warmup: number, once: (round: number) => P
 
 async function runBench() {
   const CONNECTIONS = numberFlag("connections", 1000);
-  const MESSAGES = numberFlag("messages", 300);
+  const MESSAGES = numberFlag("messages", 200);
   const WARMUP = Math.min(20, MESSAGES);
   const IDLE_SECONDS = numberFlag("idle-seconds", 21);
+  if (CONNECTIONS < 2) throw new Error("--connections takes 2 or more (one stream on each instance)");
+  // POST /chat/messages allows 600 messages a minute per shop (chat-limits.server.ts): stay below.
+  if (WARMUP + MESSAGES > 550) throw new Error("--messages takes at most 530 (the per-shop message limit)");
 
   const { startStoreEmulator } = await import("../dev/store-emulator/index.ts");
   const { adminHostParam } = await import("../dev/store-emulator/signing.ts");
@@ -643,22 +657,25 @@ async function runBench() {
     const appPerStream = perStream(before, after, CONNECTIONS);
 
     // Idle: long enough for every stream's heartbeat (HEARTBEAT_MS) to come round once.
+    const idleStart = await Promise.all([a.stats(false), b.stats(false)]);
     const idleStarted = performance.now();
     await sleep(IDLE_SECONDS * 1000);
-    const idleEnd = await Promise.all([a.stats(), b.stats()]);
+    const idleEnd = await Promise.all([a.stats(false), b.stats(false)]);
     const idleMs = performance.now() - idleStarted;
     const delta = (pick: (stats: Stats) => number) =>
-      idleEnd.reduce((total, end, index) => total + pick(end) - pick(after[index]!), 0);
+      idleEnd.reduce((total, end, index) => total + pick(end) - pick(idleStart[index]!), 0);
     const idleCpuPercent = (delta((stats) => stats.cpuMs) / idleMs) * 100;
     const idleStatementsPerSecond = delta((stats) => stats.statements) / (idleMs / 1000);
 
     // Shopper → agent: a message posted on A, news of its ticket on the agent's inbox stream on B.
+    const answered = { shopper: [] as number[], agent: [] as number[] };
     const shopperToAgent = await sample(MESSAGES, WARMUP, async (round) => {
       const visitor = visitors[round % CONNECTIONS]!;
       const news = agentInbox.next(
         `the agent's news of ticket ${visitor.ticketId}`,
         (event) => event.event === "ticket" && event.data.includes(visitor.ticketId),
       );
+      news.catch(() => {}); // awaited below, unless the POST fails first
       const started = performance.now();
       const response = await fetch(`${a.url}/chat/messages`, {
         method: "POST",
@@ -666,17 +683,19 @@ async function runBench() {
         body: JSON.stringify({ body: `Any news on my order? (${round})`, clientId: `bench-${round}` }),
       });
       await expectStatus(response, 201, "POST /chat/messages");
+      answered.shopper.push(performance.now() - started);
       return (await news) - started;
     });
 
     // Agent → shopper: the ticket page's reply action on A, the `message` event on the shopper's stream on B.
     const agentToShopper = await sample(MESSAGES, WARMUP, async (round) => {
-      const visitor = visitors[(2 * round + 1) % CONNECTIONS]!; // odd: its stream is on B
+      const visitor = visitors[2 * (round % Math.floor(CONNECTIONS / 2)) + 1]!; // odd: its stream is on B
       const text = `We are on it (${round})`;
       const delivered = widgetStreams[visitor.index]!.next(
         `the reply on ${visitor.email}'s stream`,
         (event) => event.event === "message" && event.data.includes(text),
       );
+      delivered.catch(() => {}); // awaited below, unless the POST fails first
       const started = performance.now();
       const response = await fetch(`${a.url}/app/tickets/${visitor.ticketId}`, {
         method: "POST",
@@ -684,8 +703,14 @@ async function runBench() {
         body: new URLSearchParams({ intent: "reply", body: text }),
       });
       await expectStatus(response, 200, "the ticket page's reply");
+      answered.agent.push(performance.now() - started);
       return (await delivered) - started;
     });
+    const p50p95 = (values: number[]) =>
+      `p50 ${percentile(values, 50).toFixed(1)} ms, p95 ${percentile(values, 95).toFixed(1)} ms`;
+    console.error(
+      `bench chat: POST /chat/messages answered in ${p50p95(answered.shopper)}; the reply action in ${p50p95(answered.agent)} (warm-up included)`,
+    );
     const closed = widgetStreams.filter((stream) => stream.closed).length + Number(agentInbox.closed);
     if (closed > 0) throw new Error(`${closed} streams closed during the run`);
     for (const stream of streams.splice(0)) stream.close();
@@ -720,6 +745,7 @@ async function runBench() {
       const stream = to === "agent" ? bareAgent : bareOpened.streams[Number(to)]!;
       const text = `bare ${round}`;
       const delivered = stream.next(`bare delivery ${round}`, (event) => event.data.includes(`"${text}"`));
+      delivered.catch(() => {}); // awaited below, unless the POST fails first
       const started = performance.now();
       const response = await fetch(`${bareA.url}/publish`, {
         method: "POST",
