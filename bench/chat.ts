@@ -6,7 +6,7 @@
 // SQL. While they stay open:
 //   chat-shopper-to-agent-p50|p95   shopper POST /chat/messages on instance A → the agent's inbox
 //                                   stream (GET /app/live, authenticated like the embedded app) on
-//                                   instance B gets that ticket's news; `--messages N` (300), one at a time
+//                                   instance B gets that ticket's news; `--messages N` (200), one at a time
 //   chat-agent-to-shopper-p50|p95   the agent's reply (the ticket page's own action, POST
 //                                   /app/tickets/<id>, on instance A) → that shopper's /chat/stream on
 //                                   instance B gets the `message` event; `--messages N`, one at a time
