@@ -8,6 +8,7 @@ import { findChromium, launchShopdeskBrowser } from "./browser/launch.ts";
 import { startLocalAdmin, type LocalAdmin } from "./browser/local-admin.ts";
 import { checkStoreChangesReachShopdesk } from "./demo-health.ts";
 import { ensureDemoSecretsKey, startDemoMail, startDemoSms } from "./demo-mail.ts";
+import { seedDemoChatSettings } from "./demo-chat.ts";
 import { seedDemoTicketsOnceImported } from "./demo-tickets.ts";
 import { startDemoLoop, type DemoLoop } from "./loop-returns/demo.ts";
 import { DEV_APP_CREDENTIALS, repoRoot, startStack, type Stack } from "./stack.ts";
@@ -168,6 +169,9 @@ const demoTickets = await seedDemoTicketsOnceImported(
   ),
 );
 
+// The widget's home view: quick answers everywhere, business hours for one store (dev/demo-chat.ts).
+const chatSetup = await seedDemoChatSettings(stack.databaseUrl);
+
 // Loop Returns for the first store's workspace: a fake Loop API with returns for customers who
 // have return tickets, and seed 002's integration and widget on it (dev/loop-returns/demo.ts).
 let loopProblem = "";
@@ -231,7 +235,10 @@ ${
     or Log in (top right) as ${shopper.name} and the portal opens signed in.
 `
     : ""
-}  Shopdesk:         ${stack.appUrl}
+}    Live chat: Help → Talk to an agent on the storefront, and answer from ${shops[0]!.name}'s inbox (both ways, live).
+    Quick answers are in the same Help menu (Settings → Quick answers); North Trail Outfitters has business hours
+    (weekdays 9:00–17:00 Vancouver time, ${chatSetup.hoursShopState} now; Settings → Business hours), outside which a widget offers a contact form.
+  Shopdesk:         ${stack.appUrl}
   Store emulator:   ${stack.emulator.url}
   Sent email:       ${mail.url} (every email Shopdesk sends lands here, none leaves this machine)
   Sent texts:       ${sms.url} (every text message, such as portal sign-in codes, lands here)
