@@ -868,6 +868,94 @@ const KEEPS_B_CHAT_PAGES: ProbeOptions = {
   forbid: () => [B_CHAT_PAGES.filename, B_CHAT_PAGES.bytes, B_CHAT_PAGES.visitorEmail, B_CHAT_PAGES.pageTitle],
 };
 
+// ---- The storefront chat (/chat/*, decision 026): A's visitor's token with B's ids -------------
+
+/** A's chat visitor (no chat yet) and B's visitor with a chat and an image, made once. */
+let chatWorld: {
+  aToken: string;
+  forgedBToken: string;
+  bVisitorId: string;
+  bTicketId: string;
+  bClientId: string;
+  bMessageId: string;
+  bAttachmentId: string;
+  bSeq: string;
+} | null = null;
+const CHAT_PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from("probe")]);
+async function ensureChat(f: Fixture) {
+  if (chatWorld) return chatWorld;
+  const { mkdtemp } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  process.env.ATTACHMENTS_DIR = await mkdtemp(`${tmpdir()}/shopdesk-cross-tenant-`);
+  const { issueChatToken } = await import("~/services/chat/chat-token.server");
+  const { postChatMessage } = await import("~/services/chat/chat.server");
+  const { attachmentStore, newStorageKey } = await import("~/services/storage/attachment-store.server");
+  const aVisitor = await db.chatVisitor.create({ data: { shopId: f.A.id, workspaceId: f.A.workspaceId } });
+  const bVisitor = await db.chatVisitor.create({ data: { shopId: f.B.id, workspaceId: f.B.workspaceId } });
+  const storageKey = newStorageKey();
+  await attachmentStore().put(storageKey, CHAT_PNG, "image/png");
+  const sent = await postChatMessage(
+    { ...bVisitor, portalSessionId: null },
+    { body: "North Trail chat probe", clientId: "north-trail-chat-1", email: "chat.b@north-trail.example" },
+    [{ filename: "north-trail.png", contentType: "image/png", size: CHAT_PNG.length, sha256: "x", storageKey }],
+  );
+  if (!sent.ok) throw new Error(sent.error);
+  chatWorld = {
+    aToken: issueChatToken(aVisitor, TEST_APP.apiSecret).token,
+    forgedBToken: issueChatToken(bVisitor, "not-the-app-secret").token,
+    bVisitorId: bVisitor.id,
+    bTicketId: sent.chat.ticketId,
+    bClientId: "north-trail-chat-1",
+    bMessageId: sent.message.id,
+    bAttachmentId: sent.message.attachments[0]!.id,
+    bSeq: sent.message.seq,
+  };
+  return chatWorld;
+}
+const chatW = () => chatWorld!;
+let bChatTokenForProxy = "";
+/** B's chat in no answer to A. */
+const KEEPS_B_CHAT: ProbeOptions = {
+  prepare: ensureChat,
+  forbid: () => [
+    chatW().bVisitorId,
+    chatW().bTicketId,
+    chatW().bMessageId,
+    chatW().bAttachmentId,
+    "North Trail chat probe",
+  ],
+};
+const CHAT_REFUSED = [400, 401, 404, 405];
+
+/** A request to /chat/* with A's visitor's token (or `token`). */
+function chatCall(
+  name: string,
+  method: "GET" | "POST",
+  path: (f: Fixture) => string,
+  body: ((f: Fixture) => unknown) | null,
+  options: ProbeOptions & { token?: () => string } = {},
+): Probe {
+  const { token = () => chatW().aToken, ...rest } = options;
+  return probe(
+    name,
+    method,
+    "api",
+    (f) =>
+      new Request(new URL(path(f), stack.app.url), {
+        method,
+        headers: { authorization: `Bearer ${token()}`, "content-type": "application/json" },
+        body: body ? JSON.stringify(body(f)) : undefined,
+      }),
+    { ...KEEPS_B_CHAT, statuses: CHAT_REFUSED, ...rest },
+  );
+}
+/** Answered for A's visitor (its presence, rate counts, its own new chat). */
+const CHAT_FOR_A = (statuses: number[]): ProbeOptions => ({
+  ...KEEPS_B_CHAT,
+  statuses,
+  mayChange: ["A's shop", "A's workspace"],
+});
+
 /** One entry per file in app/routes. */
 const ROUTES: { file: string; probes: Probe[] }[] = [
   {
@@ -2238,6 +2326,179 @@ const ROUTES: { file: string; probes: Probe[] }[] = [
         (f) => proxyParams(A, String(f.b.customer.id)),
         (f) => ({ token: shoppers().aToken, kind: "issue", orderId: f.b.orderRowId, issue: "other" }),
         NOT_FOUND,
+      ),
+    ],
+  },
+  // The storefront chat (decision 026): A's visitor's token with B's visitor, chat, message,
+  // attachment and seq named wherever a body or URL can carry them.
+  {
+    file: "proxy.portal.chat-token.tsx",
+    probes: [
+      proxyGet(
+        "a GET naming B's visitor",
+        "/proxy/portal/chat-token",
+        () => [...proxyParams(A), ["visitorId", chatW().bVisitorId]],
+        { ...KEEPS_B_CHAT, statuses: [405] },
+      ),
+      proxyPost(
+        "B's visitor's chat token (signed for B) under A's signature: a new visitor of A's",
+        "/proxy/portal/chat-token",
+        () => proxyParams(A),
+        () => ({ chatToken: bChatTokenForProxy }),
+        {
+          ...CHAT_FOR_A([200]),
+          async prepare(f) {
+            const world = await ensureChat(f);
+            const { issueChatToken } = await import("~/services/chat/chat-token.server");
+            const bVisitor = await db.chatVisitor.findUniqueOrThrow({ where: { id: world.bVisitorId } });
+            bChatTokenForProxy = issueChatToken(bVisitor, TEST_APP.apiSecret).token;
+            return world;
+          },
+          async check(answer, f) {
+            const token = (answer.json as { chatToken: string }).chatToken;
+            const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as {
+              v: string;
+              h: string;
+            };
+            expect(claims.h).toBe(f.A.id);
+            expect(claims.v).not.toBe(chatW().bVisitorId);
+          },
+        },
+      ),
+    ],
+  },
+  {
+    file: "chat.state.tsx",
+    probes: [
+      chatCall(
+        "B's visitor, chat and seq in the query: A's (empty) chat",
+        "GET",
+        () => `/chat/state?after=0&visitorId=${chatW().bVisitorId}&ticketId=${chatW().bTicketId}`,
+        null,
+        {
+          ...CHAT_FOR_A([200]),
+          check: (answer) => expect(answer.json).toMatchObject({ chat: null, messages: [] }),
+        },
+      ),
+      chatCall(
+        "a POST naming B's chat",
+        "POST",
+        () => "/chat/state",
+        () => ({ ticketId: chatW().bTicketId }),
+      ),
+    ],
+  },
+  {
+    file: "chat.stream.tsx",
+    probes: [
+      chatCall("B's chat id as the seq to resume after", "GET", () => `/chat/stream?after=${chatW().bTicketId}`, null),
+      chatCall("B's visitor named by a token we did not sign", "GET", () => "/chat/stream?after=0", null, {
+        token: () => chatW().forgedBToken,
+      }),
+      chatCall(
+        "a POST naming B's chat",
+        "POST",
+        () => "/chat/stream",
+        () => ({ ticketId: chatW().bTicketId }),
+      ),
+    ],
+  },
+  {
+    file: "chat.messages.tsx",
+    probes: [
+      chatCall("a GET naming B's chat", "GET", () => `/chat/messages?ticketId=${chatW().bTicketId}`, null),
+      chatCall(
+        "B's chat, visitor and clientId in the body: A's own new chat, not B's message",
+        "POST",
+        () => "/chat/messages",
+        () => ({
+          body: "Maple chat probe",
+          clientId: chatW().bClientId,
+          email: "chat.a@maple.example",
+          ticketId: chatW().bTicketId,
+          visitorId: chatW().bVisitorId,
+        }),
+        CHAT_FOR_A([201]),
+      ),
+    ],
+  },
+  {
+    file: "chat.attachments.tsx",
+    probes: [
+      chatCall("a GET naming B's attachment", "GET", () => `/chat/attachments?id=${chatW().bAttachmentId}`, null),
+      probe(
+        "a file with B's chat and B's message's clientId in the form: not an image (415), or A's own message of that clientId",
+        "POST",
+        "api",
+        () => {
+          const form = new FormData();
+          form.set("file", new Blob(["not an image"], { type: "image/png" }), "x.png");
+          form.set("clientId", chatW().bClientId);
+          form.set("ticketId", chatW().bTicketId);
+          return new Request(new URL("/chat/attachments", stack.app.url), {
+            method: "POST",
+            headers: { authorization: `Bearer ${chatW().aToken}` },
+            body: form,
+          });
+        },
+        {
+          ...KEEPS_B_CHAT,
+          statuses: [415, 200],
+          check(answer) {
+            if (answer.status === 200) expect(answer.json).toMatchObject({ message: { body: "Maple chat probe" } });
+          },
+        },
+      ),
+    ],
+  },
+  {
+    file: "chat.attachments.$attachmentId.tsx",
+    probes: [
+      chatCall("B's attachment with A's token", "GET", () => `/chat/attachments/${chatW().bAttachmentId}`, null),
+      chatCall(
+        "a POST to B's attachment",
+        "POST",
+        () => `/chat/attachments/${chatW().bAttachmentId}`,
+        () => ({}),
+      ),
+    ],
+  },
+  {
+    file: "chat.typing.tsx",
+    probes: [
+      chatCall("a GET naming B's chat", "GET", () => `/chat/typing?ticketId=${chatW().bTicketId}`, null),
+      chatCall(
+        "typing in B's chat by its id: A has no chat, nothing of B's changes",
+        "POST",
+        () => "/chat/typing",
+        () => ({ typing: true, ticketId: chatW().bTicketId, visitorId: chatW().bVisitorId }),
+        CHAT_FOR_A([204]),
+      ),
+    ],
+  },
+  {
+    file: "chat.read.tsx",
+    probes: [
+      chatCall("a GET naming B's chat", "GET", () => `/chat/read?ticketId=${chatW().bTicketId}`, null),
+      chatCall(
+        "reading up to B's message's seq in B's chat: nothing of B's changes",
+        "POST",
+        () => "/chat/read",
+        () => ({ upTo: chatW().bSeq, ticketId: chatW().bTicketId }),
+        CHAT_FOR_A([204]),
+      ),
+    ],
+  },
+  {
+    file: "chat.presence.tsx",
+    probes: [
+      chatCall("a GET naming B's visitor", "GET", () => `/chat/presence?visitorId=${chatW().bVisitorId}`, null),
+      chatCall(
+        "a heartbeat naming B's visitor: A's visitor's presence only",
+        "POST",
+        () => "/chat/presence",
+        (f) => ({ page: `https://${f.B.domain}/products/x`, visitorId: chatW().bVisitorId }),
+        CHAT_FOR_A([204]),
       ),
     ],
   },

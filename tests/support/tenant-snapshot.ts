@@ -36,6 +36,7 @@ const SHOP_TABLES: TableSpec[] = [
       t."createdAt", t."revokedAt", t.tracks, t."trackedOrderIds", t.requests, t."reachedAgentAt")`,
   ],
   ["PortalRequest", "shopId", "shopId"],
+  ["ChatVisitor", "shopId", "shopId"],
 ];
 const WORKSPACE_TABLES: TableSpec[] = [
   ["Workspace", "id", "workspaceId"],
@@ -61,6 +62,7 @@ const WORKSPACE_TABLES: TableSpec[] = [
   ["BusinessHours", "workspaceId", "workspaceId"],
   ["QuickAnswer", "workspaceId", "workspaceId"],
   ["QuickAnswerUse", "workspaceId", "workspaceId"],
+  ["ChatThread", "workspaceId", "workspaceId"],
 ];
 
 async function digest(tables: TableSpec[], keys: Partial<Record<Key, string>>): Promise<TenantDigest> {
