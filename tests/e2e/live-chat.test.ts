@@ -205,6 +205,62 @@ describe("live chat between a shopper on the storefront and an agent in the admi
     await agentMessages().filter({ hasText: "You're welcome!" }).waitFor({ timeout: 30_000 });
   });
 
+  it("falls back to polling every 5 s when the live stream cannot connect, and still gets every message", async () => {
+    const streams: string[] = [];
+    const polls: string[] = [];
+    shopper.page.on("request", (request) => {
+      if (request.url().includes("/chat/stream")) streams.push(request.url());
+      if (request.url().includes("/chat/state?after=")) polls.push(request.url());
+    });
+    await shopper.page.route("**/chat/stream**", (route) => route.abort());
+    try {
+      await shopper.page.reload();
+      await shopper.page.locator("[data-shopdesk-launcher]").click();
+      // Back where the shopper was in this tab: the chat, with its history.
+      await shopper.panel.getByRole("heading", { name: "Chat with us" }).waitFor();
+      await agentMessages().filter({ hasText: "You're welcome!" }).waitFor();
+      await expect.poll(() => polls.length, { timeout: 30_000 }).toBeGreaterThan(0);
+      expect(streams).toHaveLength(3); // three failed connects, then polling
+      await agentReply("Polling works too.");
+      await agentMessages().filter({ hasText: "Polling works too." }).waitFor({ timeout: 30_000 });
+      await expect(agentMessages().filter({ hasText: "Polling works too." }).count()).resolves.toBe(1);
+    } finally {
+      await shopper.page.unroute("**/chat/stream**");
+    }
+  });
+
+  it("tells agents which page a chatting shopper is on, from the loader alone, and nothing for one who never chatted", async () => {
+    const page = await shopper.context.newPage();
+    const presence = page.waitForRequest((request) => request.url() === `${stack.appUrl}/chat/presence`);
+    await page.goto(new URL("/products/morning-mug", stack.storefront.url).toString());
+    const sent = await presence;
+    expect(sent.postDataJSON()).toEqual({
+      page: new URL("/products/morning-mug", stack.storefront.url).toString(),
+      title: "Morning Mug – Maple Goods EU",
+    });
+    await until("the visitor's page recorded", () =>
+      query<{ lastPageUrl: string }>(`SELECT "lastPageUrl" FROM "ChatVisitor" WHERE email = $1`, [SHOPPER_EMAIL]).then(
+        ([row]) => row?.lastPageUrl?.endsWith("/products/morning-mug"),
+      ),
+    );
+    // The widget never opened on that page: its UI was not even downloaded.
+    expect(await page.evaluate(() => "ShopdeskPortalApp" in window)).toBe(false);
+    await page.close();
+
+    // A shopper who never used the chat costs the app no request at all.
+    const stranger = await browser.browser.newContext();
+    contexts.push(stranger);
+    const strangerPage = await stranger.newPage();
+    const toApp: string[] = [];
+    strangerPage.on("request", (request) => {
+      if (request.url().startsWith(stack.appUrl)) toApp.push(request.url());
+    });
+    await strangerPage.goto(new URL("/products/morning-mug", stack.storefront.url).toString());
+    await strangerPage.waitForFunction(() => "ShopdeskPortalLoader" in window);
+    await strangerPage.waitForLoadState("networkidle");
+    expect(toApp).toEqual([]);
+  });
+
   it("goes back to the home view 24 hours after an unanswered agent message; the next message is a new chat", async () => {
     // The agent's last word is a day old: the chat's entries moved back 25 hours.
     await query(`UPDATE "TicketEntry" SET "createdAt" = "createdAt" - interval '25 hours' WHERE "ticketId" = $1`, [
