@@ -10,7 +10,7 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
     const after = new URL(request.url).searchParams.get("after") ?? "0";
     if (!/^\d{1,19}$/.test(after)) return chatError(400, "after must be a message's seq.");
     const state = await chatState(visitor, BigInt(after));
-    return chatJson({ ...state, online: true });
+    return chatJson(state);
   });
 
 export const action = ({ request }: ActionFunctionArgs) =>

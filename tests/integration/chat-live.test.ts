@@ -372,6 +372,30 @@ describe("typing and read marks", () => {
     }
   });
 
+  it("the state says whether agents are in, from the workspace's business hours", async () => {
+    const { token } = await newVisitor();
+    expect((await chat(token, "/chat/state")).json).toMatchObject({ chat: null, messages: [], online: true });
+    const { saveBusinessHours } = await import("~/models/business-hours.server");
+    await saveBusinessHours(workspaceId, { enabled: true, timezone: "UTC", weekly: [], holidays: [] });
+    try {
+      expect((await chat(token, "/chat/state")).json).toMatchObject({ online: false });
+    } finally {
+      await db.businessHours.delete({ where: { workspaceId } });
+    }
+  });
+
+  it("typing is limited per chat: a flood of one chat's typing is refused, another chat's is not", async () => {
+    const flooder = await visitorWithChat();
+    const calm = await visitorWithChat();
+    const statuses: number[] = [];
+    for (let index = 0; index < 62; index++) {
+      statuses.push((await chat(flooder.token, "/chat/typing", { json: { typing: index % 2 === 0 } })).status);
+    }
+    expect(statuses.filter((status) => status === 204)).toHaveLength(60);
+    expect(statuses.at(-1)).toBe(429);
+    expect((await chat(calm.token, "/chat/typing", { json: { typing: true } })).status).toBe(204);
+  });
+
   it("presence keeps the last page, capped", async () => {
     const { token, visitorId } = await newVisitor();
     const long = `https://maple-goods-eu.myshopify.com/products/${"x".repeat(3000)}`;

@@ -9,9 +9,11 @@ import {
   MAX_CHAT_HOPS,
   type ChatTicketState,
 } from "~/domain/chat-rules";
+import { isOpen } from "~/domain/business-hours";
 import { normalizeEmail } from "~/domain/customer-identity";
 import type { Prisma } from "~/generated/prisma/client";
 import { storableString } from "~/lib/storable-text";
+import { getBusinessHours } from "~/models/business-hours.server";
 import { resolveHelpdeskCustomer } from "~/models/helpdesk-customer.server";
 import { recordAgentContact } from "~/models/portal-usage.server";
 import { markQuickAnswersContacted } from "~/models/quick-answer-use.server";
@@ -211,15 +213,19 @@ const entryWithViews = {
   attachments: { select: { id: true, filename: true, contentType: true, size: true } },
 } as const;
 
-/** GET /chat/state: the chat the widget shows (or none) and its messages after `afterSeq`. */
+/**
+ * GET /chat/state: the chat the widget shows (or none), its messages after `afterSeq`, and whether
+ * agents are in now (the workspace's business hours).
+ */
 export async function chatState(visitor: Visitor, afterSeq: bigint = 0n, now = new Date()) {
+  const online = isOpen(await getBusinessHours(visitor.workspaceId), now);
   const { ticket } = await currentChat(visitor, now);
-  if (!ticket) return { chat: null, messages: [] as ChatMessageView[] };
+  if (!ticket) return { chat: null, messages: [] as ChatMessageView[], online };
   const [chat, messages] = await Promise.all([
     chatView(visitor.workspaceId, ticket, now),
     chatMessages(visitor, ticket.id, afterSeq),
   ]);
-  return { chat, messages };
+  return { chat, messages, online };
 }
 
 export const ChatMessageBody = z.object({
