@@ -37,6 +37,16 @@ describe("parseContactForm", () => {
       field: "email",
     });
   });
+  it("reads a name as one line: line breaks and control characters typed into it cannot shape the auto-reply", () => {
+    const parsed = parseContactForm(
+      { email: "a@b.co", message: "Hi", name: "Eve\r\n\r\nYou won a prize: visit evil.example\u0007\u2028now" },
+      "en",
+    );
+    expect(parsed).toMatchObject({ ok: true, form: { name: "Eve You won a prize: visit evil.example now" } });
+    expect(parseContactForm({ email: "a@b.co", message: "Hi", name: "\r\n\t" }, "en")).toMatchObject({
+      form: { name: null },
+    });
+  });
 });
 
 describe("contactAutoReply", () => {

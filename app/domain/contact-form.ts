@@ -149,7 +149,9 @@ export function parseContactForm(
   if (!email || email.length > CONTACT_LIMITS.email || !EMAIL.safeParse(email).success) {
     return { ok: false, field: "email", error: words.email };
   }
-  const name = fields.name!.trim();
+  // One line: the name is echoed into the auto-reply sent to the typed address, and shown as the
+  // customer's name, so line breaks and control characters are read as spaces.
+  const name = fields.name!.replace(/[\p{Cc}\s]+/gu, " ").trim();
   if (name.length > CONTACT_LIMITS.name) return { ok: false, field: "name", error: words.name };
   const message = fields.message!.trim();
   if (!message) return { ok: false, field: "message", error: words.message };
