@@ -224,6 +224,14 @@ describe("expectedAnswerWords", () => {
     );
     expect(expectedAnswerWords(now, now, zone, "en")).toBe("shortly");
   });
+
+  it("promises no time when an enabled schedule never opens (no opening hours left, all holidays)", () => {
+    // nextOpening answers null only then: "shortly" would promise an answer nobody is there to give.
+    expect(expectedAnswerWords(null, now, zone, "en")).toBe("as soon as we can");
+    expect(expectedAnswerWords(null, now, zone, "fr")).toBe("dès que possible");
+    expect(expectedAnswerWords(null, now, zone, "de")).toBe("so bald wie möglich");
+    expect(expectedAnswerWords(null, now, zone, "es")).toBe("lo antes posible");
+  });
 });
 
 describe("availability", () => {

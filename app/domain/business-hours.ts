@@ -255,17 +255,17 @@ export function nextOpening(hours: BusinessHours | null | undefined, now: Date):
 
 const INTL_LOCALE: Record<PortalLocale, string> = { en: "en-GB", fr: "fr-FR", de: "de-DE", es: "es-ES" };
 
-const PHRASES: Record<PortalLocale, { at: string; on: (date: string) => string; soon: string }> = {
-  en: { at: "at", on: (date) => `on ${date}`, soon: "shortly" },
-  fr: { at: "à", on: (date) => date, soon: "très bientôt" },
-  de: { at: "um", on: (date) => `am ${date}`, soon: "in Kürze" },
-  es: { at: "a las", on: (date) => `el ${date}`, soon: "en breve" },
+const PHRASES: Record<PortalLocale, { at: string; on: (date: string) => string; soon: string; unscheduled: string }> = {
+  en: { at: "at", on: (date) => `on ${date}`, soon: "shortly", unscheduled: "as soon as we can" },
+  fr: { at: "à", on: (date) => date, soon: "très bientôt", unscheduled: "dès que possible" },
+  de: { at: "um", on: (date) => `am ${date}`, soon: "in Kürze", unscheduled: "so bald wie möglich" },
+  es: { at: "a las", on: (date) => `el ${date}`, soon: "en breve", unscheduled: "lo antes posible" },
 };
 
 /**
  * When a shopper can expect an answer, in words: "today at 9:00", "tomorrow at 9:00", "on Monday
  * 5 January at 9:00" (fr/de/es alike), in the schedule's zone. `opening` is nextOpening's answer;
- * `now` or earlier (open now) reads "shortly".
+ * `now` or earlier (open now) reads "shortly", null (never opens) "as soon as we can".
  */
 export function expectedAnswerWords(
   opening: Date | null,
@@ -275,7 +275,9 @@ export function expectedAnswerWords(
 ): string {
   const lang = portalLocale(locale);
   const phrases = PHRASES[lang];
-  if (!opening || opening.getTime() <= now.getTime()) return phrases.soon;
+  // No opening at all (an enabled schedule that never opens): no time to promise, and not "shortly".
+  if (!opening) return phrases.unscheduled;
+  if (opening.getTime() <= now.getTime()) return phrases.soon;
   const zone = isTimeZone(timeZone) ? timeZone : "UTC";
   const wall = wallClock(opening.getTime(), zone);
   const time = `${wall.hour}:${String(wall.minute).padStart(2, "0")}`;
