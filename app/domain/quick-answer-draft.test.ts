@@ -5,6 +5,7 @@ import {
   describeProblem,
   draftOf,
   localesWithProblems,
+  previewLinks,
   problemKey,
   updateAt,
 } from "./quick-answer-draft";
@@ -52,5 +53,23 @@ describe("describeProblem", () => {
     );
     expect(describeProblem("en.links.0.url", "Enter a full address.")).toBe("English: Enter a full address.");
     expect(describeProblem("followUps", "At most 40 answers.")).toBe("At most 40 answers.");
+  });
+});
+
+describe("previewLinks", () => {
+  it("shows only links a shopper could be sent to: never javascript:, data: or a protocol-relative address", () => {
+    const links = [
+      { label: "Chart", url: " https://x.example/size " },
+      { label: "Mail us", url: "mailto:help@x.example" },
+      { label: "Script", url: "javascript:alert(document.cookie)" },
+      { label: "Hidden script", url: " JaVa\tScRiPt:alert(1)" },
+      { label: "Data", url: "data:text/html,<script>alert(1)</script>" },
+      { label: "Elsewhere", url: "//evil.example/" },
+      { label: "", url: "https://x.example/untitled" },
+    ];
+    expect(previewLinks(links)).toEqual([
+      { label: "Chart", url: "https://x.example/size" },
+      { label: "Mail us", url: "mailto:help@x.example" },
+    ]);
   });
 });

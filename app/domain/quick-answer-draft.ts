@@ -1,4 +1,5 @@
 import {
+  isAllowedLinkUrl,
   QUICK_ANSWER_LOCALES,
   type QuickAnswerContent,
   type QuickAnswerLocale,
@@ -97,4 +98,14 @@ export function describeProblem(key: string, message: string): string {
     .filter(Boolean)
     .join(", ");
   return where ? `${where.charAt(0).toUpperCase()}${where.slice(1)}: ${message}` : message;
+}
+
+/**
+ * The links the editor's preview makes clickable: those saving would accept (http, https, mailto).
+ * The draft is not checked yet, and a javascript: address clicked in the admin would run there.
+ */
+export function previewLinks(links: readonly { label: string; url: string }[]): { label: string; url: string }[] {
+  return links
+    .map((link) => ({ label: link.label.trim(), url: link.url.trim() }))
+    .filter((link) => link.label !== "" && isAllowedLinkUrl(link.url));
 }

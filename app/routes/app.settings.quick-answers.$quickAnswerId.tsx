@@ -28,6 +28,7 @@ import {
   describeProblem,
   draftOf,
   localesWithProblems,
+  previewLinks,
   problemKey,
   updateAt,
   type DraftNode,
@@ -421,13 +422,11 @@ function Preview({ draft, locale }: { draft: DraftNode; locale: QuickAnswerLocal
               {node.question || "Your question"}
             </Text>
             <Text as="p">{node.answer || "Your answer"}</Text>
-            {node.links
-              .filter((link) => link.label && link.url)
-              .map((link, index) => (
-                <Link key={index} url={link.url} target="_blank">
-                  {link.label}
-                </Link>
-              ))}
+            {previewLinks(node.links).map((link, index) => (
+              <Link key={index} url={link.url} target="_blank">
+                {link.label}
+              </Link>
+            ))}
           </BlockStack>
         </Box>
         {node.followUps.map((child, index) => (
