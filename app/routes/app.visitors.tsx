@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Link as RemixLink, useLoaderData, useRevalidator, useRouteError } from "@remix-run/react";
+import { useLoaderData, useRevalidator, useRouteError } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { Badge, BlockStack, Box, Card, EmptyState, IndexTable, InlineStack, Link, Page, Text } from "@shopify/polaris";
 import { useEffect } from "react";
@@ -10,7 +10,8 @@ import { authenticate } from "~/shopify.server";
 
 // "On the store now": shoppers with a storefront tab open who have used the chat widget, the page
 // they are on and their chat. Their widget's heartbeat is not announced to agents' pages (it would
-// be a notification per shopper every 2 minutes), so the page looks again every 30 seconds.
+// be a notification per shopper every 2 minutes), so the page looks again every 30 seconds. Polaris
+// links inside the app navigate client-side (the AppProvider gives Polaris Remix's Link).
 
 const REFRESH_MS = 30_000;
 
@@ -67,11 +68,11 @@ export default function VisitorsOnStore() {
                   <IndexTable.Cell>
                     <BlockStack gap="050">
                       {visitor.customerUrl ? (
-                        <RemixLink to={visitor.customerUrl}>
+                        <Link url={visitor.customerUrl} removeUnderline>
                           <Text as="span" fontWeight="semibold">
                             {visitor.name}
                           </Text>
-                        </RemixLink>
+                        </Link>
                       ) : (
                         <Text as="span" fontWeight="semibold">
                           {visitor.name}
@@ -102,7 +103,7 @@ export default function VisitorsOnStore() {
                   <IndexTable.Cell>
                     {visitor.chat ? (
                       <InlineStack gap="200" blockAlign="center" wrap={false}>
-                        <RemixLink to={visitor.chat.url}>{visitor.chat.label}</RemixLink>
+                        <Link url={visitor.chat.url}>{visitor.chat.label}</Link>
                         <Badge tone={visitor.chat.open ? "attention" : undefined}>{visitor.chat.status}</Badge>
                       </InlineStack>
                     ) : (
