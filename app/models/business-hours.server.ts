@@ -1,5 +1,6 @@
 import { db } from "~/db.server";
 import { BusinessHoursSchema, isTimeZone, type BusinessHours } from "~/domain/business-hours";
+import type { Prisma } from "~/generated/prisma/client";
 import { logger } from "~/lib/logger.server";
 
 // A workspace's business hours (one row per workspace, decision 026). Callers pass the workspace
@@ -50,4 +51,27 @@ export async function saveBusinessHours(workspaceId: string, hours: BusinessHour
   const data = { enabled: hours.enabled, timezone: hours.timezone, weekly, holidays };
   await db.businessHours.upsert({ where: { workspaceId }, create: { workspaceId, ...data }, update: data });
   return data;
+}
+
+/**
+ * Gives the new workspace of a store leaving `fromWorkspaceId` a copy of its hours
+ * (app/services/workspace-link.server.ts, in the move's transaction): without one, the store's
+ * widget would turn "online" around the clock the moment it left.
+ */
+export async function copyBusinessHours(
+  tx: Prisma.TransactionClient,
+  fromWorkspaceId: string,
+  toWorkspaceId: string,
+): Promise<void> {
+  const row = await tx.businessHours.findUnique({ where: { workspaceId: fromWorkspaceId } });
+  if (!row) return;
+  await tx.businessHours.create({
+    data: {
+      workspaceId: toWorkspaceId,
+      enabled: row.enabled,
+      timezone: row.timezone,
+      weekly: row.weekly as Prisma.InputJsonValue,
+      holidays: row.holidays as Prisma.InputJsonValue,
+    },
+  });
 }

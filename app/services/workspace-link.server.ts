@@ -4,6 +4,7 @@ import { findSamePersonByAny, identityOf, withIdentity } from "~/domain/customer
 import { combineNotes } from "~/domain/note-sync";
 import type { Prisma } from "~/generated/prisma/client";
 import { logger } from "~/lib/logger.server";
+import { copyBusinessHours } from "~/models/business-hours.server";
 import { copyMacros, moveMacros } from "~/models/macro.server";
 import { copyQuickAnswers, moveQuickAnswers } from "~/models/quick-answer.server";
 import { lockShopForMove, lockWorkspacesForMove } from "~/models/workspace-lock.server";
@@ -132,6 +133,7 @@ export async function leaveWorkspace(shop: { id: string }): Promise<LeaveResult>
         await tx.shop.update({ where: { id: shop.id }, data: { workspaceId: own.id } });
         await copyMacros(tx, from, own.id);
         await copyQuickAnswers(tx, from, own.id);
+        await copyBusinessHours(tx, from, own.id);
         const { people, ...moved } = await moveShopCustomers(tx, shop.id, from, own.id, { withUnlinked: false });
         const tickets = await moveTicketsWithShop(tx, {
           from,
