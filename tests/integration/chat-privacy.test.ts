@@ -9,6 +9,7 @@ import { waitForBackfill } from "../support/sync.ts";
 // The chat under customers/data_request and customers/redact: the shopper's chat visitors are
 // reported and erased, and their chat images leave the attachment store with their tickets.
 const SHOP = "maple-goods-eu.myshopify.com";
+const OTHER_SHOP = "north-trail.myshopify.com";
 
 let stack: IntegrationStack;
 let attachmentsDir: string;
@@ -21,18 +22,19 @@ beforeAll(async () => {
   attachmentsDir = await mkdtemp(path.join(tmpdir(), "shopdesk-chat-privacy-"));
   process.env.ATTACHMENTS_DIR = attachmentsDir;
   stack = await startIntegrationStack();
-  expect((await stack.install(SHOP)).status).toBe(200);
+  for (const shop of [SHOP, OTHER_SHOP]) expect((await stack.install(shop)).status).toBe(200);
   shopId = (await waitForBackfill(SHOP)).shop.id;
+  await waitForBackfill(OTHER_SHOP);
 }, 120_000);
 afterAll(async () => {
   await stack?.stop();
   await rm(attachmentsDir, { recursive: true, force: true });
 });
 
-async function chatToken(body: Record<string, unknown>) {
+async function chatToken(body: Record<string, unknown>, shop = SHOP) {
   const url = signAppProxyUrl(new URL("/proxy/portal/chat-token", stack.app.url), {
     apiSecret: TEST_APP.apiSecret,
-    shop: SHOP,
+    shop,
     pathPrefix: "/apps/shopdesk",
   });
   const response = await fetch(url, { method: "POST", body: JSON.stringify(body) });
@@ -107,5 +109,30 @@ describe("chat and the shopper's privacy requests", () => {
     // The erased visitor's token names no one any more.
     const state = await fetch(new URL("/chat/state", stack.app.url), { headers: { authorization: `Bearer ${token}` } });
     expect(state.status).toBe(401);
+  });
+
+  it("shop/redact of a workspace's last shop removes its chat images from the attachment store", async () => {
+    const { eraseShop } = await import("~/services/privacy/personal-data.server");
+    const token = await chatToken({}, OTHER_SHOP);
+    const form = new FormData();
+    form.set("file", new Blob([PNG], { type: "image/png" }), "tent.png");
+    form.set("clientId", "shop-redact-image");
+    form.set("email", "camper@example.com");
+    const sent = await fetch(new URL("/chat/attachments", stack.app.url), {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    expect(sent.status).toBe(201);
+    const filesBefore = await storedFiles();
+    const key = (
+      await db.ticketAttachment.findFirstOrThrow({ where: { filename: "tent.png" }, select: { storageKey: true } })
+    ).storageKey!;
+    expect(filesBefore.some((file) => file.endsWith(key))).toBe(true);
+    await db.shop.update({ where: { domain: OTHER_SHOP }, data: { uninstalledAt: new Date() } });
+    expect(await eraseShop(OTHER_SHOP)).toBe("erased");
+    const filesAfter = await storedFiles();
+    expect(filesAfter.some((file) => file.endsWith(key))).toBe(false);
+    expect(filesAfter).toHaveLength(filesBefore.length - 1);
   });
 });

@@ -5,6 +5,7 @@ import { withoutBuyerDetails } from "~/domain/shopify/buyer-details";
 import type { ShopifyOrderSnapshot } from "~/domain/shopify/snapshots";
 import { Prisma } from "~/generated/prisma/client";
 import { eraseShopifyCustomers } from "~/models/shopify-customer.server";
+import { attachmentStore } from "~/services/storage/attachment-store.server";
 import { collectChatVisitors, eraseChatVisitors } from "./chat-visitor-data.server";
 import { collectIntegrationData, eraseIntegrationData } from "./integration-data.server";
 import { collectCustomerTickets, eraseCustomerTickets } from "./ticket-erasure.server";
@@ -231,7 +232,8 @@ export async function eraseCustomerData(request: PrivacyRequest) {
  * transaction as the erasure, so a reinstall cannot slip in between.
  */
 export async function eraseShop(shopDomain: string): Promise<"erased" | "installed"> {
-  return db.$transaction(async (tx) => {
+  const storedFiles: string[] = [];
+  const outcome = await db.$transaction(async (tx) => {
     const shop = await tx.shop.findUnique({
       where: { domain: shopDomain },
       select: { id: true, workspaceId: true, uninstalledAt: true },
@@ -248,8 +250,15 @@ export async function eraseShop(shopDomain: string): Promise<"erased" | "install
       if (deleted.count === 0) return "installed";
       await tx.job.deleteMany({ where: { shopId: shop.id } });
       const remaining = await tx.shop.count({ where: { workspaceId: shop.workspaceId } });
-      if (remaining === 0) await tx.workspace.delete({ where: { id: shop.workspaceId } });
-      else
+      if (remaining === 0) {
+        // The workspace's chat images leave the attachment store with their rows (after the commit).
+        const stored = await tx.ticketAttachment.findMany({
+          where: { workspaceId: shop.workspaceId, storageKey: { not: null } },
+          select: { storageKey: true },
+        });
+        storedFiles.push(...stored.map((attachment) => attachment.storageKey!));
+        await tx.workspace.delete({ where: { id: shop.workspaceId } });
+      } else
         // Only the people who existed through this shop alone: the workspace's other people (linked
         // to another shop, or to none, like a customer who only ever wrote in) stay.
         await tx.helpdeskCustomer.deleteMany({
@@ -263,6 +272,8 @@ export async function eraseShop(shopDomain: string): Promise<"erased" | "install
     await tx.session.deleteMany({ where: { shop: shopDomain } });
     await tx.webhookEvent.deleteMany({ where: { shopDomain } });
     await tx.complianceRequest.updateMany({ where: { shopDomain }, data: { email: null, report: Prisma.DbNull } });
-    return "erased";
+    return "erased" as const;
   });
+  for (const key of storedFiles) await attachmentStore().delete(key);
+  return outcome;
 }
