@@ -173,7 +173,13 @@ export default function TicketPage() {
                 name={customerName}
               />
             )}
-            <ReplyBox ticketId={ticket.id} canReply={Boolean(me)} customerName={customerName} macros={loaded.macros} />
+            <ReplyBox
+              ticketId={ticket.id}
+              channel={ticket.channel}
+              canReply={Boolean(me)}
+              customerName={customerName}
+              macros={loaded.macros}
+            />
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
@@ -596,13 +602,18 @@ function ShopperTyping({ typing, forMs, name }: { typing: boolean; forMs: number
   );
 }
 
+/** On a chat, a draft left untouched this long no longer shows the shopper "typing". */
+const CHAT_TYPING_IDLE_MS = 15_000;
+
 function ReplyBox({
   ticketId,
+  channel,
   canReply,
   customerName,
   macros,
 }: {
   ticketId: string;
+  channel: string;
   canReply: boolean;
   customerName: string | null;
   macros: Loaded["macros"];
@@ -638,8 +649,17 @@ function ReplyBox({
     setMacro(chosen);
   }, [macroFetcher.state, macroFetcher.data]);
 
+  // On a chat the shopper sees this as the agent typing: a draft nobody touched for a while is not.
+  const [idle, setIdle] = useState(false);
+  useEffect(() => {
+    setIdle(false);
+    if (channel !== "chat") return;
+    const timer = setTimeout(() => setIdle(true), CHAT_TYPING_IDLE_MS);
+    return () => clearTimeout(timer);
+  }, [body, channel]);
+
   // Other agents see "writing a reply" while there is a draft (told once per change).
-  const replying = mode === "reply" && body.trim().length > 0;
+  const replying = mode === "reply" && body.trim().length > 0 && !idle;
   const told = useRef(false);
   useEffect(() => {
     if (told.current === replying) return;

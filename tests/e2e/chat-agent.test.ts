@@ -242,6 +242,10 @@ describe("live chat for agents", () => {
     const box = app.getByPlaceholder(/^Write to /);
     await box.pressSequentially("Yes, gift wrap is free", { delay: 20 });
     await expect.poll(replying, { timeout: 10_000 }).toBe(true);
+    // A draft left alone stops showing as typing (after 15 s), and the next keystroke shows it again.
+    await expect.poll(replying, { timeout: 30_000, interval: 1000 }).toBe(false);
+    await box.pressSequentially(".", { delay: 20 });
+    await expect.poll(replying, { timeout: 10_000 }).toBe(true);
     await app.getByRole("button", { name: "Send reply" }).click();
     await expect.poll(() => box.inputValue(), { timeout: 30_000 }).toBe("");
     await expect.poll(replying, { timeout: 10_000 }).toBe(false);
