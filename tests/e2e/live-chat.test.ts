@@ -148,6 +148,26 @@ describe("live chat between a shopper on the storefront and an agent in the admi
     await composer().press("Enter");
     await thread.getByText("Thanks!", { exact: true }).waitFor({ timeout: 30_000 });
     await expect.poll(() => shopperMessages().count()).toBe(2);
+
+    // The back arrow leads home and the chat stays, history and draft.
+    await composer().fill("A draft");
+    await shopper.panel.getByRole("button", { name: "Back", exact: true }).click();
+    await shopper.panel.getByRole("button", { name: /^Continue the chat/ }).click();
+    await expect(composer().inputValue()).resolves.toBe("A draft");
+    await expect(shopperMessages().count()).resolves.toBe(2);
+    await composer().fill("");
+
+    // On a 320 px phone the chat fills the screen, with nothing to scroll sideways and the composer in view.
+    await shopper.page.setViewportSize({ width: 320, height: 640 });
+    const fit = await shopper.page.evaluate(() => {
+      const body = document.querySelector(".shopdesk-portal__body")!;
+      const composerBox = document.querySelector(".sdp-composer")!.getBoundingClientRect();
+      return { overflow: body.scrollWidth - body.clientWidth, composerBottom: composerBox.bottom };
+    });
+    expect(fit.overflow).toBe(0);
+    expect(fit.composerBottom).toBeLessThanOrEqual(640);
+    if (process.env.SHOPDESK_SCREENSHOTS === "1") await screenshot(shopper.page, "live-chat-thread-320");
+    await shopper.page.setViewportSize({ width: 1280, height: 900 });
     if (process.env.SHOPDESK_SCREENSHOTS === "1") await screenshot(shopper.page, "live-chat-thread");
   });
 
@@ -285,6 +305,60 @@ describe("live chat between a shopper on the storefront and an agent in the admi
     ]);
     expect(visitor?.ticketId).toBeTruthy();
     expect(visitor!.ticketId).not.toBe(ticketId);
+  });
+
+  it("follows the chat into the new ticket when the agent sets another customer on it", async () => {
+    const [visitor] = await query<{ ticketId: string }>(`SELECT "ticketId" FROM "ChatVisitor" WHERE email = $1`, [
+      SHOPPER_EMAIL,
+    ]);
+    const oldTicketId = visitor!.ticketId;
+    // A customer of the store, imported with its orders.
+    const customer = stack.emulator
+      .shop(SHOP)
+      .customers()
+      .find((candidate) => candidate.email)!;
+    await until(
+      "the store's customers imported",
+      () =>
+        query(`SELECT 1 FROM "HelpdeskCustomer" WHERE lower($1) = ANY (emails)`, [customer.email]).then(
+          (rows) => rows.length > 0,
+        ),
+      120_000,
+    );
+    await agent.page.close();
+    const page = await browser.openAdmin(SHOP, `/app/tickets/${oldTicketId}`);
+    agent = { page, app: page.frameLocator("iframe[name=app-iframe]") };
+    await agent.app.locator("html[data-hydrated]").waitFor({ state: "attached", timeout: 60_000 });
+    await agent.app.getByRole("button", { name: "Change customer" }).click();
+    await agent.app.getByLabel("Find a customer").fill(customer.email!);
+    await agent.app.getByRole("button", { name: "Set", exact: true }).first().click();
+    const moved = await until("the chat to move to a new ticket", () =>
+      query<{ ticketId: string }>(`SELECT "ticketId" FROM "ChatVisitor" WHERE email = $1`, [SHOPPER_EMAIL]).then(
+        ([row]) => (row && row.ticketId !== oldTicketId ? row.ticketId : null),
+      ),
+    );
+    // The agent's page goes to the new ticket by itself; a fresh one is opened there to answer.
+    await agent.page.close();
+    const next = await browser.openAdmin(SHOP, `/app/tickets/${moved}`);
+    screenshotOnFailure(next, "live-chat-agent-new-ticket");
+    agent = { page: next, app: next.frameLocator("iframe[name=app-iframe]") };
+    await agent.app.locator("html[data-hydrated]").waitFor({ state: "attached", timeout: 60_000 });
+    await agent.app.getByRole("button", { name: "Send reply" }).waitFor({ timeout: 30_000 });
+
+    // The shopper's thread simply goes on: the new ticket's reply arrives, nothing is lost or doubled.
+    const before = await shopper.panel.locator(".sdp-msg").count();
+    await agentReply("I've linked your account, Robin.");
+    await agentMessages().filter({ hasText: "I've linked your account, Robin." }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => shopper.panel.locator(".sdp-msg").count()).toBe(before + 1);
+    await expect(shopper.panel.getByText("Hi again, another question").count()).resolves.toBe(1);
+    await composer().fill("Perfect, thanks");
+    await composer().press("Enter");
+    await agent.app
+      .getByRole("list", { name: "Conversation" })
+      .getByText("Perfect, thanks", { exact: true })
+      .waitFor({ timeout: 30_000 });
+    const stored = await shopper.page.evaluate(() => JSON.parse(localStorage.getItem("shopdesk-chat") ?? "null"));
+    expect(stored.ticketId).toBe(moved);
   });
 });
 
