@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   CHAT_REVERT_AFTER_MS,
   chatHasReverted,
+  chatRevertsAt,
   chatTakingMessages,
   isWidgetEntry,
   lastWidgetMessage,
@@ -21,6 +22,19 @@ describe("24-hour revert", () => {
   it("does not revert while the shopper spoke last, however long ago (they wait for an answer)", () => {
     expect(chatHasReverted({ from: "shopper", at: ago(10 * CHAT_REVERT_AFTER_MS) }, NOW)).toBe(false);
     expect(chatHasReverted(null, NOW)).toBe(false);
+  });
+});
+
+describe("when a chat will revert", () => {
+  it("is the first moment the revert rule holds, after the agent's last message", () => {
+    const last = { from: "agent" as const, at: ago(60_000) };
+    const at = chatRevertsAt(last)!;
+    expect(chatHasReverted(last, new Date(at.getTime() - 1))).toBe(false);
+    expect(chatHasReverted(last, at)).toBe(true);
+  });
+  it("is never while the shopper spoke last or nothing was said", () => {
+    expect(chatRevertsAt({ from: "shopper", at: ago(0) })).toBeNull();
+    expect(chatRevertsAt(null)).toBeNull();
   });
 });
 

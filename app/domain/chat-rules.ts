@@ -22,6 +22,14 @@ export function chatHasReverted(last: ChatLastMessage | null, now: Date): boolea
   return last !== null && last.from === "agent" && now.getTime() - last.at.getTime() > CHAT_REVERT_AFTER_MS;
 }
 
+/**
+ * When the chat will revert if nobody writes (the agent's last message + 24 h), or null while the
+ * shopper had the last word: a live stream checks again then, instead of polling the database.
+ */
+export function chatRevertsAt(last: ChatLastMessage | null): Date | null {
+  return last !== null && last.from === "agent" ? new Date(last.at.getTime() + CHAT_REVERT_AFTER_MS + 1) : null;
+}
+
 /** Messages both ways; internal notes and system events are the agents' alone. */
 export const isWidgetEntry = (entry: { kind: EntryKind }): boolean =>
   entry.kind === "customer_message" || entry.kind === "agent_reply";

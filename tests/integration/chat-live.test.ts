@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { signAppProxyUrl } from "../../dev/store-emulator/signing.ts";
 import { startIntegrationStack, TEST_APP, type IntegrationStack } from "../support/integration-stack.ts";
 import { waitForBackfill } from "../support/sync.ts";
@@ -635,5 +635,38 @@ describe("security and limits", () => {
     const refused = await chat(null, "/chat/state");
     expect(refused.status).toBe(401);
     expect(refused.headers.get("access-control-allow-origin")).toBe("*");
+  });
+});
+
+describe("an idle widget's stream", () => {
+  it("reads nothing when other chats of the workspace change, and still hears its own visitor's first message", async () => {
+    // A new hour for this address's visitor limit (the file's earlier tests made many visitors).
+    await db.portalRateEvent.deleteMany({ where: { shopId } });
+    const idle = await newVisitor();
+    const stream = await openStream(idle.token);
+    const reads = vi.spyOn(db.chatVisitor, "findUnique");
+    const readsOfIdle = () =>
+      reads.mock.calls.filter(([query]) => (query as { where?: { id?: string } }).where?.id === idle.visitorId).length;
+    try {
+      // A thousand open widgets must not each query the database for every change in the inbox.
+      const busy = await visitorWithChat();
+      await send(busy.token, "Another question");
+      await tickets.addAgentReply(workspaceId, busy.ticketId, agentId, { body: "Answered" });
+      await markViewing(workspaceId, busy.ticketId, agentId, true);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(readsOfIdle()).toBe(0);
+
+      // Its own first message (from another tab: another request) moves the visitor to a chat.
+      const first = await send(idle.token, "Hi from the other tab", { email: "other-tab@example.com" });
+      expect(first.status).toBe(201);
+      const ticketId = (first.json.chat as { ticketId: string }).ticketId;
+      await eventually(() => expect(stream.chats().at(-1)).toMatchObject({ ticketId }));
+      await eventually(() =>
+        expect(stream.messages().map((message) => message.body)).toEqual(["Hi from the other tab"]),
+      );
+    } finally {
+      reads.mockRestore();
+      stream.close();
+    }
   });
 });

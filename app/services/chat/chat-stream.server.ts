@@ -1,5 +1,6 @@
 import { db } from "~/db.server";
 import { logger } from "~/lib/logger.server";
+import { VIEWER_STALE_AFTER_MS } from "~/models/ticket-viewer.server";
 import { HEARTBEAT_MS } from "~/services/live/event-stream.server";
 import { ticketChanges, type LiveNews } from "~/services/live/ticket-changes.server";
 import { CHAT_CORS_HEADERS, type ChatVisitorRow } from "./chat-http.server";
@@ -9,6 +10,8 @@ import { chatMessages, chatView, currentChat, type ChatView } from "./chat.serve
 // to the ticket-change notifications this process's hub hears (every instance hears every commit)
 // by reading its chat's entries after the last seq it sent, so a message stored by any instance
 // reaches the browser once, and a reconnect with Last-Event-ID gets exactly what it missed.
+// An idle stream costs no query: it reads only on its own ticket's or visitor's news, and at the
+// one moment time alone changes what it shows (the 24-hour revert, an agent's typing gone stale).
 
 const log = logger.child({ module: "chat-stream" });
 
@@ -38,6 +41,8 @@ export function chatEventStream(options: ChatStreamOptions): Response {
       let lastChat: string | undefined;
       let shownChat: ChatView | null = null;
       let running: Promise<void> | null = null;
+      /** When time alone changes the chat (a revert, stale agent typing): looked at on heartbeats. */
+      let checkAgainAt: number | null = null;
       let again = false;
       const send = (text: string) => {
         if (!open) return;
@@ -56,18 +61,21 @@ export function chatEventStream(options: ChatStreamOptions): Response {
         const row = await db.chatVisitor.findUnique({ where: { id: visitor.id }, select: { ticketId: true } });
         if (!row) return cleanup();
         visitor.ticketId = row.ticketId;
-        const { ticket, reverted } = await currentChat(visitor, now);
+        const { ticket, revertsAt } = await currentChat(visitor, now);
+        // The chat this stream showed is gone (reverted, here or by another request of the visitor
+        // such as its /chat/state): the widget is told which one, marked reverted.
         const chat = ticket
           ? await chatView(visitor.workspaceId, ticket, now)
-          : reverted && shownChat
-            ? { ...shownChat, reverted: true }
-            : null;
+          : shownChat && { ...shownChat, reverted: true };
         const chatJson = JSON.stringify(chat);
         if (chatJson !== lastChat) {
           lastChat = chatJson;
           send(`event: chat\ndata: ${chatJson}\n\n`);
         }
-        shownChat = ticket ? chat : null;
+        shownChat = chat;
+        const typingFadesAt = chat?.agentTyping ? now.getTime() + VIEWER_STALE_AFTER_MS / 2 : null;
+        const moments = [revertsAt?.getTime() ?? null, typingFadesAt].filter((at): at is number => at !== null);
+        checkAgainAt = moments.length > 0 ? Math.min(...moments) : null;
         if (!ticket) return;
         for (;;) {
           const messages = await chatMessages(visitor, ticket.id, lastSeq);
@@ -96,13 +104,14 @@ export function chatEventStream(options: ChatStreamOptions): Response {
       };
 
       const unsubscribe = ticketChanges().subscribe(visitor.workspaceId, (news: LiveNews) => {
-        // Our chat's news, or any news while there is none (a chat started from another tab).
-        if (news.kind === "resync" || !visitor.ticketId || news.ticketId === visitor.ticketId) schedule();
+        // Our chat's news, or our visitor's chat moving (a chat started from another tab, a revert).
+        if (news.kind === "resync") schedule();
+        else if (news.kind === "ticket" && news.ticketId === visitor.ticketId) schedule();
+        else if (news.kind === "visitor" && news.visitorId === visitor.id) schedule();
       });
       const heartbeat = setInterval(() => {
         send(": heartbeat\n\n");
-        // Agent typing fades and the 24-hour revert happens with time, without any notification.
-        schedule();
+        if (checkAgainAt !== null && Date.now() >= checkAgainAt) schedule();
       }, options.heartbeatMs ?? HEARTBEAT_MS);
       cleanup = () => {
         if (!open) return;

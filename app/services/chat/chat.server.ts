@@ -3,6 +3,7 @@ import { db } from "~/db.server";
 import { env } from "~/env.server";
 import {
   chatHasReverted,
+  chatRevertsAt,
   chatStep,
   isWidgetEntry,
   lastWidgetMessage,
@@ -86,8 +87,10 @@ export async function currentChat(
 ): Promise<{
   ticket: { id: string; number: number; status: ChatTicketState["status"] } | null;
   reverted: string | null;
+  /** When this chat reverts if nobody writes (chatRevertsAt), or null. */
+  revertsAt: Date | null;
 }> {
-  if (!visitor.ticketId) return { ticket: null, reverted: null };
+  if (!visitor.ticketId) return { ticket: null, reverted: null, revertsAt: null };
   let ticket = await findChatTicket(visitor.workspaceId, visitor.ticketId);
   for (let hops = 0; ticket && hops < MAX_CHAT_HOPS; hops++) {
     const step = chatStep(ticket);
@@ -117,12 +120,13 @@ export async function currentChat(
       take: 1,
       select: { kind: true, createdAt: true, seq: true },
     });
-    if (!chatHasReverted(lastWidgetMessage(entries), now)) return { ticket, reverted: null };
+    const last = lastWidgetMessage(entries);
+    if (!chatHasReverted(last, now)) return { ticket, reverted: null, revertsAt: chatRevertsAt(last) };
   }
   await db.chatVisitor.updateMany({ where: { id: visitor.id, ticketId: visitor.ticketId }, data: { ticketId: null } });
   const reverted = ticket?.id ?? null;
   visitor.ticketId = null;
-  return { ticket: null, reverted };
+  return { ticket: null, reverted, revertsAt: null };
 }
 
 /** The Chat object of the widget's answers and `chat` events. */

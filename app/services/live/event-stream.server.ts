@@ -44,6 +44,8 @@ export function liveEventStream(options: LiveStreamOptions): Response {
         );
       };
       const unsubscribe = ticketChanges().subscribe(workspaceId, (news: LiveNews) => {
+        // A storefront visitor's chat moving is the widget's business; the ticket's own news follows.
+        if (news.kind === "visitor") return;
         if (news.kind === "ticket" && ticketId && news.ticketId !== ticketId) return;
         send(`event: ${news.kind}\ndata: ${JSON.stringify(news)}\n\n`);
       });

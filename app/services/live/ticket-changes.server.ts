@@ -14,12 +14,17 @@ export const TICKET_CHANGES_CHANNEL = "shopdesk_ticket_changes";
 export type LiveNews =
   /** Something about this ticket changed: a message, a reply's delivery, its status, its viewers. */
   | { kind: "ticket"; ticketId: string }
+  /** A storefront chat visitor's chat moved to another ticket, or ended (migration chat_visitor_notifications). */
+  | { kind: "visitor"; visitorId: string }
   /** The connection to the database was lost and is back: news may have been missed, look again. */
   | { kind: "resync" };
 
 type Subscriber = (news: LiveNews) => void;
 
-const NotificationSchema = z.object({ w: z.string(), t: z.string() });
+const NotificationSchema = z.union([
+  z.object({ w: z.string(), t: z.string() }),
+  z.object({ w: z.string(), v: z.string() }),
+]);
 const log = logger.child({ module: "live" });
 const RECONNECT_MAX_MS = 30_000;
 
@@ -113,9 +118,9 @@ class TicketChangeHub {
       return;
     }
     if (!parsed.success) return;
-    for (const subscriber of this.subscribers.get(parsed.data.w) ?? []) {
-      subscriber({ kind: "ticket", ticketId: parsed.data.t });
-    }
+    const { data } = parsed;
+    const news: LiveNews = "t" in data ? { kind: "ticket", ticketId: data.t } : { kind: "visitor", visitorId: data.v };
+    for (const subscriber of this.subscribers.get(data.w) ?? []) subscriber(news);
   }
 
   private broadcast(news: LiveNews) {
