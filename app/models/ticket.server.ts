@@ -211,7 +211,13 @@ function messageData(
  * A message from the customer. A snoozed or closed ticket opens again (recorded as automatic);
  * a ticket that no longer accepts messages (its chat was handed to another customer) refuses.
  */
-export async function addCustomerMessage(workspaceId: string, ticketId: string, message: NewMessage) {
+export async function addCustomerMessage(
+  workspaceId: string,
+  ticketId: string,
+  message: NewMessage,
+  /** What the channel stores with the message, in the same transaction (a chat's image, its visitor). */
+  alongside?: (tx: Prisma.TransactionClient, entry: { id: string }) => Promise<void>,
+) {
   return db.$transaction(async (tx) => {
     const ticket = await lockTicket(tx, workspaceId, ticketId);
     if (!ticket.acceptsMessages) {
@@ -242,6 +248,7 @@ export async function addCustomerMessage(workspaceId: string, ticketId: string, 
     });
     // A shopper answering a ticket their portal session opened has reached an agent: billable.
     if (ticket.channel === "portal_request") await recordAgentContact(tx, { ticketId: ticket.id }, at);
+    await alongside?.(tx, entry);
     return entry;
   });
 }

@@ -670,3 +670,29 @@ describe("an idle widget's stream", () => {
     }
   });
 });
+
+describe("a send retried while the first attempt is still running", () => {
+  it("is stored once, for a first message and for a message of a chat going on; every attempt gets that message", async () => {
+    await db.portalRateEvent.deleteMany({ where: { shopId } });
+    const { token } = await newVisitor();
+    const burst = (clientId: string, extra: Record<string, unknown> = {}) =>
+      Promise.all(
+        Array.from({ length: 6 }, () =>
+          chat(token, "/chat/messages", { json: { body: `Sent as ${clientId}`, clientId, ...extra } }),
+        ),
+      );
+    for (const [clientId, extra] of [
+      ["race-first", { email: "racer@example.com" }],
+      ["race-next", {}],
+    ] as const) {
+      const answers = await burst(clientId, extra);
+      expect(answers.every((answer) => answer.status === 200 || answer.status === 201)).toBe(true);
+      const ids = new Set(answers.map((answer) => (answer.json.message as { id: string }).id));
+      expect(ids.size).toBe(1);
+      expect(await db.ticketEntry.count({ where: { workspaceId, body: `Sent as ${clientId}` } })).toBe(1);
+    }
+    expect(await db.ticket.count({ where: { workspaceId, customer: { emails: { has: "racer@example.com" } } } })).toBe(
+      1,
+    );
+  });
+});

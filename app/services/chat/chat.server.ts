@@ -12,7 +12,7 @@ import {
 } from "~/domain/chat-rules";
 import { isOpen } from "~/domain/business-hours";
 import { normalizeEmail } from "~/domain/customer-identity";
-import type { Prisma } from "~/generated/prisma/client";
+import { Prisma } from "~/generated/prisma/client";
 import { storableString } from "~/lib/storable-text";
 import { getBusinessHours } from "~/models/business-hours.server";
 import { resolveHelpdeskCustomer } from "~/models/helpdesk-customer.server";
@@ -287,60 +287,84 @@ export async function postChatMessage(
   const taking = ticket ? chatStep({ ...ticket, acceptsMessages: true, continuedInTicketId: null }) : null;
   if (ticket && taking && "take" in taking) {
     try {
-      const entry = await addCustomerMessage(visitor.workspaceId, ticket.id, {
-        body: input.body,
-        fromAddress: email,
-        messageId,
-        at: now,
-      });
-      await db.$transaction(async (tx) => {
-        await attach(tx, visitor.workspaceId, entry.id, attachments);
-        await contacted(tx, visitor, now);
-        await tx.chatVisitor.update({ where: { id: visitor.id }, data: { lastSeenAt: now } });
-      });
+      // The message, its image and the visitor's marks in one transaction: a crash leaves all or none.
+      await addCustomerMessage(
+        visitor.workspaceId,
+        ticket.id,
+        { body: input.body, fromAddress: email, messageId, at: now },
+        async (tx, entry) => {
+          await attach(tx, visitor.workspaceId, entry.id, attachments);
+          await contacted(tx, visitor, now);
+          await tx.chatVisitor.update({ where: { id: visitor.id }, data: { lastSeenAt: now } });
+        },
+      );
     } catch (error) {
       // An agent moved the chat to another customer between our read and the write.
       if (error instanceof TicketChangeRefused) return { ok: false, status: 409, error: error.message };
+      const sameSend = isUniqueViolation(error) && (await findMessage(visitor, messageId));
+      if (sameSend) return sameSend;
       throw error;
     }
   } else {
-    await db.$transaction(async (tx) => {
-      const customerId =
-        visitor.customerId ??
-        (await resolveHelpdeskCustomer(tx, visitor.workspaceId, {
-          email,
-          phone: null,
-          firstName: visitor.name ?? null,
-          lastName: null,
-        }));
-      const opened = await openTicket(tx, visitor.workspaceId, {
-        channel: "chat",
-        subject: input.body ? null : "Image from the chat",
-        customerId,
-        shopId: visitor.shopId,
-        tags: ["chat"],
-        firstMessage: { body: input.body, fromAddress: email, messageId, at: now },
-      });
-      const entry = await tx.ticketEntry.findFirstOrThrow({
-        where: { ticketId: opened.id, workspaceId: visitor.workspaceId, messageId },
-        select: { id: true },
-      });
-      await attach(tx, visitor.workspaceId, entry.id, attachments);
-      await tx.chatThread.create({
-        data: { ticketId: opened.id, workspaceId: visitor.workspaceId, visitorId: visitor.id },
-      });
-      await tx.chatVisitor.update({
-        where: { id: visitor.id },
-        data: { ticketId: opened.id, customerId, lastSeenAt: now },
-      });
-      await contacted(tx, visitor, now);
-      visitor.ticketId = opened.id;
-      visitor.customerId = customerId;
+    await storeFirstMessage(visitor, input, email, messageId, attachments, now).catch(async (error: unknown) => {
+      // The same send, raced by its own retry, was stored by the other request (the unique index).
+      if (isUniqueViolation(error) && (await findMessage(visitor, messageId))) return;
+      throw error;
     });
   }
   const stored = await findMessage(visitor, messageId);
   if (!stored) throw new Error("The chat message just stored could not be read back.");
   return { ...stored, created: true };
+}
+
+/** A Prisma unique violation, from its query builder (P2002) or a raw statement (PostgreSQL 23505). */
+function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  return error.code === "P2002" || (error.code === "P2010" && JSON.stringify(error.meta ?? {}).includes("23505"));
+}
+
+/** The visitor's first message (or first after a revert or a closed chat): a new chat ticket. */
+async function storeFirstMessage(
+  visitor: Visitor & { portalSessionId: string | null },
+  input: { body: string; name?: string },
+  email: string,
+  messageId: string,
+  attachments: NewChatAttachment[],
+  now: Date,
+): Promise<void> {
+  await db.$transaction(async (tx) => {
+    const customerId =
+      visitor.customerId ??
+      (await resolveHelpdeskCustomer(tx, visitor.workspaceId, {
+        email,
+        phone: null,
+        firstName: visitor.name ?? null,
+        lastName: null,
+      }));
+    const opened = await openTicket(tx, visitor.workspaceId, {
+      channel: "chat",
+      subject: input.body ? null : "Image from the chat",
+      customerId,
+      shopId: visitor.shopId,
+      tags: ["chat"],
+      firstMessage: { body: input.body, fromAddress: email, messageId, at: now },
+    });
+    const entry = await tx.ticketEntry.findFirstOrThrow({
+      where: { ticketId: opened.id, workspaceId: visitor.workspaceId, messageId },
+      select: { id: true },
+    });
+    await attach(tx, visitor.workspaceId, entry.id, attachments);
+    await tx.chatThread.create({
+      data: { ticketId: opened.id, workspaceId: visitor.workspaceId, visitorId: visitor.id },
+    });
+    await tx.chatVisitor.update({
+      where: { id: visitor.id },
+      data: { ticketId: opened.id, customerId, lastSeenAt: now },
+    });
+    await contacted(tx, visitor, now);
+    visitor.ticketId = opened.id;
+    visitor.customerId = customerId;
+  });
 }
 
 /** The shopper's message sent with this clientId, if it was stored already (a retried send). */
