@@ -20,6 +20,7 @@ const { db } = await import("~/db.server");
 const { openPortalSession } = await import("~/services/portal/portal-auth.server");
 const { saveMailSettings } = await import("~/models/mail-settings.server");
 const { saveBusinessHours } = await import("~/models/business-hours.server");
+const { CONTACT_AUTO_REPLIES_PER_SHOP } = await import("~/services/portal/contact-form.server");
 const { sendAgentReply } = await import("~/services/tickets/reply-delivery.server");
 const { startJobWorkers } = await import("~/jobs/workers.server");
 const { replyDeliveryJob } = await import("~/jobs/mail.server");
@@ -268,6 +269,25 @@ describe("contact form", () => {
     }
     expect((await post("contact", { email: "c.sender@example.com", message: "Hello" })).status).toBe(429);
     expect(await contactTickets("c.sender@example.com")).toEqual([]);
+  });
+
+  it("past the store's hourly number of auto-replies, files the ticket without mailing the address typed in", async () => {
+    // As if many senders, each from an IP address of their own, had used the form this hour.
+    await db.portalRateEvent.createMany({
+      data: Array.from({ length: CONTACT_AUTO_REPLIES_PER_SHOP.max }, () => ({
+        shopId,
+        kind: "contact:auto-reply",
+        key: "shop",
+      })),
+    });
+    const email = "stranger.target@example.com";
+    expect((await post("contact", { email, message: "Buy cheap watches at spam.example" })).status).toBe(201);
+    const [ticket, ...others] = await contactTickets(email);
+    expect(others).toEqual([]);
+    expect(ticket!.entries.filter((entry) => entry.kind === "customer_message")).toHaveLength(1);
+    expect(ticket!.entries.filter((entry) => entry.kind === "agent_reply")).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(mailsTo(email)).toEqual([]);
   });
 
   it("an agent's reply on the contact-form ticket goes out by email, to the address typed in the form", async () => {

@@ -36,6 +36,13 @@ export const CONTACT_RATE_LIMITS = {
 } as const;
 
 /**
+ * Auto-replies one store sends in an hour. The form mails whatever address is typed in it, so
+ * someone spread over many IP addresses could use the merchant's mail to reach strangers; past this
+ * the form still files every ticket (nobody is turned away), only without the automatic mail.
+ */
+export const CONTACT_AUTO_REPLIES_PER_SHOP = { max: 100, windowMs: 60 * MINUTE } as const;
+
+/**
  * The same message from the same address within this time is the one already sent (a double
  * click, a retried call, the widget resending after a timeout): no second ticket, no second reply.
  */
@@ -129,6 +136,13 @@ export async function submitContactForm(call: PortalCall, form: ContactForm, now
   const limit = await takeRateLimits(call.shop.id, limits, now);
   if (!limit.ok) return { ok: false, status: 429, error: words.tooMany, retryAfterSeconds: limit.retryAfterSeconds };
 
+  const autoReplyAllowed = (
+    await takeRateLimits(
+      call.shop.id,
+      [{ kind: "contact:auto-reply", key: "shop", ...CONTACT_AUTO_REPLIES_PER_SHOP }],
+      now,
+    )
+  ).ok;
   const who = await whoIsWriting(call, now);
   const storeName = call.shop.name ?? call.shop.domain;
   const reply = contactAutoReply({ locale: call.locale, name: form.name, when: expectedAnswer, open, storeName });
@@ -151,19 +165,29 @@ export async function submitContactForm(call: PortalCall, form: ContactForm, now
     });
     const order = await customersOrder(tx, call, form, customerId);
     if (order) await linkOrderToNewTicket(tx, ticket, order);
-    const autoReply = await addAutomaticReply(tx, ticket, { body: reply.text, subject: reply.subject, at: now });
+    const autoReply = autoReplyAllowed
+      ? await addAutomaticReply(tx, ticket, { body: reply.text, subject: reply.subject, at: now })
+      : null;
     await markQuickAnswersContacted(tx, { workspaceId: call.shop.workspaceId, ...who }, now);
     if (who.portalSessionId) {
       await recordAgentContact(tx, { shopId: call.shop.id, portalSessionId: who.portalSessionId }, now);
     }
-    return { ticketId: ticket.id, replyId: autoReply.id, orderLinked: order !== null };
+    return { ticketId: ticket.id, replyId: autoReply?.id ?? null, orderLinked: order !== null };
   });
   if (!filed) return answer(false);
   // After the commit: the reply is stored as pending either way, and the reply sweep sends a
   // pending reply that never got its job (a crash right here).
-  await queueReplyDelivery(call.shop.workspaceId, filed.replyId).catch((error: unknown) =>
-    logger.warn("contact form auto-reply not queued; the reply sweep will send it", { replyId: filed.replyId, error }),
-  );
+  const { replyId } = filed;
+  if (replyId) {
+    await queueReplyDelivery(call.shop.workspaceId, replyId).catch((error: unknown) =>
+      logger.warn("contact form auto-reply not queued; the reply sweep will send it", { replyId, error }),
+    );
+  } else {
+    logger.warn("contact form auto-reply skipped: the store's hourly number of auto-replies is reached", {
+      shop: call.shop.domain,
+      ticketId: filed.ticketId,
+    });
+  }
   logger.info("contact form filed", {
     shop: call.shop.domain,
     ticketId: filed.ticketId,
