@@ -63,6 +63,8 @@ function readSnapshot(): EmulatorSnapshot | undefined {
 const snapshot = readSnapshot();
 // Before Shopdesk starts: its processes read the key for SMTP passwords from the environment.
 ensureDemoSecretsKey(dataDir);
+// Chat images live with the demo's other data, so deleting the folder starts over completely.
+process.env.ATTACHMENTS_DIR ??= path.join(dataDir, "attachments");
 writeFileSync(appLog, `\n===== npm run demo, ${new Date().toISOString()} =====\n`, { flag: "a" });
 let stack: Stack;
 try {
