@@ -35,8 +35,9 @@ export async function moveTicketsWithShop(tx: Tx, move: TicketMove): Promise<num
     orderBy: { number: "asc" },
     select: { id: true, customerId: true, shopId: true },
   });
-  if (candidates.length === 0) return 0;
   const ids = candidates.map(({ id }) => id);
+  await moveChatVisitorsWithShop(tx, move, ids);
+  if (candidates.length === 0) return 0;
   const shopsOfTarget = new Set(
     (await tx.shop.findMany({ where: { workspaceId: move.to }, select: { id: true } })).map(({ id }) => id),
   );
@@ -113,5 +114,32 @@ export async function moveTicketsWithShop(tx: Tx, move: TicketMove): Promise<num
     where: { ticketId: { in: ids }, order: { shopId: { notIn: [...shopsOfTarget] } } },
   });
   await tx.ticketViewer.deleteMany({ where: { ticketId: { in: ids } } });
+  await tx.chatThread.updateMany({ where: { ticketId: { in: ids } }, data: { workspaceId: move.to } });
   return candidates.length;
+}
+
+/**
+ * The moving store's storefront chat visitors (decision 026) go with it, so its shoppers' next
+ * messages are the new workspace's, linked to the person they are in `to` (or to nobody) and
+ * keeping their chat when its ticket moved. Visitors staying in `from` let go of a moved chat.
+ */
+async function moveChatVisitorsWithShop(tx: Tx, move: TicketMove, movedTicketIds: string[]) {
+  await tx.chatVisitor.updateMany({
+    where: { workspaceId: move.from, ticketId: { in: movedTicketIds }, shopId: { not: move.shopId } },
+    data: { ticketId: null },
+  });
+  const own = { shopId: move.shopId, workspaceId: move.from };
+  await tx.chatVisitor.updateMany({
+    where: { ...own, ticketId: { notIn: movedTicketIds } },
+    data: { ticketId: null },
+  });
+  for (const [oldId, newId] of [...move.wholly, ...move.split]) {
+    if (oldId !== newId)
+      await tx.chatVisitor.updateMany({ where: { ...own, customerId: oldId }, data: { customerId: newId } });
+  }
+  await tx.chatVisitor.updateMany({
+    where: { ...own, customer: { workspaceId: { not: move.to } } },
+    data: { customerId: null },
+  });
+  await tx.chatVisitor.updateMany({ where: own, data: { workspaceId: move.to } });
 }
