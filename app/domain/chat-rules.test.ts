@@ -3,6 +3,7 @@ import {
   CHAT_REVERT_AFTER_MS,
   chatHasReverted,
   chatRevertsAt,
+  parseSeq,
   chatTakingMessages,
   isWidgetEntry,
   lastWidgetMessage,
@@ -83,5 +84,15 @@ describe("where a new message goes", () => {
   it("a missing ticket or a cycle yields no chat", () => {
     expect(chatTakingMessages("gone", find)).toBeNull();
     expect(chatTakingMessages("loop", find)).toBeNull();
+  });
+});
+
+describe("parseSeq", () => {
+  it("reads a seq PostgreSQL can hold and nothing else", () => {
+    expect(parseSeq("0")).toBe(0n);
+    expect(parseSeq("9223372036854775807")).toBe(9223372036854775807n);
+    for (const bad of ["9223372036854775808", "99999999999999999999", "-1", "1.5", "1e3", " 1", "", "abc"]) {
+      expect(parseSeq(bad)).toBeNull();
+    }
   });
 });

@@ -74,3 +74,13 @@ export function chatTakingMessages(ticketId: string, find: (id: string) => ChatT
   }
   return null;
 }
+
+/** The largest seq PostgreSQL stores (bigint): a larger one from a browser is not a message's. */
+const MAX_SEQ = 2n ** 63n - 1n;
+
+/** A seq the widget sent (?after, Last-Event-ID, a read mark), or null when it is not one. */
+export function parseSeq(text: string): bigint | null {
+  if (!/^\d{1,19}$/.test(text)) return null;
+  const seq = BigInt(text);
+  return seq <= MAX_SEQ ? seq : null;
+}

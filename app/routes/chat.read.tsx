@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
+import { parseSeq } from "~/domain/chat-rules";
 import {
   chatEndpoint,
   chatError,
@@ -13,7 +14,7 @@ const ReadBody = z.object({
   upTo: z
     .union([z.string(), z.number().int()], { error: "upTo must be a message's seq." })
     .transform(String)
-    .pipe(z.string().regex(/^\d{1,19}$/, "upTo must be a message's seq.")),
+    .pipe(z.string().refine((text) => parseSeq(text) !== null, "upTo must be a message's seq.")),
 });
 
 // POST /chat/read (decision 026): the widget showed the chat up to this seq.

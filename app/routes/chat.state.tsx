@@ -1,4 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { parseSeq } from "~/domain/chat-rules";
 import { chatEndpoint, chatError, chatJson, requireChatVisitor } from "~/services/chat/chat-http.server";
 import { chatState } from "~/services/chat/chat.server";
 
@@ -8,8 +9,9 @@ export const loader = ({ request }: LoaderFunctionArgs) =>
   chatEndpoint(request, async () => {
     const visitor = await requireChatVisitor(request);
     const after = new URL(request.url).searchParams.get("after") ?? "0";
-    if (!/^\d{1,19}$/.test(after)) return chatError(400, "after must be a message's seq.");
-    const state = await chatState(visitor, BigInt(after));
+    const afterSeq = parseSeq(after);
+    if (afterSeq === null) return chatError(400, "after must be a message's seq.");
+    const state = await chatState(visitor, afterSeq);
     return chatJson(state);
   });
 

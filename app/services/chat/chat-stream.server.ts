@@ -1,4 +1,5 @@
 import { db } from "~/db.server";
+import { parseSeq } from "~/domain/chat-rules";
 import { logger } from "~/lib/logger.server";
 import { VIEWER_STALE_AFTER_MS } from "~/models/ticket-viewer.server";
 import { HEARTBEAT_MS } from "~/services/live/event-stream.server";
@@ -23,10 +24,19 @@ export interface ChatStreamOptions {
   heartbeatMs?: number;
 }
 
+/**
+ * Streams one visitor (one token) may hold open in this process: a few tabs. Past it the oldest
+ * is closed (likely a connection whose browser is gone), so one token cannot pile up streams.
+ */
+export const MAX_STREAMS_PER_VISITOR = 10;
+
+/** The open streams' closers by visitor, oldest first; a visitor leaves the map with its last stream. */
+const openStreams = new Map<string, Set<() => void>>();
+
 /** The seq to resume after: Last-Event-ID, else ?after, else 0 (everything of the chat). */
 export function resumeSeqOf(request: Request): bigint | null {
   const given = request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("after") ?? "0";
-  return /^\d{1,19}$/.test(given) ? BigInt(given) : null;
+  return parseSeq(given);
 }
 
 /** A text/event-stream response that lasts until the browser disconnects (`signal`). */
@@ -44,6 +54,8 @@ export function chatEventStream(options: ChatStreamOptions): Response {
       /** When time alone changes the chat (a revert, stale agent typing): looked at on heartbeats. */
       let checkAgainAt: number | null = null;
       let again = false;
+      /** This stream's entry in openStreams. */
+      const close = () => cleanup();
       const send = (text: string) => {
         if (!open) return;
         try {
@@ -118,6 +130,9 @@ export function chatEventStream(options: ChatStreamOptions): Response {
         open = false;
         clearInterval(heartbeat);
         unsubscribe();
+        const streams = openStreams.get(visitor.id);
+        streams?.delete(close);
+        if (streams?.size === 0) openStreams.delete(visitor.id);
         signal.removeEventListener("abort", cleanup);
         try {
           controller.close();
@@ -127,6 +142,10 @@ export function chatEventStream(options: ChatStreamOptions): Response {
       };
       signal.addEventListener("abort", cleanup);
       if (signal.aborted) return cleanup();
+      let streams = openStreams.get(visitor.id);
+      if (!streams) openStreams.set(visitor.id, (streams = new Set()));
+      streams.add(close);
+      if (streams.size > MAX_STREAMS_PER_VISITOR) streams.values().next().value?.();
       // Listening first, then the catch-up read: nothing committed in between is missed.
       void ticketChanges()
         .ready()

@@ -441,9 +441,12 @@ export const MAX_PAGE_URL_LENGTH = 2000;
 export const MAX_PAGE_TITLE_LENGTH = 300;
 
 export const ChatPresenceBody = z.object({
-  page: z
-    .url({ protocol: /^https?$/, error: "page must be the storefront page's http(s) address." })
-    .max(8 * 1024, "This page address is too long."),
+  // Storable first: an address may carry an escaped NUL that the URL check lets through.
+  page: storableString({ error: "page must be the storefront page's http(s) address." }).pipe(
+    z
+      .url({ protocol: /^https?$/, error: "page must be the storefront page's http(s) address." })
+      .max(8 * 1024, "This page address is too long."),
+  ),
   title: storableString().max(2000, "This page title is too long.").optional(),
 });
 
