@@ -126,11 +126,16 @@ describe("live chat between a shopper on the storefront and an agent in the admi
       .getByTestId("shopper-typing")
       .getByText(/is typing/)
       .waitFor({ timeout: 30_000 });
-    // The agent's page showed the message: the shopper sees "Seen" under it.
+    // The agent's page showed the message (their read mark moved): the shopper sees "Seen" under it.
+    await until("the agent's read mark", () =>
+      query<{ seq: string }>(`SELECT "agentReadSeq"::text AS seq FROM "ChatThread" WHERE "ticketId" = $1`, [
+        ticketId,
+      ]).then(([row]) => row && row.seq !== "0"),
+    );
     await shopper.panel.locator(".sdp-seen", { hasText: "Seen" }).waitFor({ timeout: 30_000 });
     const seenUnder = await shopper.panel
       .locator(".sdp-seen")
-      .evaluate((seen) => seen.previousElementSibling?.textContent);
+      .evaluate((seen) => seen.closest(".sdp-msg")?.textContent);
     expect(seenUnder).toContain("Hello! Where is my parcel?");
 
     // The agent writes: the shopper sees an agent typing, then the reply, without reloading.

@@ -407,6 +407,15 @@
         }
         return data;
       },
+      /** A new stream after what was shown: for a chat that began (or moved) after it connected. */
+      reconnect() {
+        if (!running || !source) return;
+        var es = source;
+        source = null;
+        es.close();
+        failures = 0;
+        connect();
+      },
       /** Forgets what was shown (a reverted chat): the next chat's messages come fresh. */
       reset() {
         seen = {};
@@ -1896,8 +1905,12 @@
         if (had && current === "home") showHome(false);
         return;
       }
-      // Another ticket (the agent set another customer): the thread simply goes on there.
-      if (next.ticketId !== had) rememberTicket(next.ticketId);
+      // A chat that began after the stream connected, or another ticket (the agent set another
+      // customer): the thread simply goes on there, on a stream that starts with it.
+      if (next.ticketId !== had) {
+        rememberTicket(next.ticketId);
+        chat.reconnect();
+      }
       if (chatView) chatView.update();
     }
 
@@ -2086,7 +2099,7 @@
         var last = mine[mine.length - 1];
         var read = chatState.chat && chatState.chat.agentReadSeq;
         if (last && read && !seqAfter(last.getAttribute("data-seq"), read)) {
-          if (seen.previousSibling !== last) last.after(seen);
+          if (seen.parentNode !== last) last.appendChild(seen);
         } else if (seen.parentNode) {
           seen.remove();
         }

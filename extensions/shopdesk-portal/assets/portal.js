@@ -240,6 +240,7 @@
   // token and the app's origin): a shopper who never did costs no request to the app.
   var PRESENCE_EVERY = 120000;
   var presenceAt = 0;
+  var expiredToken = null;
   function heartbeat() {
     var chat = null;
     try {
@@ -247,7 +248,8 @@
     } catch {
       chat = null;
     }
-    if (!chat || !chat.chatToken || !chat.liveUrl || document.visibilityState !== "visible") return;
+    if (!chat || !chat.chatToken || chat.chatToken === expiredToken || !chat.liveUrl) return;
+    if (document.visibilityState !== "visible") return;
     if (Date.now() - presenceAt < PRESENCE_EVERY - 1000 || !window.fetch) return;
     presenceAt = Date.now();
     fetch(chat.liveUrl + "/chat/presence", {
@@ -256,7 +258,13 @@
       body: JSON.stringify({ page: location.href, title: document.title }),
       credentials: "omit",
       keepalive: true,
-    }).catch(function () {});
+    }).then(
+      function (response) {
+        // An expired token: quiet until the widget renews it (when the shopper opens it again).
+        if (response.status === 401) expiredToken = chat.chatToken;
+      },
+      function () {},
+    );
   }
   heartbeat();
   setInterval(heartbeat, PRESENCE_EVERY);
