@@ -215,3 +215,63 @@ describe("a store that leaves its workspace", () => {
     expect(await db.chatThread.count({ where: { workspaceId, ticket: { shopId: sisterShopId } } })).toBe(0);
   });
 });
+
+describe("hostile uploads", () => {
+  const GIF = Buffer.from("GIF89a<html><script>alert(document.domain)</script></html>");
+  const postForm = async (token: string, form: FormData) => {
+    const response = await fetch(new URL("/chat/attachments", stack.app.url), {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  };
+  const formOf = (files: [Blob, string][], fields: Record<string, string> = {}) => {
+    const form = new FormData();
+    for (const [file, name] of files) form.append("file", file, name);
+    form.set("clientId", fields.clientId ?? `h${++clientIds}`);
+    form.set("email", "uploader@example.com");
+    for (const [name, value] of Object.entries(fields)) form.set(name, value);
+    return form;
+  };
+
+  it("a 10 KB name with folders, a NUL and emoji cut mid-pair is stored as a short, well-formed name", async () => {
+    const { token } = await newVisitor();
+    const name = `..\\..//etc/passwd\u0000a${"😀".repeat(5000)}.html`;
+    const sent = await postForm(token, formOf([[new Blob([GIF], { type: "text/html" }), name]]));
+    expect(sent.status).toBe(201);
+    const attachment = (sent.json.message as { attachments: { id: string; filename: string }[] }).attachments[0]!;
+    expect(attachment.filename.endsWith(".gif")).toBe(true);
+    expect(attachment.filename).not.toMatch(/[\\/]/);
+    expect(attachment.filename.includes("\u0000")).toBe(false);
+    expect(attachment.filename.length).toBeLessThanOrEqual(110);
+    const row = await db.ticketAttachment.findUniqueOrThrow({ where: { id: attachment.id } });
+    expect(row.filename.isWellFormed()).toBe(true);
+    expect(row.contentType).toBe("image/gif");
+
+    // The GIF/HTML polyglot is served as a GIF that never runs as a page, on either side.
+    const image = await fetch(new URL(`/chat/attachments/${attachment.id}?token=${token}`, stack.app.url));
+    expect(image.headers.get("content-type")).toBe("image/gif");
+    expect(image.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(image.headers.get("content-security-policy")).toContain("sandbox");
+    expect(image.headers.get("content-disposition")).toMatch(/^inline; filename="[\x20-\x7e]*"$/);
+  });
+
+  it("no file is a 400, two files store the first only, and an image of exactly 5 MB is taken", async () => {
+    const { token } = await newVisitor();
+    expect((await postForm(token, formOf([]))).status).toBe(400);
+    const two = await postForm(
+      token,
+      formOf([
+        [new Blob([GIF]), "one.gif"],
+        [new Blob([GIF]), "two.gif"],
+      ]),
+    );
+    expect(two.status).toBe(201);
+    expect((two.json.message as { attachments: unknown[] }).attachments).toHaveLength(1);
+    const exact = Buffer.concat([GIF, Buffer.alloc(5 * 1024 * 1024 - GIF.length)]);
+    expect((await postForm(token, formOf([[new Blob([exact]), "exact.gif"]]))).status).toBe(201);
+    const over = Buffer.concat([exact, Buffer.alloc(1)]);
+    expect((await postForm(token, formOf([[new Blob([over]), "over.gif"]]))).status).toBe(413);
+  });
+});
