@@ -2,8 +2,7 @@
 // launcher and the dialog (open, focus trap, Escape, focus back to the launcher) and fetches the
 // portal UI (portal-app.js + portal-app.css) only when a shopper shows interest: first hover, focus
 // or touch of the launcher, or a full-page portal block on the page. Shoppers who never open the
-// widget cost one small script, fetched after the page has loaded, and no request to the app (the
-// presence heartbeat below goes only from a browser that has chatted).
+// widget cost one small script, fetched after the page has loaded, and no request to the app.
 // The app embed's inline script fetches it (blocks/portal-embed.liquid); the Help page's app block
 // names it in its schema; on a page with both it may arrive twice and runs once.
 (function () {
@@ -235,22 +234,19 @@
     }
   }
 
-  // Presence (decision 026): "last seen on chat" and "on the store now" for agents, every 2 minutes
-  // while the tab is visible, only in a browser that has used the chat (portal-app.js stores its
-  // token and the app's origin): a shopper who never did costs no request to the app.
-  var PRESENCE_EVERY = 120000;
+  // Presence (decision 026): every 2 minutes while the tab is visible, only from a browser that has
+  // chatted (portal-app.js stores the token).
   var presenceAt = 0;
-  var expiredToken = null;
+  var expiredToken;
   function heartbeat() {
-    var chat = null;
+    var chat;
     try {
-      chat = JSON.parse(window.localStorage.getItem("shopdesk-chat") || "null");
+      chat = JSON.parse(localStorage.getItem("shopdesk-chat"));
     } catch {
-      chat = null;
+      return;
     }
-    if (!chat || !chat.chatToken || chat.chatToken === expiredToken || !chat.liveUrl) return;
-    if (document.visibilityState !== "visible") return;
-    if (Date.now() - presenceAt < PRESENCE_EVERY - 1000 || !window.fetch) return;
+    if (!chat || !chat.liveUrl || chat.chatToken === expiredToken || document.visibilityState !== "visible") return;
+    if (Date.now() - presenceAt < 119000) return;
     presenceAt = Date.now();
     fetch(chat.liveUrl + "/chat/presence", {
       method: "POST",
@@ -260,14 +256,14 @@
       keepalive: true,
     }).then(
       function (response) {
-        // An expired token: quiet until the widget renews it (when the shopper opens it again).
+        // Expired: quiet until the widget renews it.
         if (response.status === 401) expiredToken = chat.chatToken;
       },
       function () {},
     );
   }
   heartbeat();
-  setInterval(heartbeat, PRESENCE_EVERY);
+  setInterval(heartbeat, 120000);
   document.addEventListener("visibilitychange", heartbeat);
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
