@@ -1,4 +1,5 @@
 import type { Prisma } from "~/generated/prisma/client";
+import { TICKET_CHANGES_CHANNEL } from "~/services/live/ticket-changes.server";
 
 // Tickets follow the people and stores they belong to when a store joins or leaves a workspace
 // (workspace-link.server.ts), in the same transaction, so no ticket is lost with a deleted
@@ -141,5 +142,10 @@ async function moveChatVisitorsWithShop(tx: Tx, move: TicketMove, movedTicketIds
     where: { ...own, customer: { workspaceId: { not: move.to } } },
     data: { customerId: null },
   });
+  // Their open streams listen to `from`: told (on commit) that their visitor moved, they end, and
+  // the widget reconnects to `to`. Visitors whose token is still good (24 h) may have one open.
+  await tx.$executeRaw`SELECT pg_notify(${TICKET_CHANGES_CHANNEL}, json_build_object('w', "workspaceId", 'v', id)::text)
+    FROM "ChatVisitor" WHERE "shopId" = ${move.shopId} AND "workspaceId" = ${move.from}
+     AND "lastSeenAt" > now() - interval '1 day'`;
   await tx.chatVisitor.updateMany({ where: own, data: { workspaceId: move.to } });
 }
