@@ -216,6 +216,24 @@ describe("a store that leaves its workspace", () => {
   });
 });
 
+describe("a store that joins back", () => {
+  it("ends its shoppers' open streams, so they reconnect to the chat in the workspace it joined", async () => {
+    const { token } = await newVisitor(SISTER_SHOP);
+    const sent = await send(token, "Hello from the store's own workspace", { email: "rejoin@example.com" });
+    expect(sent.status).toBe(201);
+    const ticketId = (sent.json.chat as { ticketId: string }).ticketId;
+    const stream = await openStream(token);
+    await eventually(() => expect(stream.state.ready).toBe(true));
+
+    const { code } = await createWorkspaceLinkCode({ id: shopId });
+    expect(await joinWorkspace({ id: sisterShopId }, code)).toMatchObject({ ok: true });
+    await eventually(() => expect(stream.state.ended).toBe(true));
+    const state = await chat(token, "/chat/state");
+    expect((state.json.chat as { ticketId: string } | null)?.ticketId).toBe(ticketId);
+    expect((await db.ticket.findUniqueOrThrow({ where: { id: ticketId } })).workspaceId).toBe(workspaceId);
+  });
+});
+
 describe("hostile uploads", () => {
   const GIF = Buffer.from("GIF89a<html><script>alert(document.domain)</script></html>");
   const postForm = async (token: string, form: FormData) => {

@@ -70,8 +70,12 @@ export function chatEventStream(options: ChatStreamOptions): Response {
       const refresh = async () => {
         const now = new Date();
         // Another request of this visitor (a first message, a reverted chat) may have moved its chat.
-        const row = await db.chatVisitor.findUnique({ where: { id: visitor.id }, select: { ticketId: true } });
-        if (!row) return cleanup();
+        const row = await db.chatVisitor.findUnique({
+          where: { id: visitor.id },
+          select: { ticketId: true, workspaceId: true },
+        });
+        // Erased, or its store moved to another workspace: the widget reconnects (and listens there).
+        if (!row || row.workspaceId !== visitor.workspaceId) return cleanup();
         visitor.ticketId = row.ticketId;
         const { ticket, revertsAt } = await currentChat(visitor, now);
         // The chat this stream showed is gone (reverted, here or by another request of the visitor
