@@ -21,7 +21,7 @@ const port = Number(process.env.PORT || 3000);
 const host = process.env.HOST;
 
 /** The intake the webhook routes use, for Node's request (app/services/webhooks/node-intake.server.ts). */
-const { receiveNodeWebhook } = build.entry.module;
+const { receiveNodeWebhook, redactedUrl } = build.entry.module;
 
 /** "/webhooks/orders/create" → "orders/create" when a route serves that topic, else null (Remix 404s). */
 function webhookTopic(url) {
@@ -41,7 +41,9 @@ app.use(
 );
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
-app.use(morgan("tiny"));
+// morgan's "tiny" line, with credentials in the query (a chat token, a session token) hidden.
+morgan.token("redacted-url", (req) => redactedUrl(req.originalUrl || req.url));
+app.use(morgan(":method :redacted-url :status :res[content-length] - :response-time ms"));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 // Webhook deliveries are answered ahead of Express; everything else goes through it.

@@ -17,6 +17,7 @@ export const streamTimeout = 5000;
 
 // For server.mjs (`npm start`), which hands Shopify's webhook deliveries to the intake directly.
 export { receiveNodeWebhook } from "~/services/webhooks/node-intake.server";
+export { redactedUrl } from "~/lib/request-log";
 
 // The web process also starts the job workers (a child process in production, see
 // jobWorkersPlacement) unless JOBS_IN_PROCESS=false. At module load, so webhooks queued before
