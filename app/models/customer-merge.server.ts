@@ -229,6 +229,9 @@ export async function mergeCustomers(workspaceId: string, request: MergeRequest,
       },
       select: PROFILE_SELECT,
     });
+    // The storefront chat's visitors (decision 026) are the survivor's too, so "Last seen on chat"
+    // and their next chat keep the person. Not in the snapshot: an undo leaves them on the survivor.
+    await tx.chatVisitor.updateMany({ where: { customerId: mergedId, workspaceId }, data: { customerId: survivorId } });
     await tx.helpdeskCustomer.delete({ where: { id: mergedId } });
 
     const snapshot: MergeSnapshot = {
