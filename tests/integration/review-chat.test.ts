@@ -234,6 +234,25 @@ describe("a store that joins back", () => {
   });
 });
 
+describe("a chat shopper's profile merged into another", () => {
+  it("keeps their chat visitors: the survivor is 'last seen on chat', not a profile that is gone", async () => {
+    const { mergeCustomers } = await import("~/models/customer-merge.server");
+    const { lastSeenOnChat } = await import("~/models/chat-presence.server");
+    const { token, visitorId } = await newVisitor();
+    const sent = await send(token, "Hi, merged soon", { email: "merged-chat@example.com" });
+    expect(sent.status).toBe(201);
+    const merged = (await db.chatVisitor.findUniqueOrThrow({ where: { id: visitorId } })).customerId!;
+    const survivor = await db.helpdeskCustomer.create({
+      data: { workspaceId, name: "Survivor", emails: ["survivor-chat@example.com"] },
+    });
+    const choices = { name: "survivor", note: "both", primaryEmail: null, primaryPhone: null } as const;
+    await mergeCustomers(workspaceId, { survivorId: survivor.id, mergedId: merged, choices }, null);
+
+    expect((await db.chatVisitor.findUniqueOrThrow({ where: { id: visitorId } })).customerId).toBe(survivor.id);
+    expect(await lastSeenOnChat(workspaceId, survivor.id)).not.toBeNull();
+  });
+});
+
 describe("hostile uploads", () => {
   const GIF = Buffer.from("GIF89a<html><script>alert(document.domain)</script></html>");
   const postForm = async (token: string, form: FormData) => {
