@@ -141,7 +141,9 @@ describe("something that does not exist", () => {
       .poll(visible(app.getByRole("heading", { name: "We couldn't find this customer" })), { timeout: 60_000 })
       .toBe(true);
     // The NavMenu is still there: the admin shows the app's links.
-    await expect.poll(() => adminNavLinks(page)).toEqual(["Inbox", "Customers", "Activity", "Settings"]);
+    await expect
+      .poll(() => adminNavLinks(page))
+      .toEqual(["Inbox", "Customers", "On the store now", "Activity", "Settings"]);
     await expect.poll(() => page.locator("[data-app-title]").textContent()).toBe("Customer not found");
     // One heading for the page (light DOM only: the title bar stand-in draws its own in Shadow DOM).
     expect(await appFrameHandle(page).evaluate(() => document.querySelectorAll("h1").length)).toBe(1);
@@ -170,7 +172,9 @@ describe("something that does not exist", () => {
     await expect
       .poll(visible(app.getByRole("heading", { name: "We couldn't find this page" })), { timeout: 60_000 })
       .toBe(true);
-    await expect.poll(() => adminNavLinks(page)).toEqual(["Inbox", "Customers", "Activity", "Settings"]);
+    await expect
+      .poll(() => adminNavLinks(page))
+      .toEqual(["Inbox", "Customers", "On the store now", "Activity", "Settings"]);
     expect(await app.getByRole("link", { name: "Go to Home" }).isVisible()).toBe(true);
     await shot(page, "page-not-found");
     expect(errors).toEqual([]);
@@ -234,7 +238,9 @@ describe("a failure nobody planned for", () => {
       .toBe(true);
     const reference = (await app.getByTestId("error-reference").innerText()).trim();
     expect(reference).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
-    await expect.poll(() => adminNavLinks(page)).toEqual(["Inbox", "Customers", "Activity", "Settings"]);
+    await expect
+      .poll(() => adminNavLinks(page))
+      .toEqual(["Inbox", "Customers", "On the store now", "Activity", "Settings"]);
     await expectNoDeveloperDetails(app);
     await shot(page, "unexpected-error");
 
