@@ -75,7 +75,10 @@ async function interceptExternalRedirects(page: Page): Promise<string[]> {
  */
 async function closeIntercepted(page: Page): Promise<void> {
   await page.unrouteAll({ behavior: "ignoreErrors" });
-  await page.close();
+  // Even unrouted, close() once waited past the test's 120 s on CI (after every assertion had
+  // passed): it gets 10 s, then the context's own close at the end of the file takes the page.
+  const closed = page.close().catch(() => {});
+  await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 10_000))]);
 }
 
 const appFrame = (page: Page): FrameLocator => page.frameLocator("iframe[name=app-iframe]");
