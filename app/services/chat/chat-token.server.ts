@@ -1,5 +1,5 @@
-import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
+import { readSignedToken, signToken } from "~/lib/signed-token.server";
 
 // The storefront chat widget's token (decision 026): names one ChatVisitor of one shop, signed
 // with a key derived from the app secret for this purpose only (a portal session token is not a
@@ -11,21 +11,7 @@ export const CHAT_TOKEN_LIFE_MS = 24 * 60 * 60 * 1000;
 /** How long after expiring a token may still be swapped for a new one (a returning shopper). */
 export const CHAT_TOKEN_REFRESH_MS = 30 * 24 * 60 * 60 * 1000;
 
-const TOKEN_VERSION = "v1";
-
-let keyCache: { secret: string; key: Buffer } | null = null;
-function keyOf(appSecret: string): Buffer {
-  if (keyCache?.secret !== appSecret) {
-    keyCache = {
-      secret: appSecret,
-      key: Buffer.from(hkdfSync("sha256", appSecret, "shopdesk", "chat-widget-token", 32)),
-    };
-  }
-  return keyCache.key;
-}
-
-const sign = (payload: string, appSecret: string) =>
-  createHmac("sha256", keyOf(appSecret)).update(payload).digest("base64url");
+const PURPOSE = "chat-widget-token";
 
 /**
  * A token naming the visitor `id` of `shopId`, good for CHAT_TOKEN_LIFE_MS; with the signed-in
@@ -45,8 +31,7 @@ export function issueChatToken(
     e: expiresAt.getTime(),
     ...(portalSessionId ? { p: portalSessionId } : {}),
   };
-  const payload = Buffer.from(JSON.stringify(claims)).toString("base64url");
-  return { token: `${TOKEN_VERSION}.${payload}.${sign(`${TOKEN_VERSION}.${payload}`, appSecret)}`, expiresAt };
+  return { token: signToken(PURPOSE, claims, appSecret), expiresAt };
 }
 
 const TokenPayload = z.object({ v: z.uuid(), h: z.string().min(1), e: z.number().int(), p: z.uuid().optional() });
@@ -61,19 +46,9 @@ export function readChatToken(
   now = Date.now(),
   options: { forRefresh?: boolean } = {},
 ): { visitorId: string; shopId: string; portalSessionId: string | null } | null {
-  const parts = token.split(".");
-  const [version, payload, signature] = parts;
-  if (parts.length !== 3 || version !== TOKEN_VERSION || !payload || !signature) return null;
-  const expected = Buffer.from(sign(`${version}.${payload}`, appSecret));
-  const given = Buffer.from(signature);
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
-  try {
-    const parsed = TokenPayload.safeParse(JSON.parse(Buffer.from(payload, "base64url").toString("utf8")));
-    if (!parsed.success) return null;
-    const goodUntil = parsed.data.e + (options.forRefresh ? CHAT_TOKEN_REFRESH_MS : 0);
-    if (goodUntil <= now) return null;
-    return { visitorId: parsed.data.v, shopId: parsed.data.h, portalSessionId: parsed.data.p ?? null };
-  } catch {
-    return null;
-  }
+  const parsed = TokenPayload.safeParse(readSignedToken(PURPOSE, token, appSecret));
+  if (!parsed.success) return null;
+  const goodUntil = parsed.data.e + (options.forRefresh ? CHAT_TOKEN_REFRESH_MS : 0);
+  if (goodUntil <= now) return null;
+  return { visitorId: parsed.data.v, shopId: parsed.data.h, portalSessionId: parsed.data.p ?? null };
 }
