@@ -3,6 +3,7 @@ import { parseSeq } from "~/domain/chat-rules";
 import { logger } from "~/lib/logger.server";
 import { VIEWER_STALE_AFTER_MS } from "~/models/ticket-viewer.server";
 import { HEARTBEAT_MS } from "~/services/live/event-stream.server";
+import { sseResponse } from "~/services/live/sse.server";
 import { ticketChanges, type LiveNews } from "~/services/live/ticket-changes.server";
 import { CHAT_CORS_HEADERS, type ChatVisitorRow } from "./chat-http.server";
 import { chatMessages, chatView, currentChat, type ChatView } from "./chat.server";
@@ -42,29 +43,23 @@ export function resumeSeqOf(request: Request): bigint | null {
 /** A text/event-stream response that lasts until the browser disconnects (`signal`). */
 export function chatEventStream(options: ChatStreamOptions): Response {
   const { signal, visitor } = options;
-  const encoder = new TextEncoder();
-  let cleanup = () => {};
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      let open = true;
-      let lastSeq = options.afterSeq;
-      let lastChat: string | undefined;
-      let shownChat: ChatView | null = null;
-      let running: Promise<void> | null = null;
-      /** When time alone changes the chat (a revert, stale agent typing): looked at on heartbeats. */
-      let checkAgainAt: number | null = null;
-      let again = false;
-      /** This stream's entry in openStreams. */
-      const close = () => cleanup();
-      const send = (text: string) => {
-        if (!open) return;
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          cleanup();
-        }
-      };
-
+  let lastSeq = options.afterSeq;
+  let lastChat: string | undefined;
+  let shownChat: ChatView | null = null;
+  let running: Promise<void> | null = null;
+  /** When time alone changes the chat (a revert, stale agent typing): looked at on heartbeats. */
+  let checkAgainAt: number | null = null;
+  let again = false;
+  let schedule = () => {};
+  return sseResponse({
+    signal,
+    heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
+    headers: CHAT_CORS_HEADERS,
+    onHeartbeat: () => {
+      if (checkAgainAt !== null && Date.now() >= checkAgainAt) schedule();
+    },
+    start(channel) {
+      const { send } = channel;
       // Reads what changed and sends it; news arriving meanwhile makes it run once more, so
       // refreshes never overlap and the seq cursor never sends a message twice.
       const refresh = async () => {
@@ -75,7 +70,7 @@ export function chatEventStream(options: ChatStreamOptions): Response {
           select: { ticketId: true, workspaceId: true },
         });
         // Erased, or its store moved to another workspace: the widget reconnects (and listens there).
-        if (!row || row.workspaceId !== visitor.workspaceId) return cleanup();
+        if (!row || row.workspaceId !== visitor.workspaceId) return channel.close();
         visitor.ticketId = row.ticketId;
         const { ticket, revertsAt } = await currentChat(visitor, now);
         // The chat this stream showed is gone (reverted, here or by another request of the visitor
@@ -99,11 +94,11 @@ export function chatEventStream(options: ChatStreamOptions): Response {
             send(`id: ${message.seq}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`);
             lastSeq = BigInt(message.seq);
           }
-          if (messages.length === 0 || !open) break;
+          if (messages.length === 0 || !channel.isOpen) break;
         }
       };
-      const schedule = () => {
-        if (!open) return;
+      schedule = () => {
+        if (!channel.isOpen) return;
         if (running) {
           again = true;
           return;
@@ -125,27 +120,8 @@ export function chatEventStream(options: ChatStreamOptions): Response {
         else if (news.kind === "ticket" && news.ticketId === visitor.ticketId) schedule();
         else if (news.kind === "visitor" && news.visitorId === visitor.id) schedule();
       });
-      const heartbeat = setInterval(() => {
-        send(": heartbeat\n\n");
-        if (checkAgainAt !== null && Date.now() >= checkAgainAt) schedule();
-      }, options.heartbeatMs ?? HEARTBEAT_MS);
-      cleanup = () => {
-        if (!open) return;
-        open = false;
-        clearInterval(heartbeat);
-        unsubscribe();
-        const streams = openStreams.get(visitor.id);
-        streams?.delete(close);
-        if (streams?.size === 0) openStreams.delete(visitor.id);
-        signal.removeEventListener("abort", cleanup);
-        try {
-          controller.close();
-        } catch {
-          // already closed by the reader
-        }
-      };
-      signal.addEventListener("abort", cleanup);
-      if (signal.aborted) return cleanup();
+      // This stream in openStreams: past the cap, the visitor's oldest stream closes.
+      const close = () => channel.close();
       let streams = openStreams.get(visitor.id);
       if (!streams) openStreams.set(visitor.id, (streams = new Set()));
       streams.add(close);
@@ -159,18 +135,12 @@ export function chatEventStream(options: ChatStreamOptions): Response {
           return running;
         })
         .then(() => send(`event: ready\ndata: {}\n\n`));
-    },
-    cancel() {
-      cleanup();
-    },
-  });
-  return new Response(body, {
-    headers: {
-      ...CHAT_CORS_HEADERS,
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-transform",
-      "X-Accel-Buffering": "no",
-      Connection: "keep-alive",
+      return () => {
+        unsubscribe();
+        const mine = openStreams.get(visitor.id);
+        mine?.delete(close);
+        if (mine?.size === 0) openStreams.delete(visitor.id);
+      };
     },
   });
 }

@@ -1,5 +1,6 @@
 import { logger } from "~/lib/logger.server";
 import { markViewing, stopViewing } from "~/models/ticket-viewer.server";
+import { sseResponse } from "./sse.server";
 import { ticketChanges, type LiveNews } from "./ticket-changes.server";
 
 // The live connection of an agent's page: server-sent events on the app's own origin, opened with
@@ -24,54 +25,23 @@ export interface LiveStreamOptions {
 /** A text/event-stream response that lasts until the browser disconnects (`signal`). */
 export function liveEventStream(options: LiveStreamOptions): Response {
   const { signal, workspaceId, ticketId, agentId } = options;
-  const encoder = new TextEncoder();
-  let cleanup = () => {};
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      let open = true;
-      const send = (text: string) => {
-        if (!open) return;
-        try {
-          controller.enqueue(encoder.encode(text));
-        } catch {
-          cleanup();
-        }
-      };
-      const presence = (replying: boolean | undefined) => {
-        if (!ticketId || !agentId) return;
-        markViewing(workspaceId, ticketId, agentId, replying).catch((error: unknown) =>
-          log.warn("could not record who is viewing a ticket", { error }),
-        );
-      };
+  const presence = (replying: boolean | undefined) => {
+    if (!ticketId || !agentId) return;
+    markViewing(workspaceId, ticketId, agentId, replying).catch((error: unknown) =>
+      log.warn("could not record who is viewing a ticket", { error }),
+    );
+  };
+  return sseResponse({
+    signal,
+    heartbeatMs: options.heartbeatMs ?? HEARTBEAT_MS,
+    onHeartbeat: () => presence(undefined),
+    start({ send }) {
       const unsubscribe = ticketChanges().subscribe(workspaceId, (news: LiveNews) => {
         // A storefront visitor's chat moving is the widget's business; the ticket's own news follows.
         if (news.kind === "visitor") return;
         if (news.kind === "ticket" && ticketId && news.ticketId !== ticketId) return;
         send(`event: ${news.kind}\ndata: ${JSON.stringify(news)}\n\n`);
       });
-      const heartbeat = setInterval(() => {
-        send(": heartbeat\n\n");
-        presence(undefined);
-      }, options.heartbeatMs ?? HEARTBEAT_MS);
-      cleanup = () => {
-        if (!open) return;
-        open = false;
-        clearInterval(heartbeat);
-        unsubscribe();
-        signal.removeEventListener("abort", cleanup);
-        if (ticketId && agentId) {
-          stopViewing(workspaceId, ticketId, agentId).catch((error: unknown) =>
-            log.warn("could not record that an agent left a ticket", { error }),
-          );
-        }
-        try {
-          controller.close();
-        } catch {
-          // already closed by the reader
-        }
-      };
-      signal.addEventListener("abort", cleanup);
-      if (signal.aborted) return cleanup();
       // Sent once listening, so a change right after the page sees "ready" is not missed.
       void ticketChanges()
         .ready()
@@ -79,17 +49,14 @@ export function liveEventStream(options: LiveStreamOptions): Response {
           presence(false);
           send(`retry: 3000\nevent: ready\ndata: {}\n\n`);
         });
-    },
-    cancel() {
-      cleanup();
-    },
-  });
-  return new Response(body, {
-    headers: {
-      "Content-Type": "text/event-stream; charset=utf-8",
-      "Cache-Control": "no-cache, no-transform",
-      "X-Accel-Buffering": "no",
-      Connection: "keep-alive",
+      return () => {
+        unsubscribe();
+        if (ticketId && agentId) {
+          stopViewing(workspaceId, ticketId, agentId).catch((error: unknown) =>
+            log.warn("could not record that an agent left a ticket", { error }),
+          );
+        }
+      };
     },
   });
 }
