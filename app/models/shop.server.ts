@@ -97,8 +97,21 @@ export async function setNotesSync(shopId: string, enabled: boolean) {
   await db.shop.update({ where: { id: shopId }, data: { notesSyncEnabled: enabled } });
 }
 
+/**
+ * Known shops' Shopify ids. A myshopify.com domain names one shop for good, so an id once read
+ * stays true; the webhook intake asks for it on every carrier event, where a query per delivery
+ * cost more than the rest of the acknowledgement (decision 014). Bounded: cleared when full.
+ */
+const shopifyShopIds = new Map<string, string>();
+const MAX_REMEMBERED_SHOP_IDS = 10_000;
+
 /** Shopify's id of the shop, when we have recorded it (every install since it was added does). */
 export async function findShopifyShopId(domain: string): Promise<string | null> {
+  const remembered = shopifyShopIds.get(domain);
+  if (remembered !== undefined) return remembered;
   const shop = await db.shop.findUnique({ where: { domain }, select: { shopifyId: true } });
-  return shop?.shopifyId ?? null;
+  if (!shop?.shopifyId) return null;
+  if (shopifyShopIds.size >= MAX_REMEMBERED_SHOP_IDS) shopifyShopIds.clear();
+  shopifyShopIds.set(domain, shop.shopifyId);
+  return shop.shopifyId;
 }
