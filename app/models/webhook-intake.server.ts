@@ -122,7 +122,7 @@ async function insertEvents(batch: readonly PendingWrite[]): Promise<Set<string>
       webhook.triggeredAt?.toISOString() ?? null,
       webhook.payloadJson,
     );
-    return `($${first}, $${first + 1}, $${first + 2}, $${first + 3}, $${first + 4}, $${first + 5}, $${first + 6}::timestamp(3), $${first + 7}::text::jsonb)`;
+    return `($${first}, $${first + 1}, $${first + 2}, $${first + 3}, $${first + 4}, $${first + 5}, $${first + 6}::timestamp(3), $${first + 7}::text::json)`;
   });
   const { rows: stored } = await intakePool().query<{ id: string }>(
     `WITH inserted AS (

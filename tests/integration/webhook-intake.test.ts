@@ -36,6 +36,7 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 const { db } = await import("~/db.server");
+const { collectCustomerData, eraseCustomerData } = await import("~/services/privacy/personal-data.server");
 
 function post(path: string, body: BodyInit, headers: Record<string, string>, init: RequestInit = {}) {
   return fetch(new URL(path, stack.app.url), { method: "POST", body, headers, ...init });
@@ -403,6 +404,42 @@ describe("a body that is not valid UTF-8", () => {
     });
     expect(event.status).toBe("processed");
     expect(event.payload).toMatchObject({ note: "café \ufffd\ufffd" });
+  });
+});
+
+describe("the payload as Shopify sent it", () => {
+  // Older than the customer the import holds, so processing them changes nothing.
+  const OLD_TIMES = `"created_at": "2020-01-01T00:00:00Z", "updated_at": "2020-01-01T00:00:00Z"`;
+
+  it("is stored as the very text that arrived: its key order and spacing, no re-encoding", async () => {
+    const [, bea] = stack.emulator.shop(US).customers();
+    const body = `{"id":${bea!.id},  "note": "kept  as sent",\n "email": ${JSON.stringify(bea!.email)}, "admin_graphql_api_id": "gid://shopify/Customer/${bea!.id}", ${OLD_TIMES}}`;
+    const { headers } = signedText("customers/update", US, body);
+    expect((await post("/webhooks/customers/update", body, headers)).status).toBe(200);
+    const [stored] = await db.$queryRaw<{ text: string }[]>`
+      SELECT payload::text AS text FROM "WebhookEvent" WHERE "shopDomain" = ${US} AND "eventId" = ${headers["x-shopify-event-id"]}`;
+    expect(stored!.text).toBe(body);
+  });
+
+  it("is found and erased for a privacy request when it writes the shopper's email with \\u escapes", async () => {
+    const [, bea] = stack.emulator.shop(US).customers();
+    const email = bea!.email!.toLowerCase();
+    const escapedEmail = email.replace("@", "\\u0040").replace(".", "\\u002e");
+    const body = `{"id":${bea!.id},"email":"${escapedEmail}","admin_graphql_api_id":"gid://shopify/Customer/${bea!.id}",${OLD_TIMES}}`;
+    expect(body).not.toContain(email);
+    const { headers } = signedText("customers/update", US, body);
+    expect((await post("/webhooks/customers/update", body, headers)).status).toBe(200);
+    await settled();
+    // Searched by email only, so the id in the payload does not find it.
+    const request = { shopDomain: US, customer: { email }, orderIds: [] };
+    const report = (await collectCustomerData(request)) as { webhookEvents: { eventId: string }[] };
+    expect(report.webhookEvents.map((event) => event.eventId)).toContain(headers["x-shopify-event-id"]);
+    await eraseCustomerData(request);
+    const event = await db.webhookEvent.findFirstOrThrow({
+      where: { shopDomain: US, eventId: headers["x-shopify-event-id"] },
+    });
+    expect(event.payload).toEqual({ redacted: true });
+    expect(event.redactedAt).not.toBeNull();
   });
 });
 

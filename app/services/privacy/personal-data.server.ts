@@ -34,6 +34,13 @@ async function shopIdFor(domain: string) {
   return (await db.shop.findUnique({ where: { domain }, select: { id: true } }))?.id ?? null;
 }
 
+/**
+ * The payload is the JSON text Shopify sent (a json column), searched as it is; a payload that
+ * writes characters as \u escapes (e.g. "\u0026" for "&") is also searched decoded, as jsonb.
+ */
+const payloadMentions = (pattern: string) =>
+  Prisma.sql`(payload::text ILIKE ${pattern} OR (strpos(payload::text, '\\u') > 0 AND payload::jsonb::text ILIKE ${pattern}))`;
+
 // Narrow with SQL on the payload text first (cheap), then confirm each candidate precisely.
 async function webhookEventsMentioning({ shopDomain, customer }: PrivacyRequest) {
   const needles = [
@@ -46,7 +53,7 @@ async function webhookEventsMentioning({ shopDomain, customer }: PrivacyRequest)
     SELECT id FROM "WebhookEvent"
     WHERE "shopDomain" = ${shopDomain} AND "redactedAt" IS NULL
       AND (${Prisma.join(
-        needles.map((needle) => Prisma.sql`payload::text ILIKE ${"%" + needle + "%"}`),
+        needles.map((needle) => payloadMentions("%" + needle + "%")),
         " OR ",
       )})`;
   if (candidates.length === 0) return [];
