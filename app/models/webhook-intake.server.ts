@@ -89,6 +89,9 @@ function intakePool(): pg.Pool {
   const created = new pg.Pool({
     connectionString: databaseUrl,
     max: MAX_CONCURRENT_WRITES,
+    // Kept open between storms: a storm after a quiet spell would otherwise first wait for new
+    // connections (a server process each, authentication, cold caches) — ~100 ms for the first acks.
+    idleTimeoutMillis: 0,
     application_name: "shopdesk-webhook-intake",
   });
   // An idle connection the server ends (a restart, a dropped test database) must not become an
