@@ -166,7 +166,7 @@ let deliveryFiles = 0;
 async function send(origin: string, deliveries: readonly Delivery[], concurrency: number) {
   const file = path.join(workDir, `deliveries-${deliveryFiles++}.json`);
   writeFileSync(file, JSON.stringify(deliveries));
-  stormClient ??= spawn(process.execPath, [path.join(repoRoot, "bench/storm-client.mjs")], {
+  stormClient ??= spawn(process.execPath, ["--expose-gc", path.join(repoRoot, "bench/storm-client.mjs")], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     // A session of its own, so it keeps its full share of the CPU when this one yields (yieldCpu).
     detached: true,
