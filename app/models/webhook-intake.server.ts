@@ -90,8 +90,10 @@ function intakePool(): pg.Pool {
     connectionString: databaseUrl,
     max: MAX_CONCURRENT_WRITES,
     // Kept open between storms: a storm after a quiet spell would otherwise first wait for new
-    // connections (a server process each, authentication, cold caches) — ~100 ms for the first acks.
+    // connections (a server process and authentication each). Idle, they do not keep the process
+    // from exiting.
     idleTimeoutMillis: 0,
+    allowExitOnIdle: true,
     application_name: "shopdesk-webhook-intake",
   });
   // An idle connection the server ends (a restart, a dropped test database) must not become an
