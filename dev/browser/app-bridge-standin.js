@@ -152,10 +152,26 @@
     });
   }
 
+  // Whether the app's scripts have taken over its links (Remix's router is up).
+  function hydrated() {
+    var router = window.__remixRouter;
+    return Boolean(router && router.state && router.state.initialized);
+  }
+
   function navigateTo(menu, href) {
     var links = menu ? menu.querySelectorAll("a") : [];
     for (var i = 0; i < links.length; i++) {
-      if (links[i].getAttribute("href") === href) return activate(links[i]);
+      if (links[i].getAttribute("href") !== href) continue;
+      if (hydrated()) return activate(links[i]);
+      // Before the app's scripts run, its link is a plain one and would load the bare path, which
+      // no longer says which shop is asking. Shopify's admin loads the app with its parameters
+      // (a session token the app gets fresh through the usual bounce).
+      var target = new URL(href, location.href);
+      if (target.origin !== location.origin) return location.assign(target.toString());
+      new URLSearchParams(location.search).forEach(function (value, key) {
+        if (key !== "id_token" && !target.searchParams.has(key)) target.searchParams.set(key, value);
+      });
+      return location.assign(target.toString());
     }
     // No matching link: let the router pick the change up from history, as a back/forward would.
     var url = new URL(href, location.href);

@@ -16,11 +16,14 @@ const SHOP = "harness-shop.myshopify.com";
 function startPageServer() {
   const seen: { path: string; authorization?: string; idToken?: string }[] = [];
   let flaky = 0;
-  const page = (body: string) => `<!doctype html><html><head><meta charset="utf-8">
+  const page = (body: string, hydrated = true) => `<!doctype html><html><head><meta charset="utf-8">
 <script src="https://cdn.shopify.com/shopifycloud/app-bridge.js" data-api-key="${API_KEY}"></script></head>
 <body>${body}
 <script>
   window.__loadId = Math.random();
+  // Stands in for Remix's router being up (the stand-in checks it); ?unhydrated=1 is a page whose
+  // scripts have not run yet.
+  if (${hydrated}) window.__remixRouter = { state: { initialized: true } };
   // Stands in for Remix <Link>: client-side navigation on click, no document load.
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[data-spa]");
@@ -39,7 +42,7 @@ function startPageServer() {
     });
     const html = (body: string) => {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
-      res.end(page(body));
+      res.end(page(body, url.searchParams.get("unhydrated") !== "1"));
     };
     if (url.pathname === "/auth/session-token") return html("Loading…");
     if (url.pathname.startsWith("/app")) {
@@ -146,6 +149,22 @@ describe("browser harness (real Chromium)", () => {
     expect(await page.locator("ui-nav-menu").evaluate((el) => el.innerHTML)).toBe(
       '<a href="/app" rel="home" data-spa="">Home</a><a href="/app/settings" data-spa="">Settings</a>',
     );
+    await page.close();
+  });
+
+  it("loads the app with its shop and host when a nav link is used before the app's scripts run", async () => {
+    const page = await harness.context.newPage();
+    await page.goto(`${appUrl}/app?embedded=1&shop=${SHOP}&host=${adminHostParam(SHOP)}&unhydrated=1`);
+    const loadId = await page.evaluate(() => (window as unknown as { __loadId: number }).__loadId);
+    await page.locator("ui-nav-menu").getByRole("link", { name: "Settings" }).click();
+    await page.locator("#view", { hasText: "view:/app/settings" }).waitFor();
+    // A document load (the link was a plain one), of the path with the admin's parameters: not the
+    // bare path, which would no longer say which shop is asking.
+    expect(await page.evaluate(() => (window as unknown as { __loadId: number }).__loadId)).not.toBe(loadId);
+    const loaded = new URL(page.url());
+    expect(loaded.pathname).toBe("/app/settings");
+    expect(loaded.searchParams.get("shop")).toBe(SHOP);
+    expect(loaded.searchParams.get("host")).toBe(adminHostParam(SHOP));
     await page.close();
   });
 
