@@ -159,23 +159,23 @@
   }
 
   function navigateTo(menu, href) {
-    var links = menu ? menu.querySelectorAll("a") : [];
-    for (var i = 0; i < links.length; i++) {
-      if (links[i].getAttribute("href") !== href) continue;
-      if (hydrated()) return activate(links[i]);
+    var links = menu ? Array.prototype.slice.call(menu.querySelectorAll("a")) : [];
+    var link = links.find(function (a) {
+      return a.getAttribute("href") === href;
+    });
+    if (link && hydrated()) return activate(link);
+    var url = new URL(href, location.href);
+    if (url.origin !== location.origin) return location.assign(url.toString());
+    if (link) {
       // Before the app's scripts run, its link is a plain one and would load the bare path, which
       // no longer says which shop is asking. Shopify's admin loads the app with its parameters
       // (a session token the app gets fresh through the usual bounce).
-      var target = new URL(href, location.href);
-      if (target.origin !== location.origin) return location.assign(target.toString());
       new URLSearchParams(location.search).forEach(function (value, key) {
-        if (key !== "id_token" && !target.searchParams.has(key)) target.searchParams.set(key, value);
+        if (key !== "id_token" && !url.searchParams.has(key)) url.searchParams.set(key, value);
       });
-      return location.assign(target.toString());
+      return location.assign(url.toString());
     }
     // No matching link: let the router pick the change up from history, as a back/forward would.
-    var url = new URL(href, location.href);
-    if (url.origin !== location.origin) return location.assign(url.toString());
     history.pushState(null, "", url.pathname + url.search + url.hash);
     window.dispatchEvent(new PopStateEvent("popstate", { state: null }));
   }
