@@ -352,7 +352,8 @@ try {
          FROM "Shop" p WHERE p.domain = $1`,
       [shop],
     );
-    return { orders: rows[0]?.orders ?? 0, customers: rows[0]?.customers ?? 0 };
+    const { orders = 0, customers = 0 } = rows[0] ?? {};
+    return { orders, total: orders + customers };
   };
 
   // The storm shop is installed and imported first (its storm updates what it already holds).
@@ -446,9 +447,7 @@ try {
   const loop = await app.report();
   const stormSeconds = seconds(started);
   const backfilledAfter = await backfilledRows(BACKFILL_SHOP);
-  const backfillRowsPerSecond =
-    (backfilledAfter.orders + backfilledAfter.customers - backfilledBefore.orders - backfilledBefore.customers) /
-    stormSeconds;
+  const backfillRowsPerSecond = (backfilledAfter.total - backfilledBefore.total) / stormSeconds;
   const after = await syncState(BACKFILL_SHOP);
   console.error(
     `bench storm: ${BACKFILL_SHOP} import ${after?.status} (phase ${after?.phase}) at the end of the storm`,
