@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm test`: every check, in order, each one run even when an earlier one failed (an `&&` chain
 // hid the integration and end-to-end results behind the first failure), then a table of what
-// passed and failed and how long it took. Exit 1 if any step failed.
+// passed and failed and how long it took, after the failures themselves: CI keeps only the end of
+// the output, where an early step's failing tests used to be out of sight. Exit 1 if any step failed.
 //
 //   npm test                       lint, typecheck, unit, integration, e2e
 //   npm test -- unit integration   only those steps (names from the table below)
@@ -31,7 +32,26 @@ let interrupted = false;
 process.on("SIGINT", () => (interrupted = true));
 process.on("SIGTERM", () => (interrupted = true));
 
-/** @returns {Promise<number>} the step's exit code (1 if it could not start or was killed) */
+// eslint-disable-next-line no-control-regex -- the escape character is what an ANSI colour code starts with
+const ANSI = /\x1b\[[0-9;]*m/g;
+const DIGEST_LINES = 120;
+
+/**
+ * What to repeat at the end for a failed step: vitest's own "Failed Tests" section when it printed
+ * one (each failing test with its error), else the step's last lines.
+ * @param {string} output the step's stdout and stderr, as printed
+ */
+function failureDigest(output) {
+  const lines = output.replace(ANSI, "").split("\n");
+  const failedTests = lines.findLastIndex((line) => /^⎯+ Failed Tests \d+ ⎯+$/.test(line.trim()));
+  const excerpt = failedTests >= 0 ? lines.slice(failedTests) : lines.slice(-40);
+  const kept = excerpt.slice(0, DIGEST_LINES);
+  if (excerpt.length > kept.length)
+    kept.push(`… ${excerpt.length - kept.length} more lines above, in the step's output`);
+  return kept.join("\n").trimEnd();
+}
+
+/** @returns {Promise<{ code: number, output: string }>} exit code (1 if it could not start or was killed) and output */
 function runScript(script) {
   // Under `npm test` npm names itself in npm_execpath: reuse that npm, not whatever is on PATH.
   const npmCli = process.env.npm_execpath;
@@ -39,12 +59,27 @@ function runScript(script) {
     ? [process.execPath, [npmCli, "run", script]]
     : ["npm", ["run", script]];
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: "inherit", shell: process.platform === "win32" && !npmCli });
+    // Piped (to keep a copy for the digest) but still shown as it comes, in colour on a terminal.
+    const env = process.stdout.isTTY && !process.env.NO_COLOR ? { ...process.env, FORCE_COLOR: "1" } : process.env;
+    const child = spawn(command, args, {
+      stdio: ["inherit", "pipe", "pipe"],
+      env,
+      shell: process.platform === "win32" && !npmCli,
+    });
+    const chunks = [];
+    child.stdout.on("data", (chunk) => {
+      chunks.push(chunk);
+      process.stdout.write(chunk);
+    });
+    child.stderr.on("data", (chunk) => {
+      chunks.push(chunk);
+      process.stderr.write(chunk);
+    });
     child.on("error", (error) => {
       console.error(`Could not start npm run ${script}: ${error.message}`);
-      resolve(1);
+      resolve({ code: 1, output: error.message });
     });
-    child.on("exit", (code) => resolve(code ?? 1));
+    child.on("close", (code) => resolve({ code: code ?? 1, output: Buffer.concat(chunks).toString("utf8") }));
   });
 }
 
@@ -56,8 +91,17 @@ for (const step of chooseSteps(process.argv.slice(2))) {
   }
   console.log(`\n▶ npm run ${step.script}\n`);
   const started = performance.now();
-  const code = await runScript(step.script);
-  results.push({ ...step, status: code === 0 ? "passed" : "failed", seconds: (performance.now() - started) / 1000 });
+  const { code, output } = await runScript(step.script);
+  results.push({
+    ...step,
+    status: code === 0 ? "passed" : "failed",
+    seconds: (performance.now() - started) / 1000,
+    digest: code === 0 ? "" : failureDigest(output),
+  });
+}
+
+for (const result of results.filter((result) => result.digest)) {
+  console.log(`\n✗ ${result.name} failed (npm run ${result.script}):\n\n${result.digest}`);
 }
 
 const width = Math.max(...results.map((result) => result.name.length), "step".length);

@@ -58,6 +58,45 @@ describe("npm test", { timeout: 30_000 }, () => {
     expect(stdout.trimEnd().split("\n").at(-1)).toBe("3 passed, 2 failed");
   });
 
+  it("repeats each failed step's failures at the end, where CI's excerpt of the output is", async () => {
+    // Like vitest's report: progress first, then its "Failed Tests" section, then the summary.
+    const vitestLike = [
+      "for (let i = 0; i < 500; i++) console.log('progress line ' + i);",
+      "console.log('\\u001b[31m⎯⎯⎯ Failed Tests 1 ⎯⎯⎯\\u001b[39m');",
+      "console.log(' FAIL  tests/integration/orders.test.ts > keeps the newest status');",
+      "console.log('AssertionError: expected 2 to be 3');",
+      "console.log(' Test Files  1 failed | 71 passed (72)');",
+      // exitCode, not exit(): exit() can cut off output still queued for the pipe.
+      "process.exitCode = 1;",
+    ].join(" ");
+    const { code, stdout } = await npmTestWith({
+      lint: "node -e \"for (let i = 0; i < 100; i++) console.log('lint line ' + i); process.exitCode = 1\"",
+      typecheck: "node -e \"console.log('ok')\"",
+      "test:unit": "node -e \"console.log('ok')\"",
+      "test:integration": `node -e "${vitestLike}"`,
+      "test:e2e": "node -e \"console.log('E2E-RAN')\"",
+    });
+
+    expect(code).not.toBe(0);
+    const afterLastStep = stdout.slice(stdout.lastIndexOf("E2E-RAN"));
+    const integration = afterLastStep.slice(afterLastStep.indexOf("✗ integration failed"));
+    expect(afterLastStep).toContain("✗ integration failed (npm run test:integration)");
+    expect(integration).toContain(
+      "\n⎯⎯⎯ Failed Tests 1 ⎯⎯⎯\n FAIL  tests/integration/orders.test.ts > keeps the newest status\nAssertionError: expected 2 to be 3\n",
+    );
+    expect(integration).not.toContain("progress line");
+    expect(integration).not.toContain("\u001b[");
+    // Without vitest's section: the step's last lines.
+    const lint = afterLastStep.slice(
+      afterLastStep.indexOf("✗ lint failed"),
+      afterLastStep.indexOf("✗ integration failed"),
+    );
+    expect(lint).toContain("lint line 99");
+    expect(lint).not.toContain("lint line 10\n");
+    expect(afterLastStep.indexOf("✗ integration failed")).toBeLessThan(afterLastStep.indexOf("step  "));
+    expect(stdout.trimEnd().split("\n").at(-1)).toBe("3 passed, 2 failed");
+  });
+
   it("exits 0 when every step passes", async () => {
     const ok = "node -e \"console.log('ok')\"";
     const { code, stdout } = await npmTestWith({
