@@ -11,6 +11,7 @@ import {
   type ApiKeyCredentials,
 } from "../support/api-client.ts";
 import { startIntegrationStack, type IntegrationStack } from "../support/integration-stack.ts";
+import { waitForBackfill } from "../support/sync.ts";
 
 const A = "maple-goods-eu.myshopify.com";
 const B = "north-trail.myshopify.com";
@@ -26,6 +27,9 @@ let wsB: string;
 beforeAll(async () => {
   stack = await startIntegrationStack({ seed: { ordersPerShop: 2, customersPerShop: 2 } });
   for (const shop of [A, B]) expect((await stack.install(shop)).status).toBe(200);
+  // The imports add the shops' customers: done before any test counts or pages them (on a busy
+  // machine one could land between the pages and the count, after the pages had passed its place).
+  for (const shop of [A, B]) await waitForBackfill(shop);
   keyA = await createApiKey(stack, A, "Loyalty tool");
   keyB = await createApiKey(stack, B, "North tool");
   wsA = (await db.shop.findUniqueOrThrow({ where: { domain: A } })).workspaceId;
