@@ -79,7 +79,16 @@ function runScript(script) {
       console.error(`Could not start npm run ${script}: ${error.message}`);
       resolve({ code: 1, output: error.message });
     });
-    child.on("close", (code) => resolve({ code: code ?? 1, output: Buffer.concat(chunks).toString("utf8") }));
+    // The output is complete once the pipes close, but a process the step left running (a server,
+    // a browser) may hold them open: after the step exits, wait for that at most a few seconds.
+    const finish = (code) => resolve({ code: code ?? 1, output: Buffer.concat(chunks).toString("utf8") });
+    child.on("exit", (code) => {
+      const stragglers = setTimeout(() => finish(code), 3000);
+      child.on("close", () => {
+        clearTimeout(stragglers);
+        finish(code);
+      });
+    });
   });
 }
 

@@ -97,6 +97,24 @@ describe("npm test", { timeout: 30_000 }, () => {
     expect(stdout.trimEnd().split("\n").at(-1)).toBe("3 passed, 2 failed");
   });
 
+  it("moves on when a step exits but leaves a process holding its output open", async () => {
+    const leaves = `node -e "require('child_process').spawn('sleep', ['40'], { stdio: 'inherit', detached: true }).unref(); console.log('LEFT-ONE')"`;
+    const ok = "node -e \"console.log('ok')\"";
+    const started = performance.now();
+    const { code, stdout } = await npmTestWith({
+      lint: leaves,
+      typecheck: ok,
+      "test:unit": ok,
+      "test:integration": ok,
+      "test:e2e": ok,
+    });
+
+    expect(code).toBe(0);
+    expect(stdout).toContain("LEFT-ONE");
+    expect(stdout.trimEnd().split("\n").at(-1)).toBe("5 passed, 0 failed");
+    expect(performance.now() - started).toBeLessThan(25_000); // not the 40 s the process lives
+  });
+
   it("exits 0 when every step passes", async () => {
     const ok = "node -e \"console.log('ok')\"";
     const { code, stdout } = await npmTestWith({
