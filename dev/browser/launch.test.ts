@@ -155,6 +155,8 @@ describe("browser harness (real Chromium)", () => {
   it("loads the app with its shop and host when a nav link is used before the app's scripts run", async () => {
     const page = await harness.context.newPage();
     await page.goto(`${appUrl}/app?embedded=1&shop=${SHOP}&host=${adminHostParam(SHOP)}&unhydrated=1`);
+    // The document without an id_token bounces for one (a second load): read the page after it.
+    await page.waitForURL((url) => url.pathname === "/app" && url.searchParams.has("id_token"));
     const loadId = await page.evaluate(() => (window as unknown as { __loadId: number }).__loadId);
     await page.locator("ui-nav-menu").getByRole("link", { name: "Settings" }).click();
     await page.locator("#view", { hasText: "view:/app/settings" }).waitFor();
