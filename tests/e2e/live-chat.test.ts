@@ -287,11 +287,16 @@ describe("live chat between a shopper on the storefront and an agent in the admi
   });
 
   it("goes back to the home view 24 hours after an unanswered agent message; the next message is a new chat", async () => {
-    // The agent's last word is a day old: the chat's entries moved back 25 hours.
+    // The agent's last word is a day old: the chat's entries moved back 25 hours. The tab's widget
+    // is left polling by the test before last: it goes first, or a poll answered after the update
+    // (and before the reload lands, which takes a while on a busy machine) ends the chat there, in
+    // the page being left, and the reloaded one rightly has nothing to say.
+    const shopperUrl = shopper.page.url();
+    await shopper.page.goto("about:blank");
     await query(`UPDATE "TicketEntry" SET "createdAt" = "createdAt" - interval '25 hours' WHERE "ticketId" = $1`, [
       ticketId,
     ]);
-    await shopper.page.reload();
+    await shopper.page.goto(shopperUrl);
     await shopper.page.locator("[data-shopdesk-launcher]").click();
     await shopper.panel.getByRole("button", { name: /^Track my orders/ }).waitFor({ timeout: 30_000 });
     await shopper.page
