@@ -7,6 +7,7 @@
 //   npm test                       lint, typecheck, unit, integration, e2e
 //   npm test -- unit integration   only those steps (names from the table below)
 import { spawn } from "node:child_process";
+import { stripVTControlCharacters } from "node:util";
 
 const STEPS = [
   { name: "lint", script: "lint" },
@@ -32,8 +33,6 @@ let interrupted = false;
 process.on("SIGINT", () => (interrupted = true));
 process.on("SIGTERM", () => (interrupted = true));
 
-// eslint-disable-next-line no-control-regex -- the escape character is what an ANSI colour code starts with
-const ANSI = /\x1b\[[0-9;]*m/g;
 const DIGEST_LINES = 120;
 
 /**
@@ -42,7 +41,7 @@ const DIGEST_LINES = 120;
  * @param {string} output the step's stdout and stderr, as printed
  */
 function failureDigest(output) {
-  const lines = output.replace(ANSI, "").split("\n");
+  const lines = stripVTControlCharacters(output).split("\n");
   const failedTests = lines.findLastIndex((line) => /^⎯+ Failed Tests \d+ ⎯+$/.test(line.trim()));
   const excerpt = failedTests >= 0 ? lines.slice(failedTests) : lines.slice(-40);
   const kept = excerpt.slice(0, DIGEST_LINES);
@@ -67,14 +66,15 @@ function runScript(script) {
       shell: process.platform === "win32" && !npmCli,
     });
     const chunks = [];
-    child.stdout.on("data", (chunk) => {
-      chunks.push(chunk);
-      process.stdout.write(chunk);
-    });
-    child.stderr.on("data", (chunk) => {
-      chunks.push(chunk);
-      process.stderr.write(chunk);
-    });
+    for (const [from, to] of [
+      [child.stdout, process.stdout],
+      [child.stderr, process.stderr],
+    ]) {
+      from.on("data", (chunk) => {
+        chunks.push(chunk);
+        to.write(chunk);
+      });
+    }
     child.on("error", (error) => {
       console.error(`Could not start npm run ${script}: ${error.message}`);
       resolve({ code: 1, output: error.message });
