@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { databaseUrl, onDatabaseClose } from "~/db.server";
+import { coalesced } from "~/lib/coalesced";
 import { logger } from "~/lib/logger.server";
 
 // The one write a webhook acknowledgement waits for, on connections of its own (decision 014).
@@ -36,8 +37,9 @@ const COLUMNS = ["id", "shopDomain", "eventId", "webhookId", "topic", "apiVersio
  * same event changes nothing. Resolves once the row is committed.
  *
  * Deliveries arriving while earlier ones are being written share the next INSERT (group commit):
- * under a storm each statement carries many events, so the database does one round trip, one
- * commit and one NOTIFY for all of them instead of one each; a lone delivery goes out at once.
+ * under a storm each statement carries many events, so the database does one round trip and one
+ * commit for all of them instead of one each; a lone delivery goes out at once. Workers hear of
+ * new events from announceStoredEvents, after the commit.
  */
 export function recordWebhookEvent(webhook: IncomingWebhook): Promise<RecordResult> {
   return new Promise((resolve, reject) => {
@@ -64,6 +66,7 @@ function flush(): void {
     insertEvents(batch)
       .then(
         (stored) => {
+          if (stored.size > 0) announceStoredEvents();
           for (const write of batch)
             write.resolve(stored.has(write.id) ? { kind: "new", id: write.id } : { kind: "duplicate" });
         },
@@ -79,6 +82,22 @@ function flush(): void {
 }
 
 /**
+ * Wakes idle workers in every process (NOTIFY), coalesced: one announcement at a time, and one
+ * more after it for whatever was stored meanwhile. It is a statement of its own, after the insert's
+ * commit, because PostgreSQL serialises the commits of all transactions that notify (a
+ * database-wide lock held through the commit's WAL flush): inside the insert it made concurrent
+ * groups, and the inbox's own notifying writes, commit one after another. A lost announcement
+ * costs only time: workers also look every second.
+ */
+const announceStoredEvents = coalesced(async () => {
+  // Not once the database is closing (the pool is gone): that would open a new one.
+  if (!pool) return;
+  await pool
+    .query(`SELECT pg_notify('${WEBHOOK_EVENTS_CHANNEL}', '')`)
+    .catch((error: unknown) => logger.warn("could not announce stored webhook events", { error }));
+});
+
+/**
  * The intake's own pool, straight on node-postgres: an acknowledgement never waits for a
  * connection behind a page's or a job's queries, and skips the ORM's per-query work (its query
  * plan, and serialising every payload once more), which cost more than the insert itself.
@@ -88,7 +107,7 @@ function intakePool(): pg.Pool {
   if (pool) return pool;
   const created = new pg.Pool({
     connectionString: databaseUrl,
-    max: MAX_CONCURRENT_WRITES,
+    max: MAX_CONCURRENT_WRITES + 1, // and one announcement
     // Kept open between storms: a storm after a quiet spell would otherwise first wait for new
     // connections (a server process and authentication each). Idle, they do not keep the process
     // from exiting.
@@ -136,7 +155,7 @@ async function insertEvents(batch: readonly PendingWrite[]): Promise<Set<string>
        ON CONFLICT ("shopDomain", "eventId") DO NOTHING
        RETURNING "id"
      )
-     SELECT "id", pg_notify('${WEBHOOK_EVENTS_CHANNEL}', '')::text AS "notified" FROM inserted`,
+     SELECT "id" FROM inserted`,
     values,
   );
   return new Set(stored.map(({ id }) => id));

@@ -479,3 +479,52 @@ describe("an intake connection the server ends", () => {
     expect((await post("/webhooks/app/scopes_update", next.body, next.headers)).status).toBe(200);
   });
 });
+
+describe("announcing stored events to workers in other processes", () => {
+  it("sends the announcement after the events are committed, coalesced under a burst", async () => {
+    const { recordWebhookEvent, WEBHOOK_EVENTS_CHANNEL } = await import("~/models/webhook-intake.server");
+    const { databaseUrl } = await import("~/db.server");
+    const pg = (await import("pg")).default;
+    const listener = new pg.Client({ connectionString: databaseUrl });
+    const reader = new pg.Client({ connectionString: databaseUrl });
+    await Promise.all([listener.connect(), reader.connect()]);
+    try {
+      const batch = `announce-${Date.now()}`;
+      // What a worker woken by each announcement would find: the burst's rows committed by then.
+      const seen: Promise<number>[] = [];
+      listener.on("notification", () => {
+        seen.push(
+          reader
+            .query<{ count: number }>(`SELECT count(*)::int FROM "WebhookEvent" WHERE "eventId" LIKE $1`, [
+              `${batch}-%`,
+            ])
+            .then(({ rows }) => rows[0]!.count),
+        );
+      });
+      await listener.query(`LISTEN ${WEBHOOK_EVENTS_CHANNEL}`);
+
+      const events = 40;
+      const results = await Promise.all(
+        Array.from({ length: events }, (_, index) =>
+          recordWebhookEvent({
+            shopDomain: US,
+            topic: "app/scopes_update",
+            eventId: `${batch}-${index}`,
+            webhookId: `${batch}-webhook-${index}`,
+            apiVersion: "2025-07",
+            triggeredAt: null,
+            payloadJson: JSON.stringify({ current: ["read_orders", "read_customers"], updated_at: null }),
+          }),
+        ),
+      );
+      expect(results.every((result) => result.kind === "new")).toBe(true);
+
+      // The last announcement comes after the last commit: a woken worker misses none of them.
+      await eventually(async () => seen.length > 0 && (await Promise.all(seen)).at(-1) === events);
+      // One per statement at most, not one per event: the burst shared a few statements.
+      expect(seen.length).toBeLessThan(events / 4);
+    } finally {
+      await Promise.all([listener.end(), reader.end()]);
+    }
+  });
+});
