@@ -463,6 +463,29 @@ describe("log lines", () => {
   });
 });
 
+describe("the intake's connections between storms", () => {
+  it("stay open through a quiet spell longer than node-postgres's default 10 s idle timeout", async () => {
+    const intakeBackends = async () =>
+      (
+        await db.$queryRaw<{ pid: number }[]>`
+          SELECT pid FROM pg_stat_activity
+          WHERE application_name = 'shopdesk-webhook-intake' AND datname = current_database()
+          ORDER BY pid`
+      ).map(({ pid }) => pid);
+    const first = signed("app/scopes_update", US, { current: ["read_orders"], updated_at: null });
+    expect((await post("/webhooks/app/scopes_update", first.body, first.headers)).status).toBe(200);
+    const before = await intakeBackends();
+    expect(before.length).toBeGreaterThan(0);
+
+    // A storm after a lull must not first wait for new server processes and authentication.
+    await new Promise((resolve) => setTimeout(resolve, 11_000));
+    expect(await intakeBackends()).toEqual(before);
+    const next = signed("app/scopes_update", US, { current: ["read_orders", "read_customers"], updated_at: null });
+    expect((await post("/webhooks/app/scopes_update", next.body, next.headers)).status).toBe(200);
+    expect(await intakeBackends()).toEqual(before);
+  });
+});
+
 describe("an intake connection the server ends", () => {
   it("is dropped with a log line, and the next delivery is stored on a new one", async () => {
     const { body, headers } = signed("app/scopes_update", US, { current: ["read_orders"], updated_at: null });
