@@ -511,10 +511,10 @@ describe("announcing stored events to workers in other processes", () => {
     const listener = new pg.Client({ connectionString: databaseUrl });
     const reader = new pg.Client({ connectionString: databaseUrl });
     await Promise.all([listener.connect(), reader.connect()]);
+    // What a worker woken by each announcement would find: the burst's rows committed by then.
+    const seen: Promise<number>[] = [];
     try {
       const batch = `announce-${Date.now()}`;
-      // What a worker woken by each announcement would find: the burst's rows committed by then.
-      const seen: Promise<number>[] = [];
       listener.on("notification", () => {
         seen.push(
           reader
@@ -547,6 +547,9 @@ describe("announcing stored events to workers in other processes", () => {
       // One per statement at most, not one per event: the burst shared a few statements.
       expect(seen.length).toBeLessThan(events / 4);
     } finally {
+      // A later announcement must not query a closed client.
+      listener.removeAllListeners("notification");
+      await Promise.allSettled(seen);
       await Promise.all([listener.end(), reader.end()]);
     }
   });
