@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { coalesced } from "./coalesced";
 
+/** Lets settled promise chains (and a follow-up run they start) go through. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 /** A task whose runs finish when the test says so. */
 function controlledTask() {
   const finishers: (() => void)[] = [];
@@ -12,8 +15,7 @@ function controlledTask() {
     });
   const finishCurrent = async () => {
     finishers.shift()!();
-    // Lets the task's promise chain (and a follow-up run) go through.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await settle();
   };
   return { task, finishCurrent, started: () => started };
 }
@@ -52,10 +54,10 @@ describe("coalesced", () => {
     announce();
     announce();
     failures.shift()!();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await settle();
     expect(calls).toBe(2);
     failures.shift()!();
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await settle();
     announce();
     expect(calls).toBe(3);
   });

@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { webhookHeaders, webhookHmac } from "../../dev/store-emulator/signing.ts";
 import { startIntegrationStack, TEST_APP, type IntegrationStack } from "../support/integration-stack.ts";
@@ -35,7 +36,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack.stop());
 
-const { db } = await import("~/db.server");
+const { db, databaseUrl } = await import("~/db.server");
+const { recordWebhookEvent, WEBHOOK_EVENTS_CHANNEL } = await import("~/models/webhook-intake.server");
 const { collectCustomerData, eraseCustomerData } = await import("~/services/privacy/personal-data.server");
 
 function post(path: string, body: BodyInit, headers: Record<string, string>, init: RequestInit = {}) {
@@ -505,9 +507,6 @@ describe("an intake connection the server ends", () => {
 
 describe("announcing stored events to workers in other processes", () => {
   it("sends the announcement after the events are committed, coalesced under a burst", async () => {
-    const { recordWebhookEvent, WEBHOOK_EVENTS_CHANNEL } = await import("~/models/webhook-intake.server");
-    const { databaseUrl } = await import("~/db.server");
-    const pg = (await import("pg")).default;
     const listener = new pg.Client({ connectionString: databaseUrl });
     const reader = new pg.Client({ connectionString: databaseUrl });
     await Promise.all([listener.connect(), reader.connect()]);
