@@ -127,11 +127,47 @@ function intakePool(): pg.Pool {
 }
 
 /**
- * One INSERT of a batch; the ids of the rows stored (the others were already there). Each value
- * is a parameter of its own, the payload as the JSON text it arrived as: nothing is escaped or
- * re-encoded on the way.
+ * Tries for one batch: a database restart ends every idle connection at once, and the pool learns
+ * that one has gone only when it fails or its end arrives, so the first tries may each get one.
+ */
+const MAX_INSERT_ATTEMPTS = MAX_CONCURRENT_WRITES + 2;
+
+/**
+ * Stores a batch; the ids of the rows stored (the others were already there). A statement that
+ * failed because its connection had ended is sent again on another: Shopify would redeliver,
+ * but only after its timeout. Sent again, rows the lost statement may have committed still count
+ * as stored by this batch (their ids are ours), not as duplicates.
  */
 async function insertEvents(batch: readonly PendingWrite[]): Promise<Set<string>> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await insertEventsOnce(batch, { afterLostConnection: attempt > 1 });
+    } catch (error) {
+      if (attempt >= MAX_INSERT_ATTEMPTS || !isLostConnection(error)) throw error;
+      logger.warn("webhook intake connection lost mid-write; writing again on another", { attempt, error });
+    }
+  }
+}
+
+/** Server codes for a connection the server is ending (admin, crash or fast shutdown) and client-side ends. */
+const CONNECTION_ENDED_CODES = new Set(["57P01", "57P02", "57P03", "ECONNRESET", "EPIPE"]);
+
+function isLostConnection(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string") return CONNECTION_ENDED_CODES.has(code) || code.startsWith("08");
+  // node-postgres's own errors for a socket that closed under a query have no code.
+  return /^Connection terminated|^Client has encountered a connection error/.test(error.message);
+}
+
+/**
+ * One INSERT of a batch. Each value is a parameter of its own, the payload as the JSON text it
+ * arrived as: nothing is escaped or re-encoded on the way.
+ */
+async function insertEventsOnce(
+  batch: readonly PendingWrite[],
+  { afterLostConnection }: { afterLostConnection: boolean },
+): Promise<Set<string>> {
   const values: unknown[] = [];
   const rows = batch.map(({ webhook, id }) => {
     const first = values.length + 1;
@@ -155,8 +191,13 @@ async function insertEvents(batch: readonly PendingWrite[]): Promise<Set<string>
        ON CONFLICT ("shopDomain", "eventId") DO NOTHING
        RETURNING "id"
      )
-     SELECT "id" FROM inserted`,
-    values,
+     SELECT "id" FROM inserted${
+       // The statement's snapshot predates its own inserts, so the two sets do not overlap.
+       afterLostConnection
+         ? ` UNION ALL SELECT "id" FROM "WebhookEvent" WHERE "id" = ANY($${values.length + 1}::text[])`
+         : ""
+     }`,
+    afterLostConnection ? [...values, batch.map(({ id }) => id)] : values,
   );
   return new Set(stored.map(({ id }) => id));
 }

@@ -505,6 +505,44 @@ describe("an intake connection the server ends", () => {
   });
 });
 
+describe("a delivery whose intake connection the server ends mid-write", () => {
+  it("is written again on a new connection and acknowledged, not answered 500", async () => {
+    // A lock holds the delivery's INSERT on the server, so the end of its connection (as in a
+    // database restart) comes while the statement is in flight, every time.
+    const locker = new pg.Client({ connectionString: databaseUrl });
+    await locker.connect();
+    const delivery = signed("app/scopes_update", US, { current: ["read_orders"], updated_at: null, locked: true });
+    // Not on the locker: inside its transaction, pg_stat_activity would keep its first snapshot.
+    const waitingIntakeWrites = async () =>
+      await db.$queryRaw<{ pid: number }[]>`
+        SELECT pid FROM pg_stat_activity
+        WHERE application_name = 'shopdesk-webhook-intake' AND datname = current_database()
+          AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO "WebhookEvent"%'`;
+    try {
+      await locker.query(`BEGIN; LOCK TABLE "WebhookEvent" IN SHARE ROW EXCLUSIVE MODE`);
+      const answer = post("/webhooks/app/scopes_update", delivery.body, delivery.headers);
+      await eventually(async () => (await waitingIntakeWrites()).length === 1);
+      const [{ pid: firstPid }] = (await waitingIntakeWrites()) as [{ pid: number }];
+      await db.$queryRaw`SELECT pg_terminate_backend(${firstPid}::int)`;
+      await eventually(() =>
+        logLines.some((line) => line.msg === "webhook intake connection lost mid-write; writing again on another"),
+      );
+      // The second write waits for the same lock, on another connection.
+      await eventually(async () => {
+        const waiting = await waitingIntakeWrites();
+        return waiting.length === 1 && waiting[0]!.pid !== firstPid;
+      });
+      await locker.query("COMMIT");
+      expect((await answer).status).toBe(200);
+    } finally {
+      await locker.end();
+    }
+    expect(
+      await db.webhookEvent.count({ where: { shopDomain: US, eventId: delivery.headers["x-shopify-event-id"] } }),
+    ).toBe(1);
+  });
+});
+
 describe("announcing stored events to workers in other processes", () => {
   it("sends the announcement after the events are committed, coalesced under a burst", async () => {
     const listener = new pg.Client({ connectionString: databaseUrl });
