@@ -44,6 +44,8 @@ export interface MailCatcher {
   waitFor(match: (mail: CaughtMail) => boolean, timeoutMs?: number): Promise<CaughtMail>;
   /** While set, every recipient is refused with this SMTP reply, e.g. "550 5.1.1 Mailbox unavailable". */
   refuseRecipients(reply: string | null): void;
+  /** While set, each recipient is accepted only after this many ms: a slow mail server. */
+  holdRecipients(ms: number | null): void;
   /** While set, sending needs this login; a wrong one is answered "535 Authentication failed". */
   requireLogin(login: { user: string; pass: string } | null): void;
   clear(): void;
@@ -94,6 +96,7 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
   let nextId = 1;
   let refusal: string | null = null;
   let login: { user: string; pass: string } | null = null;
+  let recipientHoldMs: number | null = null;
 
   const smtp = new SMTPServer({
     authOptional: true,
@@ -112,7 +115,9 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
       callback();
     },
     onRcptTo(_address, _session, callback) {
-      callback(refusal ? smtpError(refusal) : undefined);
+      const answer = () => callback(refusal ? smtpError(refusal) : undefined);
+      if (recipientHoldMs === null) answer();
+      else setTimeout(answer, recipientHoldMs);
     },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
@@ -187,6 +192,7 @@ export async function startMailCatcher(options: MailCatcherOptions = {}): Promis
       });
     },
     refuseRecipients: (reply) => void (refusal = reply),
+    holdRecipients: (ms) => void (recipientHoldMs = ms),
     requireLogin: (value) => void (login = value),
     clear: () => void received.splice(0),
     async close() {
