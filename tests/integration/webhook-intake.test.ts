@@ -492,6 +492,16 @@ describe("an intake connection the server ends", () => {
   it("is dropped with a log line, and the next delivery is stored on a new one", async () => {
     const { body, headers } = signed("app/scopes_update", US, { current: ["read_orders"], updated_at: null });
     expect((await post("/webhooks/app/scopes_update", body, headers)).status).toBe(200);
+    // Idle ones: the announcement that follows a stored event may still be running on one.
+    await eventually(
+      async () =>
+        (
+          await db.$queryRaw<{ busy: bigint }[]>`
+            SELECT count(*) AS busy FROM pg_stat_activity
+            WHERE application_name = 'shopdesk-webhook-intake' AND datname = current_database()
+              AND state <> 'idle'`
+        )[0]!.busy === 0n,
+    );
     // A database restart or a dropped test database ends idle connections: without an error
     // listener on the pool, that is an uncaught error in the app's process.
     const ended = await db.$queryRaw<{ ended: boolean }[]>`
