@@ -465,15 +465,17 @@ describe("log lines", () => {
   });
 });
 
+/** The server processes of the intake's connections to this test database, by pid. */
+function intakeConnections() {
+  return db.$queryRaw<{ pid: number; state: string | null; waitEventType: string | null; query: string }[]>`
+    SELECT pid, state, wait_event_type AS "waitEventType", query FROM pg_stat_activity
+    WHERE application_name = 'shopdesk-webhook-intake' AND datname = current_database()
+    ORDER BY pid`;
+}
+
 describe("the intake's connections between storms", () => {
   it("stay open through a quiet spell longer than node-postgres's default 10 s idle timeout", async () => {
-    const intakeBackends = async () =>
-      (
-        await db.$queryRaw<{ pid: number }[]>`
-          SELECT pid FROM pg_stat_activity
-          WHERE application_name = 'shopdesk-webhook-intake' AND datname = current_database()
-          ORDER BY pid`
-      ).map(({ pid }) => pid);
+    const intakeBackends = async () => (await intakeConnections()).map(({ pid }) => pid);
     const first = signed("app/scopes_update", US, { current: ["read_orders"], updated_at: null });
     expect((await post("/webhooks/app/scopes_update", first.body, first.headers)).status).toBe(200);
     const before = await intakeBackends();
@@ -493,20 +495,12 @@ describe("an intake connection the server ends", () => {
     const { body, headers } = signed("app/scopes_update", US, { current: ["read_orders"], updated_at: null });
     expect((await post("/webhooks/app/scopes_update", body, headers)).status).toBe(200);
     // Idle ones: the announcement that follows a stored event may still be running on one.
-    await eventually(
-      async () =>
-        (
-          await db.$queryRaw<{ busy: bigint }[]>`
-            SELECT count(*) AS busy FROM pg_stat_activity
-            WHERE application_name = 'shopdesk-webhook-intake' AND datname = current_database()
-              AND state <> 'idle'`
-        )[0]!.busy === 0n,
-    );
+    await eventually(async () => (await intakeConnections()).every(({ state }) => state === "idle"));
     // A database restart or a dropped test database ends idle connections: without an error
     // listener on the pool, that is an uncaught error in the app's process.
+    const pids = (await intakeConnections()).map(({ pid }) => pid);
     const ended = await db.$queryRaw<{ ended: boolean }[]>`
-      SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity
-      WHERE application_name = 'shopdesk-webhook-intake' AND datname = current_database()`;
+      SELECT pg_terminate_backend(pid) AS ended FROM unnest(${pids}::int[]) AS pid`;
     expect(ended.length).toBeGreaterThan(0);
     await eventually(() => logLines.some((line) => line.msg === "webhook intake connection lost"));
 
@@ -524,15 +518,14 @@ describe("a delivery whose intake connection the server ends mid-write", () => {
     const delivery = signed("app/scopes_update", US, { current: ["read_orders"], updated_at: null, locked: true });
     // Not on the locker: inside its transaction, pg_stat_activity would keep its first snapshot.
     const waitingIntakeWrites = async () =>
-      await db.$queryRaw<{ pid: number }[]>`
-        SELECT pid FROM pg_stat_activity
-        WHERE application_name = 'shopdesk-webhook-intake' AND datname = current_database()
-          AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO "WebhookEvent"%'`;
+      (await intakeConnections()).filter(
+        ({ waitEventType, query }) => waitEventType === "Lock" && query.includes('INSERT INTO "WebhookEvent"'),
+      );
     try {
       await locker.query(`BEGIN; LOCK TABLE "WebhookEvent" IN SHARE ROW EXCLUSIVE MODE`);
       const answer = post("/webhooks/app/scopes_update", delivery.body, delivery.headers);
       await eventually(async () => (await waitingIntakeWrites()).length === 1);
-      const [{ pid: firstPid }] = (await waitingIntakeWrites()) as [{ pid: number }];
+      const firstPid = (await waitingIntakeWrites())[0]!.pid;
       await db.$queryRaw`SELECT pg_terminate_backend(${firstPid}::int)`;
       await eventually(() =>
         logLines.some((line) => line.msg === "webhook intake connection lost mid-write; writing again on another"),
